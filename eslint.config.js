@@ -1,0 +1,101 @@
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+/**
+ * The domain is pure (STYLE.md): it may import only its own files. Nothing from the server, the
+ * framework, the database, the transport, or Node itself.
+ */
+/** @type {import('eslint').Linter.Config} */
+const domainBoundary = {
+	files: ['src/lib/domain/**/*.ts'],
+	rules: {
+		'no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					{
+						group: ['$lib/*', '!$lib/domain', '!$lib/domain/*'],
+						message: 'The domain imports nothing outside src/lib/domain.'
+					},
+					{ group: ['$app/*', '$env/*'], message: 'The domain does not depend on SvelteKit.' },
+					{ group: ['../*', '../../*'], message: 'The domain imports nothing outside src/lib/domain.' },
+					{
+						group: ['drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*'],
+						message: 'The domain knows no database.'
+					},
+					{ group: ['socket.io', 'socket.io-client'], message: 'The domain knows no transport.' },
+					{
+						group: ['node:*', ...builtinModules],
+						message: 'The domain is pure: time, randomness and I/O come in as arguments.'
+					}
+				]
+			}
+		]
+	}
+};
+
+/** Services and the domain never reach up into routes, handlers or the CLI. */
+/** @type {import('eslint').Linter.Config} */
+const layerBoundary = {
+	files: ['src/lib/server/services/**/*.ts', 'src/lib/server/db/**/*.ts'],
+	rules: {
+		'no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					{
+						group: ['$lib/server/realtime/*', '../realtime/*'],
+						message: 'Services do not depend on the socket layer.'
+					},
+					{ group: ['$app/*', '$env/*'], message: 'Services run outside SvelteKit too (CLI, server entry).' }
+				]
+			}
+		]
+	}
+};
+
+export default ts.config(
+	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/'] },
+	js.configs.recommended,
+	...ts.configs.recommended,
+	...svelte.configs.recommended,
+	prettier,
+	...svelte.configs.prettier,
+	{
+		languageOptions: { globals: { ...globals.browser, ...globals.node } },
+		rules: {
+			'no-undef': 'off',
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+		}
+	},
+	{
+		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
+		languageOptions: {
+			parserOptions: {
+				projectService: {
+					allowDefaultProject: [
+						'drizzle.config.ts',
+						'vite.server.config.ts',
+						'vitest.config.ts',
+						'playwright.config.ts'
+					]
+				},
+				extraFileExtensions: ['.svelte'],
+				parser: ts.parser,
+				svelteConfig
+			}
+		},
+		rules: {
+			'@typescript-eslint/no-floating-promises': 'error',
+			'@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+			'@typescript-eslint/consistent-type-imports': 'error'
+		}
+	},
+	domainBoundary,
+	layerBoundary
+);

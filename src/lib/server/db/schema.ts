@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/**
+ * A tenant's dial-in conferencing settings, named after Teams'
+ * `Get-CsOnlineDialInConferencingTenantSettings` and defaulting to its defaults (MISSION.md).
+ */
+export const tenants = pgTable(
+	'tenants',
+	{
+		id: text('id').primaryKey(),
+		name: text('name').notNull(),
+		domain: text('domain').notNull(),
+		/** The bridge's service number callers dial. */
+		serviceNumber: text('service_number').notNull(),
+		/** S13: 4 to 12 digits, default 5; a change applies to new PINs only. */
+		pinLength: integer('pin_length').notNull().default(5),
+		/** S9: mail on enable, disable and PIN reset; default on. */
+		automaticallySendEmailsToUsers: boolean('automatically_send_emails_to_users').notNull().default(true),
+		/** Applies to users enabled afterwards; default off. */
+		allowPstnOnlyMeetingsByDefault: boolean('allow_pstn_only_meetings_by_default').notNull().default(false),
+		enableEntryExitNotifications: boolean('enable_entry_exit_notifications').notNull().default(true),
+		entryExitAnnouncementsType: text('entry_exit_announcements_type', { enum: ['UseNames', 'ToneOnly'] })
+			.notNull()
+			.default('UseNames'),
+		maskPstnNumbersType: text('mask_pstn_numbers_type', {
+			enum: ['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking']
+		})
+			.notNull()
+			.default('MaskedForExternalUsers'),
+		/** Teams and Twilio allow 250 callers; the simulator allows up to 10,000. */
+		maxParticipants: integer('max_participants').notNull().default(250),
+		/** 0 means callers may wait in the lobby indefinitely. */
+		lobbyTimeoutMinutes: integer('lobby_timeout_minutes').notNull().default(0),
+		/** Consecutive wrong PIN entries before the leader PIN is locked (NIST SP 800-63B-4: 10). */
+		pinLockoutThreshold: integer('pin_lockout_threshold').notNull().default(10),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		check('tenants_pin_length_range', sql`${t.pinLength} between 4 and 12`),
+		check('tenants_max_participants_range', sql`${t.maxParticipants} between 2 and 10000`),
+		check('tenants_lobby_timeout_range', sql`${t.lobbyTimeoutMinutes} between 0 and 1440`),
+		check('tenants_pin_lockout_range', sql`${t.pinLockoutThreshold} between 1 and 100`)
+	]
+);
+
+/**
+ * A person in the tenant's directory. Users enabled for dial-in conferencing have a conference ID
+ * that leads to their meetings and, once issued, a leader PIN stored only as a salted hash (S1, S8).
+ */
+export const users = pgTable(
+	'users',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		/** The sign-in address, also the primary SMTP address when the user has a mailbox (S12). */
+		email: text('email').notNull(),
+		displayName: text('display_name').notNull(),
+		role: text('role', { enum: ['admin', 'user'] })
+			.notNull()
+			.default('user'),
+		/** S12: a reset PIN goes to the mailbox; users without one need another address (S14). */
+		hasMailbox: boolean('has_mailbox').notNull().default(true),
+		language: text('language', { enum: ['en', 'sv'] })
+			.notNull()
+			.default('en'),
+		dialInEnabled: boolean('dial_in_enabled').notNull().default(false),
+		conferenceId: text('conference_id'),
+		/** Whether callers may start this user's meetings without the leader (S6). */
+		allowPstnOnlyMeetings: boolean('allow_pstn_only_meetings').notNull().default(false),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
+		uniqueIndex('users_conference_id_unique').on(t.conferenceId),
+		index('users_tenant_idx').on(t.tenantId)
+	]
+);
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type UserRow = typeof users.$inferSelect;

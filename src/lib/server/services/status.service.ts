@@ -1,0 +1,45 @@
+import { count, eq } from 'drizzle-orm';
+import type { ServerStatus } from '$lib/contract/events';
+import type { DatabaseHandle } from '../db/index';
+import { DEMO_TENANT_ID } from '../db/seed';
+import { tenants, users } from '../db/schema';
+
+/** The answer of `GET /healthz`. */
+export type Health =
+	| { status: 'ok'; db: DatabaseHandle['kind'] }
+	| { status: 'unavailable'; db: DatabaseHandle['kind']; reason: string };
+
+/** Reports whether the server and its database are usable, and what the home page shows. */
+export class StatusService {
+	constructor(private readonly database: DatabaseHandle) {}
+
+	/** `ok` when the database answers within two seconds; otherwise the reason it did not. */
+	async health(): Promise<Health> {
+		try {
+			await this.database.ping(2000);
+			return { status: 'ok', db: this.database.kind };
+		} catch (error) {
+			return {
+				status: 'unavailable',
+				db: this.database.kind,
+				reason: `database unreachable: ${error instanceof Error ? error.message : String(error)}`
+			};
+		}
+	}
+
+	/** Reads the tenant and its dial-in directory size from the database. */
+	async status(connectedClients: number): Promise<ServerStatus> {
+		const { db } = this.database;
+		const [tenant] = await db
+			.select({ name: tenants.name })
+			.from(tenants)
+			.where(eq(tenants.id, DEMO_TENANT_ID));
+		const [dialIn] = await db.select({ n: count() }).from(users).where(eq(users.dialInEnabled, true));
+		return {
+			database: this.database.kind,
+			tenantName: tenant?.name ?? null,
+			dialInUsers: dialIn?.n ?? 0,
+			connectedClients
+		};
+	}
+}

@@ -1,0 +1,81 @@
+/**
+ * The production server: SvelteKit's adapter-node handler and Socket.IO on one HTTP server and one
+ * port. Started as `node build/server.js` (see `npm start`).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig } from '$lib/server/config';
+import { DirectoryLockedError } from '$lib/server/db/dir-lock';
+import { log } from '$lib/server/log';
+import { createSocketServer } from '$lib/server/realtime/socket-server';
+import { getRuntime } from '$lib/server/runtime';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+/** How long a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 5000;
+
+async function main(): Promise<void> {
+	const config = loadConfig();
+	const runtime = await getRuntime(config);
+
+	// Loaded at run time, never bundled: bundling SvelteKit's handler breaks its static files.
+	const handlerUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'handler.js')).href;
+	const { handler } = (await import(/* @vite-ignore */ handlerUrl)) as { handler: Handler };
+
+	const httpServer = createServer((req, res) => handler(req, res));
+	const io = createSocketServer(httpServer, runtime);
+
+	await new Promise<void>((resolve, reject) => {
+		httpServer.once('error', reject);
+		httpServer.listen(config.port, config.host, () => {
+			httpServer.off('error', reject);
+			resolve();
+		});
+	});
+	const address = httpServer.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	log.info(`Lobby is listening on http://${config.host}:${port}`);
+
+	let stopping = false;
+	const shutdown = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		log.info(`${signal} received: closing sockets, then HTTP, then the database.`);
+		const deadline = setTimeout(() => {
+			log.warn(`Shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting now.`);
+			process.exit(1);
+		}, SHUTDOWN_DEADLINE_MS);
+		deadline.unref();
+		// Sockets first (io.close also closes the HTTP server), or open sockets keep it alive.
+		const httpClosed = new Promise<void>((resolve) => httpServer.once('close', () => resolve()));
+		void io.close();
+		httpServer.closeIdleConnections();
+		const forceClose = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_DEADLINE_MS / 2);
+		forceClose.unref();
+		httpClosed
+			.then(() => runtime.close())
+			.then(
+				() => {
+					log.info('Stopped.');
+					process.exit(0);
+				},
+				(error: unknown) => {
+					log.error('Shutdown failed', error);
+					process.exit(1);
+				}
+			);
+	};
+	process.once('SIGINT', () => shutdown('SIGINT'));
+	process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+	if (error instanceof ConfigError || error instanceof DirectoryLockedError) {
+		log.error(error.message);
+	} else {
+		log.error('The server could not start.', error);
+	}
+	process.exit(1);
+});

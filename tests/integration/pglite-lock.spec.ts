@@ -1,0 +1,61 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, runServerToExit, startServer, type TestDatabase } from '../helpers/server';
+
+describe('the embedded database directory lock', () => {
+	let database: TestDatabase | undefined;
+	afterEach(async () => {
+		await database?.drop();
+		database = undefined;
+	});
+
+	it('refuses a second server on the same directory at once, naming the directory and the holder', async () => {
+		database = await createTestDatabase({ forcePglite: true });
+		const first = await startServer({ env: database.env });
+		try {
+			const second = await runServerToExit(database.env);
+			expect(second.code).not.toBe(0);
+			expect(second.output).toContain(database.dataDir!);
+			expect(second.output).toContain(`process ${first.process.pid}`);
+			expect(second.ms).toBeLessThan(5000);
+			// The first server is unharmed.
+			const health = await fetch(`${first.url}/healthz`);
+			expect(health.status).toBe(200);
+		} finally {
+			await first.stop();
+		}
+		// Once released, the directory can be used again, and its data is still there.
+		const again = await startServer({ env: database.env });
+		try {
+			expect(again.output()).not.toContain('Seeded');
+		} finally {
+			await again.stop();
+		}
+	});
+
+	it('takes over a lock left by a process that no longer runs', async () => {
+		database = await createTestDatabase({ forcePglite: true });
+		const first = await startServer({ env: database.env });
+		await first.stop();
+		const { hostname } = await import('node:os');
+		// PIDs near the kernel's maximum are not in use on a test machine.
+		writeFileSync(
+			join(database.dataDir!, 'lobby.lock'),
+			JSON.stringify({ pid: 4_194_000, host: hostname(), startedAt: '' })
+		);
+		const second = await startServer({ env: database.env });
+		const health = await fetch(`${second.url}/healthz`);
+		expect(health.status).toBe(200);
+		await second.stop();
+	});
+});
+
+describe('start-up errors', () => {
+	it('exits non-zero with a message naming a bad PORT', async () => {
+		const result = await runServerToExit({ PORT: 'eighty', LOBBY_DATA_DIR: '/nonexistent-never-used' });
+		expect(result.code).toBe(1);
+		expect(result.output).toContain('PORT must be a whole number from 0 to 65535');
+		expect(existsSync('/nonexistent-never-used')).toBe(false);
+	});
+});

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '$lib/contract/events';
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+function connect(url: string): Promise<Client> {
+	const socket: Client = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+	return new Promise((resolve, reject) => {
+		socket.once('connect', () => resolve(socket));
+		socket.once('connect_error', reject);
+	});
+}
+
+/** Resolves with the next presence count that satisfies `predicate`. */
+function presence(socket: Client, predicate: (n: number) => boolean): Promise<number> {
+	return new Promise((resolve) => {
+		const listener = ({ connectedClients }: { connectedClients: number }) => {
+			if (predicate(connectedClients)) {
+				socket.off('presence:updated', listener);
+				resolve(connectedClients);
+			}
+		};
+		socket.on('presence:updated', listener);
+	});
+}
+
+describe('the production server', () => {
+	let database: TestDatabase;
+	let server: TestServer;
+
+	beforeAll(async () => {
+		database = await createTestDatabase();
+		server = await startServer({ env: database.env });
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+	});
+
+	it('answers /healthz with the database in use', async () => {
+		const response = await fetch(`${server.url}/healthz`);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ status: 'ok', db: database.kind });
+	});
+
+	it('serves the home page and its static assets from the same port', async () => {
+		const page = await fetch(`${server.url}/`);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('<title>Lobby</title>');
+		const favicon = await fetch(`${server.url}/favicon.svg`);
+		expect(favicon.status).toBe(200);
+		expect(favicon.headers.get('content-type')).toContain('image/svg+xml');
+	});
+
+	it('pushes the connected-client count to two real Socket.IO clients and reads the database', async () => {
+		const first = await connect(server.url);
+		const sawTwo = presence(first, (n) => n === 2);
+		const second = await connect(server.url);
+		expect(await sawTwo).toBe(2);
+
+		const answer = await first.emitWithAck('status:get');
+		expect(answer).toEqual({
+			ok: true,
+			status: { database: database.kind, tenantName: 'Contoso', dialInUsers: 4, connectedClients: 2 }
+		});
+
+		const sawOne = presence(first, (n) => n === 1);
+		second.disconnect();
+		expect(await sawOne).toBe(1);
+		first.disconnect();
+	});
+
+	it('ignores a status request without an acknowledgement instead of crashing', async () => {
+		const client = await connect(server.url);
+		(client.emit as (event: string, ...args: unknown[]) => void)('status:get', { not: 'a function' });
+		const answer = await client.emitWithAck('status:get');
+		expect(answer.ok).toBe(true);
+		client.disconnect();
+	});
+
+	it('refuses oversized messages without affecting other clients', async () => {
+		const bystander = await connect(server.url);
+		const abuser = await connect(server.url);
+		const dropped = new Promise<string>((resolve) => abuser.once('disconnect', (reason) => resolve(reason)));
+		(abuser.emit as (event: string, ...args: unknown[]) => void)('status:get', 'x'.repeat(64 * 1024));
+		expect(await dropped).toBe('transport close');
+		const answer = await bystander.emitWithAck('status:get');
+		expect(answer.ok).toBe(true);
+		bystander.disconnect();
+	});
+});
+
+describe('shutdown', () => {
+	it('closes sockets, HTTP and the database within 5 seconds of SIGTERM, with clients connected', async () => {
+		const database = await createTestDatabase();
+		const server = await startServer({ env: database.env });
+		try {
+			const client = await connect(server.url);
+			const disconnected = new Promise<void>((resolve) => client.once('disconnect', () => resolve()));
+			const { code, ms } = await server.stop('SIGTERM');
+			await disconnected;
+			expect(code).toBe(0);
+			expect(ms).toBeLessThan(5000);
+			expect(server.output()).toMatch(/SIGTERM received[\s\S]*Stopped\./);
+		} finally {
+			await database.drop();
+		}
+	});
+
+	it('stops on SIGINT as well', async () => {
+		const database = await createTestDatabase();
+		const server = await startServer({ env: database.env });
+		try {
+			const { code } = await server.stop('SIGINT');
+			expect(code).toBe(0);
+			expect(server.output()).toContain('SIGINT received');
+		} finally {
+			await database.drop();
+		}
+	});
+});
