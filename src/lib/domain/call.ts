@@ -1,0 +1,521 @@
+/**
+ * The call aggregate: one phone caller's way through the interactive voice response, from dialing the
+ * service number to being connected to a meeting (or sent away). One aggregate per call.
+ *
+ * The service does the look-ups and checks through its ports (conference directory, PIN verifier) and
+ * passes in only the verdicts: the PIN digits never enter the domain or its events (S8).
+ */
+import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
+import { prompt, type Prompt, type PromptId } from './prompts';
+
+/** Tries for the conference ID and for the leader PIN: Asterisk ConfBridge and Teams both allow 3. */
+export const DEFAULT_MAX_TRIES = 3;
+
+/** Why a call ended. */
+export type CallDisconnectReason =
+	| 'hung-up'
+	| 'conference-id-failed'
+	| 'pin-failed'
+	| 'meeting-full'
+	| 'meeting-ended'
+	| 'lobby-timeout'
+	| 'connection-lost';
+
+/** The meeting a conference ID leads to, as the service's directory found it. */
+export type MeetingTarget = {
+	readonly conferenceId: string;
+	/** The service's key for the organizer's meeting room. */
+	readonly meetingKey: string;
+	readonly organizerUserId: string;
+};
+
+/** Where the meeting put the caller (S5: lobby while it waits for a leader, or when locked). */
+export type Placement = 'lobby' | 'meeting';
+
+// Events
+
+/** A caller dialed the service number. */
+export type CallDialed = {
+	readonly type: 'CallDialed';
+	readonly at: number;
+	readonly callId: string;
+	readonly phoneNumber: string;
+	readonly maxTries: number;
+};
+
+/** The conference ID led to a meeting; the caller is asked whether they are the leader. */
+export type ConferenceIdAccepted = {
+	readonly type: 'ConferenceIdAccepted';
+	readonly at: number;
+	readonly conferenceId: string;
+	readonly meetingKey: string;
+	readonly organizerUserId: string;
+};
+
+/** The conference ID led nowhere; `triesLeft` 0 means the call is disconnected next. */
+export type ConferenceIdRejected = {
+	readonly type: 'ConferenceIdRejected';
+	readonly at: number;
+	readonly conferenceId: string;
+	readonly attempt: number;
+	readonly triesLeft: number;
+};
+
+/** The caller answered "are you the leader?": `*` (true) or `#`/nothing (false). */
+export type LeaderPromptAnswered = {
+	readonly type: 'LeaderPromptAnswered';
+	readonly at: number;
+	readonly isLeader: boolean;
+};
+
+/** S2: the organizer's PIN was accepted for this meeting; the caller joins as leader. */
+export type LeaderPinAccepted = { readonly type: 'LeaderPinAccepted'; readonly at: number };
+
+/** A wrong leader PIN (no digits recorded, S8); `triesLeft` 0 means the call is disconnected next. */
+export type LeaderPinRejected = {
+	readonly type: 'LeaderPinRejected';
+	readonly at: number;
+	readonly attempt: number;
+	readonly triesLeft: number;
+};
+
+/**
+ * The leader PIN is locked out (S3: only an administrator can reset it); the caller continues as an
+ * ordinary caller instead of being disconnected.
+ */
+export type LeaderPinLockedOut = { readonly type: 'LeaderPinLockedOut'; readonly at: number };
+
+/** The meeting took the caller in: into its lobby (music) or straight into the meeting. */
+export type CallConnected = {
+	readonly type: 'CallConnected';
+	readonly at: number;
+	readonly meetingId: string;
+	readonly placement: Placement;
+};
+
+/** S10: the caller was admitted from the lobby into the meeting. */
+export type CallAdmitted = { readonly type: 'CallAdmitted'; readonly at: number };
+
+/** The call is over. */
+export type CallDisconnected = {
+	readonly type: 'CallDisconnected';
+	readonly at: number;
+	readonly reason: CallDisconnectReason;
+};
+
+/** Everything that can happen to a call. */
+export type CallEvent =
+	| CallDialed
+	| ConferenceIdAccepted
+	| ConferenceIdRejected
+	| LeaderPromptAnswered
+	| LeaderPinAccepted
+	| LeaderPinRejected
+	| LeaderPinLockedOut
+	| CallConnected
+	| CallAdmitted
+	| CallDisconnected;
+
+// State
+
+/** What every dialed call knows. */
+type CallBase = {
+	readonly callId: string;
+	readonly phoneNumber: string;
+	readonly dialedAt: number;
+	readonly maxTries: number;
+};
+
+/** No `CallDialed` yet. */
+export type NoCall = { readonly status: 'none' };
+
+/** Asking for the conference ID; `conferenceIdFailures` unknown IDs so far. */
+export type AwaitingConferenceId = CallBase & {
+	readonly status: 'awaiting-conference-id';
+	readonly conferenceIdFailures: number;
+};
+
+/** "If you are the leader, press star. Otherwise, please wait." */
+export type AwaitingLeaderChoice = CallBase & {
+	readonly status: 'awaiting-leader-choice';
+	readonly target: MeetingTarget;
+};
+
+/** Asking for the leader PIN; `pinFailures` wrong PINs so far. */
+export type AwaitingPin = CallBase & {
+	readonly status: 'awaiting-pin';
+	readonly target: MeetingTarget;
+	readonly pinFailures: number;
+};
+
+/**
+ * The call flow is done and the service is joining the meeting (`JoinByPhone { asLeader }`).
+ * `pinLockedOut` when the caller asked to lead but the PIN is locked (they hear `pin-locked`).
+ */
+export type Joining = CallBase & {
+	readonly status: 'joining';
+	readonly target: MeetingTarget;
+	readonly asLeader: boolean;
+	readonly pinLockedOut: boolean;
+};
+
+/** S5: waiting in the lobby; music plays. */
+export type InLobby = CallBase & {
+	readonly status: 'in-lobby';
+	readonly target: MeetingTarget;
+	readonly asLeader: boolean;
+	readonly meetingId: string;
+};
+
+/** In the meeting; `admitted` when they came through the lobby. */
+export type InMeeting = CallBase & {
+	readonly status: 'in-meeting';
+	readonly target: MeetingTarget;
+	readonly asLeader: boolean;
+	readonly meetingId: string;
+	readonly admitted: boolean;
+};
+
+/** The call is over; `meetingId` when it had reached a meeting. */
+export type Disconnected = CallBase & {
+	readonly status: 'disconnected';
+	readonly reason: CallDisconnectReason;
+	readonly target?: MeetingTarget;
+	readonly meetingId?: string;
+};
+
+/** The state of one call, rebuilt from its events. */
+export type CallState =
+	| NoCall
+	| AwaitingConferenceId
+	| AwaitingLeaderChoice
+	| AwaitingPin
+	| Joining
+	| InLobby
+	| InMeeting
+	| Disconnected;
+
+/** Every state a call can be in. */
+export type CallStatus = CallState['status'];
+
+/** The state before any event. */
+export const initialCallState: CallState = Object.freeze({ status: 'none' });
+
+// evolve
+
+/** Folds one event into the call, returning a new state and never touching the old one. */
+export function evolveCall(state: CallState, event: CallEvent): CallState {
+	if (event.type === 'CallDialed') {
+		return {
+			status: 'awaiting-conference-id',
+			callId: event.callId,
+			phoneNumber: event.phoneNumber,
+			dialedAt: event.at,
+			maxTries: event.maxTries,
+			conferenceIdFailures: 0
+		};
+	}
+	// Anything before CallDialed cannot come from decide; ignore it.
+	if (state.status === 'none') return state;
+	const base = baseOf(state);
+
+	switch (event.type) {
+		case 'ConferenceIdAccepted':
+			return {
+				...base,
+				status: 'awaiting-leader-choice',
+				target: {
+					conferenceId: event.conferenceId,
+					meetingKey: event.meetingKey,
+					organizerUserId: event.organizerUserId
+				}
+			};
+		case 'ConferenceIdRejected':
+			return { ...base, status: 'awaiting-conference-id', conferenceIdFailures: event.attempt };
+		case 'LeaderPromptAnswered':
+			if (state.status !== 'awaiting-leader-choice') return state;
+			return event.isLeader
+				? { ...base, status: 'awaiting-pin', target: state.target, pinFailures: 0 }
+				: { ...base, status: 'joining', target: state.target, asLeader: false, pinLockedOut: false };
+		case 'LeaderPinAccepted':
+			if (state.status !== 'awaiting-pin') return state;
+			return { ...base, status: 'joining', target: state.target, asLeader: true, pinLockedOut: false };
+		case 'LeaderPinRejected':
+			if (state.status !== 'awaiting-pin') return state;
+			return { ...state, pinFailures: event.attempt };
+		case 'LeaderPinLockedOut':
+			if (state.status !== 'awaiting-pin') return state;
+			return { ...base, status: 'joining', target: state.target, asLeader: false, pinLockedOut: true };
+		case 'CallConnected':
+			if (state.status !== 'joining') return state;
+			return event.placement === 'lobby'
+				? {
+						...base,
+						status: 'in-lobby',
+						target: state.target,
+						asLeader: state.asLeader,
+						meetingId: event.meetingId
+					}
+				: {
+						...base,
+						status: 'in-meeting',
+						target: state.target,
+						asLeader: state.asLeader,
+						meetingId: event.meetingId,
+						admitted: false
+					};
+		case 'CallAdmitted':
+			if (state.status !== 'in-lobby') return state;
+			return { ...state, status: 'in-meeting', admitted: true };
+		case 'CallDisconnected':
+			return {
+				...base,
+				status: 'disconnected',
+				reason: event.reason,
+				...('target' in state ? { target: state.target } : {}),
+				...('meetingId' in state ? { meetingId: state.meetingId } : {})
+			};
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
+		}
+	}
+}
+
+function baseOf(state: Exclude<CallState, NoCall>): CallBase {
+	return {
+		callId: state.callId,
+		phoneNumber: state.phoneNumber,
+		dialedAt: state.dialedAt,
+		maxTries: state.maxTries
+	};
+}
+
+// Commands
+
+/** A caller dials the service number. `maxTries` for the ID and the PIN, default `DEFAULT_MAX_TRIES`. */
+export type Dial = {
+	readonly type: 'Dial';
+	readonly callId: string;
+	readonly phoneNumber: string;
+	readonly maxTries?: number;
+};
+
+/** The caller entered a conference ID; `found` is what the service's directory answered (null: unknown). */
+export type EnterConferenceId = {
+	readonly type: 'EnterConferenceId';
+	readonly digits: string;
+	readonly found: { readonly meetingKey: string; readonly organizerUserId: string } | null;
+};
+
+/** The caller pressed `*` (leader) or `#`/nothing (not the leader). */
+export type AnswerLeaderPrompt = { readonly type: 'AnswerLeaderPrompt'; readonly isLeader: boolean };
+
+/**
+ * The caller entered a leader PIN; the service checked it through its port and passes only the verdict
+ * (S1, S2: the organizer's PIN for this meeting). The digits never enter the domain.
+ */
+export type SubmitLeaderPin = {
+	readonly type: 'SubmitLeaderPin';
+	readonly verdict: 'correct' | 'wrong' | 'locked-out';
+};
+
+/** The meeting placed the caller: in its lobby or in the meeting (the meeting's `JoinByPhone` outcome). */
+export type Connect = {
+	readonly type: 'Connect';
+	readonly meetingId: string;
+	readonly placement: Placement;
+};
+
+/** The meeting admitted the caller from its lobby (S10). */
+export type Admit = { readonly type: 'Admit' };
+
+/** The system ends the call (meeting full or ended, lobby timeout, connection lost, ...). */
+export type Disconnect = { readonly type: 'Disconnect'; readonly reason: CallDisconnectReason };
+
+/** The caller hangs up. */
+export type HangUp = { readonly type: 'HangUp' };
+
+/** Everything that can be asked of a call. */
+export type CallCommand =
+	Dial | EnterConferenceId | AnswerLeaderPrompt | SubmitLeaderPin | Connect | Admit | Disconnect | HangUp;
+
+/** Every reason a call command can be refused. */
+export type CallRejectionCode = 'invalid-in-state' | 'invalid-argument';
+
+/** A refused call command. */
+export type CallRejection = Rejection<CallRejectionCode>;
+
+/** What `decide` answers for a call. */
+export type CallDecision = Decision<CallEvent, CallRejectionCode>;
+
+// decide
+
+/**
+ * Decides what a command does to the call at time `now` (epoch ms). A command in the wrong state is
+ * refused with `invalid-in-state`, naming the state; decide never throws.
+ */
+export function decideCall(state: CallState, command: CallCommand, now: number): CallDecision {
+	switch (command.type) {
+		case 'Dial': {
+			if (state.status !== 'none') return wrongState(state, 'dial', ['none']);
+			const maxTries = command.maxTries ?? DEFAULT_MAX_TRIES;
+			if (!Number.isInteger(maxTries) || maxTries < 1) {
+				return reject(
+					'invalid-argument',
+					`The number of tries must be a whole number of 1 or more; got ${maxTries}.`
+				);
+			}
+			return accept([
+				{ type: 'CallDialed', at: now, callId: command.callId, phoneNumber: command.phoneNumber, maxTries }
+			]);
+		}
+		case 'EnterConferenceId': {
+			if (state.status !== 'awaiting-conference-id') {
+				return wrongState(state, 'enter a conference ID', ['awaiting-conference-id']);
+			}
+			const { digits, found } = command;
+			if (found !== null) {
+				return accept([
+					{
+						type: 'ConferenceIdAccepted',
+						at: now,
+						conferenceId: digits,
+						meetingKey: found.meetingKey,
+						organizerUserId: found.organizerUserId
+					}
+				]);
+			}
+			const attempt = state.conferenceIdFailures + 1;
+			const triesLeft = Math.max(0, state.maxTries - attempt);
+			const events: CallEvent[] = [
+				{ type: 'ConferenceIdRejected', at: now, conferenceId: digits, attempt, triesLeft }
+			];
+			if (triesLeft === 0) events.push({ type: 'CallDisconnected', at: now, reason: 'conference-id-failed' });
+			return accept(events);
+		}
+		case 'AnswerLeaderPrompt':
+			if (state.status !== 'awaiting-leader-choice') {
+				return wrongState(state, 'answer the leader prompt', ['awaiting-leader-choice']);
+			}
+			return accept([{ type: 'LeaderPromptAnswered', at: now, isLeader: command.isLeader }]);
+		case 'SubmitLeaderPin': {
+			if (state.status !== 'awaiting-pin') return wrongState(state, 'submit a leader PIN', ['awaiting-pin']);
+			switch (command.verdict) {
+				case 'correct':
+					return accept([{ type: 'LeaderPinAccepted', at: now }]);
+				case 'locked-out':
+					return accept([{ type: 'LeaderPinLockedOut', at: now }]);
+				case 'wrong': {
+					const attempt = state.pinFailures + 1;
+					const triesLeft = Math.max(0, state.maxTries - attempt);
+					const events: CallEvent[] = [{ type: 'LeaderPinRejected', at: now, attempt, triesLeft }];
+					if (triesLeft === 0) events.push({ type: 'CallDisconnected', at: now, reason: 'pin-failed' });
+					return accept(events);
+				}
+				default: {
+					const _exhaustive: never = command.verdict;
+					return _exhaustive;
+				}
+			}
+		}
+		case 'Connect':
+			if (state.status !== 'joining') return wrongState(state, 'connect to a meeting', ['joining']);
+			return accept([
+				{ type: 'CallConnected', at: now, meetingId: command.meetingId, placement: command.placement }
+			]);
+		case 'Admit':
+			if (state.status !== 'in-lobby') return wrongState(state, 'be admitted', ['in-lobby']);
+			return accept([{ type: 'CallAdmitted', at: now }]);
+		case 'Disconnect':
+			if (!isCallLive(state)) return wrongState(state, 'be disconnected', LIVE_STATUSES);
+			return accept([{ type: 'CallDisconnected', at: now, reason: command.reason }]);
+		case 'HangUp':
+			if (!isCallLive(state)) return wrongState(state, 'hang up', LIVE_STATUSES);
+			return accept([{ type: 'CallDisconnected', at: now, reason: 'hung-up' }]);
+		default: {
+			const _exhaustive: never = command;
+			return _exhaustive;
+		}
+	}
+}
+
+const LIVE_STATUSES: readonly CallStatus[] = [
+	'awaiting-conference-id',
+	'awaiting-leader-choice',
+	'awaiting-pin',
+	'joining',
+	'in-lobby',
+	'in-meeting'
+];
+
+function wrongState(state: CallState, action: string, validIn: readonly CallStatus[]): CallDecision {
+	const where = validIn.length === 1 ? `while ${validIn[0]}` : `in ${validIn.join(', ')}`;
+	return reject(
+		'invalid-in-state',
+		`The call is in state "${state.status}"; it can only ${action} ${where}.`
+	);
+}
+
+// Read helpers
+
+/** True from dialing until the call is disconnected. */
+export function isCallLive(state: CallState): boolean {
+	return state.status !== 'none' && state.status !== 'disconnected';
+}
+
+/** The prompt the caller hears in this state; null before the call is dialed. */
+export function promptFor(state: CallState): Prompt | null {
+	switch (state.status) {
+		case 'none':
+			return null;
+		case 'awaiting-conference-id':
+			return prompt(state.conferenceIdFailures > 0 ? 'conference-id-unknown' : 'enter-conference-id');
+		case 'awaiting-leader-choice':
+			return prompt('leader-choice');
+		case 'awaiting-pin':
+			return prompt(state.pinFailures > 0 ? 'pin-wrong' : 'enter-leader-pin');
+		case 'joining':
+			return prompt(state.pinLockedOut ? 'pin-locked' : 'joining');
+		case 'in-lobby':
+			return prompt('lobby-waiting');
+		case 'in-meeting':
+			return prompt(state.admitted ? 'admitted' : 'joined');
+		case 'disconnected':
+			return prompt(farewell(state.reason));
+		default: {
+			const _exhaustive: never = state;
+			return _exhaustive;
+		}
+	}
+}
+
+function farewell(reason: CallDisconnectReason): PromptId {
+	switch (reason) {
+		case 'hung-up':
+			return 'goodbye';
+		case 'conference-id-failed':
+		case 'pin-failed':
+		case 'meeting-full':
+		case 'meeting-ended':
+		case 'lobby-timeout':
+		case 'connection-lost':
+			return reason;
+		default: {
+			const _exhaustive: never = reason;
+			return _exhaustive;
+		}
+	}
+}
+
+/** S5: music plays while the caller waits in the lobby, and only then. */
+export function musicFor(state: CallState): 'lobby' | 'none' {
+	return state.status === 'in-lobby' ? 'lobby' : 'none';
+}
+
+/** The call aggregate as one value, for services, the simulator and specs. */
+export const callDecider: Decider<CallState, CallCommand, CallEvent, CallRejectionCode> = {
+	initialState: initialCallState,
+	decide: decideCall,
+	evolve: evolveCall
+};

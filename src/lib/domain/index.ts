@@ -1,0 +1,14 @@
+/**
+ * The pure domain of Lobby: the meeting and call aggregates, their prompts, and the decider shape they
+ * share. Imports nothing outside this folder (STYLE.md, "Dependency direction").
+ */
+export * from './decider';
+export * from './prompts';
+export * from './meeting';
+export * from './call';
+
+import type { CallRejectionCode } from './call';
+import type { MeetingRejectionCode } from './meeting';
+
+/** Every rejection code the domain can answer with, across aggregates. */
+export type RejectionCode = MeetingRejectionCode | CallRejectionCode;

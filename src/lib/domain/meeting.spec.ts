@@ -1,0 +1,939 @@
+import { describe, expect, it } from 'vitest';
+import { deepFreeze, specFor } from './decider-spec';
+import {
+	DEFAULT_MEETING_SETTINGS,
+	decideMeeting,
+	evolveMeeting,
+	initialMeetingState,
+	isLive,
+	lobbySize,
+	longestWaitMs,
+	meetingDecider,
+	type MeetingEvent,
+	type MeetingSettings,
+	type MeetingState
+} from './meeting';
+import { replay } from './decider';
+
+const given = specFor(meetingDecider);
+
+const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
+const MIN = 60_000;
+const organizer = { userId: 'user-amos', displayName: 'Amos Marble' };
+
+function opened(settings: Partial<MeetingSettings> = {}, at = T0): MeetingEvent {
+	return {
+		type: 'MeetingOpened',
+		at,
+		meetingId: 'm-1',
+		conferenceId: '8675309',
+		organizer,
+		settings: { ...DEFAULT_MEETING_SETTINGS, ...settings }
+	};
+}
+
+function inLobby(participantId: string, at: number, phoneNumber = `+46700000${participantId}`): MeetingEvent {
+	return { type: 'CallerEnteredLobby', at, participantId, phoneNumber, music: true };
+}
+
+function leaderJoinedByPhone(at: number, participantId = 'leader'): MeetingEvent {
+	return {
+		type: 'ParticipantJoined',
+		at,
+		participantId,
+		via: 'phone',
+		displayName: organizer.displayName,
+		phoneNumber: '+46701111111',
+		userId: organizer.userId,
+		isLeader: true,
+		announcement: 'names'
+	};
+}
+
+function callerJoined(participantId: string, at: number): MeetingEvent {
+	return {
+		type: 'ParticipantJoined',
+		at,
+		participantId,
+		via: 'phone',
+		displayName: `+46700000${participantId}`,
+		phoneNumber: `+46700000${participantId}`,
+		isLeader: false,
+		announcement: 'names'
+	};
+}
+
+function started(at: number, participantId = 'leader'): MeetingEvent {
+	return { type: 'MeetingStarted', at, startedBy: 'leader-pin', participantId };
+}
+
+/** A meeting in progress, led by `leader` who joined by phone with the PIN. */
+function inProgress(settings: Partial<MeetingSettings> = {}): MeetingEvent[] {
+	return [opened(settings), leaderJoinedByPhone(T0 + MIN), started(T0 + MIN)];
+}
+
+function locked(at: number): MeetingEvent {
+	return { type: 'MeetingLockChanged', at, locked: true, byParticipantId: 'leader' };
+}
+
+describe('OpenMeeting', () => {
+	it('opens a waiting meeting with the real systems’ defaults', () => {
+		const state = given([])
+			.when({ type: 'OpenMeeting', meetingId: 'm-1', conferenceId: '8675309', organizer }, T0)
+			.then([opened()]);
+		expect(state).toMatchObject({
+			status: 'waiting',
+			openedAt: T0,
+			locked: false,
+			lobby: [],
+			participants: [],
+			settings: { maxParticipants: 250, lobbyTimeoutMinutes: 0, announcements: 'names', allowPstnOnly: false }
+		});
+	});
+
+	it('keeps the settings it is given', () => {
+		given([])
+			.when(
+				{
+					type: 'OpenMeeting',
+					meetingId: 'm-1',
+					conferenceId: '8675309',
+					organizer,
+					settings: { maxParticipants: 10_000, announcements: 'tone', allowPstnOnly: true }
+				},
+				T0
+			)
+			.then([opened({ maxParticipants: 10_000, announcements: 'tone', allowPstnOnly: true })]);
+	});
+
+	it('refuses to open twice', () => {
+		given([opened()])
+			.when({ type: 'OpenMeeting', meetingId: 'm-1', conferenceId: '8675309', organizer }, T0)
+			.thenRejects('meeting-already-open');
+	});
+
+	it.each([0, 10_001, 2.5, Number.NaN])('refuses a capacity of %s', (maxParticipants) => {
+		given([])
+			.when(
+				{
+					type: 'OpenMeeting',
+					meetingId: 'm-1',
+					conferenceId: '1',
+					organizer,
+					settings: { maxParticipants }
+				},
+				T0
+			)
+			.thenRejects('invalid-settings');
+	});
+
+	it('fills settings left undefined with the defaults', () => {
+		given([])
+			.when(
+				{
+					type: 'OpenMeeting',
+					meetingId: 'm-1',
+					conferenceId: '8675309',
+					organizer,
+					settings: { maxParticipants: undefined, announcements: undefined }
+				},
+				T0
+			)
+			.then([opened()]);
+	});
+
+	it('refuses an unknown announcement setting from an unchecked caller', () => {
+		given([])
+			.when(
+				{
+					type: 'OpenMeeting',
+					meetingId: 'm-1',
+					conferenceId: '1',
+					organizer,
+					settings: { announcements: 'loud' as MeetingSettings['announcements'] }
+				},
+				T0
+			)
+			.thenRejects('invalid-settings');
+	});
+
+	it('refuses a negative lobby timeout', () => {
+		given([])
+			.when(
+				{
+					type: 'OpenMeeting',
+					meetingId: 'm-1',
+					conferenceId: '1',
+					organizer,
+					settings: { lobbyTimeoutMinutes: -1 }
+				},
+				T0
+			)
+			.thenRejects('invalid-settings');
+	});
+
+	it('refuses every other command before the meeting is open', () => {
+		given([])
+			.when({ type: 'JoinByPhone', participantId: 'a', phoneNumber: '+1', asLeader: false }, T0)
+			.thenRejects('meeting-not-open');
+		given([]).when({ type: 'ExpireLobbyWaits' }, T0).thenRejects('meeting-not-open');
+	});
+});
+
+describe('S5, S11: anonymous callers wait in the lobby with music and cannot start the meeting', () => {
+	it('puts an anonymous caller in the lobby, with music, and the meeting keeps waiting', () => {
+		const state = given([opened()])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'a', phoneNumber: '+46700000a', asLeader: false },
+				T0 + 1000
+			)
+			.then([inLobby('a', T0 + 1000, '+46700000a')]);
+		expect(state.status).toBe('waiting');
+		expect(lobbySize(state)).toBe(1);
+	});
+
+	it('keeps a second anonymous caller waiting too: no number of callers starts the meeting', () => {
+		const state = given([opened(), inLobby('a', T0 + 1000)])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'b', phoneNumber: '+46700000b', asLeader: false },
+				T0 + 2000
+			)
+			.then([inLobby('b', T0 + 2000)]);
+		expect(state.status).toBe('waiting');
+	});
+});
+
+describe('S2, S4, S10: the organizer’s PIN starts the meeting and the lobby is admitted', () => {
+	it('two callers wait; the organizer calls in with the PIN; both are admitted in arrival order, in one event', () => {
+		const state = given([opened(), inLobby('a', T0 + 1000), inLobby('b', T0 + 2000)])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+46701111111', asLeader: true },
+				T0 + MIN
+			)
+			.then([
+				leaderJoinedByPhone(T0 + MIN),
+				started(T0 + MIN),
+				{
+					type: 'LobbyAdmitted',
+					at: T0 + MIN,
+					participantIds: ['a', 'b'],
+					by: 'meeting-start',
+					byParticipantId: 'leader',
+					announcement: 'names'
+				}
+			]);
+		expect(state.status).toBe('in-progress');
+		if (state.status === 'none') throw new Error('unreachable');
+		expect(state.startedAt).toBe(T0 + MIN);
+		expect(state.lobby).toEqual([]);
+		expect(state.participants.map((p) => [p.participantId, p.isLeader, p.via])).toEqual([
+			['leader', true, 'phone'],
+			['a', false, 'phone'],
+			['b', false, 'phone']
+		]);
+	});
+
+	it('starts without a LobbyAdmitted when nobody waits', () => {
+		given([opened()])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+46701111111', asLeader: true },
+				T0 + MIN
+			)
+			.then([leaderJoinedByPhone(T0 + MIN), started(T0 + MIN)]);
+	});
+});
+
+describe('S2, S4: an authenticated user joining from the client starts the meeting, no PIN', () => {
+	it('the organizer from the client starts it as leader and admits the lobby', () => {
+		given([opened(), inLobby('a', T0 + 1000)])
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-1', userId: organizer.userId, displayName: 'Amos' },
+				T0 + MIN
+			)
+			.then([
+				{
+					type: 'ParticipantJoined',
+					at: T0 + MIN,
+					participantId: 'web-1',
+					via: 'client',
+					displayName: 'Amos',
+					userId: organizer.userId,
+					isLeader: true,
+					announcement: 'names'
+				},
+				{ type: 'MeetingStarted', at: T0 + MIN, startedBy: 'client', participantId: 'web-1' },
+				{
+					type: 'LobbyAdmitted',
+					at: T0 + MIN,
+					participantIds: ['a'],
+					by: 'meeting-start',
+					byParticipantId: 'web-1',
+					announcement: 'names'
+				}
+			]);
+	});
+
+	it('another authenticated user starts it too, but is not the leader', () => {
+		const state = given([opened()])
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-2', userId: 'user-eva', displayName: 'Eva' },
+				T0 + MIN
+			)
+			.then([
+				{
+					type: 'ParticipantJoined',
+					at: T0 + MIN,
+					participantId: 'web-2',
+					via: 'client',
+					displayName: 'Eva',
+					userId: 'user-eva',
+					isLeader: false,
+					announcement: 'names'
+				},
+				{ type: 'MeetingStarted', at: T0 + MIN, startedBy: 'client', participantId: 'web-2' }
+			]);
+		expect(isLive(state)).toBe(true);
+	});
+
+	it('a client user joins a meeting in progress without starting it again', () => {
+		given(inProgress())
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-2', userId: 'user-eva', displayName: 'Eva' },
+				T0 + 2 * MIN
+			)
+			.then([
+				{
+					type: 'ParticipantJoined',
+					at: T0 + 2 * MIN,
+					participantId: 'web-2',
+					via: 'client',
+					displayName: 'Eva',
+					userId: 'user-eva',
+					isLeader: false,
+					announcement: 'names'
+				}
+			]);
+	});
+
+	it('a locked meeting refuses client users other than the organizer', () => {
+		given([...inProgress(), locked(T0 + 2 * MIN)])
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-2', userId: 'user-eva', displayName: 'Eva' },
+				T0 + 3 * MIN
+			)
+			.thenRejects('meeting-locked');
+		given([...inProgress(), locked(T0 + 2 * MIN)])
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-1', userId: organizer.userId, displayName: 'Amos' },
+				T0 + 3 * MIN
+			)
+			.then([
+				{
+					type: 'ParticipantJoined',
+					at: T0 + 3 * MIN,
+					participantId: 'web-1',
+					via: 'client',
+					displayName: 'Amos',
+					userId: organizer.userId,
+					isLeader: true,
+					announcement: 'names'
+				}
+			]);
+	});
+});
+
+describe('S6: where the organizer allows PSTN-only meetings, the first caller starts it', () => {
+	it('starts the meeting with the first anonymous caller, who is not the leader', () => {
+		const state = given([opened({ allowPstnOnly: true })])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'a', phoneNumber: '+46700000a', asLeader: false },
+				T0 + 1000
+			)
+			.then([
+				callerJoined('a', T0 + 1000),
+				{ type: 'MeetingStarted', at: T0 + 1000, startedBy: 'pstn-only', participantId: 'a' }
+			]);
+		expect(state.status).toBe('in-progress');
+		expect(lobbySize(state)).toBe(0);
+	});
+});
+
+describe('In progress: late callers', () => {
+	it('a late caller goes straight in', () => {
+		const state = given(inProgress())
+			.when(
+				{ type: 'JoinByPhone', participantId: 'c', phoneNumber: '+46700000c', asLeader: false },
+				T0 + 5 * MIN
+			)
+			.then([callerJoined('c', T0 + 5 * MIN)]);
+		expect(lobbySize(state)).toBe(0);
+	});
+
+	it('a locked meeting sends a late caller to the lobby, and *8 admits them', () => {
+		const waiting = given([...inProgress(), locked(T0 + 2 * MIN)])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'c', phoneNumber: '+46700000c', asLeader: false },
+				T0 + 5 * MIN
+			)
+			.then([inLobby('c', T0 + 5 * MIN)]);
+		expect(lobbySize(waiting)).toBe(1);
+
+		const admitted = given([...inProgress(), locked(T0 + 2 * MIN), inLobby('c', T0 + 5 * MIN)])
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*8' }, T0 + 6 * MIN)
+			.then([
+				{
+					type: 'LobbyAdmitted',
+					at: T0 + 6 * MIN,
+					participantIds: ['c'],
+					by: 'leader',
+					byParticipantId: 'leader',
+					announcement: 'names'
+				}
+			]);
+		expect(lobbySize(admitted)).toBe(0);
+		if (admitted.status === 'none') throw new Error('unreachable');
+		expect(admitted.participants.map((p) => p.participantId)).toEqual(['leader', 'c']);
+	});
+
+	it('the organizer’s PIN gets in even when the meeting is locked', () => {
+		given([...inProgress(), locked(T0 + 2 * MIN)])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'leader-2', phoneNumber: '+46701111111', asLeader: true },
+				T0 + 3 * MIN
+			)
+			.then([leaderJoinedByPhone(T0 + 3 * MIN, 'leader-2')]);
+	});
+});
+
+describe('Capacity: lobby and meeting together hold at most maxParticipants', () => {
+	it('refuses a caller once the lobby holds maxParticipants', () => {
+		const rejection = given([opened({ maxParticipants: 2 }), inLobby('a', T0 + 1), inLobby('b', T0 + 2)])
+			.when({ type: 'JoinByPhone', participantId: 'c', phoneNumber: '+46700000c', asLeader: false }, T0 + 3)
+			.thenRejects('meeting-full');
+		expect(rejection.message).toMatch(/^This meeting is full\./);
+	});
+
+	it('counts the lobby and the meeting together, for every way in', () => {
+		const full = [
+			...inProgress({ maxParticipants: 3 }),
+			callerJoined('a', T0 + 2 * MIN),
+			locked(T0 + 3 * MIN),
+			inLobby('b', T0 + 4 * MIN)
+		];
+		given(full)
+			.when(
+				{ type: 'JoinByPhone', participantId: 'c', phoneNumber: '+46700000c', asLeader: false },
+				T0 + 5 * MIN
+			)
+			.thenRejects('meeting-full');
+		given(full)
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-1', userId: organizer.userId, displayName: 'Amos' },
+				T0 + 5 * MIN
+			)
+			.thenRejects('meeting-full');
+	});
+
+	it('has room again once someone has left', () => {
+		given([
+			...inProgress({ maxParticipants: 2 }),
+			callerJoined('a', T0 + 2 * MIN),
+			{ type: 'ParticipantLeft', at: T0 + 3 * MIN, participantId: 'a', announcement: 'names' }
+		])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'b', phoneNumber: '+46700000b', asLeader: false },
+				T0 + 4 * MIN
+			)
+			.then([callerJoined('b', T0 + 4 * MIN)]);
+	});
+});
+
+describe('Joining twice or after the end', () => {
+	it('refuses a participant id already in the lobby or the meeting', () => {
+		given([opened(), inLobby('a', T0 + 1)])
+			.when({ type: 'JoinByPhone', participantId: 'a', phoneNumber: '+46700000a', asLeader: false }, T0 + 2)
+			.thenRejects('already-joined');
+		given(inProgress())
+			.when(
+				{ type: 'JoinFromClient', participantId: 'leader', userId: organizer.userId, displayName: 'Amos' },
+				T0 + 2 * MIN
+			)
+			.thenRejects('already-joined');
+	});
+
+	it('refuses joins to an ended meeting', () => {
+		const ended: MeetingEvent = {
+			type: 'MeetingEnded',
+			at: T0 + 9 * MIN,
+			reason: 'ended-by-admin',
+			disconnectedParticipantIds: ['leader']
+		};
+		given([...inProgress(), ended])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'z', phoneNumber: '+46700000z', asLeader: true },
+				T0 + 10 * MIN
+			)
+			.thenRejects('meeting-ended');
+		given([...inProgress(), ended])
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-1', userId: organizer.userId, displayName: 'Amos' },
+				T0 + 10 * MIN
+			)
+			.thenRejects('meeting-ended');
+	});
+});
+
+describe('Leave: the meeting ends when the last person is gone', () => {
+	it('a lobby caller who hangs up leaves the lobby', () => {
+		const state = given([opened(), inLobby('a', T0 + 1), inLobby('b', T0 + 2)])
+			.when({ type: 'Leave', participantId: 'a' }, T0 + 3)
+			.then([{ type: 'CallerLeftLobby', at: T0 + 3, participantId: 'a', reason: 'hung-up' }]);
+		expect(state.status).toBe('waiting');
+		expect(lobbySize(state)).toBe(1);
+	});
+
+	it('a participant leaves with the configured announcement', () => {
+		given([...inProgress({ announcements: 'tone' }), callerJoined('a', T0 + 2 * MIN)])
+			.when({ type: 'Leave', participantId: 'a' }, T0 + 3 * MIN)
+			.then([{ type: 'ParticipantLeft', at: T0 + 3 * MIN, participantId: 'a', announcement: 'tone' }]);
+	});
+
+	it('the leader leaving does not end a meeting others are still in', () => {
+		const state = given([...inProgress(), callerJoined('a', T0 + 2 * MIN)])
+			.when({ type: 'Leave', participantId: 'leader' }, T0 + 3 * MIN)
+			.then([{ type: 'ParticipantLeft', at: T0 + 3 * MIN, participantId: 'leader', announcement: 'names' }]);
+		expect(state.status).toBe('in-progress');
+	});
+
+	it('the last participant leaving ends the meeting', () => {
+		const state = given(inProgress())
+			.when({ type: 'Leave', participantId: 'leader' }, T0 + 3 * MIN)
+			.then([
+				{ type: 'ParticipantLeft', at: T0 + 3 * MIN, participantId: 'leader', announcement: 'names' },
+				{
+					type: 'MeetingEnded',
+					at: T0 + 3 * MIN,
+					reason: 'last-participant-left',
+					disconnectedParticipantIds: []
+				}
+			]);
+		expect(state.status).toBe('ended');
+		expect(isLive(state)).toBe(false);
+	});
+
+	it('the last leaver ends the meeting and disconnects callers waiting in the locked lobby with meeting-ended', () => {
+		const state = given([
+			...inProgress(),
+			locked(T0 + 2 * MIN),
+			inLobby('c', T0 + 3 * MIN),
+			inLobby('d', T0 + 4 * MIN)
+		])
+			.when({ type: 'Leave', participantId: 'leader' }, T0 + 5 * MIN)
+			.then([
+				{ type: 'ParticipantLeft', at: T0 + 5 * MIN, participantId: 'leader', announcement: 'names' },
+				{
+					type: 'LobbyCallersDisconnected',
+					at: T0 + 5 * MIN,
+					participantIds: ['c', 'd'],
+					reason: 'meeting-ended'
+				},
+				{
+					type: 'MeetingEnded',
+					at: T0 + 5 * MIN,
+					reason: 'last-participant-left',
+					disconnectedParticipantIds: []
+				}
+			]);
+		expect(state).toMatchObject({ status: 'ended', endedAt: T0 + 5 * MIN, lobby: [], participants: [] });
+	});
+
+	it('the last lobby caller of a waiting meeting hanging up ends it', () => {
+		given([opened(), inLobby('a', T0 + 1)])
+			.when({ type: 'Leave', participantId: 'a' }, T0 + 2)
+			.then([
+				{ type: 'CallerLeftLobby', at: T0 + 2, participantId: 'a', reason: 'hung-up' },
+				{ type: 'MeetingEnded', at: T0 + 2, reason: 'last-participant-left', disconnectedParticipantIds: [] }
+			]);
+	});
+
+	it('refuses someone who is not there', () => {
+		given(inProgress())
+			.when({ type: 'Leave', participantId: 'ghost' }, T0 + 2 * MIN)
+			.thenRejects('not-in-meeting');
+	});
+});
+
+describe('Keypad commands (Teams): *1 help, *6 mute, and for the leader *7 lock, *8 / *21 admit', () => {
+	const withCaller = [...inProgress(), callerJoined('a', T0 + 2 * MIN)];
+
+	it('*1 plays only the commands this participant may use', () => {
+		given(withCaller)
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*1' }, T0 + 3 * MIN)
+			.then([{ type: 'KeypadHelpPlayed', at: T0 + 3 * MIN, participantId: 'a', commands: ['*1', '*6'] }]);
+		given(withCaller)
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*1' }, T0 + 3 * MIN)
+			.then([
+				{
+					type: 'KeypadHelpPlayed',
+					at: T0 + 3 * MIN,
+					participantId: 'leader',
+					commands: ['*1', '*6', '*7', '*8', '*21']
+				}
+			]);
+	});
+
+	it('*6 mutes, and pressed again unmutes', () => {
+		const muted = given(withCaller)
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*6' }, T0 + 3 * MIN)
+			.then([
+				{
+					type: 'ParticipantMuteChanged',
+					at: T0 + 3 * MIN,
+					participantId: 'a',
+					muted: true,
+					byParticipantId: 'a'
+				}
+			]);
+		if (muted.status === 'none') throw new Error('unreachable');
+		expect(muted.participants.find((p) => p.participantId === 'a')?.muted).toBe(true);
+		given([
+			...withCaller,
+			{
+				type: 'ParticipantMuteChanged',
+				at: T0 + 3 * MIN,
+				participantId: 'a',
+				muted: true,
+				byParticipantId: 'a'
+			}
+		])
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*6' }, T0 + 4 * MIN)
+			.then([
+				{
+					type: 'ParticipantMuteChanged',
+					at: T0 + 4 * MIN,
+					participantId: 'a',
+					muted: false,
+					byParticipantId: 'a'
+				}
+			]);
+	});
+
+	it('*7 locks, and pressed again unlocks', () => {
+		given(withCaller)
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*7' }, T0 + 3 * MIN)
+			.then([{ type: 'MeetingLockChanged', at: T0 + 3 * MIN, locked: true, byParticipantId: 'leader' }]);
+		given([...withCaller, locked(T0 + 3 * MIN)])
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*7' }, T0 + 4 * MIN)
+			.then([{ type: 'MeetingLockChanged', at: T0 + 4 * MIN, locked: false, byParticipantId: 'leader' }]);
+	});
+
+	it('*21 admits everyone from the lobby, like *8', () => {
+		given([...withCaller, locked(T0 + 3 * MIN), inLobby('c', T0 + 4 * MIN), inLobby('d', T0 + 5 * MIN)])
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*21' }, T0 + 6 * MIN)
+			.then([
+				{
+					type: 'LobbyAdmitted',
+					at: T0 + 6 * MIN,
+					participantIds: ['c', 'd'],
+					by: 'leader',
+					byParticipantId: 'leader',
+					announcement: 'names'
+				}
+			]);
+	});
+
+	it.each(['*7', '*8', '*21'])('refuses %s to a participant who is not the leader', (keys) => {
+		given(withCaller)
+			.when({ type: 'PressKeys', participantId: 'a', keys }, T0 + 3 * MIN)
+			.thenRejects('not-leader');
+	});
+
+	it('refuses an unknown command', () => {
+		given(withCaller)
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*9' }, T0 + 3 * MIN)
+			.thenRejects('unknown-keypad-command');
+	});
+
+	it('refuses keypad commands from a caller still in the lobby: they can only hang up', () => {
+		const rejection = given([...withCaller, locked(T0 + 3 * MIN), inLobby('c', T0 + 4 * MIN)])
+			.when({ type: 'PressKeys', participantId: 'c', keys: '*6' }, T0 + 5 * MIN)
+			.thenRejects('not-in-meeting');
+		expect(rejection.message).toMatch(/lobby/);
+	});
+
+	it('refuses *8 when nobody waits', () => {
+		given(withCaller)
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*8' }, T0 + 3 * MIN)
+			.thenRejects('lobby-empty');
+	});
+});
+
+describe('Admitting from the client UI: AdmitLobby (admit all) and AdmitCaller (admit one)', () => {
+	const waiting = [
+		...inProgress(),
+		callerJoined('a', T0 + 2 * MIN),
+		locked(T0 + 3 * MIN),
+		inLobby('c', T0 + 4 * MIN),
+		inLobby('d', T0 + 5 * MIN)
+	];
+
+	it('AdmitLobby admits everyone in arrival order', () => {
+		given(waiting)
+			.when({ type: 'AdmitLobby', byParticipantId: 'leader' }, T0 + 6 * MIN)
+			.then([
+				{
+					type: 'LobbyAdmitted',
+					at: T0 + 6 * MIN,
+					participantIds: ['c', 'd'],
+					by: 'leader',
+					byParticipantId: 'leader',
+					announcement: 'names'
+				}
+			]);
+	});
+
+	it('AdmitLobby is for the leader only, and needs someone waiting', () => {
+		given(waiting)
+			.when({ type: 'AdmitLobby', byParticipantId: 'a' }, T0 + 6 * MIN)
+			.thenRejects('not-leader');
+		given(waiting)
+			.when({ type: 'AdmitLobby', byParticipantId: 'c' }, T0 + 6 * MIN)
+			.thenRejects('not-in-meeting');
+		given(inProgress())
+			.when({ type: 'AdmitLobby', byParticipantId: 'leader' }, T0 + 6 * MIN)
+			.thenRejects('lobby-empty');
+	});
+
+	it('AdmitCaller admits one caller and leaves the others waiting', () => {
+		const state = given(waiting)
+			.when({ type: 'AdmitCaller', byParticipantId: 'leader', participantId: 'd' }, T0 + 6 * MIN)
+			.then([
+				{
+					type: 'CallerAdmitted',
+					at: T0 + 6 * MIN,
+					participantId: 'd',
+					byParticipantId: 'leader',
+					announcement: 'names'
+				}
+			]);
+		if (state.status === 'none') throw new Error('unreachable');
+		expect(state.lobby.map((c) => c.participantId)).toEqual(['c']);
+		expect(state.participants.map((p) => p.participantId)).toEqual(['leader', 'a', 'd']);
+		expect(state.participants[2]).toMatchObject({
+			via: 'phone',
+			isLeader: false,
+			muted: false,
+			joinedAt: T0 + 6 * MIN
+		});
+	});
+
+	it('AdmitCaller refuses a caller who is not waiting, and a non-leader', () => {
+		given(waiting)
+			.when({ type: 'AdmitCaller', byParticipantId: 'leader', participantId: 'a' }, T0 + 6 * MIN)
+			.thenRejects('not-in-lobby');
+		given(waiting)
+			.when({ type: 'AdmitCaller', byParticipantId: 'a', participantId: 'c' }, T0 + 6 * MIN)
+			.thenRejects('not-leader');
+	});
+});
+
+describe('Lobby timeout: callers who waited lobbyTimeoutMinutes are disconnected', () => {
+	it('disconnects everyone who waited at least the timeout, in arrival order, in one event', () => {
+		const state = given([
+			...inProgress({ lobbyTimeoutMinutes: 5 }),
+			locked(T0 + 2 * MIN),
+			inLobby('c', T0 + 2 * MIN),
+			inLobby('d', T0 + 3 * MIN),
+			inLobby('e', T0 + 6 * MIN)
+		])
+			.when({ type: 'ExpireLobbyWaits' }, T0 + 8 * MIN)
+			.then([
+				{
+					type: 'LobbyCallersDisconnected',
+					at: T0 + 8 * MIN,
+					participantIds: ['c', 'd'],
+					reason: 'lobby-timeout'
+				}
+			]);
+		expect(state.status).toBe('in-progress');
+		if (state.status === 'none') throw new Error('unreachable');
+		expect(state.lobby.map((c) => c.participantId)).toEqual(['e']);
+	});
+
+	it('has nothing to do when nobody has waited long enough, or there is no timeout', () => {
+		given([opened({ lobbyTimeoutMinutes: 5 }), inLobby('a', T0 + MIN)])
+			.when({ type: 'ExpireLobbyWaits' }, T0 + 5 * MIN)
+			.then([]);
+		given([opened(), inLobby('a', T0 + MIN)])
+			.when({ type: 'ExpireLobbyWaits' }, T0 + 600 * MIN)
+			.then([]);
+	});
+
+	it('ends a waiting meeting whose whole lobby timed out', () => {
+		given([opened({ lobbyTimeoutMinutes: 5 }), inLobby('a', T0), inLobby('b', T0 + MIN)])
+			.when({ type: 'ExpireLobbyWaits' }, T0 + 6 * MIN)
+			.then([
+				{
+					type: 'LobbyCallersDisconnected',
+					at: T0 + 6 * MIN,
+					participantIds: ['a', 'b'],
+					reason: 'lobby-timeout'
+				},
+				{ type: 'MeetingEnded', at: T0 + 6 * MIN, reason: 'lobby-timeout', disconnectedParticipantIds: [] }
+			]);
+	});
+
+	it('is a harmless tick after the meeting ended', () => {
+		given([
+			...inProgress(),
+			{
+				type: 'MeetingEnded',
+				at: T0 + 2 * MIN,
+				reason: 'ended-by-admin',
+				disconnectedParticipantIds: ['leader']
+			}
+		])
+			.when({ type: 'ExpireLobbyWaits' }, T0 + 3 * MIN)
+			.then([]);
+	});
+});
+
+describe('EndMeeting: an administrator or the simulator ends the meeting', () => {
+	it('disconnects the lobby and everyone in the meeting', () => {
+		const state = given([
+			...inProgress(),
+			callerJoined('a', T0 + 2 * MIN),
+			locked(T0 + 3 * MIN),
+			inLobby('c', T0 + 4 * MIN)
+		])
+			.when({ type: 'EndMeeting', reason: 'ended-by-admin' }, T0 + 5 * MIN)
+			.then([
+				{
+					type: 'LobbyCallersDisconnected',
+					at: T0 + 5 * MIN,
+					participantIds: ['c'],
+					reason: 'meeting-ended'
+				},
+				{
+					type: 'MeetingEnded',
+					at: T0 + 5 * MIN,
+					reason: 'ended-by-admin',
+					disconnectedParticipantIds: ['leader', 'a']
+				}
+			]);
+		expect(state).toMatchObject({ status: 'ended', lobby: [], participants: [] });
+	});
+
+	it('ends a waiting meeting too, and refuses to end it twice', () => {
+		given([opened()])
+			.when({ type: 'EndMeeting', reason: 'ended-by-simulator' }, T0 + 1)
+			.then([
+				{ type: 'MeetingEnded', at: T0 + 1, reason: 'ended-by-simulator', disconnectedParticipantIds: [] }
+			]);
+		given([
+			opened(),
+			{ type: 'MeetingEnded', at: T0 + 1, reason: 'ended-by-simulator', disconnectedParticipantIds: [] }
+		])
+			.when({ type: 'EndMeeting', reason: 'ended-by-admin' }, T0 + 2)
+			.thenRejects('meeting-ended');
+	});
+});
+
+describe('Read helpers: lobbySize, longestWaitMs, isLive', () => {
+	it('reads the dashboard figures', () => {
+		const state = replay(meetingDecider, [opened(), inLobby('a', T0 + MIN), inLobby('b', T0 + 3 * MIN)]);
+		expect(lobbySize(state)).toBe(2);
+		expect(longestWaitMs(state, T0 + 10 * MIN)).toBe(9 * MIN);
+		expect(isLive(state)).toBe(true);
+	});
+
+	it('reads zero for a meeting that is not open or has nobody waiting', () => {
+		expect(lobbySize(initialMeetingState)).toBe(0);
+		expect(longestWaitMs(initialMeetingState, T0)).toBe(0);
+		expect(isLive(initialMeetingState)).toBe(false);
+		expect(longestWaitMs(replay(meetingDecider, inProgress()), T0 + 5 * MIN)).toBe(0);
+	});
+});
+
+describe('evolve never mutates its input', () => {
+	const history: MeetingEvent[] = [
+		opened(),
+		inLobby('a', T0 + 1),
+		inLobby('b', T0 + 2),
+		leaderJoinedByPhone(T0 + 3),
+		started(T0 + 3),
+		{
+			type: 'LobbyAdmitted',
+			at: T0 + 3,
+			participantIds: ['a', 'b'],
+			by: 'meeting-start',
+			byParticipantId: 'leader',
+			announcement: 'names'
+		},
+		{ type: 'ParticipantMuteChanged', at: T0 + 4, participantId: 'a', muted: true, byParticipantId: 'a' },
+		locked(T0 + 5),
+		inLobby('c', T0 + 6),
+		inLobby('d', T0 + 7),
+		inLobby('e', T0 + 8),
+		{
+			type: 'CallerAdmitted',
+			at: T0 + 9,
+			participantId: 'c',
+			byParticipantId: 'leader',
+			announcement: 'names'
+		},
+		{ type: 'CallerLeftLobby', at: T0 + 10, participantId: 'd', reason: 'hung-up' },
+		{ type: 'KeypadHelpPlayed', at: T0 + 11, participantId: 'a', commands: ['*1', '*6'] },
+		{ type: 'ParticipantLeft', at: T0 + 12, participantId: 'b', announcement: 'names' },
+		{ type: 'LobbyCallersDisconnected', at: T0 + 13, participantIds: ['e'], reason: 'lobby-timeout' },
+		{
+			type: 'MeetingEnded',
+			at: T0 + 14,
+			reason: 'ended-by-admin',
+			disconnectedParticipantIds: ['leader', 'a', 'c']
+		}
+	];
+
+	it('folds every kind of event over frozen states and leaves each one as it was', () => {
+		let state: MeetingState = initialMeetingState;
+		for (const event of history) {
+			const before = deepFreeze(state);
+			const snapshot = structuredClone(before);
+			state = evolveMeeting(before, deepFreeze(event));
+			expect(before).toEqual(snapshot);
+		}
+		expect(state).toMatchObject({ status: 'ended', lobby: [], participants: [] });
+	});
+
+	it('decide leaves a frozen state untouched too', () => {
+		const state = deepFreeze(replay(meetingDecider, [opened(), inLobby('a', T0 + 1)]));
+		const decision = decideMeeting(
+			state,
+			{ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+1', asLeader: true },
+			T0 + 2
+		);
+		expect(decision.ok).toBe(true);
+		expect(lobbySize(state)).toBe(1);
+	});
+});
+
+describe('Scale: 5,000 callers in one lobby', () => {
+	it('admits 5,000 waiting callers in arrival order in one event', () => {
+		const events: MeetingEvent[] = [opened({ maxParticipants: 10_000 })];
+		for (let i = 0; i < 5_000; i++) events.push(inLobby(`c${i}`, T0 + i));
+		let state = replay(meetingDecider, events);
+		const decision = decideMeeting(
+			state,
+			{ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+1', asLeader: true },
+			T0 + MIN
+		);
+		if (!decision.ok) throw new Error(decision.rejection.message);
+		const admitted = decision.events.find((e) => e.type === 'LobbyAdmitted');
+		expect(admitted?.type === 'LobbyAdmitted' && admitted.participantIds.length).toBe(5_000);
+		expect(admitted?.type === 'LobbyAdmitted' && admitted.participantIds[4_999]).toBe('c4999');
+		for (const event of decision.events) state = evolveMeeting(state, event);
+		expect(lobbySize(state)).toBe(0);
+		if (state.status === 'none') throw new Error('unreachable');
+		expect(state.participants).toHaveLength(5_001);
+	});
+});

@@ -1,0 +1,922 @@
+/**
+ * The meeting aggregate: one meeting of one organizer, reached through the organizer's conference ID
+ * (a personal meeting room). Lifecycle `none` -> `waiting` -> `in-progress` -> `ended`.
+ *
+ * The service layer establishes everything secret before calling in: the domain never sees a PIN or
+ * a hash, only whether the call flow accepted the organizer's PIN for this meeting (`asLeader`).
+ */
+import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
+
+// Settings
+
+/** Teams' dial-in default: up to 250 callers in one meeting (MISSION.md, "What the real systems do"). */
+export const DEFAULT_MAX_PARTICIPANTS = 250;
+
+/** The highest capacity a meeting may be opened with; the simulator's load runs go up to here. */
+export const MAX_PARTICIPANTS_LIMIT = 10_000;
+
+/**
+ * Entry and exit announcements: Teams `EntryExitAnnouncementsType` (UseNames or ToneOnly), or off when
+ * `EnableEntryExitNotifications` is false.
+ */
+export type Announcements = 'names' | 'tone' | 'off';
+
+/** Every announcement setting, for pickers and validation. */
+export const ANNOUNCEMENTS: readonly Announcements[] = Object.freeze(['names', 'tone', 'off'] as const);
+
+/** How a meeting behaves; fixed when it opens. */
+export type MeetingSettings = {
+	/** Lobby and meeting together may hold no more than this (Teams 250, ConfBridge `max_members`). */
+	readonly maxParticipants: number;
+	/** A lobby caller who waited this long is disconnected; 0 means never (ConfBridge `timeout`). */
+	readonly lobbyTimeoutMinutes: number;
+	readonly announcements: Announcements;
+	/** S6: the organizer's `AllowPSTNOnlyMeetings`; when true the first caller starts the meeting. */
+	readonly allowPstnOnly: boolean;
+};
+
+/**
+ * Defaults of the real systems: 250 callers, no lobby timeout, announcements by name
+ * (`EnableEntryExitNotifications` true, UseNames), and PSTN-only meetings off (S11, `AllowPSTNOnlyMeetingsByDefault` false).
+ */
+export const DEFAULT_MEETING_SETTINGS: MeetingSettings = Object.freeze({
+	maxParticipants: DEFAULT_MAX_PARTICIPANTS,
+	lobbyTimeoutMinutes: 0,
+	announcements: 'names',
+	allowPstnOnly: false
+});
+
+/** The dial-in user who owns the meeting; their PIN makes them its leader (S2). */
+export type Organizer = { readonly userId: string; readonly displayName: string };
+
+/** How a participant reached the meeting (S4: by phone or from the authenticated client). */
+export type JoinedVia = 'phone' | 'client';
+
+/** Teams in-meeting keypad commands (MISSION.md): `*1` help, `*6` mute, `*7` lock, `*8`/`*21` admit lobby. */
+export type KeypadKeys = '*1' | '*6' | '*7' | '*8' | '*21';
+
+/** What a keypad command does. */
+export type KeypadAction = 'help' | 'toggle-mute' | 'toggle-lock' | 'admit-lobby';
+
+/** One keypad command; `leaderOnly` commands are refused to everyone but the leader. */
+export type KeypadCommand = {
+	readonly keys: KeypadKeys;
+	readonly action: KeypadAction;
+	readonly leaderOnly: boolean;
+	readonly description: string;
+};
+
+/** The Teams keypad commands, in the order `*1` help reads them out. */
+export const KEYPAD_COMMANDS: readonly KeypadCommand[] = Object.freeze([
+	{ keys: '*1', action: 'help', leaderOnly: false, description: 'Hear the list of keypad commands.' },
+	{ keys: '*6', action: 'toggle-mute', leaderOnly: false, description: 'Mute or unmute yourself.' },
+	{ keys: '*7', action: 'toggle-lock', leaderOnly: true, description: 'Lock or unlock the meeting.' },
+	{ keys: '*8', action: 'admit-lobby', leaderOnly: true, description: 'Admit everyone from the lobby.' },
+	{ keys: '*21', action: 'admit-lobby', leaderOnly: true, description: 'Admit everyone from the lobby.' }
+] satisfies KeypadCommand[]);
+
+// Events
+
+/** The meeting exists and waits for a leader (S5). Carries the full settings, defaults filled in. */
+export type MeetingOpened = {
+	readonly type: 'MeetingOpened';
+	readonly at: number;
+	readonly meetingId: string;
+	readonly conferenceId: string;
+	readonly organizer: Organizer;
+	readonly settings: MeetingSettings;
+};
+
+/** S5: a caller waits in the lobby, hearing music, until the meeting starts or the leader admits them. */
+export type CallerEnteredLobby = {
+	readonly type: 'CallerEnteredLobby';
+	readonly at: number;
+	readonly participantId: string;
+	readonly phoneNumber: string;
+	readonly music: true;
+};
+
+/** Someone is in the meeting; `announcement` is what the others hear (names, a tone, or nothing). */
+export type ParticipantJoined = {
+	readonly type: 'ParticipantJoined';
+	readonly at: number;
+	readonly participantId: string;
+	readonly via: JoinedVia;
+	readonly displayName: string;
+	readonly phoneNumber?: string;
+	readonly userId?: string;
+	readonly isLeader: boolean;
+	readonly announcement: Announcements;
+};
+
+/**
+ * S4: the meeting started, because an authenticated user joined from the client (S2: no PIN), the
+ * organizer's PIN was accepted, or (S6) a caller arrived where PSTN-only meetings are allowed.
+ */
+export type MeetingStarted = {
+	readonly type: 'MeetingStarted';
+	readonly at: number;
+	readonly startedBy: 'client' | 'leader-pin' | 'pstn-only';
+	/** Who started it: the participant of the `ParticipantJoined` just before. */
+	readonly participantId: string;
+};
+
+/**
+ * S10: the whole lobby is admitted in one event, in arrival order: automatically when the meeting
+ * starts (`byParticipantId` is the starter), or by the leader (`*8`, `*21`, or the client's Admit all).
+ */
+export type LobbyAdmitted = {
+	readonly type: 'LobbyAdmitted';
+	readonly at: number;
+	readonly participantIds: readonly string[];
+	readonly by: 'meeting-start' | 'leader';
+	readonly byParticipantId: string;
+	readonly announcement: Announcements;
+};
+
+/** The leader admitted one caller from the lobby (Zoom's "Admit"). */
+export type CallerAdmitted = {
+	readonly type: 'CallerAdmitted';
+	readonly at: number;
+	readonly participantId: string;
+	readonly byParticipantId: string;
+	readonly announcement: Announcements;
+};
+
+/** A caller hung up while waiting in the lobby. */
+export type CallerLeftLobby = {
+	readonly type: 'CallerLeftLobby';
+	readonly at: number;
+	readonly participantId: string;
+	readonly reason: 'hung-up';
+};
+
+/**
+ * Lobby callers were disconnected by the system, all in one event, in arrival order: they waited
+ * `lobbyTimeoutMinutes` (`lobby-timeout`), or the meeting ended under them (`meeting-ended`).
+ * A single caller hanging up is `CallerLeftLobby` instead.
+ */
+export type LobbyCallersDisconnected = {
+	readonly type: 'LobbyCallersDisconnected';
+	readonly at: number;
+	readonly participantIds: readonly string[];
+	readonly reason: 'lobby-timeout' | 'meeting-ended';
+};
+
+/** A participant left the meeting; the others hear `announcement`. */
+export type ParticipantLeft = {
+	readonly type: 'ParticipantLeft';
+	readonly at: number;
+	readonly participantId: string;
+	readonly announcement: Announcements;
+};
+
+/** `*6`: a participant muted or unmuted themself. */
+export type ParticipantMuteChanged = {
+	readonly type: 'ParticipantMuteChanged';
+	readonly at: number;
+	readonly participantId: string;
+	readonly muted: boolean;
+	readonly byParticipantId: string;
+};
+
+/** `*7`: the leader locked or unlocked the meeting; late callers to a locked meeting wait in the lobby. */
+export type MeetingLockChanged = {
+	readonly type: 'MeetingLockChanged';
+	readonly at: number;
+	readonly locked: boolean;
+	readonly byParticipantId: string;
+};
+
+/** `*1`: the keypad help was played to a participant, listing only the commands they may use. */
+export type KeypadHelpPlayed = {
+	readonly type: 'KeypadHelpPlayed';
+	readonly at: number;
+	readonly participantId: string;
+	readonly commands: readonly KeypadKeys[];
+};
+
+/** Why a meeting ended. */
+export type MeetingEndReason =
+	'last-participant-left' | 'lobby-timeout' | 'ended-by-admin' | 'ended-by-simulator';
+
+/**
+ * The meeting is over: everyone still in it is disconnected (`disconnectedParticipantIds`, join order);
+ * lobby callers were disconnected by a `LobbyCallersDisconnected` just before.
+ */
+export type MeetingEnded = {
+	readonly type: 'MeetingEnded';
+	readonly at: number;
+	readonly reason: MeetingEndReason;
+	readonly disconnectedParticipantIds: readonly string[];
+};
+
+/** Everything that can happen to a meeting; the dashboard, audit log and scenarios read these. */
+export type MeetingEvent =
+	| MeetingOpened
+	| CallerEnteredLobby
+	| ParticipantJoined
+	| MeetingStarted
+	| LobbyAdmitted
+	| CallerAdmitted
+	| CallerLeftLobby
+	| LobbyCallersDisconnected
+	| ParticipantLeft
+	| ParticipantMuteChanged
+	| MeetingLockChanged
+	| KeypadHelpPlayed
+	| MeetingEnded;
+
+// State
+
+/** A caller waiting in the lobby (S5). The lobby is kept in arrival order (S10). */
+export type LobbyCaller = {
+	readonly participantId: string;
+	readonly phoneNumber: string;
+	readonly arrivedAt: number;
+};
+
+/** Someone in the meeting. Admitted callers show their phone number as display name. */
+export type Participant = {
+	readonly participantId: string;
+	readonly via: JoinedVia;
+	readonly displayName: string;
+	readonly phoneNumber?: string;
+	readonly userId?: string;
+	readonly isLeader: boolean;
+	readonly muted: boolean;
+	readonly joinedAt: number;
+};
+
+/** No `MeetingOpened` yet. */
+export type NoMeeting = { readonly status: 'none' };
+
+/** A meeting that has been opened: waiting for a leader, in progress, or ended. */
+export type OpenedMeeting = {
+	readonly status: 'waiting' | 'in-progress' | 'ended';
+	readonly meetingId: string;
+	readonly conferenceId: string;
+	readonly organizer: Organizer;
+	readonly settings: MeetingSettings;
+	readonly openedAt: number;
+	readonly startedAt?: number;
+	readonly endedAt?: number;
+	readonly locked: boolean;
+	/** In arrival order. */
+	readonly lobby: readonly LobbyCaller[];
+	/** In join order. */
+	readonly participants: readonly Participant[];
+};
+
+/** The state of one meeting, rebuilt from its events. */
+export type MeetingState = NoMeeting | OpenedMeeting;
+
+/** The state before any event. */
+export const initialMeetingState: MeetingState = Object.freeze({ status: 'none' });
+
+// evolve
+
+/**
+ * Folds one event into the meeting, returning a new state and never touching the old one (arrays are
+ * copied, not mutated; each event costs at most O(lobby + participants)).
+ */
+export function evolveMeeting(state: MeetingState, event: MeetingEvent): MeetingState {
+	if (event.type === 'MeetingOpened') {
+		return {
+			status: 'waiting',
+			meetingId: event.meetingId,
+			conferenceId: event.conferenceId,
+			organizer: event.organizer,
+			settings: event.settings,
+			openedAt: event.at,
+			locked: false,
+			lobby: [],
+			participants: []
+		};
+	}
+	// Anything before MeetingOpened cannot come from decide; ignore it rather than invent a meeting.
+	if (state.status === 'none') return state;
+
+	switch (event.type) {
+		case 'CallerEnteredLobby':
+			return {
+				...state,
+				lobby: [
+					...state.lobby,
+					{ participantId: event.participantId, phoneNumber: event.phoneNumber, arrivedAt: event.at }
+				]
+			};
+		case 'ParticipantJoined':
+			return { ...state, participants: [...state.participants, joinedParticipant(event)] };
+		case 'MeetingStarted':
+			return { ...state, status: 'in-progress', startedAt: event.at };
+		case 'LobbyAdmitted':
+			return admitFromLobby(state, new Set(event.participantIds), event.at);
+		case 'CallerAdmitted': {
+			const i = lobbyIndex(state, event.participantId);
+			const caller = state.lobby[i];
+			if (caller === undefined) return state;
+			return {
+				...state,
+				lobby: state.lobby.toSpliced(i, 1),
+				participants: [...state.participants, admittedParticipant(caller, event.at)]
+			};
+		}
+		case 'CallerLeftLobby': {
+			const i = lobbyIndex(state, event.participantId);
+			return i < 0 ? state : { ...state, lobby: state.lobby.toSpliced(i, 1) };
+		}
+		case 'LobbyCallersDisconnected': {
+			const gone = new Set(event.participantIds);
+			return { ...state, lobby: state.lobby.filter((c) => !gone.has(c.participantId)) };
+		}
+		case 'ParticipantLeft': {
+			const i = participantIndex(state, event.participantId);
+			return i < 0 ? state : { ...state, participants: state.participants.toSpliced(i, 1) };
+		}
+		case 'ParticipantMuteChanged': {
+			const i = participantIndex(state, event.participantId);
+			const participant = state.participants[i];
+			if (participant === undefined) return state;
+			return { ...state, participants: state.participants.with(i, { ...participant, muted: event.muted }) };
+		}
+		case 'MeetingLockChanged':
+			return { ...state, locked: event.locked };
+		case 'KeypadHelpPlayed':
+			return state;
+		case 'MeetingEnded':
+			return { ...state, status: 'ended', endedAt: event.at, lobby: [], participants: [] };
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
+		}
+	}
+}
+
+function joinedParticipant(event: ParticipantJoined): Participant {
+	return {
+		participantId: event.participantId,
+		via: event.via,
+		displayName: event.displayName,
+		...(event.phoneNumber === undefined ? {} : { phoneNumber: event.phoneNumber }),
+		...(event.userId === undefined ? {} : { userId: event.userId }),
+		isLeader: event.isLeader,
+		muted: false,
+		joinedAt: event.at
+	};
+}
+
+/** Moves the given callers from the lobby into the meeting, keeping arrival order. O(lobby). */
+function admitFromLobby(state: OpenedMeeting, ids: ReadonlySet<string>, at: number): OpenedMeeting {
+	const lobby: LobbyCaller[] = [];
+	const participants = state.participants.slice();
+	for (const caller of state.lobby) {
+		if (!ids.has(caller.participantId)) {
+			lobby.push(caller);
+			continue;
+		}
+		participants.push(admittedParticipant(caller, at));
+	}
+	return { ...state, lobby, participants };
+}
+
+/** An admitted caller shows their phone number as display name. */
+function admittedParticipant(caller: LobbyCaller, at: number): Participant {
+	return {
+		participantId: caller.participantId,
+		via: 'phone',
+		displayName: caller.phoneNumber,
+		phoneNumber: caller.phoneNumber,
+		isLeader: false,
+		muted: false,
+		joinedAt: at
+	};
+}
+
+// Commands
+
+/** Opens the meeting; unset settings take `DEFAULT_MEETING_SETTINGS`. Valid only before any event. */
+export type OpenMeeting = {
+	readonly type: 'OpenMeeting';
+	readonly meetingId: string;
+	readonly conferenceId: string;
+	readonly organizer: Organizer;
+	readonly settings?: Partial<MeetingSettings>;
+};
+
+/**
+ * S2, S4: an authenticated user joins from the client (the session vouches for `userId`); no PIN is
+ * needed, and a waiting meeting starts. Only the organizer is leader.
+ */
+export type JoinFromClient = {
+	readonly type: 'JoinFromClient';
+	readonly participantId: string;
+	readonly userId: string;
+	readonly displayName: string;
+};
+
+/**
+ * A caller's call flow is done. `asLeader` is true only when it accepted the organizer's PIN for this
+ * meeting (a user's PIN makes them leader of their own meetings only).
+ */
+export type JoinByPhone = {
+	readonly type: 'JoinByPhone';
+	readonly participantId: string;
+	readonly phoneNumber: string;
+	readonly asLeader: boolean;
+};
+
+/** Someone hangs up or leaves, from the lobby or from the meeting. */
+export type Leave = { readonly type: 'Leave'; readonly participantId: string };
+
+/** In-meeting keypad command (Teams): `*1`, `*6`, and for the leader `*7`, `*8`, `*21`. */
+export type PressKeys = { readonly type: 'PressKeys'; readonly participantId: string; readonly keys: string };
+
+/** The leader admits everyone from the lobby from the client UI (same as `*8`). */
+export type AdmitLobby = { readonly type: 'AdmitLobby'; readonly byParticipantId: string };
+
+/** The leader admits one caller from the lobby (Zoom's "Admit"). */
+export type AdmitCaller = {
+	readonly type: 'AdmitCaller';
+	readonly byParticipantId: string;
+	readonly participantId: string;
+};
+
+/** A clock tick: disconnects lobby callers who waited `lobbyTimeoutMinutes` or longer (when > 0). */
+export type ExpireLobbyWaits = { readonly type: 'ExpireLobbyWaits' };
+
+/** An administrator or the simulator ends the meeting, disconnecting everyone. */
+export type EndMeeting = {
+	readonly type: 'EndMeeting';
+	readonly reason: Extract<MeetingEndReason, 'ended-by-admin' | 'ended-by-simulator'>;
+};
+
+/** Everything that can be asked of a meeting. */
+export type MeetingCommand =
+	| OpenMeeting
+	| JoinFromClient
+	| JoinByPhone
+	| Leave
+	| PressKeys
+	| AdmitLobby
+	| AdmitCaller
+	| ExpireLobbyWaits
+	| EndMeeting;
+
+/** Every reason a meeting command can be refused. */
+export type MeetingRejectionCode =
+	| 'meeting-not-open'
+	| 'meeting-already-open'
+	| 'meeting-ended'
+	| 'meeting-full'
+	| 'meeting-locked'
+	| 'already-joined'
+	| 'not-in-meeting'
+	| 'not-in-lobby'
+	| 'not-leader'
+	| 'unknown-keypad-command'
+	| 'lobby-empty'
+	| 'invalid-settings';
+
+/** A refused meeting command. */
+export type MeetingRejection = Rejection<MeetingRejectionCode>;
+
+/** What `decide` answers for a meeting. */
+export type MeetingDecision = Decision<MeetingEvent, MeetingRejectionCode>;
+
+// decide
+
+/**
+ * Decides what a command does to the meeting at time `now` (epoch ms). Never throws for anything a
+ * caller can cause: it answers with a rejection instead. Costs at most O(lobby + participants).
+ *
+ * - S2, S4: an authenticated client user, or the organizer's PIN, starts a waiting meeting.
+ * - S5, S11: an anonymous caller waits in the lobby with music and never starts the meeting ...
+ * - S6: ... unless the organizer allows PSTN-only meetings: then the first caller starts it.
+ * - S10: at the start the lobby is admitted automatically, in arrival order, in one event.
+ * - In progress, callers go straight in unless the leader locked the meeting (`*7`, then `*8` admits).
+ * - Lobby and meeting together hold at most `maxParticipants` (Teams 250, ConfBridge `max_members`).
+ * - The meeting ends when the last person is gone; callers still waiting are sent away (`meeting-ended`).
+ */
+export function decideMeeting(state: MeetingState, command: MeetingCommand, now: number): MeetingDecision {
+	if (command.type === 'OpenMeeting') return openMeeting(state, command, now);
+	if (state.status === 'none') {
+		return reject('meeting-not-open', 'This meeting has not been opened yet. Open it first, then try again.');
+	}
+	if (state.status === 'ended') {
+		// A clock tick after the end has simply nothing to do.
+		if (command.type === 'ExpireLobbyWaits') return accept([]);
+		return reject('meeting-ended', 'This meeting has ended. Start a new meeting to meet again.');
+	}
+	switch (command.type) {
+		case 'JoinFromClient':
+			return joinFromClient(state, command, now);
+		case 'JoinByPhone':
+			return joinByPhone(state, command, now);
+		case 'Leave':
+			return leave(state, command, now);
+		case 'PressKeys':
+			return pressKeys(state, command, now);
+		case 'AdmitLobby': {
+			const leader = requireLeader(state, command.byParticipantId);
+			if (!leader.ok) return leader;
+			return admitLobby(state, leader.participant, now);
+		}
+		case 'AdmitCaller':
+			return admitCaller(state, command, now);
+		case 'ExpireLobbyWaits':
+			return expireLobbyWaits(state, now);
+		case 'EndMeeting':
+			return endMeeting(state, command.reason, now);
+		default: {
+			const _exhaustive: never = command;
+			return _exhaustive;
+		}
+	}
+}
+
+function openMeeting(state: MeetingState, command: OpenMeeting, now: number): MeetingDecision {
+	if (state.status !== 'none') {
+		return reject(
+			'meeting-already-open',
+			`Meeting ${state.meetingId} is already open (${state.status}). Join it instead of opening it again.`
+		);
+	}
+	const wanted = command.settings ?? {};
+	const settings: MeetingSettings = {
+		maxParticipants: wanted.maxParticipants ?? DEFAULT_MEETING_SETTINGS.maxParticipants,
+		lobbyTimeoutMinutes: wanted.lobbyTimeoutMinutes ?? DEFAULT_MEETING_SETTINGS.lobbyTimeoutMinutes,
+		announcements: wanted.announcements ?? DEFAULT_MEETING_SETTINGS.announcements,
+		allowPstnOnly: wanted.allowPstnOnly ?? DEFAULT_MEETING_SETTINGS.allowPstnOnly
+	};
+	const { maxParticipants, lobbyTimeoutMinutes, announcements } = settings;
+	if (!Number.isInteger(maxParticipants) || maxParticipants < 1 || maxParticipants > MAX_PARTICIPANTS_LIMIT) {
+		return reject(
+			'invalid-settings',
+			`The maximum number of participants must be a whole number from 1 to ${MAX_PARTICIPANTS_LIMIT}; got ${maxParticipants}.`
+		);
+	}
+	if (!Number.isFinite(lobbyTimeoutMinutes) || lobbyTimeoutMinutes < 0) {
+		return reject(
+			'invalid-settings',
+			`The lobby timeout must be 0 (no timeout) or a positive number of minutes; got ${lobbyTimeoutMinutes}.`
+		);
+	}
+	if (!ANNOUNCEMENTS.includes(announcements)) {
+		return reject(
+			'invalid-settings',
+			`Announcements must be one of ${ANNOUNCEMENTS.join(', ')}; got ${String(announcements)}.`
+		);
+	}
+	return accept([
+		{
+			type: 'MeetingOpened',
+			at: now,
+			meetingId: command.meetingId,
+			conferenceId: command.conferenceId,
+			organizer: command.organizer,
+			settings
+		}
+	]);
+}
+
+/** Checks shared by both ways in: no duplicate participant, and room for one more (lobby included). */
+function checkCanJoin(state: OpenedMeeting, participantId: string): MeetingDecision | null {
+	if (
+		findParticipant(state, participantId) !== undefined ||
+		findLobbyCaller(state, participantId) !== undefined
+	) {
+		return reject(
+			'already-joined',
+			`Participant ${participantId} is already in this meeting or its lobby. Leave first to join again.`
+		);
+	}
+	if (state.lobby.length + state.participants.length >= state.settings.maxParticipants) {
+		return reject(
+			'meeting-full',
+			`This meeting is full. It holds ${state.settings.maxParticipants} people, lobby included; try again when someone has left.`
+		);
+	}
+	return null;
+}
+
+function joinFromClient(state: OpenedMeeting, command: JoinFromClient, now: number): MeetingDecision {
+	const refused = checkCanJoin(state, command.participantId);
+	if (refused) return refused;
+	const isLeader = command.userId === state.organizer.userId;
+	if (state.status === 'in-progress' && state.locked && !isLeader) {
+		return reject(
+			'meeting-locked',
+			'This meeting is locked. Ask the leader to unlock it (*7), then join again.'
+		);
+	}
+	const joined: ParticipantJoined = {
+		type: 'ParticipantJoined',
+		at: now,
+		participantId: command.participantId,
+		via: 'client',
+		displayName: command.displayName,
+		userId: command.userId,
+		isLeader,
+		announcement: state.settings.announcements
+	};
+	// S2, S4: an authenticated user from the client starts a waiting meeting, no PIN needed.
+	if (state.status === 'waiting') return accept(startWith(state, joined, 'client', now));
+	return accept([joined]);
+}
+
+function joinByPhone(state: OpenedMeeting, command: JoinByPhone, now: number): MeetingDecision {
+	const refused = checkCanJoin(state, command.participantId);
+	if (refused) return refused;
+	const joined: ParticipantJoined = {
+		type: 'ParticipantJoined',
+		at: now,
+		participantId: command.participantId,
+		via: 'phone',
+		displayName: command.asLeader ? state.organizer.displayName : command.phoneNumber,
+		phoneNumber: command.phoneNumber,
+		...(command.asLeader ? { userId: state.organizer.userId } : {}),
+		isLeader: command.asLeader,
+		announcement: state.settings.announcements
+	};
+	if (state.status === 'waiting') {
+		// S2, S4, S10: the organizer's PIN starts the meeting and admits the lobby.
+		if (command.asLeader) return accept(startWith(state, joined, 'leader-pin', now));
+		// S6: where the organizer allows PSTN-only meetings, the first caller starts it.
+		if (state.settings.allowPstnOnly) return accept(startWith(state, joined, 'pstn-only', now));
+		// S5, S11: an anonymous caller cannot start the meeting and waits in the lobby with music.
+		return accept([enteredLobby(command, now)]);
+	}
+	if (state.locked && !command.asLeader) return accept([enteredLobby(command, now)]);
+	return accept([joined]);
+}
+
+function enteredLobby(command: JoinByPhone, now: number): CallerEnteredLobby {
+	return {
+		type: 'CallerEnteredLobby',
+		at: now,
+		participantId: command.participantId,
+		phoneNumber: command.phoneNumber,
+		music: true
+	};
+}
+
+/** S10: the starter joins, the meeting starts, then the whole lobby is admitted in arrival order. */
+function startWith(
+	state: OpenedMeeting,
+	joined: ParticipantJoined,
+	startedBy: MeetingStarted['startedBy'],
+	now: number
+): MeetingEvent[] {
+	const events: MeetingEvent[] = [
+		joined,
+		{ type: 'MeetingStarted', at: now, startedBy, participantId: joined.participantId }
+	];
+	if (state.lobby.length > 0) {
+		events.push({
+			type: 'LobbyAdmitted',
+			at: now,
+			participantIds: state.lobby.map((c) => c.participantId),
+			by: 'meeting-start',
+			byParticipantId: joined.participantId,
+			announcement: state.settings.announcements
+		});
+	}
+	return events;
+}
+
+function leave(state: OpenedMeeting, command: Leave, now: number): MeetingDecision {
+	const { participantId } = command;
+	if (findLobbyCaller(state, participantId) !== undefined) {
+		const events: MeetingEvent[] = [{ type: 'CallerLeftLobby', at: now, participantId, reason: 'hung-up' }];
+		if (state.lobby.length === 1 && state.participants.length === 0) {
+			events.push(ended('last-participant-left', [], now));
+		}
+		return accept(events);
+	}
+	if (findParticipant(state, participantId) === undefined) {
+		return reject('not-in-meeting', `Participant ${participantId} is not in this meeting or its lobby.`);
+	}
+	const events: MeetingEvent[] = [
+		{ type: 'ParticipantLeft', at: now, participantId, announcement: state.settings.announcements }
+	];
+	if (state.participants.length === 1) {
+		// The last participant is gone: the meeting ends and anyone still waiting is sent away.
+		if (state.lobby.length > 0) events.push(lobbyDisconnected(state.lobby, 'meeting-ended', now));
+		events.push(ended('last-participant-left', [], now));
+	}
+	return accept(events);
+}
+
+function pressKeys(state: OpenedMeeting, command: PressKeys, now: number): MeetingDecision {
+	const { participantId, keys } = command;
+	const participant = findParticipant(state, participantId);
+	if (participant === undefined) {
+		if (findLobbyCaller(state, participantId) !== undefined) {
+			return reject(
+				'not-in-meeting',
+				`Caller ${participantId} is still waiting in the lobby; callers in the lobby can only hang up.`
+			);
+		}
+		return reject('not-in-meeting', `Participant ${participantId} is not in this meeting.`);
+	}
+	const known = KEYPAD_COMMANDS.find((c) => c.keys === keys);
+	if (known === undefined) {
+		return reject(
+			'unknown-keypad-command',
+			`"${keys}" is not a keypad command. Press *1 to hear the commands you can use.`
+		);
+	}
+	if (known.leaderOnly && !participant.isLeader) {
+		return reject(
+			'not-leader',
+			`Only the meeting leader can use ${keys} (${known.description.toLowerCase().replace(/\.$/, '')}).`
+		);
+	}
+	switch (known.action) {
+		case 'help':
+			return accept([
+				{
+					type: 'KeypadHelpPlayed',
+					at: now,
+					participantId,
+					commands: KEYPAD_COMMANDS.filter((c) => participant.isLeader || !c.leaderOnly).map((c) => c.keys)
+				}
+			]);
+		case 'toggle-mute':
+			return accept([
+				{
+					type: 'ParticipantMuteChanged',
+					at: now,
+					participantId,
+					muted: !participant.muted,
+					byParticipantId: participantId
+				}
+			]);
+		case 'toggle-lock':
+			return accept([
+				{ type: 'MeetingLockChanged', at: now, locked: !state.locked, byParticipantId: participantId }
+			]);
+		case 'admit-lobby':
+			return admitLobby(state, participant, now);
+		default: {
+			const _exhaustive: never = known.action;
+			return _exhaustive;
+		}
+	}
+}
+
+function requireLeader(
+	state: OpenedMeeting,
+	byParticipantId: string
+):
+	| { readonly ok: true; readonly participant: Participant }
+	| { readonly ok: false; readonly rejection: MeetingRejection } {
+	const participant = findParticipant(state, byParticipantId);
+	if (participant === undefined) {
+		return reject(
+			'not-in-meeting',
+			`Participant ${byParticipantId} is not in this meeting, so cannot admit anyone.`
+		);
+	}
+	if (!participant.isLeader) {
+		return reject('not-leader', 'Only the meeting leader can admit callers from the lobby.');
+	}
+	return { ok: true, participant };
+}
+
+/** S10 (leader's side): everyone in the lobby, in arrival order, in one event. */
+function admitLobby(state: OpenedMeeting, leader: Participant, now: number): MeetingDecision {
+	if (state.lobby.length === 0)
+		return reject('lobby-empty', 'Nobody is waiting in the lobby; there is no one to admit.');
+	return accept([
+		{
+			type: 'LobbyAdmitted',
+			at: now,
+			participantIds: state.lobby.map((c) => c.participantId),
+			by: 'leader',
+			byParticipantId: leader.participantId,
+			announcement: state.settings.announcements
+		}
+	]);
+}
+
+function admitCaller(state: OpenedMeeting, command: AdmitCaller, now: number): MeetingDecision {
+	const leader = requireLeader(state, command.byParticipantId);
+	if (!leader.ok) return leader;
+	if (findLobbyCaller(state, command.participantId) === undefined) {
+		return reject(
+			'not-in-lobby',
+			`Caller ${command.participantId} is not waiting in the lobby; they may have hung up or already been admitted.`
+		);
+	}
+	return accept([
+		{
+			type: 'CallerAdmitted',
+			at: now,
+			participantId: command.participantId,
+			byParticipantId: leader.participant.participantId,
+			announcement: state.settings.announcements
+		}
+	]);
+}
+
+function expireLobbyWaits(state: OpenedMeeting, now: number): MeetingDecision {
+	const { lobbyTimeoutMinutes } = state.settings;
+	if (lobbyTimeoutMinutes <= 0 || state.lobby.length === 0) return accept([]);
+	const limitMs = lobbyTimeoutMinutes * 60_000;
+	const expired = state.lobby.filter((c) => now - c.arrivedAt >= limitMs);
+	if (expired.length === 0) return accept([]);
+	const events: MeetingEvent[] = [lobbyDisconnected(expired, 'lobby-timeout', now)];
+	// Everyone is gone (only possible while waiting): the meeting ends, as when the last person leaves.
+	if (expired.length === state.lobby.length && state.participants.length === 0) {
+		events.push(ended('lobby-timeout', [], now));
+	}
+	return accept(events);
+}
+
+function endMeeting(state: OpenedMeeting, reason: EndMeeting['reason'], now: number): MeetingDecision {
+	const events: MeetingEvent[] = [];
+	if (state.lobby.length > 0) events.push(lobbyDisconnected(state.lobby, 'meeting-ended', now));
+	events.push(
+		ended(
+			reason,
+			state.participants.map((p) => p.participantId),
+			now
+		)
+	);
+	return accept(events);
+}
+
+function lobbyDisconnected(
+	callers: readonly LobbyCaller[],
+	reason: LobbyCallersDisconnected['reason'],
+	now: number
+): LobbyCallersDisconnected {
+	return {
+		type: 'LobbyCallersDisconnected',
+		at: now,
+		participantIds: callers.map((c) => c.participantId),
+		reason
+	};
+}
+
+function ended(
+	reason: MeetingEndReason,
+	disconnectedParticipantIds: readonly string[],
+	now: number
+): MeetingEnded {
+	return { type: 'MeetingEnded', at: now, reason, disconnectedParticipantIds };
+}
+
+// Plain loops: these run on every command and event, over lobbies of thousands.
+
+function participantIndex(state: OpenedMeeting, participantId: string): number {
+	const { participants } = state;
+	for (let i = 0; i < participants.length; i++)
+		if (participants[i]?.participantId === participantId) return i;
+	return -1;
+}
+
+function lobbyIndex(state: OpenedMeeting, participantId: string): number {
+	const { lobby } = state;
+	for (let i = 0; i < lobby.length; i++) if (lobby[i]?.participantId === participantId) return i;
+	return -1;
+}
+
+function findParticipant(state: OpenedMeeting, participantId: string): Participant | undefined {
+	return state.participants[participantIndex(state, participantId)];
+}
+
+function findLobbyCaller(state: OpenedMeeting, participantId: string): LobbyCaller | undefined {
+	return state.lobby[lobbyIndex(state, participantId)];
+}
+
+// Read helpers
+
+/** How many callers wait in the lobby (dashboard: lobby size). */
+export function lobbySize(state: MeetingState): number {
+	return state.status === 'none' ? 0 : state.lobby.length;
+}
+
+/**
+ * How long the longest-waiting lobby caller has waited at `now` (dashboard: longest wait, alerts).
+ * The lobby is in arrival order, so that is its first caller: O(1). 0 when nobody waits.
+ */
+export function longestWaitMs(state: MeetingState, now: number): number {
+	if (state.status === 'none') return 0;
+	const first = state.lobby[0];
+	return first === undefined ? 0 : Math.max(0, now - first.arrivedAt);
+}
+
+/** True while the meeting is open and not ended: waiting for a leader or in progress. */
+export function isLive(state: MeetingState): boolean {
+	return state.status === 'waiting' || state.status === 'in-progress';
+}
+
+/** The meeting aggregate as one value, for services, the simulator and specs. */
+export const meetingDecider: Decider<MeetingState, MeetingCommand, MeetingEvent, MeetingRejectionCode> = {
+	initialState: initialMeetingState,
+	decide: decideMeeting,
+	evolve: evolveMeeting
+};
