@@ -3,6 +3,13 @@
  * with its payload and acknowledgement. Imported with `import type` on every side; payloads are
  * still validated at the server's edge, since types are not validation.
  */
+import type {
+	CallDisconnectReason,
+	MeetingEvent,
+	MeetingRejectionCode,
+	OpenedMeeting,
+	PromptId
+} from '$lib/domain';
 
 /** Every error a client can be answered with; `code` is stable, `message` is for people. */
 export interface WireError {
@@ -10,10 +17,25 @@ export interface WireError {
 	message: string;
 }
 
-export type ErrorCode = 'bad-request' | 'rate-limited' | 'unavailable' | 'internal';
+export type ErrorCode =
+	| MeetingRejectionCode
+	| 'bad-request'
+	| 'rate-limited'
+	| 'unavailable'
+	| 'internal'
+	| 'unauthenticated'
+	| 'no-call'
+	| 'call-ended'
+	| 'invalid-token'
+	| 'not-found';
 
 /** An acknowledgement: the data on success, or a typed error. */
 export type Response<T extends object = object> = ({ ok: true } & T) | { ok: false; error: WireError };
+
+/** An acknowledgement callback. */
+export type Ack<T extends object = object> = (response: Response<T>) => void;
+
+// Server status (home page)
 
 /** What the home page shows: proof that browser, socket, server and database are all connected. */
 export interface ServerStatus {
@@ -23,14 +45,123 @@ export interface ServerStatus {
 	connectedClients: number;
 }
 
+// Phone callers
+
+/** Where a phone caller is, in the four words the softphone shows. */
+export type CallPhase = 'ivr' | 'lobby' | 'in-meeting' | 'disconnected';
+
+/** Which question the IVR is asking. */
+export type IvrStep = 'conference-id' | 'leader-choice' | 'pin' | 'joining';
+
+/**
+ * A phone caller's own state, pushed on every change: the prompt to play, the music cue (S5: music
+ * only in the lobby), and the reason when disconnected.
+ */
+export interface CallView {
+	phase: CallPhase;
+	step: IvrStep | null;
+	prompt: { id: PromptId; text: string } | null;
+	music: 'lobby' | 'none';
+	meetingId: string | null;
+	isLeader: boolean;
+	muted: boolean;
+	reason: CallDisconnectReason | null;
+}
+
+export interface DialRequest {
+	/** The caller's number as shown to others (masked per tenant setting); generated when absent. */
+	phoneNumber?: string;
+	/** Keys to press right after dialing, e.g. "4410273#" and "#" (not the leader). */
+	keys?: string;
+}
+
+export interface DialAnswer {
+	callId: string;
+	/** Proves ownership of the call on reconnect (`call:resume`); keep it secret. */
+	resumeToken: string;
+	call: CallView;
+}
+
+// Monitors (dashboard, presenter view)
+
+/** One meeting on the dashboard. Timers are computed by the viewer from the instants given. */
+export interface MeetingSummary {
+	meetingId: string;
+	conferenceId: string;
+	organizerName: string;
+	status: 'waiting' | 'in-progress' | 'ended';
+	lobbySize: number;
+	participantCount: number;
+	locked: boolean;
+	openedAt: number;
+	startedAt: number | null;
+	/** Arrival of the longest-waiting lobby caller (the longest wait runs from here), or null. */
+	lobbySince: number | null;
+}
+
+/** An event of a meeting's stream with its position; phone numbers masked as the tenant says. */
+export interface TimelineEvent {
+	seq: number;
+	event: MeetingEvent;
+}
+
+/**
+ * One meeting in full: its state as the domain sees it (phone numbers masked as the tenant says)
+ * and the sequence number it is current to. A viewer applies later events with the domain's
+ * `evolveMeeting`, and asks for a new snapshot if a sequence number is skipped.
+ */
+export interface MeetingSnapshot {
+	meeting: OpenedMeeting;
+	seq: number;
+	timeline: TimelineEvent[];
+}
+
+export type MonitorScope = { scope: 'all' } | { scope: 'meeting'; meetingId: string };
+
+/** Changes to the all-meetings view since the last message; at most one message per 250 ms. */
+export interface MeetingsDelta {
+	upserts: MeetingSummary[];
+	/** Meetings that ended since the last message. */
+	ended: string[];
+	at: number;
+}
+
 export interface ClientToServerEvents {
 	/** Asks for the server's status; sent on every (re)connect, so a client never relies on recovery. */
-	'status:get': (ack: (response: Response<{ status: ServerStatus }>) => void) => void;
+	'status:get': (ack: Ack<{ status: ServerStatus }>) => void;
+
+	/** Dials the bridge number as an anonymous phone caller; one call per socket. */
+	'call:dial': (request: DialRequest, ack: Ack<DialAnswer>) => void;
+	/** Presses DTMF keys (`0-9`, `*`, `#`), one or a string. */
+	'call:keys': (request: { keys: string }, ack: Ack<{ call: CallView }>) => void;
+	/** Hangs up. */
+	'call:hangup': (ack: Ack<{ call: CallView }>) => void;
+	/** Takes an existing call back after a reconnect (or a server restart). */
+	'call:resume': (request: { callId: string; resumeToken: string }, ack: Ack<{ call: CallView }>) => void;
+
+	/** Joins a meeting from the client as the signed-in user (S2, S4); identity comes from the session. */
+	'client:join': (
+		request: { conferenceId: string },
+		ack: Ack<{ meetingId: string; participantId: string }>
+	) => void;
+
+	/** Watches all meetings or one: a full snapshot in the answer, then deltas. */
+	'monitor:subscribe': (
+		request: MonitorScope,
+		ack: Ack<{ meetings: MeetingSummary[]; at: number } | { snapshot: MeetingSnapshot }>
+	) => void;
+	'monitor:unsubscribe': (request: MonitorScope, ack: Ack) => void;
 }
 
 export interface ServerToClientEvents {
 	/** The number of connected clients changed. */
 	'presence:updated': (presence: { connectedClients: number }) => void;
+	/** A phone caller's state changed. */
+	'call:state': (call: CallView) => void;
+	/** Coalesced changes to the all-meetings view. */
+	'monitor:meetings': (delta: MeetingsDelta) => void;
+	/** New events of a watched meeting, in order. */
+	'monitor:meeting': (update: { meetingId: string; events: TimelineEvent[] }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet
@@ -39,4 +170,8 @@ export interface InterServerEvents {}
 /** What the server remembers about each socket. */
 export interface SocketData {
 	connectedAt: number;
+	/** The phone call this socket owns, once dialed or resumed. */
+	callId: string | null;
+	/** The signed-in user, once sign-in exists; null for anonymous sockets. */
+	userId: string | null;
 }

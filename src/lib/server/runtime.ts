@@ -1,12 +1,40 @@
+import { eq } from 'drizzle-orm';
 import { loadConfig, type Config } from './config';
-import { openDatabase, type DatabaseHandle } from './db/index';
-import { seedDemoTenant } from './db/seed';
+import { openDatabase, type Database, type DatabaseHandle } from './db/index';
+import { tenants } from './db/schema';
+import { DEMO_TENANT_ID, seedDemoTenant } from './db/seed';
 import { log } from './log';
+import { DirectoryRepository } from './repositories/directory.repository';
+import { MeetingEventsRepository } from './repositories/meeting-events.repository';
+import { ResumeTokens } from './security/resume-token';
+import { CallService, type CallServiceOptions } from './services/call.service';
+import { LeaderPinService } from './services/leader-pin.service';
+import { MeetingService } from './services/meeting.service';
+import { NotifierHub } from './services/notifier';
+import {
+	randomIds,
+	systemClock,
+	systemScheduler,
+	type Clock,
+	type IdSource,
+	type Scheduler
+} from './services/ports';
 import { StatusService } from './services/status.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
 export interface Services {
 	status: StatusService;
+	meetings: MeetingService;
+	calls: CallService;
+	pins: LeaderPinService;
+	directory: DirectoryRepository;
+}
+
+/** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
+export interface Masking {
+	masked(): boolean;
+	/** Re-reads the tenant setting (after an admin changes it). */
+	refresh(): Promise<void>;
 }
 
 /** The process's one set of long-lived resources. */
@@ -14,7 +42,75 @@ export interface Runtime {
 	readonly config: Config;
 	readonly database: DatabaseHandle;
 	readonly services: Services;
+	readonly notifier: NotifierHub;
+	readonly masking: Masking;
+	readonly ids: IdSource;
 	close(): Promise<void>;
+}
+
+/** What a runtime is built from; the defaults are the system's clock, timers and random ids. */
+export interface ServiceDeps {
+	clock?: Clock;
+	scheduler?: Scheduler;
+	ids?: IdSource;
+	callOptions?: Partial<CallServiceOptions>;
+}
+
+/**
+ * Builds the services on an open database and restores every live meeting and call from the event
+ * log. Used by the server's runtime, and by specs and simulations with their own clock.
+ */
+export async function createServices(
+	database: DatabaseHandle,
+	deps: ServiceDeps = {}
+): Promise<{ services: Services; notifier: NotifierHub; masking: Masking; ids: IdSource }> {
+	const db: Database = database.db;
+	const clock = deps.clock ?? systemClock;
+	const scheduler = deps.scheduler ?? systemScheduler;
+	const ids = deps.ids ?? randomIds;
+	const notifier = new NotifierHub();
+	const directory = new DirectoryRepository(db);
+	const pins = new LeaderPinService(db);
+	const meetings = new MeetingService({
+		events: new MeetingEventsRepository(db),
+		directory,
+		clock,
+		ids,
+		scheduler
+	});
+	const calls = new CallService({
+		meetings,
+		directory,
+		pins,
+		tokens: await ResumeTokens.load(db),
+		notifier,
+		clock,
+		ids,
+		scheduler,
+		options: deps.callOptions
+	});
+	await meetings.restore();
+	calls.restore();
+
+	let masked = true;
+	const masking: Masking = {
+		masked: () => masked,
+		async refresh() {
+			const [row] = await db
+				.select({ type: tenants.maskPstnNumbersType })
+				.from(tenants)
+				.where(eq(tenants.id, DEMO_TENANT_ID));
+			// No viewer is signed in yet, so every viewer counts as external.
+			masked = row?.type !== 'NoMasking';
+		}
+	};
+	await masking.refresh();
+	return {
+		services: { status: new StatusService(database), meetings, calls, pins, directory },
+		notifier,
+		masking,
+		ids
+	};
 }
 
 /*
@@ -36,14 +132,28 @@ async function boot(config: Config): Promise<Runtime> {
 		}
 	});
 	log.info(`Database: ${database.kind === 'pglite' ? 'PGlite in' : 'PostgreSQL at'} ${database.location}`);
-	const services: Services = { status: new StatusService(database) };
+	let built;
+	try {
+		built = await createServices(database);
+	} catch (error) {
+		await database.close();
+		throw error;
+	}
+	const { services } = built;
+	const restored = services.meetings.liveMeetings().length;
+	if (restored > 0) log.info(`Restored ${restored} live meeting(s) from the event log.`);
+	services.meetings.startTicking();
 	let closing: Promise<void> | null = null;
 	return {
 		config,
 		database,
-		services,
+		...built,
 		close() {
-			closing ??= database.close().finally(() => {
+			closing ??= (async () => {
+				services.calls.stop();
+				await services.meetings.stop();
+				await database.close();
+			})().finally(() => {
 				slot.promise = null;
 			});
 			return closing;

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+	boolean,
+	check,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex
+} from 'drizzle-orm/pg-core';
 
 /**
  * A tenant's dial-in conferencing settings, named after Teams'
@@ -70,6 +81,15 @@ export const users = pgTable(
 		conferenceId: text('conference_id'),
 		/** Whether callers may start this user's meetings without the leader (S6). */
 		allowPstnOnlyMeetings: boolean('allow_pstn_only_meetings').notNull().default(false),
+		/** S8: only a salted hash from a password-hashing function, never the PIN. */
+		leaderPinHash: text('leader_pin_hash'),
+		/** Digits of the current PIN (S13: a new length applies to new PINs only). */
+		leaderPinLength: integer('leader_pin_length'),
+		leaderPinSetAt: timestamp('leader_pin_set_at', { withTimezone: true }),
+		/** Consecutive wrong PIN entries by phone; reset by a correct entry or a new PIN. */
+		pinFailedAttempts: integer('pin_failed_attempts').notNull().default(0),
+		/** Set when the failures reach the tenant's threshold; the PIN start is refused until cleared. */
+		pinLockedAt: timestamp('pin_locked_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
@@ -79,5 +99,64 @@ export const users = pgTable(
 	]
 );
 
+/**
+ * The append-only event log of every meeting: the source of truth from which a meeting's state is
+ * rebuilt. The primary key (meeting, seq) means two servers can never append the same position twice.
+ */
+export const meetingEvents = pgTable(
+	'meeting_events',
+	{
+		meetingId: text('meeting_id').notNull(),
+		seq: integer('seq').notNull(),
+		type: text('type').notNull(),
+		data: jsonb('data').notNull(),
+		/** When it happened, by the engine's clock (virtual in simulations). */
+		at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+		recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.meetingId, t.seq] })]
+);
+
+/**
+ * A small projection of each meeting for listing (dashboard, history), written in the same
+ * transaction as its events. One live meeting per conference ID at a time.
+ */
+export const meetings = pgTable(
+	'meetings',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		conferenceId: text('conference_id').notNull(),
+		organizerId: text('organizer_id').notNull(),
+		organizerName: text('organizer_name').notNull(),
+		status: text('status', { enum: ['waiting', 'in-progress', 'ended'] }).notNull(),
+		lobbySize: integer('lobby_size').notNull().default(0),
+		participantCount: integer('participant_count').notNull().default(0),
+		locked: boolean('locked').notNull().default(false),
+		lastSeq: integer('last_seq').notNull(),
+		openedAt: timestamp('opened_at', { withTimezone: true, precision: 3 }).notNull(),
+		startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }),
+		endedAt: timestamp('ended_at', { withTimezone: true, precision: 3 })
+	},
+	(t) => [
+		uniqueIndex('meetings_one_live_per_conference')
+			.on(t.conferenceId)
+			.where(sql`${t.status} <> 'ended'`),
+		index('meetings_status_idx').on(t.status),
+		index('meetings_opened_idx').on(t.openedAt)
+	]
+);
+
+/** Server-wide secrets made at first start (the key that signs phone callers' resume tokens). */
+export const serverSecrets = pgTable('server_secrets', {
+	name: text('name').primaryKey(),
+	value: text('value').notNull(),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+export type MeetingEventRow = typeof meetingEvents.$inferSelect;
+export type MeetingRow = typeof meetings.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
 export type UserRow = typeof users.$inferSelect;

@@ -1,52 +1,214 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
 import type {
 	ClientToServerEvents,
+	ErrorCode,
 	InterServerEvents,
+	MeetingSummary,
+	Response,
 	ServerToClientEvents,
-	SocketData
+	SocketData,
+	TimelineEvent
 } from '$lib/contract/events';
 import { log } from '../log';
 import type { Runtime } from '../runtime';
+import { CallError } from '../services/call.service';
+import { EngineUnavailableError } from '../services/meeting.service';
+import { maskEvent, maskMeeting, summaryOf } from '../services/views';
+import { TokenBucket } from './rate-limit';
+import {
+	clientJoinSchema,
+	describeIssues,
+	dialSchema,
+	keysRequestSchema,
+	monitorScopeSchema,
+	resumeSchema
+} from './schemas';
+import { rooms, SocketNotifier } from './socket-notifier';
 
 export type LobbyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LobbySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Largest message a client may send; anything larger is refused by the transport. */
+/** Largest message a client may send; anything larger closes that client's connection. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
+/** Per socket: a burst of 60 messages, then 30 a second. */
+const RATE_BURST = 60;
+const RATE_PER_SECOND = 30;
+/** A socket refused this many times in a row is flooding and is disconnected. */
+const FLOOD_LIMIT = 200;
+
+type AckPayload<E extends keyof ClientToServerEvents> =
+	Parameters<ClientToServerEvents[E]> extends [...unknown[], (response: Response<infer T>) => void]
+		? T
+		: never;
+
+function failure(code: ErrorCode, message: string): Response {
+	return { ok: false, error: { code, message } };
+}
+
+function toFailure(error: unknown): Response {
+	if (error instanceof CallError) return failure(error.code, error.message);
+	if (error instanceof EngineUnavailableError) return failure('unavailable', error.message);
+	log.error('A socket handler failed', error);
+	return failure('internal', 'Something went wrong on the server; the error was logged. Try again.');
+}
 
 /**
- * Creates the Socket.IO server on `httpServer`. Each handler validates, calls one service and
- * answers; presence changes fan out to every client.
+ * Creates the Socket.IO server on `httpServer` with the handlers for phone callers, client
+ * participants and monitors. Each handler validates, calls one service and answers; everything else
+ * that clients hear goes out through the notifier.
  */
 export function createSocketServer(httpServer: HttpServer, runtime: Runtime): LobbyServer {
 	const io: LobbyServer = new Server(httpServer, {
 		maxHttpBufferSize: MAX_MESSAGE_BYTES,
 		serveClient: false
 	});
+	const { services } = runtime;
+	const notifier = new SocketNotifier(io, () => runtime.masking.masked());
+	const detachNotifier = runtime.notifier.attach(notifier);
+	const stopMonitoring = services.meetings.onCommitted((committed) => notifier.meetingCommitted(committed));
+	httpServer.once('close', () => {
+		detachNotifier();
+		stopMonitoring();
+		notifier.stop();
+	});
 
-	// The namespace drops a socket before its 'disconnect' event; the engine's count lags behind.
 	const connectedClients = () => io.of('/').sockets.size;
+	// The namespace drops a socket before its 'disconnect' event; the engine's count lags behind.
 	const broadcastPresence = () => io.emit('presence:updated', { connectedClients: connectedClients() });
 
-	io.on('connection', (socket) => {
+	io.on('connection', (socket: LobbySocket) => {
 		socket.data.connectedAt = Date.now();
-		broadcastPresence();
-		socket.on('disconnect', broadcastPresence);
+		socket.data.callId = null;
+		socket.data.userId = null;
+		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
 
-		socket.on('status:get', (ack) => {
-			// Types are not validation: a client may send anything, or no acknowledgement at all.
-			if (typeof ack !== 'function') return;
-			runtime.services.status.status(connectedClients()).then(
-				(status) => ack({ ok: true, status }),
-				(error: unknown) => {
-					log.error('status:get failed', error);
-					ack({
-						ok: false,
-						error: { code: 'unavailable', message: 'The database did not answer; try again.' }
-					});
+		/**
+		 * Registers a handler: rate limit, validate, run, answer. A missing acknowledgement means the
+		 * client cannot be answered, so the message is dropped.
+		 */
+		function on<E extends keyof ClientToServerEvents, S extends z.ZodType | null>(
+			event: E,
+			schema: S,
+			run: (input: S extends z.ZodType ? z.output<S> : undefined) => Promise<AckPayload<E>> | AckPayload<E>
+		): void {
+			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) => {
+				const ack = args.at(-1);
+				if (typeof ack !== 'function') return;
+				const answer = (response: Response) => (ack as (r: Response) => void)(response);
+				if (!bucket.take()) {
+					answer(failure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
+					if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
+					return;
 				}
-			);
+				let input: unknown = undefined;
+				if (schema) {
+					const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
+					if (!parsed.success) return answer(failure('bad-request', describeIssues(parsed.error)));
+					input = parsed.data;
+				}
+				Promise.resolve()
+					.then(() => run(input as S extends z.ZodType ? z.output<S> : undefined))
+					.then(
+						(result) => answer({ ok: true, ...(result as object) }),
+						(error: unknown) => answer(toFailure(error))
+					);
+			});
+		}
+
+		function ownCall(): string {
+			const callId = socket.data.callId;
+			if (!callId || !services.calls.isLive(callId)) {
+				throw new CallError('no-call', 'This connection has no call. Dial first (call:dial).');
+			}
+			return callId;
+		}
+
+		broadcastPresence();
+		socket.on('disconnect', () => {
+			broadcastPresence();
+			if (socket.data.callId) services.calls.connectionLost(socket.data.callId);
 		});
+
+		on('status:get', null, async () => ({ status: await services.status.status(connectedClients()) }));
+
+		on('call:dial', dialSchema, async ({ phoneNumber, keys }) => {
+			if (socket.data.callId && services.calls.isLive(socket.data.callId)) {
+				throw new CallError('bad-request', 'This connection already has a call; hang up first.');
+			}
+			const dialed = services.calls.dial(phoneNumber ?? runtime.ids.phoneNumber());
+			socket.data.callId = dialed.callId;
+			await socket.join(rooms.call(dialed.callId));
+			const call = keys ? await services.calls.pressKeys(dialed.callId, keys) : dialed.call;
+			return { ...dialed, call };
+		});
+
+		on('call:keys', keysRequestSchema, async ({ keys }) => ({
+			call: await services.calls.pressKeys(ownCall(), keys)
+		}));
+
+		on('call:hangup', null, async () => ({ call: await services.calls.hangUp(ownCall()) }));
+
+		on('call:resume', resumeSchema, async ({ callId, resumeToken }) => {
+			const call = services.calls.resume(callId, resumeToken);
+			socket.data.callId = callId;
+			await socket.join(rooms.call(callId));
+			if (call.phase === 'lobby' && call.meetingId) await socket.join(rooms.lobby(call.meetingId));
+			return { call };
+		});
+
+		on('client:join', clientJoinSchema, async ({ conferenceId }) => {
+			const userId = socket.data.userId;
+			const user = userId ? await services.directory.user(userId) : null;
+			if (!user) {
+				throw new CallError(
+					'unauthenticated',
+					'Joining from the client needs a signed-in user. Sign in first.'
+				);
+			}
+			const joined = await services.meetings.joinFromClient(user, conferenceId);
+			if (!joined.ok) throw new CallError(joined.code, joined.message);
+			return { meetingId: joined.meetingId, participantId: joined.participantId };
+		});
+
+		on('monitor:subscribe', monitorScopeSchema, async (scope) => {
+			const mask = runtime.masking.masked();
+			if (scope.scope === 'all') {
+				await socket.join(rooms.monitorAll);
+				const meetings: MeetingSummary[] = services.meetings.liveMeetings().map(summaryOf);
+				return { meetings, at: Date.now() };
+			}
+			// Join, then take the snapshot: every event after it reaches the viewer through the room,
+			// and the viewer skips those at or below the snapshot's sequence number.
+			await socket.join(rooms.monitorMeeting(scope.meetingId));
+			const live = services.meetings.snapshot(scope.meetingId);
+			const history = await services.meetings.history(scope.meetingId);
+			const replayed = live ?? services.meetings.replay(history);
+			if (!replayed) {
+				await socket.leave(rooms.monitorMeeting(scope.meetingId));
+				throw new CallError('not-found', `There is no meeting ${scope.meetingId}.`);
+			}
+			const timeline: TimelineEvent[] = history
+				.filter((e) => e.seq <= replayed.seq)
+				.map((e) => (mask ? { seq: e.seq, event: maskEvent(e.event) } : e));
+			return {
+				snapshot: {
+					meeting: mask ? maskMeeting(replayed.state) : replayed.state,
+					seq: replayed.seq,
+					timeline
+				}
+			};
+		});
+
+		on('monitor:unsubscribe', monitorScopeSchema, async (scope) => {
+			await socket.leave(scope.scope === 'all' ? rooms.monitorAll : rooms.monitorMeeting(scope.meetingId));
+			return {};
+		});
+	});
+
+	io.engine.on('connection_error', (error: { message?: string }) => {
+		log.warn(`A connection was refused: ${error.message ?? 'unknown reason'}`);
 	});
 	return io;
 }

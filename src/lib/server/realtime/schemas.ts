@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Validation of every payload a socket may send (types are not validation). Messages name the field
+ * and what it takes, so a client author can fix the call.
+ */
+export const keysSchema = z
+	.string({ error: 'keys must be a string of DTMF keys: 0-9, * and #' })
+	.regex(/^[0-9*#]{1,64}$/, 'keys must be 1 to 64 DTMF keys: 0-9, * and #');
+
+export const dialSchema = z
+	.object({
+		phoneNumber: z
+			.string()
+			.regex(/^\+?[0-9][0-9 ()-]{2,22}$/, 'phoneNumber must look like a phone number, e.g. +46 8 123 45 67')
+			.optional(),
+		keys: keysSchema.optional()
+	})
+	.strict();
+
+export const keysRequestSchema = z.object({ keys: keysSchema }).strict();
+
+export const resumeSchema = z
+	.object({
+		callId: z.string().min(1).max(64),
+		resumeToken: z.string().min(1).max(128)
+	})
+	.strict();
+
+export const clientJoinSchema = z
+	.object({ conferenceId: z.string().regex(/^\d{1,20}$/, 'conferenceId must be 1 to 20 digits') })
+	.strict();
+
+export const monitorScopeSchema = z.discriminatedUnion(
+	'scope',
+	[
+		z.object({ scope: z.literal('all') }).strict(),
+		z.object({ scope: z.literal('meeting'), meetingId: z.string().min(1).max(64) }).strict()
+	],
+	{ error: 'scope must be "all" or "meeting" (with a meetingId)' }
+);
+
+/** The first problem of a failed parse, as one sentence. */
+export function describeIssues(error: z.ZodError): string {
+	const issue = error.issues[0];
+	if (!issue) return 'The request is not valid.';
+	const path = issue.path.join('.');
+	return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
+}

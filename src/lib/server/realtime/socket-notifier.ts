@@ -1,0 +1,114 @@
+import type { CallView, MeetingSummary, TimelineEvent } from '$lib/contract/events';
+import type { CommittedEvents } from '../services/meeting.service';
+import type { Notifier } from '../services/notifier';
+import { maskEvent, summaryOf } from '../services/views';
+import type { LobbyServer } from './socket-server';
+
+/** At most one all-meetings message per this many milliseconds, whatever the load. */
+export const MONITOR_INTERVAL_MS = 250;
+
+export const rooms = {
+	call: (callId: string) => `call:${callId}`,
+	lobby: (meetingId: string) => `lobby:${meetingId}`,
+	monitorAll: 'monitor:all',
+	monitorMeeting: (meetingId: string) => `monitor:meeting:${meetingId}`
+};
+
+/**
+ * Fans everything out over Socket.IO: a caller's state to its own room, the lobby's admission as one
+ * broadcast to the lobby's room (S10), each watched meeting's events batched per turn of the event
+ * loop, and the all-meetings view coalesced to one message per 250 ms.
+ */
+export class SocketNotifier implements Notifier {
+	private readonly dirty = new Map<string, MeetingSummary>();
+	private readonly ended = new Set<string>();
+	private flushTimer: NodeJS.Timeout | null = null;
+	private lastFlush = 0;
+	private readonly pendingMeetingEvents = new Map<string, TimelineEvent[]>();
+	private meetingFlushScheduled = false;
+
+	constructor(
+		private readonly io: LobbyServer,
+		/** Whether caller numbers are masked for monitors (the tenant's MaskPstnNumbersType). */
+		private readonly masked: () => boolean
+	) {}
+
+	callUpdated(callId: string, view: CallView): void {
+		this.io.to(rooms.call(callId)).emit('call:state', view);
+	}
+
+	callJoinedLobby(callId: string, meetingId: string): void {
+		this.io.in(rooms.call(callId)).socketsJoin(rooms.lobby(meetingId));
+	}
+
+	callLeftLobby(callId: string, meetingId: string, view: CallView): void {
+		this.io.in(rooms.call(callId)).socketsLeave(rooms.lobby(meetingId));
+		this.callUpdated(callId, view);
+	}
+
+	lobbyAdmitted(meetingId: string, view: CallView): void {
+		const lobby = rooms.lobby(meetingId);
+		this.io.to(lobby).emit('call:state', view);
+		this.io.in(lobby).socketsLeave(lobby);
+	}
+
+	callEnded(callId: string): void {
+		const room = rooms.call(callId);
+		for (const socket of this.io.of('/').adapter.rooms.get(room) ?? []) {
+			const s = this.io.of('/').sockets.get(socket);
+			if (!s) continue;
+			for (const r of s.rooms) if (r.startsWith('lobby:')) void s.leave(r);
+			void s.leave(room);
+			s.data.callId = null;
+		}
+	}
+
+	/** Committed meeting events, for monitors. */
+	meetingCommitted({ meetingId, events, state }: CommittedEvents): void {
+		this.dirty.set(meetingId, summaryOf(state));
+		if (state.status === 'ended') this.ended.add(meetingId);
+		this.scheduleFlush();
+
+		if (!this.io.of('/').adapter.rooms.has(rooms.monitorMeeting(meetingId))) return;
+		const mask = this.masked();
+		const timeline = events.map((e) => (mask ? { seq: e.seq, event: maskEvent(e.event) } : e));
+		const pending = this.pendingMeetingEvents.get(meetingId);
+		if (pending) pending.push(...timeline);
+		else this.pendingMeetingEvents.set(meetingId, timeline);
+		if (!this.meetingFlushScheduled) {
+			this.meetingFlushScheduled = true;
+			setImmediate(() => this.flushMeetingEvents());
+		}
+	}
+
+	private flushMeetingEvents(): void {
+		this.meetingFlushScheduled = false;
+		for (const [meetingId, events] of this.pendingMeetingEvents) {
+			this.io.to(rooms.monitorMeeting(meetingId)).emit('monitor:meeting', { meetingId, events });
+		}
+		this.pendingMeetingEvents.clear();
+	}
+
+	private scheduleFlush(): void {
+		if (this.flushTimer) return;
+		const wait = Math.max(0, this.lastFlush + MONITOR_INTERVAL_MS - Date.now());
+		this.flushTimer = setTimeout(() => this.flush(), wait);
+	}
+
+	private flush(): void {
+		this.flushTimer = null;
+		this.lastFlush = Date.now();
+		if (this.dirty.size === 0) return;
+		const upserts = [...this.dirty.values()].filter((s) => !this.ended.has(s.meetingId));
+		const ended = [...this.ended];
+		this.dirty.clear();
+		this.ended.clear();
+		this.io.to(rooms.monitorAll).emit('monitor:meetings', { upserts, ended, at: this.lastFlush });
+	}
+
+	/** Stops the pending flush (shutdown). */
+	stop(): void {
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		this.flushTimer = null;
+	}
+}

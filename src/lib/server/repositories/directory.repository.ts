@@ -1,0 +1,46 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../db/index';
+import { tenants, users, type TenantRow } from '../db/schema';
+
+/** A dial-in user as the engine needs them: whose meeting a conference ID leads to. */
+export interface DialInOrganizer {
+	userId: string;
+	tenantId: string;
+	displayName: string;
+	conferenceId: string;
+	allowPstnOnlyMeetings: boolean;
+}
+
+/** Reads the tenant directory for the engine. */
+export class DirectoryRepository {
+	constructor(private readonly db: Database) {}
+
+	/** The dial-in user a conference ID belongs to (S1), or null. */
+	async organizerByConferenceId(conferenceId: string): Promise<DialInOrganizer | null> {
+		const [row] = await this.db
+			.select({
+				userId: users.id,
+				tenantId: users.tenantId,
+				displayName: users.displayName,
+				conferenceId: users.conferenceId,
+				allowPstnOnlyMeetings: users.allowPstnOnlyMeetings
+			})
+			.from(users)
+			.where(and(eq(users.conferenceId, conferenceId), eq(users.dialInEnabled, true)));
+		return row && row.conferenceId ? { ...row, conferenceId: row.conferenceId } : null;
+	}
+
+	/** A user by id, for client joins. */
+	async user(userId: string): Promise<{ id: string; tenantId: string; displayName: string } | null> {
+		const [row] = await this.db
+			.select({ id: users.id, tenantId: users.tenantId, displayName: users.displayName })
+			.from(users)
+			.where(eq(users.id, userId));
+		return row ?? null;
+	}
+
+	async tenant(tenantId: string): Promise<TenantRow | null> {
+		const [row] = await this.db.select().from(tenants).where(eq(tenants.id, tenantId));
+		return row ?? null;
+	}
+}

@@ -1,0 +1,60 @@
+import type { CallView } from '$lib/contract/events';
+
+/**
+ * The one way services tell anyone anything: the Socket.IO layer implements it (rooms per call,
+ * per lobby and for monitors); in-process runs without sockets use `silentNotifier`. Meeting events
+ * for monitors come from the engine's commit listener, so only durable facts go out.
+ */
+export interface Notifier {
+	/** A phone caller's state changed. */
+	callUpdated(callId: string, view: CallView): void;
+	/** The caller now waits in this meeting's lobby (and hears its broadcasts). */
+	callJoinedLobby(callId: string, meetingId: string): void;
+	/** One caller was admitted from the lobby. */
+	callLeftLobby(callId: string, meetingId: string, view: CallView): void;
+	/** S10: the whole lobby was admitted; one message to all of it. */
+	lobbyAdmitted(meetingId: string, view: CallView): void;
+	/** The call is over; nothing more will be sent for it. */
+	callEnded(callId: string): void;
+}
+
+/** A notifier that tells nobody: for the simulator, the benchmark's engine run and service specs. */
+export const silentNotifier: Notifier = {
+	callUpdated: () => {},
+	callJoinedLobby: () => {},
+	callLeftLobby: () => {},
+	lobbyAdmitted: () => {},
+	callEnded: () => {}
+};
+
+/**
+ * The notifier the services hold: it forwards to whichever transport is attached (the Socket.IO
+ * server, once it exists), and to nobody before that.
+ */
+export class NotifierHub implements Notifier {
+	private target: Notifier = silentNotifier;
+
+	/** Sends everything to `target` until the returned function detaches it. */
+	attach(target: Notifier): () => void {
+		this.target = target;
+		return () => {
+			if (this.target === target) this.target = silentNotifier;
+		};
+	}
+
+	callUpdated(callId: string, view: CallView): void {
+		this.target.callUpdated(callId, view);
+	}
+	callJoinedLobby(callId: string, meetingId: string): void {
+		this.target.callJoinedLobby(callId, meetingId);
+	}
+	callLeftLobby(callId: string, meetingId: string, view: CallView): void {
+		this.target.callLeftLobby(callId, meetingId, view);
+	}
+	lobbyAdmitted(meetingId: string, view: CallView): void {
+		this.target.lobbyAdmitted(meetingId, view);
+	}
+	callEnded(callId: string): void {
+		this.target.callEnded(callId);
+	}
+}

@@ -1,0 +1,115 @@
+/**
+ * Turns the domain's states and events into what the wire carries (src/lib/contract/events.ts),
+ * masking caller numbers as the tenant's `MaskPstnNumbersType` says.
+ */
+import {
+	musicFor,
+	promptFor,
+	type CallState,
+	type MeetingEvent,
+	type OpenedMeeting,
+	type Prompt
+} from '$lib/domain';
+import type { CallView, IvrStep, MeetingSummary } from '$lib/contract/events';
+
+/**
+ * Masks a phone number, keeping its first three and last two digits and its layout:
+ * `+46 8 123 45 67` becomes `+46 8 ••• •• 67` (Teams' MaskPstnNumbersType).
+ */
+export function maskPhoneNumber(number: string): string {
+	const digits = number.replace(/\D/g, '').length;
+	let seen = 0;
+	return number.replace(/\d/g, (d) => {
+		seen += 1;
+		return seen <= 3 || seen > digits - 2 ? d : '•';
+	});
+}
+
+/** The dashboard line of a meeting. */
+export function summaryOf(state: OpenedMeeting): MeetingSummary {
+	return {
+		meetingId: state.meetingId,
+		conferenceId: state.conferenceId,
+		organizerName: state.organizer.displayName,
+		status: state.status,
+		lobbySize: state.lobby.length,
+		participantCount: state.participants.length,
+		locked: state.locked,
+		openedAt: state.openedAt,
+		startedAt: state.startedAt ?? null,
+		lobbySince: state.lobby[0]?.arrivedAt ?? null
+	};
+}
+
+/** A meeting's state with every caller's number masked. */
+export function maskMeeting(state: OpenedMeeting): OpenedMeeting {
+	return {
+		...state,
+		lobby: state.lobby.map((c) => ({ ...c, phoneNumber: maskPhoneNumber(c.phoneNumber) })),
+		participants: state.participants.map((p) =>
+			p.phoneNumber === undefined
+				? p
+				: {
+						...p,
+						phoneNumber: maskPhoneNumber(p.phoneNumber),
+						displayName: p.displayName === p.phoneNumber ? maskPhoneNumber(p.phoneNumber) : p.displayName
+					}
+		)
+	};
+}
+
+/** An event with any caller's number masked. */
+export function maskEvent(event: MeetingEvent): MeetingEvent {
+	switch (event.type) {
+		case 'CallerEnteredLobby':
+			return { ...event, phoneNumber: maskPhoneNumber(event.phoneNumber) };
+		case 'ParticipantJoined':
+			if (event.phoneNumber === undefined) return event;
+			return {
+				...event,
+				phoneNumber: maskPhoneNumber(event.phoneNumber),
+				displayName:
+					event.displayName === event.phoneNumber ? maskPhoneNumber(event.phoneNumber) : event.displayName
+			};
+		default:
+			return event;
+	}
+}
+
+function stepOf(state: CallState): IvrStep | null {
+	switch (state.status) {
+		case 'awaiting-conference-id':
+			return 'conference-id';
+		case 'awaiting-leader-choice':
+			return 'leader-choice';
+		case 'awaiting-pin':
+			return 'pin';
+		case 'joining':
+			return 'joining';
+		default:
+			return null;
+	}
+}
+
+/** What a phone caller sees and hears: phase, prompt (or a keypad answer in its place), music. */
+export function callViewOf(state: CallState, extra: { muted: boolean; prompt?: Prompt | null }): CallView {
+	const phase =
+		state.status === 'in-lobby'
+			? 'lobby'
+			: state.status === 'in-meeting'
+				? 'in-meeting'
+				: state.status === 'disconnected'
+					? 'disconnected'
+					: 'ivr';
+	const prompt = extra.prompt ?? promptFor(state);
+	return {
+		phase,
+		step: stepOf(state),
+		prompt: prompt ? { id: prompt.id, text: prompt.text } : null,
+		music: musicFor(state),
+		meetingId: 'meetingId' in state && state.meetingId !== undefined ? state.meetingId : null,
+		isLeader: 'asLeader' in state ? state.asLeader : false,
+		muted: extra.muted,
+		reason: state.status === 'disconnected' ? state.reason : null
+	};
+}

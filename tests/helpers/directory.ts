@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import { openDatabase } from '$lib/server/db/index';
+import { tenants, users } from '$lib/server/db/schema';
+import { seedDemoTenant } from '$lib/server/db/seed';
+import { LeaderPinService } from '$lib/server/services/leader-pin.service';
+import type { TestDatabase } from './server';
+
+/**
+ * Prepares a test database before its server starts (PGlite allows one process at a time): seeds
+ * the demo tenant, sets leader PINs and tenant settings the way an administrator would.
+ */
+export async function prepareDirectory(
+	target: TestDatabase,
+	options: { pins?: Record<string, string>; tenant?: Partial<typeof tenants.$inferInsert> } = {}
+): Promise<void> {
+	const handle = await openDatabase({
+		databaseUrl: target.url,
+		dataDir: target.dataDir ?? '',
+		afterMigrate: async (db) => {
+			await seedDemoTenant(db);
+		}
+	});
+	try {
+		const pins = new LeaderPinService(handle.db);
+		for (const [email, pin] of Object.entries(options.pins ?? {})) {
+			const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+			if (!user) throw new Error(`No user ${email} in the demo directory`);
+			await pins.setPin(user.id, pin);
+		}
+		if (options.tenant) await handle.db.update(tenants).set(options.tenant);
+	} finally {
+		await handle.close();
+	}
+}

@@ -1,0 +1,342 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MeetingSnapshot, MeetingsDelta, TimelineEvent } from '$lib/contract/events';
+import { connect, must, nextCallState, type Client } from '../helpers/clients';
+import { prepareDirectory } from '../helpers/directory';
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+
+const AMOS_CONFERENCE = '4410273';
+const AMOS_PIN = '48213';
+const MEGAN_PIN = '73914';
+
+/** A caller who dials Amos Marble's conference ID and answers "not the leader" with #. */
+async function callerInLobby(url: string, phoneNumber: string) {
+	const socket = await connect(url);
+	const dialed = await must(socket.emitWithAck('call:dial', { phoneNumber, keys: `${AMOS_CONFERENCE}#` }));
+	expect(dialed.call).toMatchObject({ phase: 'ivr', step: 'leader-choice' });
+	const { call } = await must(socket.emitWithAck('call:keys', { keys: '#' }));
+	return { socket, callId: dialed.callId, resumeToken: dialed.resumeToken, call };
+}
+
+function subscribeMeeting(monitor: Client, meetingId: string) {
+	const events: TimelineEvent[] = [];
+	monitor.on('monitor:meeting', (update) => {
+		if (update.meetingId === meetingId) events.push(...update.events);
+	});
+	return {
+		events,
+		snapshot: async (): Promise<MeetingSnapshot> => {
+			const answer = await must(monitor.emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId }));
+			if (!('snapshot' in answer)) throw new Error('expected a meeting snapshot');
+			return answer.snapshot;
+		},
+		waitFor: async (type: string, ms = 10_000) => {
+			const until = Date.now() + ms;
+			while (Date.now() < until) {
+				const found = events.find((e) => e.event.type === type);
+				if (found) return found;
+				await new Promise((r) => setTimeout(r, 20));
+			}
+			throw new Error(`No ${type} event within ${ms} ms; saw ${events.map((e) => e.event.type).join(', ')}`);
+		}
+	};
+}
+
+describe('a whole meeting over real Socket.IO clients', () => {
+	let database: TestDatabase;
+	let server: TestServer;
+	const sockets: Client[] = [];
+
+	beforeAll(async () => {
+		database = await createTestDatabase();
+		await prepareDirectory(database, { pins: { 'amos.marble@contoso.com': AMOS_PIN } });
+		server = await startServer({ env: database.env });
+	});
+
+	afterAll(async () => {
+		for (const s of sockets) s.disconnect();
+		await server?.stop();
+		await database?.drop();
+	});
+
+	it('S5, S10: two callers wait with music; a wrong PIN, then the right one, starts the meeting and admits both in order; a late caller goes straight in; the meeting ends with its last participant', async () => {
+		const monitor = await connect(server.url);
+		sockets.push(monitor);
+		const deltas: MeetingsDelta[] = [];
+		monitor.on('monitor:meetings', (d) => deltas.push(d));
+		const all = await must(monitor.emitWithAck('monitor:subscribe', { scope: 'all' }));
+		expect('meetings' in all && all.meetings).toEqual([]);
+
+		// S5: two callers before the start wait in the lobby, hearing music.
+		const first = await callerInLobby(server.url, '+46 8 123 45 67');
+		const second = await callerInLobby(server.url, '+46 8 765 43 21');
+		sockets.push(first.socket, second.socket);
+		for (const caller of [first, second]) {
+			expect(caller.call).toMatchObject({ phase: 'lobby', music: 'lobby', prompt: { id: 'lobby-waiting' } });
+		}
+		expect(second.call.meetingId).toBe(first.call.meetingId);
+		const meetingId = first.call.meetingId!;
+		const feed = subscribeMeeting(monitor, meetingId);
+		const before = await feed.snapshot();
+		expect(before.meeting.status).toBe('waiting');
+		expect(before.meeting.lobby.map((c) => c.participantId)).toEqual([first.callId, second.callId]);
+		// Monitors see masked numbers by default (MaskPstnNumbersType: MaskedForExternalUsers).
+		expect(before.meeting.lobby[0]!.phoneNumber).toBe('+46 8 ••• •• 67');
+
+		// The organizer dials in, says they are the leader, and enters a wrong PIN.
+		const organizer = await connect(server.url);
+		sockets.push(organizer);
+		await must(
+			organizer.emitWithAck('call:dial', { phoneNumber: '+46 70 111 22 33', keys: `${AMOS_CONFERENCE}#` })
+		);
+		const askedPin = await must(organizer.emitWithAck('call:keys', { keys: '*' }));
+		expect(askedPin.call).toMatchObject({ step: 'pin', prompt: { id: 'enter-leader-pin' } });
+		const wrong = await must(organizer.emitWithAck('call:keys', { keys: '99999#' }));
+		expect(wrong.call).toMatchObject({ phase: 'ivr', step: 'pin', prompt: { id: 'pin-wrong' } });
+		expect((await feed.snapshot()).meeting.status).toBe('waiting');
+
+		// S10: the right PIN starts the meeting; both callers are admitted, the music stops.
+		const admittedFirst = nextCallState(first.socket, (v) => v.phase === 'in-meeting');
+		const admittedSecond = nextCallState(second.socket, (v) => v.phase === 'in-meeting');
+		const right = await must(organizer.emitWithAck('call:keys', { keys: `${AMOS_PIN}#` }));
+		expect(right.call).toMatchObject({ phase: 'in-meeting', isLeader: true, music: 'none' });
+		for (const view of [await admittedFirst, await admittedSecond]) {
+			expect(view).toMatchObject({ phase: 'in-meeting', music: 'none', prompt: { id: 'admitted' } });
+		}
+		const admitted = await feed.waitFor('LobbyAdmitted');
+		expect(admitted.event).toMatchObject({
+			participantIds: [first.callId, second.callId],
+			by: 'meeting-start'
+		});
+		const types = feed.events.map((e) => e.event.type);
+		expect(types.slice(types.indexOf('ParticipantJoined'))).toEqual([
+			'ParticipantJoined',
+			'MeetingStarted',
+			'LobbyAdmitted'
+		]);
+
+		// A caller after the start goes straight in.
+		const late = await connect(server.url);
+		sockets.push(late);
+		await must(late.emitWithAck('call:dial', { keys: `${AMOS_CONFERENCE}#` }));
+		const lateIn = await must(late.emitWithAck('call:keys', { keys: '#' }));
+		expect(lateIn.call).toMatchObject({ phase: 'in-meeting', music: 'none', prompt: { id: 'joined' } });
+
+		// Keypad: *6 mutes a caller; *8 from a non-leader is refused.
+		const muted = await must(late.emitWithAck('call:keys', { keys: '*6' }));
+		expect(muted.call).toMatchObject({ muted: true, prompt: { id: 'muted' } });
+		const refused = await must(late.emitWithAck('call:keys', { keys: '*8' }));
+		expect(refused.call.prompt?.id).toBe('not-leader');
+
+		// The dashboard's coalesced stream saw the lobby at 2 and then empty.
+		await expect
+			.poll(() =>
+				deltas.flatMap((d) => d.upserts).some((s) => s.meetingId === meetingId && s.lobbySize === 2)
+			)
+			.toBe(true);
+		await expect
+			.poll(() => deltas.at(-1)?.upserts.find((s) => s.meetingId === meetingId))
+			.toMatchObject({
+				status: 'in-progress',
+				lobbySize: 0,
+				participantCount: 4
+			});
+
+		// Everyone hangs up; the last one ends the meeting.
+		for (const socket of [late, first.socket, second.socket, organizer]) {
+			const bye = await must(socket.emitWithAck('call:hangup'));
+			expect(bye.call).toMatchObject({ phase: 'disconnected', reason: 'hung-up' });
+		}
+		const ended = await feed.waitFor('MeetingEnded');
+		expect(ended.event).toMatchObject({ reason: 'last-participant-left' });
+		await expect.poll(() => deltas.some((d) => d.ended.includes(meetingId))).toBe(true);
+
+		// The next arrival opens a new meeting with its own history.
+		const next = await callerInLobby(server.url, '+46 8 555 55 55');
+		sockets.push(next.socket);
+		expect(next.call.meetingId).not.toBe(meetingId);
+		const history = await must(monitor.emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId }));
+		expect('snapshot' in history && history.snapshot.meeting.status).toBe('ended');
+	});
+
+	it('coalesces the all-meetings stream to at most one message per 250 ms', async () => {
+		const monitor = await connect(server.url);
+		sockets.push(monitor);
+		const times: number[] = [];
+		monitor.on('monitor:meetings', () => times.push(Date.now()));
+		await must(monitor.emitWithAck('monitor:subscribe', { scope: 'all' }));
+		// A burst of callers: many changes, few messages.
+		const burst = await Promise.all(
+			Array.from({ length: 12 }, (_, i) =>
+				callerInLobby(server.url, `+46 8 000 00 ${String(i).padStart(2, '0')}`)
+			)
+		);
+		sockets.push(...burst.map((c) => c.socket));
+		await new Promise((r) => setTimeout(r, 600));
+		expect(times.length).toBeGreaterThan(0);
+		for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(240);
+		for (const c of burst) await must(c.socket.emitWithAck('call:hangup'));
+	});
+});
+
+describe('a restart in the middle of a waiting lobby', () => {
+	it('loses no meeting, lobby or caller position; callers take their places back and are admitted', async () => {
+		const database = await createTestDatabase();
+		await prepareDirectory(database, { pins: { 'amos.marble@contoso.com': AMOS_PIN } });
+		const sockets: Client[] = [];
+		let server = await startServer({ env: database.env });
+		try {
+			const first = await callerInLobby(server.url, '+46 8 100 00 01');
+			const second = await callerInLobby(server.url, '+46 8 100 00 02');
+			sockets.push(first.socket, second.socket);
+			const meetingId = first.call.meetingId!;
+			const monitor = await connect(server.url);
+			const before = await subscribeMeeting(monitor, meetingId).snapshot();
+			monitor.disconnect();
+
+			expect((await server.stop('SIGTERM')).code).toBe(0);
+			server = await startServer({ env: database.env });
+			expect(server.output()).toContain('Restored 1 live meeting');
+
+			const watcher = await connect(server.url);
+			sockets.push(watcher);
+			const feed = subscribeMeeting(watcher, meetingId);
+			const after = await feed.snapshot();
+			expect(after.meeting).toEqual(before.meeting);
+			expect(after.seq).toBe(before.seq);
+
+			// The callers' softphones reconnect and take their places back.
+			const resumed = [];
+			for (const caller of [first, second]) {
+				const socket = await connect(server.url);
+				sockets.push(socket);
+				const back = await must(
+					socket.emitWithAck('call:resume', { callId: caller.callId, resumeToken: caller.resumeToken })
+				);
+				expect(back.call).toMatchObject({ phase: 'lobby', music: 'lobby', meetingId });
+				resumed.push(socket);
+			}
+			const admitted = resumed.map((s) => nextCallState(s, (v) => v.phase === 'in-meeting'));
+			const organizer = await connect(server.url);
+			sockets.push(organizer);
+			await must(organizer.emitWithAck('call:dial', { keys: `${AMOS_CONFERENCE}#*${AMOS_PIN}#` }));
+			await Promise.all(admitted);
+			expect((await feed.waitFor('LobbyAdmitted')).event).toMatchObject({
+				participantIds: [first.callId, second.callId]
+			});
+		} finally {
+			for (const s of sockets) s.disconnect();
+			await server.stop();
+			await database.drop();
+		}
+	});
+});
+
+describe('bad input, wrong PINs and floods', () => {
+	let database: TestDatabase;
+	let server: TestServer;
+
+	beforeAll(async () => {
+		database = await createTestDatabase();
+		await prepareDirectory(database, {
+			pins: { 'amos.marble@contoso.com': AMOS_PIN, 'megan.bowen@contoso.com': MEGAN_PIN },
+			tenant: { maxParticipants: 2 }
+		});
+		server = await startServer({ env: database.env });
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+	});
+
+	it('answers every malformed request with a typed error and keeps serving', async () => {
+		const socket = await connect(server.url);
+		const noCall = await socket.emitWithAck('call:keys', { keys: '1' });
+		expect(noCall).toMatchObject({ ok: false, error: { code: 'no-call' } });
+		const badNumber = await socket.emitWithAck('call:dial', { phoneNumber: 'call me maybe' });
+		expect(badNumber).toMatchObject({
+			ok: false,
+			error: { code: 'bad-request', message: expect.stringContaining('phoneNumber') }
+		});
+		const extra = await socket.emitWithAck('call:dial', { keys: '1', admin: true } as never);
+		expect(extra).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+		const notAnObject = await (socket.emitWithAck as (e: string, ...a: unknown[]) => Promise<unknown>)(
+			'call:dial',
+			42
+		);
+		expect(notAnObject).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+		await must(socket.emitWithAck('call:dial', {}));
+		const badKeys = await socket.emitWithAck('call:keys', { keys: 'abc' });
+		expect(badKeys).toMatchObject({
+			ok: false,
+			error: { code: 'bad-request', message: expect.stringContaining('DTMF') }
+		});
+		const twice = await socket.emitWithAck('call:dial', {});
+		expect(twice).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+		const anonymous = await socket.emitWithAck('client:join', { conferenceId: AMOS_CONFERENCE });
+		expect(anonymous).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+		const unknown = await socket.emitWithAck('monitor:subscribe', {
+			scope: 'meeting',
+			meetingId: 'no-such-meeting'
+		});
+		expect(unknown).toMatchObject({ ok: false, error: { code: 'not-found' } });
+		const badScope = await socket.emitWithAck('monitor:subscribe', { scope: 'everything' } as never);
+		expect(badScope).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+		const forged = await socket.emitWithAck('call:resume', { callId: 'call_x', resumeToken: 'forged' });
+		expect(forged).toMatchObject({ ok: false, error: { code: 'invalid-token' } });
+		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+		socket.disconnect();
+	});
+
+	it('disconnects after three unknown conference IDs', async () => {
+		const socket = await connect(server.url);
+		await must(socket.emitWithAck('call:dial', { keys: '1#' }));
+		const second = await must(socket.emitWithAck('call:keys', { keys: '22#' }));
+		expect(second.call).toMatchObject({ step: 'conference-id', prompt: { id: 'conference-id-unknown' } });
+		const third = await must(socket.emitWithAck('call:keys', { keys: '333#' }));
+		expect(third.call).toMatchObject({ phase: 'disconnected', reason: 'conference-id-failed' });
+		socket.disconnect();
+	});
+
+	it("disconnects after three wrong PINs (reason pin-failed), and another user's PIN is wrong here", async () => {
+		const socket = await connect(server.url);
+		// S2: Megan's PIN makes her leader of her own meetings only; on Amos's it is just wrong.
+		const { call } = await must(
+			socket.emitWithAck('call:dial', { keys: `${AMOS_CONFERENCE}#*${MEGAN_PIN}#11111#` })
+		);
+		expect(call).toMatchObject({ step: 'pin', prompt: { id: 'pin-wrong' } });
+		const last = await must(socket.emitWithAck('call:keys', { keys: '22222#' }));
+		expect(last.call).toMatchObject({
+			phase: 'disconnected',
+			reason: 'pin-failed',
+			prompt: { id: 'pin-failed' }
+		});
+		socket.disconnect();
+	});
+
+	it('tells the caller beyond maxParticipants that the meeting is full', async () => {
+		const a = await callerInLobby(server.url, '+46 8 200 00 01');
+		const b = await callerInLobby(server.url, '+46 8 200 00 02');
+		const c = await connect(server.url);
+		await must(c.emitWithAck('call:dial', { keys: `${AMOS_CONFERENCE}#` }));
+		const full = await must(c.emitWithAck('call:keys', { keys: '#' }));
+		expect(full.call).toMatchObject({
+			phase: 'disconnected',
+			reason: 'meeting-full',
+			prompt: { id: 'meeting-full' }
+		});
+		for (const s of [a.socket, b.socket, c]) s.disconnect();
+	});
+
+	it('refuses a flood from one socket without harming another', async () => {
+		const flooder = await connect(server.url);
+		const bystander = await connect(server.url);
+		const answers = await Promise.all(Array.from({ length: 150 }, () => flooder.emitWithAck('status:get')));
+		const limited = answers.filter((a) => !a.ok && a.error.code === 'rate-limited').length;
+		expect(limited).toBeGreaterThan(0);
+		expect(answers.filter((a) => a.ok).length).toBeGreaterThanOrEqual(60);
+		expect((await bystander.emitWithAck('status:get')).ok).toBe(true);
+		flooder.disconnect();
+		bystander.disconnect();
+	});
+});
