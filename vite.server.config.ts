@@ -17,7 +17,12 @@ export default defineConfig({
 		target: 'node20',
 		sourcemap: true,
 		rollupOptions: {
-			input: { server: 'src/server/main.ts', cli: 'src/cli/main.ts' },
+			input: {
+				server: 'src/server/main.ts',
+				cli: 'src/cli/main.ts',
+				'bench/bench': 'tests/bench/bench.ts',
+				'bench/floor-server': 'tests/bench/floor-server.ts'
+			},
 			output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' }
 		}
 	}

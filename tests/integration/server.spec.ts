@@ -58,6 +58,8 @@ describe('the production server', () => {
 
 	it('pushes the connected-client count to two real Socket.IO clients and reads the database', async () => {
 		const first = await connect(server.url);
+		// status:get subscribes the page to presence, as the home page does.
+		expect((await first.emitWithAck('status:get')).ok).toBe(true);
 		const sawTwo = presence(first, (n) => n === 2);
 		const second = await connect(server.url);
 		expect(await sawTwo).toBe(2);

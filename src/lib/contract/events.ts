@@ -127,7 +127,10 @@ export interface MeetingsDelta {
 }
 
 export interface ClientToServerEvents {
-	/** Asks for the server's status; sent on every (re)connect, so a client never relies on recovery. */
+	/**
+	 * Asks for the server's status and subscribes to presence updates; sent on every (re)connect, so a
+	 * client never relies on recovery.
+	 */
 	'status:get': (ack: Ack<{ status: ServerStatus }>) => void;
 
 	/** Dials the bridge number as an anonymous phone caller; one call per socket. */
@@ -154,7 +157,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-	/** The number of connected clients changed. */
+	/** The number of connected clients changed (at most 4 a second, to those who asked with status:get). */
 	'presence:updated': (presence: { connectedClients: number }) => void;
 	/** A phone caller's state changed. */
 	'call:state': (call: CallView) => void;

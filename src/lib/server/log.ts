@@ -4,7 +4,7 @@
  */
 export const log = {
 	info(message: string): void {
-		if (process.env.LOBBY_LOG !== 'silent') console.log(`[lobby] ${message}`);
+		console.log(`[lobby] ${message}`);
 	},
 	warn(message: string): void {
 		console.warn(`[lobby] warning: ${message}`);

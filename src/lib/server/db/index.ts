@@ -78,7 +78,9 @@ export const IN_MEMORY = 'memory://';
 async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
 	const inMemory = options.dataDir === IN_MEMORY;
 	// The lock comes first: nothing is written to the directory before it is held.
-	const lock: DirectoryLock = inMemory ? { directory: IN_MEMORY, release() {} } : lockDirectory(options.dataDir);
+	const lock: DirectoryLock = inMemory
+		? { directory: IN_MEMORY, release() {} }
+		: lockDirectory(options.dataDir);
 	let client: PGlite;
 	try {
 		client = await PGlite.create(inMemory ? undefined : join(lock.directory, 'pgdata'));

@@ -35,6 +35,8 @@ const MAX_MESSAGE_BYTES = 16 * 1024;
 /** Per socket: a burst of 60 messages, then 30 a second. */
 const RATE_BURST = 60;
 const RATE_PER_SECOND = 30;
+/** Presence reaches its watchers at most this often. */
+const PRESENCE_INTERVAL_MS = 250;
 /** A socket refused this many times in a row is flooding and is disconnected. */
 const FLOOD_LIMIT = 200;
 
@@ -74,9 +76,26 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		notifier.stop();
 	});
 
-	const connectedClients = () => io.of('/').sockets.size;
 	// The namespace drops a socket before its 'disconnect' event; the engine's count lags behind.
-	const broadcastPresence = () => io.emit('presence:updated', { connectedClients: connectedClients() });
+	const connectedClients = () => io.of('/').sockets.size;
+	/*
+	 * Presence goes only to the pages that asked for it (status:get), at most once per interval:
+	 * telling every caller about every other caller's arrival would cost n² messages.
+	 */
+	let presenceTimer: NodeJS.Timeout | null = null;
+	let lastPresence = 0;
+	const broadcastPresence = () => {
+		if (presenceTimer) return;
+		const wait = Math.max(0, lastPresence + PRESENCE_INTERVAL_MS - Date.now());
+		presenceTimer = setTimeout(() => {
+			presenceTimer = null;
+			lastPresence = Date.now();
+			io.to(rooms.presence).emit('presence:updated', { connectedClients: connectedClients() });
+		}, wait);
+	};
+	httpServer.once('close', () => {
+		if (presenceTimer) clearTimeout(presenceTimer);
+	});
 
 	io.on('connection', (socket: LobbySocket) => {
 		socket.data.connectedAt = Date.now();
@@ -131,7 +150,10 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			if (socket.data.callId) services.calls.connectionLost(socket.data.callId);
 		});
 
-		on('status:get', null, async () => ({ status: await services.status.status(connectedClients()) }));
+		on('status:get', null, async () => {
+			await socket.join(rooms.presence);
+			return { status: await services.status.status(connectedClients()) };
+		});
 
 		on('call:dial', dialSchema, async ({ phoneNumber, keys }) => {
 			if (socket.data.callId && services.calls.isLive(socket.data.callId)) {

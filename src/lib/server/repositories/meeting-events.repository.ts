@@ -1,4 +1,4 @@
-import { asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import type { MeetingEvent, OpenedMeeting } from '$lib/domain';
 import type { Database } from '../db/index';
 import { meetingEvents, meetings, type MeetingRow } from '../db/schema';
@@ -148,6 +148,15 @@ export class MeetingEventsRepository {
 	/** The listing projection, newest first. */
 	async list(limit = 100): Promise<MeetingRow[]> {
 		return this.db.select().from(meetings).orderBy(desc(meetings.openedAt)).limit(limit);
+	}
+
+	/** The live (not ended) meeting of a conference ID, if any writer opened one. */
+	async liveMeetingFor(conferenceId: string): Promise<{ meetingId: string; tenantId: string } | undefined> {
+		const [row] = await this.db
+			.select({ meetingId: meetings.id, tenantId: meetings.tenantId })
+			.from(meetings)
+			.where(and(eq(meetings.conferenceId, conferenceId), ne(meetings.status, 'ended')));
+		return row;
 	}
 
 	/** One meeting's projection row. */

@@ -85,6 +85,7 @@ export interface CallServiceDeps {
  */
 export class CallService {
 	private readonly calls = new Map<string, LiveCall>();
+	private readonly lookups = new Map<string, Promise<DialInOrganizer | null>>();
 	private readonly options: CallServiceOptions;
 
 	constructor(private readonly deps: CallServiceDeps) {
@@ -341,7 +342,17 @@ export class CallService {
 
 	private async lookUp(conferenceId: string): Promise<DialInOrganizer | null> {
 		if (!/^\d{1,20}$/.test(conferenceId)) return null;
-		return this.deps.directory.organizerByConferenceId(conferenceId);
+		const live = this.deps.meetings.liveOrganizer(conferenceId);
+		if (live) return live;
+		// A burst of callers to a meeting not yet open shares one directory query.
+		let pending = this.lookups.get(conferenceId);
+		if (!pending) {
+			pending = this.deps.directory
+				.organizerByConferenceId(conferenceId)
+				.finally(() => this.lookups.delete(conferenceId));
+			this.lookups.set(conferenceId, pending);
+		}
+		return pending;
 	}
 
 	private async answerLeaderPrompt(call: LiveCall, isLeader: boolean): Promise<void> {

@@ -138,6 +138,24 @@ export class MeetingService {
 	}
 
 	/**
+	 * The organizer behind a conference ID whose meeting is live, from memory: callers joining a
+	 * busy meeting need no directory look-up. (A user disabled for dial-in meanwhile keeps the
+	 * meeting that is running; the next one is refused.)
+	 */
+	liveOrganizer(conferenceId: string): DialInOrganizer | null {
+		const meetingId = this.liveByConference.get(conferenceId);
+		const meeting = meetingId ? this.live.get(meetingId) : undefined;
+		if (!meeting || meeting.state.status === 'ended') return null;
+		return {
+			userId: meeting.state.organizer.userId,
+			tenantId: meeting.tenantId,
+			displayName: meeting.state.organizer.displayName,
+			conferenceId,
+			allowPstnOnlyMeetings: meeting.state.settings.allowPstnOnly
+		};
+	}
+
+	/**
 	 * The organizer's live meeting, opened in `waiting` when there is none: a conference ID leads to
 	 * its owner's meeting, as a personal meeting room does; the next arrival after it ends opens a
 	 * new one, with its own history.
@@ -153,7 +171,7 @@ export class MeetingService {
 		return (await pending).meetingId;
 	}
 
-	private async open(organizer: DialInOrganizer): Promise<LiveMeeting> {
+	private async open(organizer: DialInOrganizer, conflicts = 0): Promise<LiveMeeting> {
 		const tenant = await this.deps.directory.tenant(organizer.tenantId);
 		if (!tenant) throw new Error(`Tenant ${organizer.tenantId} not found for ${organizer.userId}`);
 		const meetingId = this.deps.ids.meetingId();
@@ -188,11 +206,39 @@ export class MeetingService {
 				(stream) => this.committed(meeting, stream)
 			);
 		} catch (error) {
-			// Never durable: forget it. (A conflict means another server opened this conference's
-			// meeting first; running several servers on one tenant comes with its own routing.)
+			// Never durable: forget it.
 			this.untrack(meeting);
+			if (error instanceof AppendConflictError && conflicts < CONFLICT_RETRIES) {
+				// The shared batch failed: either another server opened this conference's meeting first
+				// (then that one is the live meeting), or another meeting in the batch conflicted.
+				const theirs = await this.deps.events.liveMeetingFor(organizer.conferenceId);
+				if (theirs) return this.adopt(theirs.meetingId, theirs.tenantId);
+				return this.open(organizer, conflicts + 1);
+			}
 			throw new EngineUnavailableError(error);
 		}
+		return meeting;
+	}
+
+	/** Takes over a live meeting another writer opened, from its events. */
+	private async adopt(meetingId: string, tenantId: string): Promise<LiveMeeting> {
+		const known = this.live.get(meetingId);
+		if (known) return known;
+		const events = await this.deps.events.load(meetingId);
+		const state = replayMeeting(events);
+		if (state.status === 'none')
+			throw new EngineUnavailableError(new Error(`Meeting ${meetingId} has no events`));
+		const seq = events.at(-1)?.seq ?? 0;
+		const meeting: LiveMeeting = {
+			meetingId,
+			tenantId,
+			state,
+			committed: state,
+			committedSeq: seq,
+			nextSeq: seq + 1,
+			stale: false
+		};
+		if (state.status !== 'ended') this.track(meeting);
 		return meeting;
 	}
 
@@ -203,7 +249,8 @@ export class MeetingService {
 	 * Throws EngineUnavailableError when the database does not accept the events.
 	 */
 	async execute(meetingId: string, command: MeetingCommand): Promise<MeetingDecision> {
-		for (let attempt = 0; ; attempt++) {
+		let conflicts = 0;
+		for (;;) {
 			const meeting = this.live.get(meetingId);
 			if (!meeting) {
 				return {
@@ -232,7 +279,8 @@ export class MeetingService {
 				);
 				return decision;
 			} catch (error) {
-				if (error instanceof AppendConflictError && attempt < CONFLICT_RETRIES) continue;
+				// Another writer took the position (or failed the shared batch): reload and decide again.
+				if (error instanceof AppendConflictError && conflicts++ < CONFLICT_RETRIES) continue;
 				throw error instanceof EngineUnavailableError ? error : new EngineUnavailableError(error);
 			}
 		}

@@ -1,0 +1,215 @@
+/**
+ * Test-only helpers for the engine spec (engine.spec.ts): virtual time whose timers fire when the
+ * spec advances it, a notifier that records everything it is told, and services built by the real
+ * `createServices` on a fresh in-memory PGlite seeded with the Contoso directory. Nothing here
+ * replaces the database or a service: specs run the production code on a real database.
+ */
+import { eq } from 'drizzle-orm';
+import type { CallView } from '$lib/contract/events';
+import { IN_MEMORY, openDatabase, type Database, type DatabaseHandle } from '../db/index';
+import { tenants, users, type TenantRow } from '../db/schema';
+import { DEMO_TENANT_ID, seedDemoTenant } from '../db/seed';
+import { createServices, type Services } from '../runtime';
+import type { CallServiceOptions } from './call.service';
+import type { Notifier } from './notifier';
+import type { Clock, IdSource, Scheduler } from './ports';
+
+/** Monday 3 March 2025, 09:00 UTC: where virtual time starts. */
+export const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
+
+interface Timer {
+	readonly at: number;
+	readonly order: number;
+	readonly fn: () => void;
+}
+
+/**
+ * A clock and a scheduler on virtual time: nothing happens until `advance`, which moves the clock to
+ * each timer's due time in turn and fires it there, so a timer sees the time it was due at.
+ */
+export class ManualTime implements Clock, Scheduler {
+	private current: number;
+	private timers: Timer[] = [];
+	private scheduled = 0;
+
+	constructor(start = T0) {
+		this.current = start;
+	}
+
+	now(): number {
+		return this.current;
+	}
+
+	after(ms: number, fn: () => void): () => void {
+		const timer: Timer = { at: this.current + Math.max(0, ms), order: this.scheduled++, fn };
+		this.timers.push(timer);
+		return () => {
+			this.timers = this.timers.filter((t) => t !== timer);
+		};
+	}
+
+	/** Moves time forward by `ms`, firing every timer that falls due on the way, in due order. */
+	advance(ms: number): void {
+		const until = this.current + ms;
+		for (;;) {
+			const due = this.timers
+				.filter((t) => t.at <= until)
+				.sort((a, b) => a.at - b.at || a.order - b.order)[0];
+			if (!due) break;
+			this.timers = this.timers.filter((t) => t !== due);
+			this.current = due.at;
+			due.fn();
+		}
+		this.current = until;
+	}
+
+	/** Timers scheduled and neither fired nor cancelled. */
+	pending(): number {
+		return this.timers.length;
+	}
+}
+
+/** One thing the services told the notifier, in the order they told it. */
+export type Notice =
+	| { readonly kind: 'callUpdated'; readonly callId: string; readonly view: CallView }
+	| { readonly kind: 'callJoinedLobby'; readonly callId: string; readonly meetingId: string }
+	| {
+			readonly kind: 'callLeftLobby';
+			readonly callId: string;
+			readonly meetingId: string;
+			readonly view: CallView;
+	  }
+	| { readonly kind: 'lobbyAdmitted'; readonly meetingId: string; readonly view: CallView }
+	| { readonly kind: 'callEnded'; readonly callId: string };
+
+/** A notifier that keeps every call it gets, for specs to read back. */
+export class RecordingNotifier implements Notifier {
+	readonly notices: Notice[] = [];
+
+	callUpdated(callId: string, view: CallView): void {
+		this.notices.push({ kind: 'callUpdated', callId, view });
+	}
+	callJoinedLobby(callId: string, meetingId: string): void {
+		this.notices.push({ kind: 'callJoinedLobby', callId, meetingId });
+	}
+	callLeftLobby(callId: string, meetingId: string, view: CallView): void {
+		this.notices.push({ kind: 'callLeftLobby', callId, meetingId, view });
+	}
+	lobbyAdmitted(meetingId: string, view: CallView): void {
+		this.notices.push({ kind: 'lobbyAdmitted', meetingId, view });
+	}
+	callEnded(callId: string): void {
+		this.notices.push({ kind: 'callEnded', callId });
+	}
+
+	/** Every view one call was sent, oldest first. */
+	viewsOf(callId: string): CallView[] {
+		return this.notices.flatMap((n) => (n.kind === 'callUpdated' && n.callId === callId ? [n.view] : []));
+	}
+
+	/** The last view one call was sent. */
+	lastViewOf(callId: string): CallView | undefined {
+		return this.viewsOf(callId).at(-1);
+	}
+
+	/** Calls told they now wait in this meeting's lobby, in the order they were told. */
+	joinedLobby(meetingId: string): string[] {
+		return this.notices.flatMap((n) =>
+			n.kind === 'callJoinedLobby' && n.meetingId === meetingId ? [n.callId] : []
+		);
+	}
+
+	/** Whether the call was told it is over. */
+	ended(callId: string): boolean {
+		return this.notices.some((n) => n.kind === 'callEnded' && n.callId === callId);
+	}
+}
+
+let engines = 0;
+
+/**
+ * Readable ids, unique across every engine of a test run (two engines on one database, as after a
+ * restart, never hand out the same id), and free of long digit runs that could look like a PIN.
+ */
+export function sequentialIds(): IdSource {
+	const prefix = `e${++engines}`;
+	let n = 0;
+	return {
+		meetingId: () => `${prefix}-meeting-${++n}`,
+		callId: () => `${prefix}-call-${++n}`,
+		participantId: () => `${prefix}-client-${++n}`,
+		phoneNumber: () => `+1 555 01${String(++n % 100).padStart(2, '0')}`
+	};
+}
+
+/** A fresh in-memory PGlite, migrated and seeded with the Contoso demo directory. */
+export function openSeededDatabase(): Promise<DatabaseHandle> {
+	return openDatabase({
+		databaseUrl: null,
+		dataDir: IN_MEMORY,
+		afterMigrate: (db) => seedDemoTenant(db).then(() => undefined)
+	});
+}
+
+/** Services built by the production `createServices`, on virtual time, with a recording notifier. */
+export interface Engine {
+	readonly services: Services;
+	readonly time: ManualTime;
+	readonly notifier: RecordingNotifier;
+	/** Stops the timers and waits for everything decided to be durable, as a shutdown does. */
+	stop(): Promise<void>;
+}
+
+/** Builds every service on `database` and restores what its event log holds, as a server start does. */
+export async function startEngine(
+	database: DatabaseHandle,
+	options: { time?: ManualTime; callOptions?: Partial<CallServiceOptions> } = {}
+): Promise<Engine> {
+	const time = options.time ?? new ManualTime();
+	const built = await createServices(database, {
+		clock: time,
+		scheduler: time,
+		ids: sequentialIds(),
+		callOptions: options.callOptions
+	});
+	const notifier = new RecordingNotifier();
+	built.notifier.attach(notifier);
+	const { services } = built;
+	return {
+		services,
+		time,
+		notifier,
+		async stop() {
+			services.calls.stop();
+			await services.meetings.stop();
+		}
+	};
+}
+
+/** A caller who dials `conferenceId` and answers "not the leader" with `#`. */
+export async function callerInLobby(
+	engine: Engine,
+	conferenceId: string,
+	phoneNumber: string
+): Promise<{ callId: string; resumeToken: string; view: CallView }> {
+	const { calls } = engine.services;
+	const { callId, resumeToken } = calls.dial(phoneNumber);
+	await calls.pressKeys(callId, `${conferenceId}#`);
+	const view = await calls.pressKeys(callId, '#');
+	return { callId, resumeToken, view };
+}
+
+/** A user of the demo directory, by email. */
+export async function userByEmail(db: Database, email: string) {
+	const [user] = await db.select().from(users).where(eq(users.email, email));
+	if (!user) throw new Error(`No user ${email} in the demo directory`);
+	return user;
+}
+
+/** Changes the demo tenant's settings, as an administrator would. */
+export async function updateTenant(
+	db: Database,
+	patch: Partial<Omit<TenantRow, 'id' | 'createdAt'>>
+): Promise<void> {
+	await db.update(tenants).set(patch).where(eq(tenants.id, DEMO_TENANT_ID));
+}

@@ -1,0 +1,412 @@
+/**
+ * `npm run bench`: drives the production server from this separate process with real
+ * socket.io-client connections and compares it with a bare Socket.IO floor measured in the same
+ * run (so the figures are ratios, not absolute times on a noisy machine). Writes
+ * bench/results.json and prints a table.
+ *
+ * Options: --callers N (default 5000), --small N (default 1000), --skip-postgres.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { io, type Socket } from 'socket.io-client';
+import { decideMeeting, evolveMeeting, initialMeetingState, type MeetingState } from '$lib/domain';
+import type { CallView, ClientToServerEvents, ServerToClientEvents } from '$lib/contract/events';
+import { IN_MEMORY, openDatabase } from '$lib/server/db/index';
+import { tenants } from '$lib/server/db/schema';
+import { seedDemoTenant } from '$lib/server/db/seed';
+import { createServices } from '$lib/server/runtime';
+import { prepareDirectory } from '../helpers/directory';
+import { createTestDatabase, ROOT, type TestDatabase } from '../helpers/server';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const args = process.argv.slice(2);
+function option(name: string, fallback: number): number {
+	const i = args.indexOf(`--${name}`);
+	const value = i >= 0 ? Number(args[i + 1]) : fallback;
+	if (!Number.isInteger(value) || value < 1) {
+		console.error(`--${name} takes a whole number of 1 or more`);
+		process.exit(2);
+	}
+	return value;
+}
+const CALLERS = option('callers', 5000);
+const SMALL = option('small', 1000);
+const WINDOW = 250; // dials in flight at once, for Lobby and the floor alike
+
+const AMOS = { conferenceId: '4410273', email: 'amos.marble@contoso.com', pin: '48213' };
+const ASTRID = { conferenceId: '6390518', email: 'astrid.lindqvist@contoso.com', pin: '61842' };
+
+function progress(message: string): void {
+	process.stderr.write(`  ${message}\n`);
+}
+
+interface Running {
+	url: string;
+	pid: number;
+	child: ChildProcess;
+	stop(): Promise<void>;
+}
+
+/** Starts `node <entry>` on a port the system picks and waits for its "listening on" line. */
+function spawnListening(entry: string, env: Record<string, string>): Promise<Running> {
+	const child = spawn(process.execPath, [join(ROOT, entry)], {
+		cwd: ROOT,
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	return new Promise((resolve, reject) => {
+		const onData = (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+			if (!match) return;
+			child.stdout?.off('data', onData);
+			resolve({
+				url: match[1]!,
+				pid: child.pid!,
+				child,
+				stop: () =>
+					new Promise<void>((done) => {
+						if (child.exitCode !== null) return done();
+						child.once('exit', () => done());
+						child.kill('SIGTERM');
+					})
+			});
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+		child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}:\n${output}`)));
+	});
+}
+
+function rssKb(pid: number): number {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+function connect(url: string): Promise<Client> {
+	const socket: Client = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+	return new Promise((resolve, reject) => {
+		socket.once('connect', () => resolve(socket));
+		socket.once('connect_error', reject);
+	});
+}
+
+/** Runs `task` for 0..n-1 with at most `window` in flight; returns the results in order. */
+async function windowed<T>(n: number, window: number, task: (i: number) => Promise<T>): Promise<T[]> {
+	const results = new Array<T>(n);
+	let next = 0;
+	async function worker() {
+		while (next < n) {
+			const i = next++;
+			results[i] = await task(i);
+		}
+	}
+	await Promise.all(Array.from({ length: Math.min(window, n) }, worker));
+	return results;
+}
+
+/** Connects `n` callers and dials each into the lobby; the rate counts connect, dial and durable ack. */
+async function joinLobby(
+	url: string,
+	n: number,
+	conferenceId: string
+): Promise<{ clients: Client[]; perSecond: number }> {
+	const started = performance.now();
+	const clients = await windowed(n, WINDOW, async (i) => {
+		const socket = await connect(url);
+		const answer = await socket.emitWithAck('call:dial', {
+			phoneNumber: `+46 8 ${String(100000 + i).slice(0, 3)} ${String(i % 100).padStart(2, '0')} 00`,
+			keys: `${conferenceId}##`
+		});
+		if (!answer.ok || answer.call.phase !== 'lobby') {
+			throw new Error(`Caller ${i} is not in the lobby: ${JSON.stringify(answer)}`);
+		}
+		return socket;
+	});
+	return { clients, perSecond: (n * 1000) / (performance.now() - started) };
+}
+
+/**
+ * Measures from the moment the leader's PIN is accepted (the organizer hears "joining") to the
+ * moment the last lobby caller has its admission.
+ */
+async function admit(clients: Client[], organizer: Client, trigger: () => void): Promise<number> {
+	let admittedAt = 0;
+	const all = Promise.all(
+		clients.map(
+			(socket) =>
+				new Promise<void>((resolve) => {
+					const listener = (view: CallView) => {
+						if (view.phase !== 'in-meeting') return;
+						admittedAt = Math.max(admittedAt, performance.now());
+						socket.off('call:state', listener);
+						resolve();
+					};
+					socket.on('call:state', listener);
+				})
+		)
+	);
+	const accepted = new Promise<number>((resolve) => {
+		const listener = (view: CallView) => {
+			if (view.step === 'joining' && view.isLeader) {
+				organizer.off('call:state', listener);
+				resolve(performance.now());
+			}
+		};
+		organizer.on('call:state', listener);
+	});
+	trigger();
+	const t0 = await accepted;
+	await all;
+	return admittedAt - t0;
+}
+
+function closeAll(clients: Client[]): void {
+	for (const c of clients) c.disconnect();
+}
+
+interface FloorFigures {
+	joinPerSecond: number;
+	broadcastMs: Record<number, number>;
+	rssKbPerCaller: number;
+}
+
+async function measureFloor(): Promise<FloorFigures> {
+	progress('floor: bare Socket.IO server');
+	const floor = await spawnListening('build/bench/floor-server.js', {});
+	try {
+		await joinLobby(floor.url, 200, 'x').then(({ clients }) => closeAll(clients)); // warm-up
+		const broadcastMs: Record<number, number> = {};
+		const small = await joinLobby(floor.url, SMALL, 'x');
+		const trigger = await connect(floor.url);
+		broadcastMs[SMALL] = await admit(small.clients, trigger, () =>
+			(trigger as unknown as { emit(event: string): void }).emit('floor:admit')
+		);
+		closeAll(small.clients);
+		await new Promise((r) => setTimeout(r, 500));
+		const before = rssKb(floor.pid);
+		const big = await joinLobby(floor.url, CALLERS, 'x');
+		const rssKbPerCaller = (rssKb(floor.pid) - before) / CALLERS;
+		broadcastMs[CALLERS] = await admit(big.clients, trigger, () =>
+			(trigger as unknown as { emit(event: string): void }).emit('floor:admit')
+		);
+		closeAll([...big.clients, trigger]);
+		return { joinPerSecond: big.perSecond, broadcastMs, rssKbPerCaller };
+	} finally {
+		await floor.stop();
+	}
+}
+
+interface LobbyFigures {
+	db: 'pglite' | 'postgres';
+	joinPerSecond: number;
+	admitMs: Record<number, number>;
+	rssKbPerCaller: number;
+}
+
+async function measureLobby(database: TestDatabase): Promise<LobbyFigures> {
+	progress(`Lobby on ${database.kind}: preparing the tenant (maxParticipants 10000, leader PINs)`);
+	await prepareDirectory(database, {
+		pins: { [AMOS.email]: AMOS.pin, [ASTRID.email]: ASTRID.pin },
+		tenant: { maxParticipants: 10_000 }
+	});
+	const server = await spawnListening('build/server.js', database.env);
+	try {
+		const warm = await joinLobby(server.url, 200, '7152834');
+		for (const c of warm.clients) await c.emitWithAck('call:hangup');
+		closeAll(warm.clients);
+
+		progress(`Lobby on ${database.kind}: ${SMALL} callers, then the leader`);
+		const admitMs: Record<number, number> = {};
+		const small = await joinLobby(server.url, SMALL, ASTRID.conferenceId);
+		const leader = await connect(server.url);
+		admitMs[SMALL] = await admit(small.clients, leader, () => {
+			leader.emit('call:dial', { keys: `${ASTRID.conferenceId}#*${ASTRID.pin}#` }, () => {});
+		});
+		await windowed(small.clients.length, WINDOW, (i) => small.clients[i]!.emitWithAck('call:hangup'));
+		await leader.emitWithAck('call:hangup');
+		closeAll([...small.clients, leader]);
+		await new Promise((r) => setTimeout(r, 500));
+
+		progress(`Lobby on ${database.kind}: ${CALLERS} callers join one lobby`);
+		const before = rssKb(server.pid);
+		const big = await joinLobby(server.url, CALLERS, AMOS.conferenceId);
+		const rssKbPerCaller = (rssKb(server.pid) - before) / CALLERS;
+		progress(`Lobby on ${database.kind}: the leader admits ${CALLERS}`);
+		const organizer = await connect(server.url);
+		admitMs[CALLERS] = await admit(big.clients, organizer, () => {
+			organizer.emit('call:dial', { keys: `${AMOS.conferenceId}#*${AMOS.pin}#` }, () => {});
+		});
+		closeAll([...big.clients, organizer]);
+		return { db: database.kind, joinPerSecond: big.perSecond, admitMs, rssKbPerCaller };
+	} finally {
+		await server.stop();
+	}
+}
+
+/** The domain and the event store alone, in process: callers into one lobby, then the leader. */
+async function measureEngine(): Promise<{ engineEventsPerSecond: number; domainEventsPerSecond: number }> {
+	progress('engine in process (PGlite in memory, no sockets)');
+	const handle = await openDatabase({
+		databaseUrl: null,
+		dataDir: IN_MEMORY,
+		afterMigrate: async (db) => {
+			await seedDemoTenant(db);
+			await db.update(tenants).set({ maxParticipants: 10_000 });
+		}
+	});
+	try {
+		const { services } = await createServices(handle);
+		let events = 0;
+		services.meetings.onCommitted((c) => (events += c.events.length));
+		const started = performance.now();
+		await windowed(CALLERS, WINDOW, async () => {
+			const { callId } = services.calls.dial('+46 8 000 00 00');
+			await services.calls.pressKeys(callId, `${AMOS.conferenceId}##`);
+		});
+		const engineEventsPerSecond = (events * 1000) / (performance.now() - started);
+		await services.meetings.stop();
+
+		// The pure domain: decide and evolve only.
+		let state: MeetingState = initialMeetingState;
+		const t0 = performance.now();
+		let count = 0;
+		const run = (command: Parameters<typeof decideMeeting>[1]) => {
+			const d = decideMeeting(state, command, 0);
+			if (!d.ok) throw new Error(d.rejection.message);
+			for (const e of d.events) state = evolveMeeting(state, e);
+			count += d.events.length;
+		};
+		run({
+			type: 'OpenMeeting',
+			meetingId: 'm',
+			conferenceId: '1',
+			organizer: { userId: 'u', displayName: 'U' },
+			settings: { maxParticipants: 10_000 }
+		});
+		for (let i = 0; i < CALLERS; i++)
+			run({ type: 'JoinByPhone', participantId: `c${i}`, phoneNumber: '+1', asLeader: false });
+		run({ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+1', asLeader: true });
+		const domainEventsPerSecond = (count * 1000) / (performance.now() - t0);
+		return { engineEventsPerSecond, domainEventsPerSecond };
+	} finally {
+		await handle.close();
+	}
+}
+
+function fmt(n: number, digits = 0): string {
+	return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+async function main(): Promise<void> {
+	console.log(
+		`Lobby benchmark: ${CALLERS} callers (and ${SMALL}), ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
+	);
+	if (args.includes('--engine-only')) {
+		const engine = await measureEngine();
+		console.log(
+			`engine events ${fmt(engine.engineEventsPerSecond)} /s, domain events ${fmt(engine.domainEventsPerSecond)} /s`
+		);
+		process.exit(0);
+	}
+	const floor = await measureFloor();
+	const targets: TestDatabase[] = [await createTestDatabase({ forcePglite: true })];
+	if (process.env.DATABASE_URL && !args.includes('--skip-postgres')) targets.push(await createTestDatabase());
+	const lobbies: LobbyFigures[] = [];
+	try {
+		for (const target of targets) lobbies.push(await measureLobby(target));
+	} finally {
+		for (const target of targets) await target.drop();
+	}
+	const engine = await measureEngine();
+
+	const runs = lobbies.map((l) => ({
+		db: l.db,
+		admitSmall: l.admitMs[SMALL]!,
+		admitBig: l.admitMs[CALLERS]!,
+		ratioSmall: l.admitMs[SMALL]! / floor.broadcastMs[SMALL]!,
+		ratioBig: l.admitMs[CALLERS]! / floor.broadcastMs[CALLERS]!,
+		joinRate: l.joinPerSecond,
+		joinRatio: l.joinPerSecond / floor.joinPerSecond,
+		rss: l.rssKbPerCaller
+	}));
+	const results = {
+		measured_at: new Date().toISOString(),
+		machine: {
+			cores: cpus().length,
+			cpu: cpus()[0]?.model ?? null,
+			memory_gb: Math.round(totalmem() / 2 ** 30),
+			node: process.version
+		},
+		callers: CALLERS,
+		small: SMALL,
+		floor: {
+			[`broadcast_ms_${SMALL}`]: floor.broadcastMs[SMALL]!,
+			[`broadcast_ms_${CALLERS}`]: floor.broadcastMs[CALLERS]!,
+			join_rate: floor.joinPerSecond,
+			rss_kb_per_caller: floor.rssKbPerCaller
+		},
+		runs: runs.map((r) => ({
+			db: r.db,
+			[`admit_ms_${SMALL}`]: r.admitSmall,
+			[`admit_ms_${CALLERS}`]: r.admitBig,
+			[`admit_ratio_${SMALL}`]: r.ratioSmall,
+			[`admit_ratio_${CALLERS}`]: r.ratioBig,
+			join_rate: r.joinRate,
+			join_ratio: r.joinRatio,
+			rss_kb_per_caller: r.rss
+		})),
+		engine_events_per_s: engine.engineEventsPerSecond,
+		domain_events_per_s: engine.domainEventsPerSecond,
+		targets: { admit_ratio: '<= 1.5', join_ratio: '>= 0.7', rss_kb_per_caller: '<= 25' }
+	};
+	mkdirSync(join(ROOT, 'bench'), { recursive: true });
+	writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+	const rows: [string, string, string][] = [
+		[
+			`floor broadcast to ${SMALL} / ${CALLERS}`,
+			`${fmt(floor.broadcastMs[SMALL]!, 1)} / ${fmt(floor.broadcastMs[CALLERS]!, 1)} ms`,
+			''
+		],
+		['floor connect-and-ack rate', `${fmt(floor.joinPerSecond)} /s`, ''],
+		['floor RSS per connection', `${fmt(floor.rssKbPerCaller, 1)} KB`, '']
+	];
+	for (const r of runs) {
+		const ok = (good: boolean) => (good ? 'meets target' : 'MISSES target');
+		rows.push(
+			[
+				`[${r.db}] admit ${SMALL}`,
+				`${fmt(r.admitSmall, 1)} ms, ratio ${fmt(r.ratioSmall, 2)}`,
+				ok(r.ratioSmall <= 1.5)
+			],
+			[
+				`[${r.db}] admit ${CALLERS}`,
+				`${fmt(r.admitBig, 1)} ms, ratio ${fmt(r.ratioBig, 2)}`,
+				ok(r.ratioBig <= 1.5)
+			],
+			[`[${r.db}] join rate`, `${fmt(r.joinRate)} /s, ratio ${fmt(r.joinRatio, 2)}`, ok(r.joinRatio >= 0.7)],
+			[`[${r.db}] RSS per caller`, `${fmt(r.rss, 1)} KB`, ok(r.rss <= 25)]
+		);
+	}
+	rows.push(
+		['engine events (in process, PGlite)', `${fmt(engine.engineEventsPerSecond)} /s`, ''],
+		['domain events (decide + evolve)', `${fmt(engine.domainEventsPerSecond)} /s`, '']
+	);
+	const width = Math.max(...rows.map((r) => r[0].length));
+	console.log('');
+	for (const [name, value, verdict] of rows)
+		console.log(`${name.padEnd(width)}  ${value.padEnd(30)} ${verdict}`);
+	console.log('\nWritten to bench/results.json');
+	process.exit(0);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
