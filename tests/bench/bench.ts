@@ -4,7 +4,8 @@
  * run (so the figures are ratios, not absolute times on a noisy machine). Writes
  * bench/results.json and prints a table.
  *
- * Options: --callers N (default 5000), --small N (default 1000), --skip-postgres.
+ * Options: --callers N (default 5000), --small N (default 1000), --skip-postgres, --engine-only,
+ * --profile-server DIR (writes the server's CPU profile there).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,12 @@ interface Running {
 
 /** Starts `node <entry>` on a port the system picks and waits for its "listening on" line. */
 function spawnListening(entry: string, env: Record<string, string>): Promise<Running> {
-	const child = spawn(process.execPath, [join(ROOT, entry)], {
+	const profile = args.indexOf('--profile-server');
+	const nodeArgs =
+		profile >= 0 && entry.endsWith('server.js')
+			? ['--cpu-prof', '--cpu-prof-dir', args[profile + 1] ?? 'bench/profiles']
+			: [];
+	const child = spawn(process.execPath, [...nodeArgs, join(ROOT, entry)], {
 		cwd: ROOT,
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -115,8 +121,9 @@ async function joinLobby(
 	url: string,
 	n: number,
 	conferenceId: string
-): Promise<{ clients: Client[]; perSecond: number }> {
+): Promise<{ clients: Client[]; perSecond: number; meetingId: string }> {
 	const started = performance.now();
+	let meetingId = '';
 	const clients = await windowed(n, WINDOW, async (i) => {
 		const socket = await connect(url);
 		const answer = await socket.emitWithAck('call:dial', {
@@ -126,16 +133,22 @@ async function joinLobby(
 		if (!answer.ok || answer.call.phase !== 'lobby') {
 			throw new Error(`Caller ${i} is not in the lobby: ${JSON.stringify(answer)}`);
 		}
+		meetingId = answer.call.meetingId ?? meetingId;
 		return socket;
 	});
-	return { clients, perSecond: (n * 1000) / (performance.now() - started) };
+	return { clients, perSecond: (n * 1000) / (performance.now() - started), meetingId };
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable with another process's Date.now(). */
+function wallNow(): number {
+	return performance.timeOrigin + performance.now();
 }
 
 /**
- * Measures from the moment the leader's PIN is accepted (the organizer hears "joining") to the
- * moment the last lobby caller has its admission.
+ * Measures from the moment the leader's PIN is accepted (the instant the server decided to start the
+ * meeting, which `start` resolves with) to the moment the last lobby caller has its admission.
  */
-async function admit(clients: Client[], organizer: Client, trigger: () => void): Promise<number> {
+async function admit(clients: Client[], start: () => Promise<number>): Promise<number> {
 	let admittedAt = 0;
 	const all = Promise.all(
 		clients.map(
@@ -143,7 +156,7 @@ async function admit(clients: Client[], organizer: Client, trigger: () => void):
 				new Promise<void>((resolve) => {
 					const listener = (view: CallView) => {
 						if (view.phase !== 'in-meeting') return;
-						admittedAt = Math.max(admittedAt, performance.now());
+						admittedAt = Math.max(admittedAt, wallNow());
 						socket.off('call:state', listener);
 						resolve();
 					};
@@ -151,19 +164,33 @@ async function admit(clients: Client[], organizer: Client, trigger: () => void):
 				})
 		)
 	);
-	const accepted = new Promise<number>((resolve) => {
-		const listener = (view: CallView) => {
-			if (view.step === 'joining' && view.isLeader) {
-				organizer.off('call:state', listener);
-				resolve(performance.now());
-			}
-		};
-		organizer.on('call:state', listener);
-	});
-	trigger();
-	const t0 = await accepted;
+	const t0 = await start();
 	await all;
 	return admittedAt - t0;
+}
+
+/**
+ * Starts a meeting by the leader's PIN and resolves with the instant the meeting admitted its lobby,
+ * read from the meeting's own event (a monitor watches it), so the PIN check is not counted.
+ */
+async function startByPin(
+	url: string,
+	meetingId: string,
+	conferenceId: string,
+	pin: string
+): Promise<{ at: number; sockets: Client[] }> {
+	const monitor = await connect(url);
+	const subscribed = await monitor.emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId });
+	if (!subscribed.ok) throw new Error(`Cannot watch the meeting: ${subscribed.error.message}`);
+	const admitted = new Promise<number>((resolve) => {
+		monitor.on('monitor:meeting', ({ events }) => {
+			const found = events.find((e) => e.event.type === 'LobbyAdmitted');
+			if (found) resolve(found.event.at);
+		});
+	});
+	const organizer = await connect(url);
+	organizer.emit('call:dial', { keys: `${conferenceId}#*${pin}#` }, () => {});
+	return { at: await admitted, sockets: [monitor, organizer] };
 }
 
 function closeAll(clients: Client[]): void {
@@ -184,17 +211,19 @@ async function measureFloor(): Promise<FloorFigures> {
 		const broadcastMs: Record<number, number> = {};
 		const small = await joinLobby(floor.url, SMALL, 'x');
 		const trigger = await connect(floor.url);
-		broadcastMs[SMALL] = await admit(small.clients, trigger, () =>
-			(trigger as unknown as { emit(event: string): void }).emit('floor:admit')
-		);
+		const floorAdmit = async () => {
+			const answer = (await (
+				trigger as unknown as { emitWithAck(event: string): Promise<{ at: number }> }
+			).emitWithAck('floor:admit')) as { at: number };
+			return answer.at;
+		};
+		broadcastMs[SMALL] = await admit(small.clients, floorAdmit);
 		closeAll(small.clients);
 		await new Promise((r) => setTimeout(r, 500));
 		const before = rssKb(floor.pid);
 		const big = await joinLobby(floor.url, CALLERS, 'x');
 		const rssKbPerCaller = (rssKb(floor.pid) - before) / CALLERS;
-		broadcastMs[CALLERS] = await admit(big.clients, trigger, () =>
-			(trigger as unknown as { emit(event: string): void }).emit('floor:admit')
-		);
+		broadcastMs[CALLERS] = await admit(big.clients, floorAdmit);
 		closeAll([...big.clients, trigger]);
 		return { joinPerSecond: big.perSecond, broadcastMs, rssKbPerCaller };
 	} finally {
@@ -224,13 +253,15 @@ async function measureLobby(database: TestDatabase): Promise<LobbyFigures> {
 		progress(`Lobby on ${database.kind}: ${SMALL} callers, then the leader`);
 		const admitMs: Record<number, number> = {};
 		const small = await joinLobby(server.url, SMALL, ASTRID.conferenceId);
-		const leader = await connect(server.url);
-		admitMs[SMALL] = await admit(small.clients, leader, () => {
-			leader.emit('call:dial', { keys: `${ASTRID.conferenceId}#*${ASTRID.pin}#` }, () => {});
+		let helpers: Client[] = [];
+		admitMs[SMALL] = await admit(small.clients, async () => {
+			const started = await startByPin(server.url, small.meetingId, ASTRID.conferenceId, ASTRID.pin);
+			helpers = started.sockets;
+			return started.at;
 		});
 		await windowed(small.clients.length, WINDOW, (i) => small.clients[i]!.emitWithAck('call:hangup'));
-		await leader.emitWithAck('call:hangup');
-		closeAll([...small.clients, leader]);
+		for (const h of helpers) await h.emitWithAck('call:hangup');
+		closeAll([...small.clients, ...helpers]);
 		await new Promise((r) => setTimeout(r, 500));
 
 		progress(`Lobby on ${database.kind}: ${CALLERS} callers join one lobby`);
@@ -238,11 +269,12 @@ async function measureLobby(database: TestDatabase): Promise<LobbyFigures> {
 		const big = await joinLobby(server.url, CALLERS, AMOS.conferenceId);
 		const rssKbPerCaller = (rssKb(server.pid) - before) / CALLERS;
 		progress(`Lobby on ${database.kind}: the leader admits ${CALLERS}`);
-		const organizer = await connect(server.url);
-		admitMs[CALLERS] = await admit(big.clients, organizer, () => {
-			organizer.emit('call:dial', { keys: `${AMOS.conferenceId}#*${AMOS.pin}#` }, () => {});
+		admitMs[CALLERS] = await admit(big.clients, async () => {
+			const started = await startByPin(server.url, big.meetingId, AMOS.conferenceId, AMOS.pin);
+			helpers = started.sockets;
+			return started.at;
 		});
-		closeAll([...big.clients, organizer]);
+		closeAll([...big.clients, ...helpers]);
 		return { db: database.kind, joinPerSecond: big.perSecond, admitMs, rssKbPerCaller };
 	} finally {
 		await server.stop();

@@ -15,9 +15,10 @@ io.on('connection', (socket) => {
 		ack({ ok: true, callId: socket.id, resumeToken: 'x', call: { phase: 'lobby', music: 'lobby' } });
 	});
 	// Same shape as the organizer's PIN: tell the trigger, then tell everyone at once.
-	socket.on('floor:admit', () => {
-		socket.emit('call:state', { phase: 'ivr', step: 'joining', isLeader: true });
+	socket.on('floor:admit', (ack: (r: unknown) => void) => {
+		const at = Date.now();
 		io.emit('call:state', { phase: 'in-meeting', step: null, music: 'none', prompt: { id: 'admitted' } });
+		ack({ at });
 	});
 	socket.on('floor:rss', (ack: (r: unknown) => void) => ack({ rss: process.memoryUsage().rss }));
 });

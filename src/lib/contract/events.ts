@@ -61,6 +61,11 @@ export interface CallView {
 	phase: CallPhase;
 	step: IvrStep | null;
 	prompt: { id: PromptId; text: string } | null;
+	/**
+	 * Every prompt played since the caller was last told, in order; the last is `prompt`. A PIN
+	 * entry can play "the leader PIN is locked" and then "please wait in the lobby" in one answer.
+	 */
+	prompts: { id: PromptId; text: string }[];
 	music: 'lobby' | 'none';
 	meetingId: string | null;
 	isLeader: boolean;
@@ -159,7 +164,10 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
 	/** The number of connected clients changed (at most 4 a second, to those who asked with status:get). */
 	'presence:updated': (presence: { connectedClients: number }) => void;
-	/** A phone caller's state changed. */
+	/**
+	 * A phone caller's state changed by something other than the caller's own request (admitted,
+	 * disconnected, the leader-prompt wait ran out); a request's own answer carries its result.
+	 */
 	'call:state': (call: CallView) => void;
 	/** Coalesced changes to the all-meetings view. */
 	'monitor:meetings': (delta: MeetingsDelta) => void;

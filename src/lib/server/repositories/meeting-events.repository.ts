@@ -32,8 +32,6 @@ export class AppendConflictError extends Error {
 }
 
 const UNIQUE_VIOLATION = '23505';
-/** Rows per INSERT statement: well below PostgreSQL's 65,535 bind parameters. */
-const CHUNK = 2000;
 
 function isUniqueViolation(error: unknown): boolean {
 	for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
@@ -42,21 +40,23 @@ function isUniqueViolation(error: unknown): boolean {
 	return false;
 }
 
-function projection(tenantId: string, state: OpenedMeeting, lastSeq: number): typeof meetings.$inferInsert {
+/** A meeting's listing row, in the column names of the `meetings` table. */
+function projection(tenantId: string, state: OpenedMeeting, lastSeq: number) {
+	const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 	return {
 		id: state.meetingId,
-		tenantId,
-		conferenceId: state.conferenceId,
-		organizerId: state.organizer.userId,
-		organizerName: state.organizer.displayName,
+		tenant_id: tenantId,
+		conference_id: state.conferenceId,
+		organizer_id: state.organizer.userId,
+		organizer_name: state.organizer.displayName,
 		status: state.status,
-		lobbySize: state.lobby.length,
-		participantCount: state.participants.length,
+		lobby_size: state.lobby.length,
+		participant_count: state.participants.length,
 		locked: state.locked,
-		lastSeq,
-		openedAt: new Date(state.openedAt),
-		startedAt: state.startedAt === undefined ? null : new Date(state.startedAt),
-		endedAt: state.endedAt === undefined ? null : new Date(state.endedAt)
+		last_seq: lastSeq,
+		opened_at: iso(state.openedAt),
+		started_at: iso(state.startedAt),
+		ended_at: iso(state.endedAt)
 	};
 }
 
@@ -72,41 +72,46 @@ export class MeetingEventsRepository {
 	async append(batch: readonly StreamAppend[]): Promise<void> {
 		const rows = batch.flatMap((s) =>
 			s.events.map((event, i) => ({
-				meetingId: s.meetingId,
+				meeting_id: s.meetingId,
 				seq: s.firstSeq + i,
 				type: event.type,
 				data: event,
-				at: new Date(event.at)
+				at: new Date(event.at).toISOString()
 			}))
 		);
 		// One projection row per meeting: the last state in the batch wins.
-		const latest = new Map<string, typeof meetings.$inferInsert>();
+		const latest = new Map<string, ReturnType<typeof projection>>();
 		for (const s of batch)
 			latest.set(s.meetingId, projection(s.tenantId, s.state, s.firstSeq + s.events.length - 1));
 		try {
-			await this.db.transaction(async (tx) => {
-				for (let i = 0; i < rows.length; i += CHUNK) {
-					await tx.insert(meetingEvents).values(rows.slice(i, i + CHUNK));
-				}
-				const projections = [...latest.values()];
-				for (let i = 0; i < projections.length; i += CHUNK) {
-					await tx
-						.insert(meetings)
-						.values(projections.slice(i, i + CHUNK))
-						.onConflictDoUpdate({
-							target: meetings.id,
-							set: {
-								status: sql`excluded.status`,
-								lobbySize: sql`excluded.lobby_size`,
-								participantCount: sql`excluded.participant_count`,
-								locked: sql`excluded.locked`,
-								lastSeq: sql`excluded.last_seq`,
-								startedAt: sql`excluded.started_at`,
-								endedAt: sql`excluded.ended_at`
-							}
-						});
-				}
-			});
+			// ONE statement, so one round trip and atomic on its own: the events and the projection
+			// become durable together or not at all. Each goes in as a single JSON parameter, so a
+			// burst of thousands of events is one short statement to parse.
+			await this.db.execute(sql`
+				with appended as (
+					insert into ${meetingEvents} (meeting_id, seq, type, data, at)
+					select meeting_id, seq, type, data, at
+					from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+						as r(meeting_id text, seq integer, type text, data jsonb, at timestamptz)
+					returning 1
+				)
+				insert into ${meetings} (id, tenant_id, conference_id, organizer_id, organizer_name, status,
+					lobby_size, participant_count, locked, last_seq, opened_at, started_at, ended_at)
+				select id, tenant_id, conference_id, organizer_id, organizer_name, status,
+					lobby_size, participant_count, locked, last_seq, opened_at, started_at, ended_at
+				from jsonb_to_recordset(${JSON.stringify([...latest.values()])}::jsonb)
+					as p(id text, tenant_id text, conference_id text, organizer_id text, organizer_name text,
+						status text, lobby_size integer, participant_count integer, locked boolean, last_seq integer,
+						opened_at timestamptz, started_at timestamptz, ended_at timestamptz)
+				where (select count(*) from appended) >= 0
+				on conflict (id) do update set
+					status = excluded.status,
+					lobby_size = excluded.lobby_size,
+					participant_count = excluded.participant_count,
+					locked = excluded.locked,
+					last_seq = excluded.last_seq,
+					started_at = excluded.started_at,
+					ended_at = excluded.ended_at`);
 		} catch (error) {
 			if (isUniqueViolation(error)) throw new AppendConflictError(error);
 			throw error;

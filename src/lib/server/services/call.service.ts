@@ -1,5 +1,6 @@
 import {
 	decideCall,
+	promptFor,
 	evolveCall,
 	initialCallState,
 	KEYPAD_COMMANDS,
@@ -45,6 +46,13 @@ interface LiveCall {
 	transientPrompt: Prompt | null;
 	/** Serialises this call's key presses. */
 	queue: Promise<unknown>;
+	/**
+	 * Requests of the caller's own being handled: their answer carries the final state, so changes
+	 * meanwhile are not pushed as well (one message per key press instead of one per step).
+	 */
+	requests: number;
+	/** Prompts played during the caller's own request, told with its answer (the last is current). */
+	played: Prompt[];
 	cancelLeaderWait: (() => void) | null;
 	cancelGrace: (() => void) | null;
 }
@@ -145,6 +153,8 @@ export class CallService {
 			muted: false,
 			transientPrompt: null,
 			queue: Promise.resolve(),
+			requests: 0,
+			played: [],
 			cancelLeaderWait: null,
 			cancelGrace: null
 		};
@@ -177,11 +187,16 @@ export class CallService {
 	pressKeys(callId: string, keys: string): Promise<CallView> {
 		const call = this.require(callId);
 		const run = call.queue.then(async () => {
-			for (const key of keys) {
-				if (call.state.status === 'disconnected') break;
-				await this.pressKey(call, key);
+			call.requests += 1;
+			try {
+				for (const key of keys) {
+					if (call.state.status === 'disconnected') break;
+					await this.pressKey(call, key);
+				}
+				return this.tell(call);
+			} finally {
+				call.requests -= 1;
 			}
-			return this.view(call);
 		});
 		call.queue = run.catch(() => undefined);
 		return run;
@@ -263,8 +278,28 @@ export class CallService {
 		}
 	}
 
-	private changed(call: LiveCall): void {
-		this.deps.notifier.callUpdated(call.callId, this.view(call));
+	/**
+	 * Pushes the call's state, unless the caller's own request will answer with it: then the prompt
+	 * is kept, so the answer still tells every prompt that played ("the PIN is locked", then "wait
+	 * in the lobby").
+	 */
+	private changed(call: LiveCall, always = false): void {
+		if (call.requests > 0 && !always) {
+			const current = call.transientPrompt ?? promptFor(call.state);
+			if (current && call.played.at(-1)?.id !== current.id) call.played.push(current);
+			return;
+		}
+		this.deps.notifier.callUpdated(call.callId, this.tell(call));
+	}
+
+	/** The view with every prompt played since the caller was last told; clears that list. */
+	private tell(call: LiveCall): CallView {
+		const view = this.view(call);
+		const current = view.prompt;
+		const played = call.played;
+		call.played = [];
+		if (current && played.at(-1)?.id !== current.id) played.push(current);
+		return { ...view, prompts: played.map((p) => ({ id: p.id, text: p.text })) };
 	}
 
 	/** Ends the call (or finishes ending it, when the IVR already disconnected it) and says so once. */
@@ -274,7 +309,8 @@ export class CallService {
 		call.pinDigits = '';
 		call.cancelGrace?.();
 		call.cancelGrace = null;
-		this.changed(call);
+		// Always told: a request that fails with it answers with an error, not with this state.
+		this.changed(call, true);
 		this.calls.delete(call.callId);
 		this.deps.notifier.callEnded(call.callId);
 	}

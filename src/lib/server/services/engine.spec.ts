@@ -118,6 +118,7 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 		const spy = vi.spyOn(MeetingEventsRepository.prototype, 'append');
 		let views;
 		let dialed: string[];
+		const answered: string[] = [];
 		let appends: StreamAppend[][];
 		try {
 			dialed = Array.from(
@@ -127,7 +128,9 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 			views = await Promise.all(
 				dialed.map(async (callId) => {
 					await calls.pressKeys(callId, `${AMOS.conferenceId}#`);
-					return calls.pressKeys(callId, '#');
+					const view = await calls.pressKeys(callId, '#');
+					answered.push(callId);
+					return view;
 				})
 			);
 		} finally {
@@ -150,11 +153,8 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 		const lobby = state.lobby.map((c) => c.participantId);
 		expect([...lobby].sort()).toEqual([...dialed].sort());
 
-		// Arrival: the order in which each caller's "please wait" was handled (they were told "joining").
-		const arrival = engine.notifier.notices.flatMap((n) =>
-			n.kind === 'callUpdated' && n.view.step === 'joining' ? [n.callId] : []
-		);
-		expect(lobby).toEqual(arrival);
+		// Each caller's answer ("you are in the lobby") came in arrival order: commits run in append order.
+		expect(answered).toEqual(lobby);
 		// Callers were told they are in the lobby in that same order: commits run in append order.
 		expect(engine.notifier.joinedLobby(meetingId)).toEqual(lobby);
 
@@ -669,15 +669,17 @@ describe('leader PINs and who may start a meeting (S2, S6, S8, S11)', () => {
 		const second = await calls.pressKeys(secondCall, `${AMOS.conferenceId}#*33333#`);
 		expect(second).toMatchObject({ phase: 'lobby', music: 'lobby', isLeader: false });
 		expect((await userByEmail(database.db, AMOS.email)).pinLockedAt).not.toBeNull();
-		const secondPrompts = engine.notifier.viewsOf(secondCall).map((v) => v.prompt?.id);
+		// The answer tells every prompt that played: locked, then the lobby.
+		const secondPrompts = second.prompts.map((p) => p.id);
 		expect(secondPrompts).toContain('pin-locked');
+		expect(secondPrompts.at(-1)).toBe('lobby-waiting');
 		expect(secondPrompts).not.toContain('pin-wrong');
 
 		// Third call: the right PIN is refused while locked; still the lobby, never a disconnect.
 		const { callId: thirdCall } = calls.dial('+46 70 800 00 03');
 		const third = await calls.pressKeys(thirdCall, `${AMOS.conferenceId}#*${AMOS_PIN}#`);
 		expect(third).toMatchObject({ phase: 'lobby', music: 'lobby', isLeader: false });
-		expect(engine.notifier.viewsOf(thirdCall).map((v) => v.prompt?.id)).toContain('pin-locked');
+		expect(third.prompts.map((p) => p.id)).toContain('pin-locked');
 		expect(await pins.check(amos.id, AMOS_PIN)).toBe('locked-out');
 		for (const callId of [secondCall, thirdCall]) {
 			expect(engine.notifier.viewsOf(callId).some((v) => v.phase === 'disconnected')).toBe(false);

@@ -102,10 +102,12 @@ export function callViewOf(state: CallState, extra: { muted: boolean; prompt?: P
 					? 'disconnected'
 					: 'ivr';
 	const prompt = extra.prompt ?? promptFor(state);
+	const told = prompt ? { id: prompt.id, text: prompt.text } : null;
 	return {
 		phase,
 		step: stepOf(state),
-		prompt: prompt ? { id: prompt.id, text: prompt.text } : null,
+		prompt: told,
+		prompts: told ? [told] : [],
 		music: musicFor(state),
 		meetingId: 'meetingId' in state && state.meetingId !== undefined ? state.meetingId : null,
 		isLeader: 'asLeader' in state ? state.asLeader : false,
