@@ -6,6 +6,7 @@ export * from './decider';
 export * from './prompts';
 export * from './meeting';
 export * from './call';
+export * from './pin-policy';
 
 import type { CallRejectionCode } from './call';
 import type { MeetingRejectionCode } from './meeting';

@@ -8,6 +8,10 @@ export interface Config {
 	databaseUrl: string | null;
 	/** Where PGlite keeps its files (ignored with DATABASE_URL). */
 	dataDir: string;
+	/** SMTP server for outgoing mail; when absent the Mail page is the users' simulated mailbox. */
+	smtpUrl: string | null;
+	/** The sender of every message. */
+	mailFrom: string;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it takes. */
@@ -32,7 +36,17 @@ const schema = z.object({
 		.trim()
 		.refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')
 		.optional(),
-	LOBBY_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data')
+	LOBBY_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+	SMTP_URL: z
+		.string()
+		.trim()
+		.refine((v) => v === '' || /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+		.optional(),
+	LOBBY_MAIL_FROM: z
+		.string()
+		.trim()
+		.min(3, 'must be a sender address')
+		.default('Lobby <no-reply@contoso.com>')
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -50,6 +64,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		port: v.PORT,
 		host: v.HOST,
 		databaseUrl: v.DATABASE_URL ? v.DATABASE_URL : null,
-		dataDir: v.LOBBY_DATA_DIR
+		dataDir: v.LOBBY_DATA_DIR,
+		smtpUrl: v.SMTP_URL ? v.SMTP_URL : null,
+		mailFrom: v.LOBBY_MAIL_FROM
 	};
 }

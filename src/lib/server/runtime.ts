@@ -20,6 +20,9 @@ import {
 	type Scheduler
 } from './services/ports';
 import { StatusService } from './services/status.service';
+import { AuditService } from './services/audit.service';
+import { DialInService } from './services/dial-in.service';
+import { MailService } from './services/mail.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
 export interface Services {
@@ -28,6 +31,9 @@ export interface Services {
 	calls: CallService;
 	pins: LeaderPinService;
 	directory: DirectoryRepository;
+	dialIn: DialInService;
+	audit: AuditService;
+	mail: MailService;
 }
 
 /** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
@@ -54,6 +60,8 @@ export interface ServiceDeps {
 	scheduler?: Scheduler;
 	ids?: IdSource;
 	callOptions?: Partial<CallServiceOptions>;
+	/** Outgoing mail: SMTP when a URL is given, else the simulated mailbox. */
+	mail?: { smtpUrl: string | null; from: string };
 }
 
 /**
@@ -92,6 +100,14 @@ export async function createServices(
 	await meetings.restore();
 	calls.restore();
 
+	const audit = new AuditService(db, clock);
+	const mail = new MailService(db, {
+		smtpUrl: deps.mail?.smtpUrl ?? null,
+		from: deps.mail?.from ?? 'Lobby <no-reply@contoso.com>',
+		clock,
+		scheduler
+	});
+
 	let masked = true;
 	const masking: Masking = {
 		masked: () => masked,
@@ -105,8 +121,17 @@ export async function createServices(
 		}
 	};
 	await masking.refresh();
+	const dialIn = new DialInService({
+		db,
+		tenantId: DEMO_TENANT_ID,
+		directory,
+		pins,
+		mail,
+		audit,
+		onTenantSettingsChanged: () => masking.refresh()
+	});
 	return {
-		services: { status: new StatusService(database), meetings, calls, pins, directory },
+		services: { status: new StatusService(database), meetings, calls, pins, directory, dialIn, audit, mail },
 		notifier,
 		masking,
 		ids
@@ -134,7 +159,7 @@ async function boot(config: Config): Promise<Runtime> {
 	log.info(`Database: ${database.kind === 'pglite' ? 'PGlite in' : 'PostgreSQL at'} ${database.location}`);
 	let built;
 	try {
-		built = await createServices(database);
+		built = await createServices(database, { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } });
 	} catch (error) {
 		await database.close();
 		throw error;
@@ -152,6 +177,7 @@ async function boot(config: Config): Promise<Runtime> {
 			closing ??= (async () => {
 				services.calls.stop();
 				await services.meetings.stop();
+				await services.mail.stop();
 				await database.close();
 			})().finally(() => {
 				slot.promise = null;

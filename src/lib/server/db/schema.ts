@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
 	boolean,
 	check,
 	index,
@@ -160,3 +161,68 @@ export type MeetingEventRow = typeof meetingEvents.$inferSelect;
 export type MeetingRow = typeof meetings.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
+
+/**
+ * Every administrator action: who did what to whom, when, and through which path (page, API, CLI).
+ * It never holds a PIN (S8); a refused attempt is recorded too.
+ */
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		id: text('id').primaryKey(),
+		/** Insertion order, for "newest first" when several entries share an instant. */
+		seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+		actorId: text('actor_id'),
+		actorEmail: text('actor_email').notNull(),
+		action: text('action').notNull(),
+		targetId: text('target_id'),
+		targetEmail: text('target_email'),
+		path: text('path', { enum: ['page', 'api', 'cli', 'socket', 'system'] }).notNull(),
+		outcome: text('outcome', { enum: ['ok', 'denied', 'failed'] }).notNull(),
+		details: jsonb('details').notNull().default({})
+	},
+	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_target_idx').on(t.targetId)]
+);
+
+/**
+ * The outbox: every message is written here first, then delivered through SMTP when configured
+ * (S9, S12, S14). Without SMTP this is the users' simulated mailbox; once a message is delivered
+ * over SMTP its stored body keeps no PIN.
+ */
+export const mailOutbox = pgTable(
+	'mail_outbox',
+	{
+		id: text('id').primaryKey(),
+		/** Insertion order, for "newest first" when several messages share an instant. */
+		seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		userId: text('user_id'),
+		kind: text('kind', { enum: ['dial-in-enabled', 'dial-in-disabled', 'pin-reset'] }).notNull(),
+		toAddress: text('to_address').notNull(),
+		language: text('language', { enum: ['en', 'sv'] }).notNull(),
+		subject: text('subject').notNull(),
+		/** The text with `{{pin}}` where the PIN goes: the PIN itself is never part of it. */
+		body: text('body').notNull(),
+		/**
+		 * The PIN the message carries, until it is delivered over SMTP; then null, so the stored copy
+		 * reads `*****`. Without SMTP it stays: this table is then the users' simulated mailbox.
+		 */
+		secret: text('secret'),
+		status: text('status', { enum: ['queued', 'sent', 'failed', 'mailbox'] }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		lastError: text('last_error'),
+		createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
+		sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 })
+	},
+	(t) => [index('mail_outbox_created_idx').on(t.createdAt), index('mail_outbox_status_idx').on(t.status)]
+);
+
+export type AuditRow = typeof auditLog.$inferSelect;
+export type MailRow = typeof mailOutbox.$inferSelect;

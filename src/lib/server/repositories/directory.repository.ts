@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/index';
-import { tenants, users, type TenantRow } from '../db/schema';
+import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
 
 /** A dial-in user as the engine needs them: whose meeting a conference ID leads to. */
 export interface DialInOrganizer {
@@ -36,6 +36,26 @@ export class DirectoryRepository {
 			.select({ id: users.id, tenantId: users.tenantId, displayName: users.displayName })
 			.from(users)
 			.where(eq(users.id, userId));
+		return row ?? null;
+	}
+
+	/**
+	 * A directory user by `-Identity` as the cmdlets take it: the user id, the sign-in address, or
+	 * the alias before the `@` (`amos.marble`), case-insensitively.
+	 */
+	async findByIdentity(tenantId: string, identity: string, db: Database = this.db): Promise<UserRow | null> {
+		const wanted = identity.trim().toLowerCase();
+		if (!wanted) return null;
+		const [row] = await db
+			.select()
+			.from(users)
+			.where(
+				and(
+					eq(users.tenantId, tenantId),
+					sql`(${users.id} = ${identity.trim()} or lower(${users.email}) = ${wanted} or lower(split_part(${users.email}, '@', 1)) = ${wanted})`
+				)
+			)
+			.limit(2);
 		return row ?? null;
 	}
 

@@ -182,6 +182,7 @@ export async function startEngine(
 		async stop() {
 			services.calls.stop();
 			await services.meetings.stop();
+			await services.mail.stop();
 		}
 	};
 }

@@ -51,13 +51,13 @@ export class LeaderPinService {
 	}
 
 	/**
-	 * Stores a new PIN for a user as a salted hash and clears failures and any lockout. The admin
-	 * center's reset (with its authorization, audit and email) is built on this.
+	 * Stores a new PIN for a user as a salted hash and clears failures and any lockout, in `db` when
+	 * given (a transaction). The admin center's reset (authorization, audit, email) is built on this.
 	 */
-	async setPin(userId: string, pin: string): Promise<void> {
+	async setPin(userId: string, pin: string, db: Database = this.db): Promise<void> {
 		if (!/^\d{4,12}$/.test(pin)) throw new RangeError('A leader PIN has 4 to 12 digits.');
 		const hash = await hashPin(pin);
-		await this.db
+		await db
 			.update(users)
 			.set({
 				leaderPinHash: hash,

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/index';
+import { auditLog, type AuditRow } from '../db/schema';
+import type { Clock } from './ports';
+
+/** Through which door an action came (the audit log's "path"). */
+export type AccessPath = 'page' | 'api' | 'cli' | 'socket' | 'system';
+
+/** Who is acting: the server establishes this from the session or token, never from a payload. */
+export interface Actor {
+	userId: string | null;
+	email: string;
+	role: 'admin' | 'user' | 'anonymous';
+}
+
+/** One audited action. `details` must never hold a PIN (S8); `recordAction` refuses one that looks so. */
+export interface AuditEntry {
+	tenantId: string;
+	actor: Actor;
+	action: string;
+	target?: { id: string; email: string } | null;
+	path: AccessPath;
+	outcome: 'ok' | 'denied' | 'failed';
+	details?: Record<string, string | number | boolean | null>;
+}
+
+export interface AuditFilter {
+	action?: string;
+	targetId?: string;
+	actorEmail?: string;
+	limit?: number;
+}
+
+/** Records every administrator action, allowed or refused, and lists them newest first. */
+export class AuditService {
+	constructor(
+		private readonly db: Database,
+		private readonly clock: Clock
+	) {}
+
+	/** Appends an entry, in `db` when given (the transaction of the action it records). */
+	async record(entry: AuditEntry, db: Database = this.db): Promise<void> {
+		for (const [key, value] of Object.entries(entry.details ?? {})) {
+			if (/pin/i.test(key) && typeof value === 'string' && /\d{4,}/.test(value)) {
+				throw new Error(`Audit details must never hold a PIN (field "${key}").`);
+			}
+		}
+		await db.insert(auditLog).values({
+			id: randomUUID(),
+			tenantId: entry.tenantId,
+			at: new Date(this.clock.now()),
+			actorId: entry.actor.userId,
+			actorEmail: entry.actor.email,
+			action: entry.action,
+			targetId: entry.target?.id ?? null,
+			targetEmail: entry.target?.email ?? null,
+			path: entry.path,
+			outcome: entry.outcome,
+			details: entry.details ?? {}
+		});
+	}
+
+	/** Entries matching `filter`, newest first. */
+	async list(filter: AuditFilter = {}): Promise<AuditRow[]> {
+		const conditions: SQL[] = [];
+		if (filter.action) conditions.push(eq(auditLog.action, filter.action));
+		if (filter.targetId) conditions.push(eq(auditLog.targetId, filter.targetId));
+		if (filter.actorEmail) conditions.push(eq(auditLog.actorEmail, filter.actorEmail));
+		return this.db
+			.select()
+			.from(auditLog)
+			.where(conditions.length ? and(...conditions) : undefined)
+			.orderBy(desc(auditLog.at), desc(auditLog.seq))
+			.limit(Math.min(Math.max(filter.limit ?? 100, 1), 1000));
+	}
+}

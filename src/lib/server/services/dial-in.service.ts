@@ -1,0 +1,435 @@
+import { randomInt } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { generateLeaderPin, PIN_LENGTH_MAX, PIN_LENGTH_MIN } from '$lib/domain';
+import type { Database } from '../db/index';
+import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
+import type { DirectoryRepository } from '../repositories/directory.repository';
+import type { AccessPath, Actor, AuditService } from './audit.service';
+import type { LeaderPinService } from './leader-pin.service';
+
+/** A refused administrator request, with a stable code the page, API and CLI map to their answers. */
+export class AdminError extends Error {
+	constructor(
+		readonly code: 'forbidden' | 'not-found' | 'bad-request' | 'conflict',
+		message: string
+	) {
+		super(message);
+		this.name = 'AdminError';
+	}
+}
+
+/** The part of the mail service this one needs: write to the outbox (in a transaction), then deliver. */
+export interface MailQueue {
+	enqueue(
+		input: {
+			tenantId: string;
+			userId: string | null;
+			kind: 'dial-in-enabled' | 'dial-in-disabled' | 'pin-reset';
+			toAddress: string;
+			language: 'en' | 'sv';
+			pin: string | null;
+			data: {
+				displayName: string;
+				tenantName: string;
+				conferenceId?: string;
+				serviceNumber?: string;
+				pinLength?: number;
+			};
+		},
+		db?: Database
+	): Promise<{ id: string; status: 'queued' | 'mailbox' }>;
+	deliverDue(): Promise<number>;
+}
+
+/** Whether, and where, the PIN email went (S9, S12, S14). */
+export type EmailOutcome =
+	| { sent: true; to: string; status: 'queued' | 'mailbox' }
+	| { sent: false; reason: 'email-off' | 'no-mailbox' };
+
+/** The answer to a reset or enablement: the one time the PIN is shown (S8). */
+export interface PinIssued {
+	user: { id: string; email: string; displayName: string; conferenceId: string };
+	/** Shown once, to the administrator who asked; stored only as a hash. */
+	pin: string;
+	email: EmailOutcome;
+}
+
+/** Options as in `Set-CsOnlineDialInConferencingUser` (S15, S16). */
+export interface ResetOptions {
+	/** `-SendEmail`; default: the tenant's AutomaticallySendEmailsToUsers (S9). */
+	sendEmail?: boolean;
+	/** `-SendEmailToAddress`: only valid together with `-SendEmail` (S15). */
+	sendEmailToAddress?: string;
+}
+
+/** Tenant settings an administrator may change, with their ranges (MISSION.md defaults). */
+export const tenantSettingsSchema = z
+	.object({
+		pinLength: z
+			.number()
+			.int(`PinLength must be a whole number from ${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX}`)
+			.min(PIN_LENGTH_MIN, `PinLength must be from ${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX}`)
+			.max(PIN_LENGTH_MAX, `PinLength must be from ${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX}`),
+		automaticallySendEmailsToUsers: z.boolean(),
+		allowPstnOnlyMeetingsByDefault: z.boolean(),
+		enableEntryExitNotifications: z.boolean(),
+		entryExitAnnouncementsType: z.enum(['UseNames', 'ToneOnly']),
+		maskPstnNumbersType: z.enum(['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking']),
+		maxParticipants: z
+			.number()
+			.int('MaxParticipants must be a whole number from 2 to 10000')
+			.min(2, 'MaxParticipants must be from 2 to 10000')
+			.max(10_000, 'MaxParticipants must be from 2 to 10000'),
+		lobbyTimeoutMinutes: z
+			.number()
+			.int('LobbyTimeoutMinutes must be a whole number from 0 to 1440 (0: no timeout)')
+			.min(0, 'LobbyTimeoutMinutes must be from 0 to 1440 (0: no timeout)')
+			.max(1440, 'LobbyTimeoutMinutes must be from 0 to 1440 (0: no timeout)'),
+		pinLockoutThreshold: z
+			.number()
+			.int('PinLockoutThreshold must be a whole number from 1 to 100')
+			.min(1, 'PinLockoutThreshold must be from 1 to 100')
+			.max(100, 'PinLockoutThreshold must be from 1 to 100')
+	})
+	.partial()
+	.strict();
+
+export type TenantSettingsPatch = z.infer<typeof tenantSettingsSchema>;
+
+export interface DialInServiceDeps {
+	db: Database;
+	tenantId: string;
+	directory: DirectoryRepository;
+	pins: LeaderPinService;
+	mail: MailQueue;
+	audit: AuditService;
+	/** A uniform digit 0-9 from a cryptographic source (the default), or a seeded one in simulations. */
+	randomDigit?: () => number;
+	/** Told after tenant settings changed (caller-number masking is cached by the runtime). */
+	onTenantSettingsChanged?: () => Promise<void>;
+}
+
+/** An email address as nodemailer and people accept it. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Dial-in administration (S1, S3, S7-S9, S12-S16): enabling and disabling users, resetting and
+ * unlocking leader PINs, tenant settings. Every action is authorized here, on the server, whatever
+ * the path (page, API, CLI), and audited, refused attempts included. Users can never reset a PIN,
+ * not even their own (S3).
+ */
+export class DialInService {
+	private readonly randomDigit: () => number;
+
+	constructor(private readonly deps: DialInServiceDeps) {
+		this.randomDigit = deps.randomDigit ?? (() => randomInt(10));
+	}
+
+	/**
+	 * `Set-CsOnlineDialInConferencingUser -Identity ID -ResetLeaderPIN [-SendEmail] [-SendEmailToAddress A]`
+	 * (S7, S16): a new PIN at the tenant's current length (S13), hashed; shown once in the answer (S8);
+	 * emailed to the primary address, or to another one (S14, S15), unless email is off or the user has
+	 * no mailbox (S9, S12). Two resets at once happen one after the other; the last PIN is the one.
+	 */
+	async resetLeaderPin(
+		actor: Actor,
+		identity: string,
+		options: ResetOptions,
+		path: AccessPath
+	): Promise<PinIssued> {
+		const action = 'dial-in.reset-leader-pin';
+		await this.authorize(actor, action, identity, path);
+		if (options.sendEmailToAddress !== undefined && options.sendEmail !== true) {
+			throw new AdminError(
+				'bad-request',
+				'SendEmailToAddress is only valid together with SendEmail (S15): add -SendEmail, or leave the address out.'
+			);
+		}
+		const address = options.sendEmailToAddress?.trim();
+		if (address !== undefined && !EMAIL.test(address)) {
+			throw new AdminError('bad-request', `SendEmailToAddress "${address}" is not an email address.`);
+		}
+		const issued = await this.deps.db.transaction(async (tx) => {
+			const user = await this.lockUser(tx, identity);
+			if (!user.dialInEnabled || !user.conferenceId) {
+				throw new AdminError(
+					'conflict',
+					`${user.displayName} is not enabled for dial-in conferencing; enable dial-in first, which issues a PIN.`
+				);
+			}
+			const tenant = await this.tenant(tx);
+			const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
+			await this.deps.pins.setPin(user.id, pin, tx);
+			const email = await this.email(tx, tenant, user, 'pin-reset', pin, options.sendEmail, address);
+			await this.deps.audit.record(
+				{
+					tenantId: this.deps.tenantId,
+					actor,
+					action,
+					target: { id: user.id, email: user.email },
+					path,
+					outcome: 'ok',
+					details: {
+						pinLength: pin.length,
+						emailSent: email.sent,
+						emailTo: email.sent ? email.to : null,
+						reason: email.sent ? null : email.reason
+					}
+				},
+				tx
+			);
+			return { user: publicUser(user), pin, email };
+		});
+		this.deliver(issued.email);
+		return issued;
+	}
+
+	/**
+	 * Enables a user for dial-in conferencing (S1): a unique conference ID, a leader PIN at the tenant's
+	 * length, PSTN-only meetings as the tenant's default for newly enabled users, and the welcome
+	 * email with the PIN and the conference information when automatic email is on (S9, S12).
+	 */
+	async enableDialIn(actor: Actor, identity: string, path: AccessPath): Promise<PinIssued> {
+		const action = 'dial-in.enable';
+		await this.authorize(actor, action, identity, path);
+		const issued = await this.deps.db.transaction(async (tx) => {
+			const user = await this.lockUser(tx, identity);
+			if (user.dialInEnabled) {
+				throw new AdminError('conflict', `${user.displayName} is already enabled for dial-in conferencing.`);
+			}
+			const tenant = await this.tenant(tx);
+			const conferenceId = await this.freeConferenceId(tx);
+			const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
+			await tx
+				.update(users)
+				.set({
+					dialInEnabled: true,
+					conferenceId,
+					allowPstnOnlyMeetings: tenant.allowPstnOnlyMeetingsByDefault
+				})
+				.where(eq(users.id, user.id));
+			await this.deps.pins.setPin(user.id, pin, tx);
+			const enabled = { ...user, conferenceId, dialInEnabled: true };
+			const email = await this.email(tx, tenant, enabled, 'dial-in-enabled', pin, undefined, undefined);
+			await this.deps.audit.record(
+				{
+					tenantId: this.deps.tenantId,
+					actor,
+					action,
+					target: { id: user.id, email: user.email },
+					path,
+					outcome: 'ok',
+					details: { conferenceId, pinLength: pin.length, emailSent: email.sent }
+				},
+				tx
+			);
+			return { user: publicUser(enabled), pin, email };
+		});
+		this.deliver(issued.email);
+		return issued;
+	}
+
+	/** Turns dial-in off for a user: no conference ID, no PIN; the email says so when automatic email is on. */
+	async disableDialIn(actor: Actor, identity: string, path: AccessPath): Promise<{ email: EmailOutcome }> {
+		const action = 'dial-in.disable';
+		await this.authorize(actor, action, identity, path);
+		const result = await this.deps.db.transaction(async (tx) => {
+			const user = await this.lockUser(tx, identity);
+			if (!user.dialInEnabled) {
+				throw new AdminError('conflict', `${user.displayName} is not enabled for dial-in conferencing.`);
+			}
+			const tenant = await this.tenant(tx);
+			await tx
+				.update(users)
+				.set({
+					dialInEnabled: false,
+					conferenceId: null,
+					leaderPinHash: null,
+					leaderPinLength: null,
+					leaderPinSetAt: null,
+					pinFailedAttempts: 0,
+					pinLockedAt: null
+				})
+				.where(eq(users.id, user.id));
+			const email = await this.email(tx, tenant, user, 'dial-in-disabled', null, undefined, undefined);
+			await this.deps.audit.record(
+				{
+					tenantId: this.deps.tenantId,
+					actor,
+					action,
+					target: { id: user.id, email: user.email },
+					path,
+					outcome: 'ok',
+					details: { conferenceId: user.conferenceId, emailSent: email.sent }
+				},
+				tx
+			);
+			return { email };
+		});
+		this.deliver(result.email);
+		return result;
+	}
+
+	/** Lifts a PIN lockout (the PIN stays as it was). */
+	async unlockLeaderPin(actor: Actor, identity: string, path: AccessPath): Promise<void> {
+		const action = 'dial-in.unlock-leader-pin';
+		await this.authorize(actor, action, identity, path);
+		await this.deps.db.transaction(async (tx) => {
+			const user = await this.lockUser(tx, identity);
+			await tx.update(users).set({ pinFailedAttempts: 0, pinLockedAt: null }).where(eq(users.id, user.id));
+			await this.deps.audit.record(
+				{
+					tenantId: this.deps.tenantId,
+					actor,
+					action,
+					target: { id: user.id, email: user.email },
+					path,
+					outcome: 'ok',
+					details: { wasLocked: user.pinLockedAt !== null }
+				},
+				tx
+			);
+		});
+	}
+
+	/**
+	 * `Set-CsOnlineDialInConferencingTenantSettings`: changes the given settings, each checked against
+	 * its range with a message naming it. A new PIN length applies to new PINs only (S13).
+	 */
+	async updateTenantSettings(actor: Actor, patch: unknown, path: AccessPath): Promise<TenantRow> {
+		const action = 'tenant.update-settings';
+		await this.authorize(actor, action, null, path);
+		const parsed = tenantSettingsSchema.safeParse(patch);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			const message =
+				issue?.code === 'unrecognized_keys'
+					? `Unknown setting: ${issue.keys.join(', ')}.`
+					: (issue?.message ?? 'The settings are not valid.');
+			throw new AdminError('bad-request', message);
+		}
+		const changes = parsed.data;
+		const updated = await this.deps.db.transaction(async (tx) => {
+			const [row] = await tx
+				.update(tenants)
+				.set(changes)
+				.where(eq(tenants.id, this.deps.tenantId))
+				.returning();
+			if (!row) throw new AdminError('not-found', 'The tenant does not exist.');
+			await this.deps.audit.record(
+				{ tenantId: this.deps.tenantId, actor, action, target: null, path, outcome: 'ok', details: changes },
+				tx
+			);
+			return row;
+		});
+		await this.deps.onTenantSettingsChanged?.();
+		return updated;
+	}
+
+	/** Only administrators; a refusal is audited too. Users can never reset a PIN, not even their own (S3). */
+	private async authorize(
+		actor: Actor,
+		action: string,
+		identity: string | null,
+		path: AccessPath
+	): Promise<void> {
+		if (actor.role === 'admin') return;
+		const target = identity ? await this.deps.directory.findByIdentity(this.deps.tenantId, identity) : null;
+		await this.deps.audit.record({
+			tenantId: this.deps.tenantId,
+			actor,
+			action,
+			target: target ? { id: target.id, email: target.email } : null,
+			path,
+			outcome: 'denied',
+			details: { identity }
+		});
+		throw new AdminError(
+			'forbidden',
+			actor.role === 'anonymous'
+				? 'Sign in as an administrator to do this.'
+				: 'Only administrators can do this. Users cannot reset PINs, not even their own (S3): ask an administrator.'
+		);
+	}
+
+	/** The target user, locked for the rest of the transaction so concurrent changes run one after the other. */
+	private async lockUser(tx: Database, identity: string): Promise<UserRow> {
+		const found = await this.deps.directory.findByIdentity(this.deps.tenantId, identity, tx);
+		if (!found) throw new AdminError('not-found', `No user "${identity}" in the directory.`);
+		const [user] = await tx.select().from(users).where(eq(users.id, found.id)).for('update');
+		if (!user) throw new AdminError('not-found', `No user "${identity}" in the directory.`);
+		return user;
+	}
+
+	private async tenant(tx: Database): Promise<TenantRow> {
+		const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, this.deps.tenantId));
+		if (!tenant) throw new AdminError('not-found', 'The tenant does not exist.');
+		return tenant;
+	}
+
+	/** A seven-digit conference ID nobody has. */
+	private async freeConferenceId(tx: Database): Promise<string> {
+		for (let attempt = 0; attempt < 50; attempt++) {
+			let id = String(1 + (this.randomDigit() % 9));
+			for (let i = 0; i < 6; i++) id += String(this.randomDigit());
+			const [taken] = await tx
+				.select({ n: sql<number>`1` })
+				.from(users)
+				.where(eq(users.conferenceId, id));
+			if (!taken) return id;
+		}
+		throw new AdminError('conflict', 'No free conference ID could be found; try again.');
+	}
+
+	/**
+	 * S9: mail goes out when asked (default: the tenant's automatic email), to the other address if
+	 * given (S14), else to the primary one, which needs a mailbox (S12).
+	 */
+	private async email(
+		tx: Database,
+		tenant: TenantRow,
+		user: UserRow,
+		kind: 'dial-in-enabled' | 'dial-in-disabled' | 'pin-reset',
+		pin: string | null,
+		sendEmail: boolean | undefined,
+		otherAddress: string | undefined
+	): Promise<EmailOutcome> {
+		if (!(sendEmail ?? tenant.automaticallySendEmailsToUsers)) return { sent: false, reason: 'email-off' };
+		const to = otherAddress ?? (user.hasMailbox ? user.email : null);
+		if (!to) return { sent: false, reason: 'no-mailbox' };
+		const queued = await this.deps.mail.enqueue(
+			{
+				tenantId: tenant.id,
+				userId: user.id,
+				kind,
+				toAddress: to,
+				language: user.language,
+				pin,
+				data: {
+					displayName: user.displayName,
+					tenantName: tenant.name,
+					conferenceId: user.conferenceId ?? undefined,
+					serviceNumber: tenant.serviceNumber,
+					pinLength: pin?.length
+				}
+			},
+			tx
+		);
+		return { sent: true, to, status: queued.status };
+	}
+
+	/** After the commit: the outbox row is visible now, so delivery can start. */
+	private deliver(email: EmailOutcome): void {
+		if (email.sent && email.status === 'queued') void this.deps.mail.deliverDue().catch(() => undefined);
+	}
+}
+
+function publicUser(user: UserRow): PinIssued['user'] {
+	return {
+		id: user.id,
+		email: user.email,
+		displayName: user.displayName,
+		conferenceId: user.conferenceId ?? ''
+	};
+}
