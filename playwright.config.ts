@@ -44,7 +44,9 @@ export default defineConfig({
 		env: {
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			LOBBY_DATA_DIR: process.env.LOBBY_E2E_DATA_DIR
+			LOBBY_DATA_DIR: process.env.LOBBY_E2E_DATA_DIR,
+			LOBBY_ADMIN_PASSWORD: 'admin-e2e-password',
+			LOBBY_DEMO_PASSWORD: 'user-e2e-password'
 		}
 	}
 });

@@ -5,6 +5,8 @@ declare global {
 	namespace App {
 		interface Locals {
 			runtime: Runtime;
+			/** The signed-in directory user, from the session cookie; null when anonymous. */
+			user: { id: string; email: string; displayName: string; role: 'admin' | 'user' } | null;
 		}
 	}
 }

@@ -13,6 +13,9 @@ import { getRuntime } from '$lib/server/runtime';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
+/** The header through which this server tells adapter-node the request came over plain HTTP. */
+const PROTOCOL_HEADER = 'x-lobby-protocol';
+
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5000;
 
@@ -20,11 +23,22 @@ async function main(): Promise<void> {
 	const config = loadConfig();
 	const runtime = await getRuntime(config);
 
+	/*
+	 * This server speaks plain HTTP. Unless a proxy in front says otherwise (ORIGIN or
+	 * PROTOCOL_HEADER set by the operator), tell adapter-node so, or it assumes https and refuses
+	 * every form post as cross-site. The header is set here, so a client cannot spoof it.
+	 */
+	const ownProtocolHeader = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+	if (ownProtocolHeader) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
+
 	// Loaded at run time, never bundled: bundling SvelteKit's handler breaks its static files.
 	const handlerUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'handler.js')).href;
 	const { handler } = (await import(/* @vite-ignore */ handlerUrl)) as { handler: Handler };
 
-	const httpServer = createServer((req, res) => handler(req, res));
+	const httpServer = createServer((req, res) => {
+		if (ownProtocolHeader) req.headers[PROTOCOL_HEADER] = 'http';
+		handler(req, res);
+	});
 	const io = createSocketServer(httpServer, runtime);
 
 	await new Promise<void>((resolve, reject) => {

@@ -288,7 +288,7 @@ async function measureEngine(): Promise<{ engineEventsPerSecond: number; domainE
 		databaseUrl: null,
 		dataDir: IN_MEMORY,
 		afterMigrate: async (db) => {
-			await seedDemoTenant(db);
+			await seedDemoTenant(db, { admin: 'bench-admin-password', users: 'bench-user-password' });
 			await db.update(tenants).set({ maxParticipants: 10_000 });
 		}
 	});

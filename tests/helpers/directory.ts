@@ -5,6 +5,10 @@ import { seedDemoTenant } from '$lib/server/db/seed';
 import { LeaderPinService } from '$lib/server/services/leader-pin.service';
 import type { TestDatabase } from './server';
 
+/** Sign-in passwords of the test directory (the test servers get the same through the environment). */
+export const TEST_ADMIN_PASSWORD = 'admin-test-password';
+export const TEST_USER_PASSWORD = 'user-test-password';
+
 /**
  * Prepares a test database before its server starts (PGlite allows one process at a time): seeds
  * the demo tenant, sets leader PINs and tenant settings the way an administrator would.
@@ -17,7 +21,7 @@ export async function prepareDirectory(
 		databaseUrl: target.url,
 		dataDir: target.dataDir ?? '',
 		afterMigrate: async (db) => {
-			await seedDemoTenant(db);
+			await seedDemoTenant(db, { admin: TEST_ADMIN_PASSWORD, users: TEST_USER_PASSWORD });
 		}
 	});
 	try {

@@ -77,7 +77,14 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
 	if (!existsSync(SERVER_ENTRY)) throw new Error('build/server.js is missing: run "npm run build" first.');
 	const child = spawn(process.execPath, [SERVER_ENTRY], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...options.env },
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			LOBBY_ADMIN_PASSWORD: 'admin-test-password',
+			LOBBY_DEMO_PASSWORD: 'user-test-password',
+			...options.env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingSnapshot, MeetingsDelta, TimelineEvent } from '$lib/contract/events';
 import { connect, must, nextCallState, type Client } from '../helpers/clients';
-import { prepareDirectory } from '../helpers/directory';
+import { io } from 'socket.io-client';
+import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
 
 const AMOS_CONFERENCE = '4410273';
@@ -338,5 +339,113 @@ describe('bad input, wrong PINs and floods', () => {
 		expect((await bystander.emitWithAck('status:get')).ok).toBe(true);
 		flooder.disconnect();
 		bystander.disconnect();
+	});
+});
+
+describe('client participants take their identity from the session (S2, S4)', () => {
+	let database: TestDatabase;
+	let server: TestServer;
+
+	beforeAll(async () => {
+		database = await createTestDatabase();
+		server = await startServer({ env: database.env });
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+	});
+
+	/** Signs in through the sign-in page, as a browser would, and answers the session cookie. */
+	async function signIn(email: string, password: string): Promise<string | null> {
+		const response = await fetch(`${server.url}/signin`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				origin: server.url,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			body: new URLSearchParams({ email, password })
+		});
+		const cookie = response.headers
+			.getSetCookie()
+			.map((c) => c.split(';')[0])
+			.join('; ');
+		return response.status === 303 && cookie ? cookie : null;
+	}
+
+	it('refuses a wrong password, and an anonymous socket cannot join from the client', async () => {
+		expect(await signIn('amos.marble@contoso.com', 'not-the-password')).toBeNull();
+		const anonymous = await connect(server.url);
+		const refused = await anonymous.emitWithAck('client:join', { conferenceId: AMOS_CONFERENCE });
+		expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+		anonymous.disconnect();
+	});
+
+	it('S4: a signed-in user joining from the client starts the waiting meeting with no PIN, and the lobby is admitted', async () => {
+		const caller = await callerInLobby(server.url, '+46 8 300 00 01');
+		const admitted = nextCallState(caller.socket, (v) => v.phase === 'in-meeting');
+		const cookie = await signIn('amos.marble@contoso.com', TEST_USER_PASSWORD);
+		expect(cookie).toContain('session_token');
+		const client = io(server.url, {
+			transports: ['websocket'],
+			forceNew: true,
+			reconnection: false,
+			extraHeaders: { cookie: cookie! }
+		}) as Client;
+		await new Promise((resolve) => client.once('connect', () => resolve(undefined)));
+		const joined = await must(client.emitWithAck('client:join', { conferenceId: AMOS_CONFERENCE }));
+		expect(joined.meetingId).toBe(caller.call.meetingId);
+		expect(await admitted).toMatchObject({ phase: 'in-meeting', prompt: { id: 'admitted' } });
+		client.disconnect();
+		caller.socket.disconnect();
+	});
+});
+
+describe('a PIN reset from the admin center', () => {
+	it('S8: the new PIN is in the one answer only: not in the server log, nor on the admin pages after it', async () => {
+		const database = await createTestDatabase();
+		const server = await startServer({ env: database.env });
+		try {
+			const login = await fetch(`${server.url}/signin`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: {
+					origin: server.url,
+					accept: 'text/html',
+					'content-type': 'application/x-www-form-urlencoded'
+				},
+				body: new URLSearchParams({ email: 'admin@contoso.com', password: TEST_ADMIN_PASSWORD })
+			});
+			expect(login.status).toBe(303);
+			const cookie = login.headers
+				.getSetCookie()
+				.map((c) => c.split(';')[0])
+				.join('; ');
+			const reset = await fetch(`${server.url}/admin/dial-in-users/amos.marble?/reset`, {
+				method: 'POST',
+				headers: {
+					cookie,
+					origin: server.url,
+					accept: 'application/json',
+					'content-type': 'application/x-www-form-urlencoded'
+				},
+				body: new URLSearchParams({ sendEmail: 'on' })
+			});
+			const answer = await reset.text();
+			// SvelteKit answers an action with its data encoded by devalue: a flat array of values.
+			const values = JSON.parse((JSON.parse(answer) as { data: string }).data) as unknown[];
+			const pin = values.find((v): v is string => typeof v === 'string' && /^\d{5}$/.test(v));
+			expect(pin, answer).toMatch(/^\d{5}$/);
+			for (const path of ['/admin/dial-in-users', '/admin/audit']) {
+				const page = await (await fetch(`${server.url}${path}`, { headers: { cookie } })).text();
+				expect(page).not.toContain(pin);
+			}
+			expect(server.output()).not.toContain(pin);
+		} finally {
+			await server.stop();
+			await database.drop();
+		}
 	});
 });

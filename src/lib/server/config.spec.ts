@@ -9,7 +9,9 @@ describe('loadConfig', () => {
 			databaseUrl: null,
 			dataDir: './data',
 			smtpUrl: null,
-			mailFrom: 'Lobby <no-reply@contoso.com>'
+			mailFrom: 'Lobby <no-reply@contoso.com>',
+			adminPassword: null,
+			demoPassword: null
 		});
 	});
 
@@ -28,7 +30,9 @@ describe('loadConfig', () => {
 			databaseUrl: 'postgres://u@db:5432/lobby',
 			dataDir: '/var/lib/lobby',
 			smtpUrl: null,
-			mailFrom: 'Dial-in <dialin@contoso.com>'
+			mailFrom: 'Dial-in <dialin@contoso.com>',
+			adminPassword: null,
+			demoPassword: null
 		});
 	});
 
@@ -44,6 +48,14 @@ describe('loadConfig', () => {
 	it('reads SMTP_URL and refuses one that is not an SMTP URL', () => {
 		expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
 		expect(() => loadConfig({ SMTP_URL: 'http://mail' })).toThrow(/SMTP_URL must start with smtp:\/\//);
+	});
+
+	it('refuses a short demo password without echoing it', () => {
+		expect(() => loadConfig({ LOBBY_ADMIN_PASSWORD: 'secret' })).toThrow(
+			/LOBBY_ADMIN_PASSWORD must have at least 8 characters/
+		);
+		expect(() => loadConfig({ LOBBY_ADMIN_PASSWORD: 'secret' })).not.toThrow(/secret"/);
+		expect(loadConfig({ LOBBY_DEMO_PASSWORD: 'long enough' }).demoPassword).toBe('long enough');
 	});
 
 	it('refuses a DATABASE_URL that is not a PostgreSQL URL', () => {

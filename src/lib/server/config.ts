@@ -12,6 +12,10 @@ export interface Config {
 	smtpUrl: string | null;
 	/** The sender of every message. */
 	mailFrom: string;
+	/** Sign-in password for admin@contoso.com at first start; generated and printed once when absent. */
+	adminPassword: string | null;
+	/** Sign-in password for the demo users at first start; generated and printed once when absent. */
+	demoPassword: string | null;
 }
 
 /** A configuration value that cannot be used; the message names the variable and what it takes. */
@@ -46,17 +50,21 @@ const schema = z.object({
 		.string()
 		.trim()
 		.min(3, 'must be a sender address')
-		.default('Lobby <no-reply@contoso.com>')
+		.default('Lobby <no-reply@contoso.com>'),
+	LOBBY_ADMIN_PASSWORD: z.string().min(8, 'must have at least 8 characters').optional(),
+	LOBBY_DEMO_PASSWORD: z.string().min(8, 'must have at least 8 characters').optional()
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
 	const result = schema.safeParse(env);
 	if (!result.success) {
-		const lines = result.error.issues.map(
-			(issue) =>
-				`${issue.path.join('.')} ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`
-		);
+		const lines = result.error.issues.map((issue) => {
+			const name = String(issue.path[0]);
+			// Never echo a password back, not even a wrong one.
+			const shown = name.includes('PASSWORD') ? '' : ` (got ${JSON.stringify(env[name])})`;
+			return `${issue.path.join('.')} ${issue.message}${shown}`;
+		});
 		throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
 	}
 	const v = result.data;
@@ -66,6 +74,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		databaseUrl: v.DATABASE_URL ? v.DATABASE_URL : null,
 		dataDir: v.LOBBY_DATA_DIR,
 		smtpUrl: v.SMTP_URL ? v.SMTP_URL : null,
-		mailFrom: v.LOBBY_MAIL_FROM
+		mailFrom: v.LOBBY_MAIL_FROM,
+		adminPassword: v.LOBBY_ADMIN_PASSWORD ?? null,
+		demoPassword: v.LOBBY_DEMO_PASSWORD ?? null
 	};
 }

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
+import { createAuth, type Auth } from './auth';
 import { loadConfig, type Config } from './config';
 import { openDatabase, type Database, type DatabaseHandle } from './db/index';
 import { tenants } from './db/schema';
-import { DEMO_TENANT_ID, seedDemoTenant } from './db/seed';
+import { DEMO_TENANT_ID, ensureCredentials, seedDemoTenant } from './db/seed';
 import { log } from './log';
 import { DirectoryRepository } from './repositories/directory.repository';
 import { MeetingEventsRepository } from './repositories/meeting-events.repository';
@@ -22,6 +23,7 @@ import {
 import { StatusService } from './services/status.service';
 import { AuditService } from './services/audit.service';
 import { DialInService } from './services/dial-in.service';
+import { DirectoryService } from './services/directory.service';
 import { MailService } from './services/mail.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
@@ -32,6 +34,7 @@ export interface Services {
 	pins: LeaderPinService;
 	directory: DirectoryRepository;
 	dialIn: DialInService;
+	dialInUsers: DirectoryService;
 	audit: AuditService;
 	mail: MailService;
 }
@@ -51,6 +54,8 @@ export interface Runtime {
 	readonly notifier: NotifierHub;
 	readonly masking: Masking;
 	readonly ids: IdSource;
+	/** Sign-in and sessions. */
+	readonly auth: Auth;
 	close(): Promise<void>;
 }
 
@@ -62,6 +67,8 @@ export interface ServiceDeps {
 	callOptions?: Partial<CallServiceOptions>;
 	/** Outgoing mail: SMTP when a URL is given, else the simulated mailbox. */
 	mail?: { smtpUrl: string | null; from: string };
+	/** Where the app is reached, for sign-in cookies. */
+	baseURL?: string;
 }
 
 /**
@@ -71,7 +78,7 @@ export interface ServiceDeps {
 export async function createServices(
 	database: DatabaseHandle,
 	deps: ServiceDeps = {}
-): Promise<{ services: Services; notifier: NotifierHub; masking: Masking; ids: IdSource }> {
+): Promise<{ services: Services; notifier: NotifierHub; masking: Masking; ids: IdSource; auth: Auth }> {
 	const db: Database = database.db;
 	const clock = deps.clock ?? systemClock;
 	const scheduler = deps.scheduler ?? systemScheduler;
@@ -130,8 +137,20 @@ export async function createServices(
 		audit,
 		onTenantSettingsChanged: () => masking.refresh()
 	});
+	const auth = await createAuth(db, { baseURL: deps.baseURL ?? 'http://127.0.0.1:3000' });
 	return {
-		services: { status: new StatusService(database), meetings, calls, pins, directory, dialIn, audit, mail },
+		auth,
+		services: {
+			status: new StatusService(database),
+			meetings,
+			calls,
+			pins,
+			directory,
+			dialIn,
+			dialInUsers: new DirectoryService(db, DEMO_TENANT_ID),
+			audit,
+			mail
+		},
 		notifier,
 		masking,
 		ids
@@ -153,13 +172,24 @@ async function boot(config: Config): Promise<Runtime> {
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
 		afterMigrate: async (db) => {
-			if (await seedDemoTenant(db)) log.info('Seeded the demo tenant Contoso and its directory.');
+			const passwords = { admin: config.adminPassword ?? undefined, users: config.demoPassword ?? undefined };
+			const seed = await seedDemoTenant(db, passwords);
+			if (seed.seeded) log.info('Seeded the demo tenant Contoso and its directory.');
+			else seed.generated = await ensureCredentials(db, passwords);
+			// Printed this once only; set LOBBY_ADMIN_PASSWORD / LOBBY_DEMO_PASSWORD to choose them.
+			if (seed.generated.admin)
+				log.info(`Sign in as admin@contoso.com with the password: ${seed.generated.admin}`);
+			if (seed.generated.users)
+				log.info(`Demo users (e.g. amos.marble@contoso.com) sign in with: ${seed.generated.users}`);
 		}
 	});
 	log.info(`Database: ${database.kind === 'pglite' ? 'PGlite in' : 'PostgreSQL at'} ${database.location}`);
 	let built;
 	try {
-		built = await createServices(database, { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } });
+		built = await createServices(database, {
+			mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
+			baseURL: `http://${config.host}:${config.port}`
+		});
 	} catch (error) {
 		await database.close();
 		throw error;

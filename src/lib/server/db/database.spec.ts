@@ -2,7 +2,7 @@ import { count } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/helpers/server';
 import { openDatabase, redactUrl, type DatabaseHandle } from './index';
-import { tenants, users } from './schema';
+import { accounts, tenants, users } from './schema';
 import { DEMO_USERS, seedDemoTenant } from './seed';
 import { StatusService } from '../services/status.service';
 
@@ -22,7 +22,18 @@ describe(`the database (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
 	it('migrates and seeds the demo tenant with the defaults of MISSION.md', async () => {
 		target = await createTestDatabase();
 		handle = await open();
-		expect(await seedDemoTenant(handle.db)).toBe(true);
+		const seed = await seedDemoTenant(handle.db, { admin: 'admin-password' });
+		expect(seed.seeded).toBe(true);
+		// The admin's password was given; the users' was generated, to be printed once.
+		expect(seed.generated.admin).toBeUndefined();
+		expect(seed.generated.users).toMatch(/^[\w-]{16}$/);
+		const credentials = await handle.db.select().from(accounts);
+		expect(credentials).toHaveLength(DEMO_USERS.length);
+		for (const c of credentials) {
+			expect(c.providerId).toBe('credential');
+			expect(c.password).not.toContain('admin-password');
+			expect(c.password).not.toContain(seed.generated.users!);
+		}
 		const [tenant] = await handle.db.select().from(tenants);
 		expect(tenant).toMatchObject({
 			name: 'Contoso',
@@ -48,10 +59,10 @@ describe(`the database (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
 		handle = await open();
 		await seedDemoTenant(handle.db);
 		const before = await handle.db.select().from(users).orderBy(users.email);
-		expect(await seedDemoTenant(handle.db)).toBe(false);
+		expect((await seedDemoTenant(handle.db)).seeded).toBe(false);
 		await handle.close();
 		handle = await open();
-		expect(await seedDemoTenant(handle.db)).toBe(false);
+		expect((await seedDemoTenant(handle.db)).seeded).toBe(false);
 		const after = await handle.db.select().from(users).orderBy(users.email);
 		expect(after).toEqual(before);
 		const [{ n }] = (await handle.db.select({ n: count() }).from(tenants)) as [{ n: number }];

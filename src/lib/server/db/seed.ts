@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hashPassword } from 'better-auth/crypto';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from './index';
-import { tenants, users } from './schema';
+import { accounts, tenants, users } from './schema';
 
 /** The demo tenant's id; the product runs one tenant per database. */
 export const DEMO_TENANT_ID = 'contoso';
@@ -78,15 +79,40 @@ export const DEMO_USERS: readonly DemoUser[] = [
 	}
 ];
 
+/** Passwords for the demo directory's sign-in; a missing one is generated. */
+export interface DemoPasswords {
+	admin?: string;
+	users?: string;
+}
+
+/** What the first start seeded; `generated` holds passwords to print once (never stored in clear). */
+export interface SeedResult {
+	seeded: boolean;
+	generated: { admin?: string; users?: string };
+}
+
+function generatedPassword(): string {
+	return randomBytes(12).toString('base64url');
+}
+
 /**
  * Seeds the Contoso tenant, with MISSION.md's defaults, and its directory when the database has no
- * tenant yet. Idempotent: a database that already has the tenant is left exactly as it is.
- * Returns whether anything was written.
+ * tenant yet, with sign-in passwords (hashed) for the administrator and the users. Idempotent: a
+ * database that already has the tenant is left exactly as it is.
  */
-export async function seedDemoTenant(db: Database): Promise<boolean> {
-	return db.transaction(async (tx) => {
-		const existing = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
-		if (existing.length > 0) return false;
+export async function seedDemoTenant(db: Database, passwords: DemoPasswords = {}): Promise<SeedResult> {
+	const existing = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
+	if (existing.length > 0) return { seeded: false, generated: {} };
+	const generated: SeedResult['generated'] = {};
+	const adminPassword = passwords.admin ?? (generated.admin = generatedPassword());
+	const usersPassword = passwords.users ?? (generated.users = generatedPassword());
+	const [adminHash, usersHash] = await Promise.all([
+		hashPassword(adminPassword),
+		hashPassword(usersPassword)
+	]);
+	const seeded = await db.transaction(async (tx) => {
+		const again = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
+		if (again.length > 0) return false;
 		await tx
 			.insert(tenants)
 			.values({
@@ -96,11 +122,12 @@ export async function seedDemoTenant(db: Database): Promise<boolean> {
 				serviceNumber: '+46 8 505 512 00'
 			})
 			.onConflictDoNothing();
+		const rows = DEMO_USERS.map((u) => ({ ...u, id: randomUUID() }));
 		await tx
 			.insert(users)
 			.values(
-				DEMO_USERS.map((u) => ({
-					id: randomUUID(),
+				rows.map((u) => ({
+					id: u.id,
 					tenantId: DEMO_TENANT_ID,
 					email: u.email,
 					displayName: u.displayName,
@@ -113,6 +140,52 @@ export async function seedDemoTenant(db: Database): Promise<boolean> {
 				}))
 			)
 			.onConflictDoNothing();
+		await tx.insert(accounts).values(
+			rows.map((u) => ({
+				id: randomUUID(),
+				accountId: u.id,
+				providerId: 'credential',
+				userId: u.id,
+				password: u.role === 'admin' ? adminHash : usersHash
+			}))
+		);
 		return true;
 	});
+	return seeded ? { seeded, generated } : { seeded: false, generated: {} };
+}
+
+/**
+ * Gives every directory user without a sign-in password one (`passwords`, else generated and
+ * returned to print once), so a database made before sign-in existed can be signed in to. A stored
+ * password is never changed by this.
+ */
+export async function ensureCredentials(
+	db: Database,
+	passwords: DemoPasswords = {}
+): Promise<SeedResult['generated']> {
+	const missing = await db
+		.select({ id: users.id, role: users.role })
+		.from(users)
+		.leftJoin(accounts, and(eq(accounts.userId, users.id), eq(accounts.providerId, 'credential')))
+		.where(isNull(accounts.id));
+	if (missing.length === 0) return {};
+	const generated: SeedResult['generated'] = {};
+	const wantAdmin = missing.some((u) => u.role === 'admin');
+	const wantUsers = missing.some((u) => u.role === 'user');
+	const adminHash = wantAdmin
+		? await hashPassword(passwords.admin ?? (generated.admin = generatedPassword()))
+		: '';
+	const usersHash = wantUsers
+		? await hashPassword(passwords.users ?? (generated.users = generatedPassword()))
+		: '';
+	await db.insert(accounts).values(
+		missing.map((u) => ({
+			id: randomUUID(),
+			accountId: u.id,
+			providerId: 'credential',
+			userId: u.id,
+			password: u.role === 'admin' ? adminHash : usersHash
+		}))
+	);
+	return generated;
 }

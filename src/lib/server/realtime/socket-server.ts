@@ -97,10 +97,23 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		if (presenceTimer) clearTimeout(presenceTimer);
 	});
 
+	// Identity comes from the same session cookie as the pages; anonymous sockets are phone callers.
+	io.use((socket, next) => {
+		const cookie = socket.handshake.headers.cookie;
+		socket.data.userId = null;
+		if (!cookie) return next();
+		runtime.auth.userFor(new Headers({ cookie })).then(
+			(user) => {
+				socket.data.userId = user?.id ?? null;
+				next();
+			},
+			() => next()
+		);
+	});
+
 	io.on('connection', (socket: LobbySocket) => {
 		socket.data.connectedAt = Date.now();
 		socket.data.callId = null;
-		socket.data.userId = null;
 		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
 
 		/**

@@ -19,6 +19,18 @@ export class AdminError extends Error {
 	}
 }
 
+/**
+ * Whether `error` is an AdminError. Checked by name, not `instanceof`: in production the pages run
+ * in SvelteKit's bundle while the services were built by the server's, each with its own class.
+ */
+export function isAdminError(error: unknown): error is AdminError {
+	return (
+		error instanceof Error &&
+		error.name === 'AdminError' &&
+		typeof (error as { code?: unknown }).code === 'string'
+	);
+}
+
 /** The part of the mail service this one needs: write to the outbox (in a transaction), then deliver. */
 export interface MailQueue {
 	enqueue(

@@ -147,7 +147,8 @@ export function openSeededDatabase(): Promise<DatabaseHandle> {
 	return openDatabase({
 		databaseUrl: null,
 		dataDir: IN_MEMORY,
-		afterMigrate: (db) => seedDemoTenant(db).then(() => undefined)
+		afterMigrate: (db) =>
+			seedDemoTenant(db, { admin: 'admin-password', users: 'user-password' }).then(() => undefined)
 	});
 }
 

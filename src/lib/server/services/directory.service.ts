@@ -1,0 +1,79 @@
+import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/index';
+import { users } from '../db/schema';
+
+/** A dial-in user as the admin center lists them: never the PIN or its hash (S8). */
+export interface DialInUserView {
+	id: string;
+	email: string;
+	displayName: string;
+	role: 'admin' | 'user';
+	hasMailbox: boolean;
+	language: 'en' | 'sv';
+	dialInEnabled: boolean;
+	conferenceId: string | null;
+	allowPstnOnlyMeetings: boolean;
+	/** S8: shown as `*****` when set; the PIN itself is never readable. */
+	pinSetAt: Date | null;
+	pinLength: number | null;
+	lockedOut: boolean;
+	failedAttempts: number;
+}
+
+const columns = {
+	id: users.id,
+	email: users.email,
+	displayName: users.displayName,
+	role: users.role,
+	hasMailbox: users.hasMailbox,
+	language: users.language,
+	dialInEnabled: users.dialInEnabled,
+	conferenceId: users.conferenceId,
+	allowPstnOnlyMeetings: users.allowPstnOnlyMeetings,
+	pinSetAt: users.leaderPinSetAt,
+	pinLength: users.leaderPinLength,
+	pinLockedAt: users.pinLockedAt,
+	failedAttempts: users.pinFailedAttempts
+};
+
+type Row = Omit<DialInUserView, 'lockedOut'> & { pinLockedAt: Date | null };
+
+function view({ pinLockedAt, ...row }: Row): DialInUserView {
+	return { ...row, lockedOut: pinLockedAt !== null };
+}
+
+/** Reads the directory for the admin center (`Get-CsOnlineDialInConferencingUser`). */
+export class DirectoryService {
+	constructor(
+		private readonly db: Database,
+		private readonly tenantId: string
+	) {}
+
+	/** Users whose name, address or conference ID contains `query`, by name. */
+	async search(query = '', limit = 200): Promise<DialInUserView[]> {
+		const conditions: SQL[] = [eq(users.tenantId, this.tenantId)];
+		const q = query.trim();
+		if (q) {
+			const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+			conditions.push(
+				or(ilike(users.displayName, like), ilike(users.email, like), ilike(users.conferenceId, like))!
+			);
+		}
+		const rows = await this.db
+			.select(columns)
+			.from(users)
+			.where(and(...conditions))
+			.orderBy(asc(users.displayName))
+			.limit(Math.min(Math.max(limit, 1), 1000));
+		return rows.map(view);
+	}
+
+	/** One user by id, or null. */
+	async get(userId: string): Promise<DialInUserView | null> {
+		const [row] = await this.db
+			.select(columns)
+			.from(users)
+			.where(and(eq(users.tenantId, this.tenantId), eq(users.id, userId)));
+		return row ? view(row) : null;
+	}
+}

@@ -1,0 +1,80 @@
+import { error, fail } from '@sveltejs/kit';
+import { actorOf } from '$lib/server/actor';
+import { DEMO_TENANT_ID } from '$lib/server/db/seed';
+import { isAdminError } from '$lib/server/services/dial-in.service';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const { dialInUsers, audit, directory } = locals.runtime.services;
+	const user = await dialInUsers.get(params.id);
+	if (!user) error(404, 'There is no such user in the directory.');
+	const tenant = await directory.tenant(DEMO_TENANT_ID);
+	return {
+		person: user,
+		automaticEmail: tenant?.automaticallySendEmailsToUsers ?? true,
+		history: (await audit.list({ targetId: user.id, limit: 50 })).map((e) => ({
+			at: e.at.toISOString(),
+			actor: e.actorEmail,
+			action: e.action,
+			path: e.path,
+			outcome: e.outcome
+		}))
+	};
+};
+
+/** An AdminError as the form's answer; anything else is a server error. */
+function refused(e: unknown) {
+	if (isAdminError(e)) {
+		const status = { forbidden: 403, 'not-found': 404, 'bad-request': 400, conflict: 409 }[e.code];
+		return fail(status, { problem: e.message });
+	}
+	throw e;
+}
+
+export const actions: Actions = {
+	/** S7, S8, S15: Reset PIN; the new PIN is in this one answer and nowhere else. */
+	reset: async ({ locals, params, request }) => {
+		const form = await request.formData();
+		const sendEmail = form.get('sendEmail') === 'on';
+		const otherAddress = String(form.get('sendEmailToAddress') ?? '').trim();
+		try {
+			const issued = await locals.runtime.services.dialIn.resetLeaderPin(
+				actorOf(locals.user),
+				params.id,
+				{ sendEmail, sendEmailToAddress: otherAddress || undefined },
+				'page'
+			);
+			return { issued: { pin: issued.pin, email: issued.email } };
+		} catch (e) {
+			return refused(e);
+		}
+	},
+	enable: async ({ locals, params }) => {
+		try {
+			const issued = await locals.runtime.services.dialIn.enableDialIn(
+				actorOf(locals.user),
+				params.id,
+				'page'
+			);
+			return { issued: { pin: issued.pin, email: issued.email } };
+		} catch (e) {
+			return refused(e);
+		}
+	},
+	disable: async ({ locals, params }) => {
+		try {
+			await locals.runtime.services.dialIn.disableDialIn(actorOf(locals.user), params.id, 'page');
+			return { done: 'Dial-in conferencing is off for this user.' };
+		} catch (e) {
+			return refused(e);
+		}
+	},
+	unlock: async ({ locals, params }) => {
+		try {
+			await locals.runtime.services.dialIn.unlockLeaderPin(actorOf(locals.user), params.id, 'page');
+			return { done: 'The leader PIN is unlocked.' };
+		} catch (e) {
+			return refused(e);
+		}
+	}
+};

@@ -1,0 +1,144 @@
+import { expect, test, type Page } from '@playwright/test';
+import { io } from 'socket.io-client';
+import type { CallView } from '$lib/contract/events';
+
+const ADMIN = { email: 'admin@contoso.com', password: 'admin-e2e-password' };
+const AMOS = { email: 'amos.marble@contoso.com', password: 'user-e2e-password' };
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+	await page.goto('/signin');
+	await page.getByLabel('Email address').fill(who.email);
+	await page.getByLabel('Password').fill(who.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+async function openUser(page: Page, name: string) {
+	await page.goto('/admin/dial-in-users');
+	await page.getByRole('link', { name }).click();
+	await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+}
+
+/** Resets the PIN from the user's page and answers the PIN shown once. */
+async function resetPin(page: Page, otherAddress?: string): Promise<string> {
+	await page.getByRole('button', { name: 'Reset PIN' }).click();
+	const confirm = page.getByRole('form', { name: 'Confirm PIN reset' });
+	if (otherAddress) await confirm.getByLabel('Send to another address (optional)').fill(otherAddress);
+	await expect(confirm).toContainText(`The new PIN will be emailed to ${otherAddress ?? AMOS.email}`);
+	await confirm.getByRole('button', { name: 'Reset PIN' }).click();
+	const pin = page.getByRole('status', { name: 'New leader PIN' });
+	await expect(pin).toHaveText(/^\d{4,12}$/);
+	await expect(page.getByText('This PIN will not be shown again.')).toBeVisible();
+	return (await pin.textContent())!.trim();
+}
+
+/** Dials Amos Marble's meeting as the leader over Socket.IO; answers the phase reached. */
+async function dialAsLeader(baseURL: string, pin: string): Promise<CallView> {
+	const socket = io(baseURL, { transports: ['websocket'], forceNew: true, reconnection: false });
+	try {
+		const answer = await socket.timeout(10_000).emitWithAck('call:dial', { keys: `4410273#*${pin}#` });
+		if (!answer.ok) throw new Error(answer.error.message);
+		await socket.timeout(10_000).emitWithAck('call:hangup');
+		return answer.call;
+	} finally {
+		socket.disconnect();
+	}
+}
+
+test.describe.configure({ mode: 'serial' });
+
+/** Amos's PIN as the last reset issued it, to prove later that nothing else changed it. */
+let lastAmosPin = '';
+
+test('S7, S8, S9: an admin resets Amos Marble’s PIN, sees it once, finds the email; it is ***** after a reload', async ({
+	page
+}) => {
+	await signIn(page, ADMIN);
+	await expect(page).toHaveURL(/\/admin\/dial-in-users/);
+	await openUser(page, 'Amos Marble');
+	const pin = await resetPin(page);
+	await expect(page.getByText(`The PIN was emailed to ${AMOS.email}.`)).toBeVisible();
+
+	await page.reload();
+	await expect(page.getByRole('status', { name: 'New leader PIN' })).toHaveCount(0);
+	await expect(page.locator('body')).not.toContainText(pin);
+	await expect(page.getByText('*****')).toBeVisible();
+
+	await page.getByRole('link', { name: 'Mail' }).click();
+	const message = page
+		.getByRole('article', { name: `Your dial-in conferencing PIN has been reset to ${AMOS.email}` })
+		.first();
+	const anyToAmos = page.getByRole('article').filter({ hasText: AMOS.email }).first();
+	await expect(message.or(anyToAmos)).toContainText(pin);
+
+	await page.getByRole('link', { name: 'Audit log' }).click();
+	await expect(page.getByRole('cell', { name: 'dial-in.reset-leader-pin' }).first()).toBeVisible();
+	await expect(page.locator('body')).not.toContainText(pin);
+});
+
+test('S14, S15: the PIN email can go to another address', async ({ page }) => {
+	await signIn(page, ADMIN);
+	await openUser(page, 'Amos Marble');
+	await resetPin(page, 'amos@hotmail.com');
+	await expect(page.getByText('The PIN was emailed to amos@hotmail.com.')).toBeVisible();
+	await page.getByRole('link', { name: 'Mail' }).click();
+	await expect(page.getByRole('article').first()).toContainText('amos@hotmail.com');
+});
+
+test('S13: with PIN length 7 new PINs have 7 digits while Amos keeps his', async ({ page, baseURL }) => {
+	await signIn(page, ADMIN);
+	await openUser(page, 'Amos Marble');
+	const amosPin = await resetPin(page);
+	expect(amosPin).toHaveLength(5);
+	lastAmosPin = amosPin;
+
+	await page.getByRole('link', { name: 'Tenant settings' }).click();
+	await page.getByLabel(/PIN length/).fill('13');
+	await page.getByRole('button', { name: 'Save settings' }).click();
+	await expect(page.getByRole('alert')).toContainText('PinLength must be from 4 to 12');
+	await page.getByLabel(/PIN length/).fill('7');
+	await page.getByRole('button', { name: 'Save settings' }).click();
+	await expect(page.getByRole('status')).toHaveText('Saved.');
+
+	await page.goto('/admin/dial-in-users');
+	await page.getByRole('link', { name: 'Megan Bowen' }).click();
+	await page.getByRole('button', { name: 'Reset PIN' }).click();
+	await page
+		.getByRole('form', { name: 'Confirm PIN reset' })
+		.getByRole('button', { name: 'Reset PIN' })
+		.click();
+	await expect(page.getByRole('status', { name: 'New leader PIN' })).toHaveText(/^\d{7}$/);
+
+	// Amos's 5-digit PIN still starts his meeting by phone (S2, S13).
+	const call = await dialAsLeader(baseURL!, amosPin);
+	expect(call).toMatchObject({ phase: 'in-meeting', isLeader: true });
+
+	await page.getByRole('link', { name: 'Tenant settings' }).click();
+	await page.getByLabel(/PIN length/).fill('5');
+	await page.getByRole('button', { name: 'Save settings' }).click();
+	await expect(page.getByRole('status')).toHaveText('Saved.');
+});
+
+test('S3: a signed-in user cannot reset any PIN, not even their own, by page or by a forged form post', async ({
+	page,
+	baseURL
+}) => {
+	await signIn(page, AMOS);
+	const response = await page.goto('/admin/dial-in-users');
+	expect(response?.status()).toBe(403);
+	await expect(page.locator('body')).toContainText('Users cannot reset PINs, not even their own');
+
+	// Post the reset form by hand, with his session cookie, for himself ("amos.marble" is his alias).
+	const forged = await page.request.post('/admin/dial-in-users/amos.marble?/reset', {
+		form: { sendEmail: 'on' },
+		headers: { origin: baseURL!, accept: 'application/json' }
+	});
+	const body = await forged.text();
+	expect(body).toContain('"status":403');
+	expect(body).toContain('Only administrators can do this');
+	expect(body).not.toContain('issued');
+
+	// His PIN is the one the administrator issued: the forged reset changed nothing.
+	expect(lastAmosPin).toMatch(/^\d{5}$/);
+	expect(await dialAsLeader(baseURL!, lastAmosPin)).toMatchObject({ phase: 'in-meeting', isLeader: true });
+});
