@@ -65,11 +65,11 @@ test('S7, S8, S9: an admin resets Amos Marble’s PIN, sees it once, finds the e
 	await expect(page.getByText('*****')).toBeVisible();
 
 	await page.getByRole('link', { name: 'Mail' }).click();
+	// Newest first: the reset's email to Amos's primary address, as he would see it (no SMTP here).
 	const message = page
 		.getByRole('article', { name: `Your dial-in conferencing PIN has been reset to ${AMOS.email}` })
 		.first();
-	const anyToAmos = page.getByRole('article').filter({ hasText: AMOS.email }).first();
-	await expect(message.or(anyToAmos)).toContainText(pin);
+	await expect(message).toContainText(pin);
 
 	await page.getByRole('link', { name: 'Audit log' }).click();
 	await expect(page.getByRole('cell', { name: 'dial-in.reset-leader-pin' }).first()).toBeVisible();

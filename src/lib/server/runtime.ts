@@ -195,6 +195,12 @@ async function boot(config: Config): Promise<Runtime> {
 		throw error;
 	}
 	const { services } = built;
+	const issued = await services.dialIn.issueMissingPins('system');
+	if (issued > 0) {
+		log.info(
+			`Issued leader PINs to ${issued} dial-in user(s); their welcome emails are in the Mail page (or sent over SMTP).`
+		);
+	}
 	const restored = services.meetings.liveMeetings().length;
 	if (restored > 0) log.info(`Restored ${restored} live meeting(s) from the event log.`);
 	services.meetings.startTicking();

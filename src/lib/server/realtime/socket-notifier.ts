@@ -99,6 +99,8 @@ export class SocketNotifier implements Notifier {
 
 	private flush(): void {
 		this.flushTimer = null;
+		// Timers may fire a hair early by the wall clock: never two messages closer than the interval.
+		if (Date.now() < this.lastFlush + MONITOR_INTERVAL_MS) return this.scheduleFlush();
 		this.lastFlush = Date.now();
 		if (this.dirty.size === 0) return;
 		const upserts = [...this.dirty.values()].filter((s) => !this.ended.has(s.meetingId));

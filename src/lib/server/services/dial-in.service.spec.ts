@@ -36,6 +36,24 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 		await database?.close();
 	});
 
+	it('S1: at the first start every user enabled for dial-in gets a PIN, and the welcome email carries it', async () => {
+		const { dialIn, mail, pins } = engine.services;
+		expect(await dialIn.issueMissingPins('system')).toBe(4);
+		const welcome = (await mail.list({ limit: 50 })).filter((m) => m.kind === 'dial-in-enabled');
+		// Lee Gu has no mailbox (S12): his PIN waits for an administrator to pass on or reset.
+		expect(welcome.map((m) => m.toAddress).sort()).toEqual([
+			'amos.marble@contoso.com',
+			'astrid.lindqvist@contoso.com',
+			'megan.bowen@contoso.com'
+		]);
+		const amosMail = welcome.find((m) => m.toAddress === AMOS)!;
+		const pin = /\b(\d{5})\b/.exec(amosMail.body.split('4410273').join(''))?.[1];
+		expect(pin).toBeDefined();
+		expect(await pins.check((await userByEmail(database.db, AMOS)).id, pin!)).toBe('correct');
+		// Nothing is issued twice.
+		expect(await dialIn.issueMissingPins('system')).toBe(0);
+	});
+
 	describe('S3: only administrators, on the server, whatever the path; refusals are audited', () => {
 		const actions = [
 			[

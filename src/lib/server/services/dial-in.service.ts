@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { generateLeaderPin, PIN_LENGTH_MAX, PIN_LENGTH_MIN } from '$lib/domain';
 import type { Database } from '../db/index';
@@ -240,6 +240,54 @@ export class DialInService {
 		});
 		this.deliver(issued.email);
 		return issued;
+	}
+
+	/**
+	 * S1: every user enabled for dial-in has a PIN. Issues one, with the welcome email (S9, S12), to
+	 * each enabled user who has none: the demo tenant's first start. Answers how many were issued;
+	 * the PINs themselves reach their users only by that email.
+	 */
+	async issueMissingPins(path: AccessPath): Promise<number> {
+		const actor: Actor = { userId: null, email: 'system', role: 'admin' };
+		const missing = await this.deps.db
+			.select({ id: users.id })
+			.from(users)
+			.where(
+				and(
+					eq(users.tenantId, this.deps.tenantId),
+					eq(users.dialInEnabled, true),
+					isNull(users.leaderPinHash)
+				)
+			);
+		const emails: EmailOutcome[] = [];
+		for (const { id } of missing) {
+			emails.push(
+				await this.deps.db.transaction(async (tx) => {
+					const user = await this.lockUser(tx, id);
+					if (user.leaderPinHash !== null || !user.dialInEnabled)
+						return { sent: false, reason: 'email-off' } as const;
+					const tenant = await this.tenant(tx);
+					const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
+					await this.deps.pins.setPin(user.id, pin, tx);
+					const email = await this.email(tx, tenant, user, 'dial-in-enabled', pin, undefined, undefined);
+					await this.deps.audit.record(
+						{
+							tenantId: this.deps.tenantId,
+							actor,
+							action: 'dial-in.issue-leader-pin',
+							target: { id: user.id, email: user.email },
+							path,
+							outcome: 'ok',
+							details: { pinLength: pin.length, emailSent: email.sent }
+						},
+						tx
+					);
+					return email;
+				})
+			);
+		}
+		for (const email of emails) this.deliver(email);
+		return missing.length;
 	}
 
 	/** Turns dial-in off for a user: no conference ID, no PIN; the email says so when automatic email is on. */
