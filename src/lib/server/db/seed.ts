@@ -103,16 +103,9 @@ function generatedPassword(): string {
 export async function seedDemoTenant(db: Database, passwords: DemoPasswords = {}): Promise<SeedResult> {
 	const existing = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
 	if (existing.length > 0) return { seeded: false, generated: {} };
-	const generated: SeedResult['generated'] = {};
-	const adminPassword = passwords.admin ?? (generated.admin = generatedPassword());
-	const usersPassword = passwords.users ?? (generated.users = generatedPassword());
-	const [adminHash, usersHash] = await Promise.all([
-		hashPassword(adminPassword),
-		hashPassword(usersPassword)
-	]);
-	const seeded = await db.transaction(async (tx) => {
+	return db.transaction(async (tx) => {
 		const again = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
-		if (again.length > 0) return false;
+		if (again.length > 0) return { seeded: false, generated: {} };
 		await tx
 			.insert(tenants)
 			.values({
@@ -122,12 +115,11 @@ export async function seedDemoTenant(db: Database, passwords: DemoPasswords = {}
 				serviceNumber: '+46 8 505 512 00'
 			})
 			.onConflictDoNothing();
-		const rows = DEMO_USERS.map((u) => ({ ...u, id: randomUUID() }));
 		await tx
 			.insert(users)
 			.values(
-				rows.map((u) => ({
-					id: u.id,
+				DEMO_USERS.map((u) => ({
+					id: randomUUID(),
 					tenantId: DEMO_TENANT_ID,
 					email: u.email,
 					displayName: u.displayName,
@@ -140,18 +132,8 @@ export async function seedDemoTenant(db: Database, passwords: DemoPasswords = {}
 				}))
 			)
 			.onConflictDoNothing();
-		await tx.insert(accounts).values(
-			rows.map((u) => ({
-				id: randomUUID(),
-				accountId: u.id,
-				providerId: 'credential',
-				userId: u.id,
-				password: u.role === 'admin' ? adminHash : usersHash
-			}))
-		);
-		return true;
+		return { seeded: true, generated: await ensureCredentials(tx, passwords) };
 	});
-	return seeded ? { seeded, generated } : { seeded: false, generated: {} };
 }
 
 /**

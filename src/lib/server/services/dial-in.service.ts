@@ -174,23 +174,12 @@ export class DialInService {
 			const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
 			await this.deps.pins.setPin(user.id, pin, tx);
 			const email = await this.email(tx, tenant, user, 'pin-reset', pin, options.sendEmail, address);
-			await this.deps.audit.record(
-				{
-					tenantId: this.deps.tenantId,
-					actor,
-					action,
-					target: { id: user.id, email: user.email },
-					path,
-					outcome: 'ok',
-					details: {
-						pinLength: pin.length,
-						emailSent: email.sent,
-						emailTo: email.sent ? email.to : null,
-						reason: email.sent ? null : email.reason
-					}
-				},
-				tx
-			);
+			await this.audited(tx, actor, action, user, path, {
+				pinLength: pin.length,
+				emailSent: email.sent,
+				emailTo: email.sent ? email.to : null,
+				reason: email.sent ? null : email.reason
+			});
 			return { user: publicUser(user), pin, email };
 		});
 		this.deliver(issued.email);
@@ -224,18 +213,11 @@ export class DialInService {
 			await this.deps.pins.setPin(user.id, pin, tx);
 			const enabled = { ...user, conferenceId, dialInEnabled: true };
 			const email = await this.email(tx, tenant, enabled, 'dial-in-enabled', pin, undefined, undefined);
-			await this.deps.audit.record(
-				{
-					tenantId: this.deps.tenantId,
-					actor,
-					action,
-					target: { id: user.id, email: user.email },
-					path,
-					outcome: 'ok',
-					details: { conferenceId, pinLength: pin.length, emailSent: email.sent }
-				},
-				tx
-			);
+			await this.audited(tx, actor, action, user, path, {
+				conferenceId,
+				pinLength: pin.length,
+				emailSent: email.sent
+			});
 			return { user: publicUser(enabled), pin, email };
 		});
 		this.deliver(issued.email);
@@ -270,18 +252,10 @@ export class DialInService {
 					const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
 					await this.deps.pins.setPin(user.id, pin, tx);
 					const email = await this.email(tx, tenant, user, 'dial-in-enabled', pin, undefined, undefined);
-					await this.deps.audit.record(
-						{
-							tenantId: this.deps.tenantId,
-							actor,
-							action: 'dial-in.issue-leader-pin',
-							target: { id: user.id, email: user.email },
-							path,
-							outcome: 'ok',
-							details: { pinLength: pin.length, emailSent: email.sent }
-						},
-						tx
-					);
+					await this.audited(tx, actor, 'dial-in.issue-leader-pin', user, path, {
+						pinLength: pin.length,
+						emailSent: email.sent
+					});
 					return email;
 				})
 			);
@@ -313,18 +287,10 @@ export class DialInService {
 				})
 				.where(eq(users.id, user.id));
 			const email = await this.email(tx, tenant, user, 'dial-in-disabled', null, undefined, undefined);
-			await this.deps.audit.record(
-				{
-					tenantId: this.deps.tenantId,
-					actor,
-					action,
-					target: { id: user.id, email: user.email },
-					path,
-					outcome: 'ok',
-					details: { conferenceId: user.conferenceId, emailSent: email.sent }
-				},
-				tx
-			);
+			await this.audited(tx, actor, action, user, path, {
+				conferenceId: user.conferenceId,
+				emailSent: email.sent
+			});
 			return { email };
 		});
 		this.deliver(result.email);
@@ -338,18 +304,7 @@ export class DialInService {
 		await this.deps.db.transaction(async (tx) => {
 			const user = await this.lockUser(tx, identity);
 			await tx.update(users).set({ pinFailedAttempts: 0, pinLockedAt: null }).where(eq(users.id, user.id));
-			await this.deps.audit.record(
-				{
-					tenantId: this.deps.tenantId,
-					actor,
-					action,
-					target: { id: user.id, email: user.email },
-					path,
-					outcome: 'ok',
-					details: { wasLocked: user.pinLockedAt !== null }
-				},
-				tx
-			);
+			await this.audited(tx, actor, action, user, path, { wasLocked: user.pinLockedAt !== null });
 		});
 	}
 
@@ -385,6 +340,29 @@ export class DialInService {
 		});
 		await this.deps.onTenantSettingsChanged?.();
 		return updated;
+	}
+
+	/** Records a successful action on `user` in the action's own transaction. */
+	private audited(
+		tx: Database,
+		actor: Actor,
+		action: string,
+		user: UserRow,
+		path: AccessPath,
+		details: Record<string, string | number | boolean | null>
+	): Promise<void> {
+		return this.deps.audit.record(
+			{
+				tenantId: this.deps.tenantId,
+				actor,
+				action,
+				target: { id: user.id, email: user.email },
+				path,
+				outcome: 'ok',
+				details
+			},
+			tx
+		);
 	}
 
 	/** Only administrators; a refusal is audited too. Users can never reset a PIN, not even their own (S3). */
