@@ -41,17 +41,6 @@ async function main(): Promise<void> {
 	});
 	const io = createSocketServer(httpServer, runtime);
 
-	await new Promise<void>((resolve, reject) => {
-		httpServer.once('error', reject);
-		httpServer.listen(config.port, config.host, () => {
-			httpServer.off('error', reject);
-			resolve();
-		});
-	});
-	const address = httpServer.address();
-	const port = typeof address === 'object' && address ? address.port : config.port;
-	log.info(`Lobby is listening on http://${config.host}:${port}`);
-
 	let stopping = false;
 	const shutdown = (signal: string) => {
 		if (stopping) return;
@@ -63,7 +52,9 @@ async function main(): Promise<void> {
 		}, SHUTDOWN_DEADLINE_MS);
 		deadline.unref();
 		// Sockets first (io.close also closes the HTTP server), or open sockets keep it alive.
-		const httpClosed = new Promise<void>((resolve) => httpServer.once('close', () => resolve()));
+		const httpClosed = httpServer.listening
+			? new Promise<void>((resolve) => httpServer.once('close', () => resolve()))
+			: Promise.resolve();
 		void io.close();
 		httpServer.closeIdleConnections();
 		const forceClose = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_DEADLINE_MS / 2);
@@ -81,8 +72,20 @@ async function main(): Promise<void> {
 				}
 			);
 	};
+	// Installed before the "listening" line: whoever waits for that line may signal at once.
 	process.once('SIGINT', () => shutdown('SIGINT'));
 	process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+	await new Promise<void>((resolve, reject) => {
+		httpServer.once('error', reject);
+		httpServer.listen(config.port, config.host, () => {
+			httpServer.off('error', reject);
+			resolve();
+		});
+	});
+	const address = httpServer.address();
+	const port = typeof address === 'object' && address ? address.port : config.port;
+	log.info(`Lobby is listening on http://${config.host}:${port}`);
 }
 
 main().catch((error: unknown) => {
