@@ -41,3 +41,21 @@ export async function must<T extends { ok: boolean }>(
 	if (!r.ok) throw new Error(`Expected success, got ${JSON.stringify(r)}`);
 	return r as Extract<T, { ok: true }>;
 }
+
+/**
+ * Signs in through the sign-in page, as a browser's form post would, and answers the session
+ * cookie, or null when the server refused (no redirect, no cookie).
+ */
+export async function signIn(url: string, email: string, password: string): Promise<string | null> {
+	const response = await fetch(`${url}/signin`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email, password })
+	});
+	const cookie = response.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+	return response.status === 303 && cookie ? cookie : null;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingSnapshot, MeetingsDelta, TimelineEvent } from '$lib/contract/events';
-import { connect, must, nextCallState, type Client } from '../helpers/clients';
+import { connect, must, nextCallState, signIn, type Client } from '../helpers/clients';
 import { io } from 'socket.io-client';
 import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
@@ -359,27 +359,8 @@ describe('client participants take their identity from the session (S2, S4)', ()
 		await database?.drop();
 	});
 
-	/** Signs in through the sign-in page, as a browser would, and answers the session cookie. */
-	async function signIn(email: string, password: string): Promise<string | null> {
-		const response = await fetch(`${server.url}/signin`, {
-			method: 'POST',
-			redirect: 'manual',
-			headers: {
-				origin: server.url,
-				accept: 'text/html',
-				'content-type': 'application/x-www-form-urlencoded'
-			},
-			body: new URLSearchParams({ email, password })
-		});
-		const cookie = response.headers
-			.getSetCookie()
-			.map((c) => c.split(';')[0])
-			.join('; ');
-		return response.status === 303 && cookie ? cookie : null;
-	}
-
 	it('refuses a wrong password, and an anonymous socket cannot join from the client', async () => {
-		expect(await signIn('amos.marble@contoso.com', 'not-the-password')).toBeNull();
+		expect(await signIn(server.url, 'amos.marble@contoso.com', 'not-the-password')).toBeNull();
 		const anonymous = await connect(server.url);
 		const refused = await anonymous.emitWithAck('client:join', { conferenceId: AMOS_CONFERENCE });
 		expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
@@ -389,7 +370,7 @@ describe('client participants take their identity from the session (S2, S4)', ()
 	it('S4: a signed-in user joining from the client starts the waiting meeting with no PIN, and the lobby is admitted', async () => {
 		const caller = await callerInLobby(server.url, '+46 8 300 00 01');
 		const admitted = nextCallState(caller.socket, (v) => v.phase === 'in-meeting');
-		const cookie = await signIn('amos.marble@contoso.com', TEST_USER_PASSWORD);
+		const cookie = await signIn(server.url, 'amos.marble@contoso.com', TEST_USER_PASSWORD);
 		expect(cookie).toContain('session_token');
 		const client = io(server.url, {
 			transports: ['websocket'],
@@ -411,25 +392,12 @@ describe('a PIN reset from the admin center', () => {
 		const database = await createTestDatabase();
 		const server = await startServer({ env: database.env });
 		try {
-			const login = await fetch(`${server.url}/signin`, {
-				method: 'POST',
-				redirect: 'manual',
-				headers: {
-					origin: server.url,
-					accept: 'text/html',
-					'content-type': 'application/x-www-form-urlencoded'
-				},
-				body: new URLSearchParams({ email: 'admin@contoso.com', password: TEST_ADMIN_PASSWORD })
-			});
-			expect(login.status).toBe(303);
-			const cookie = login.headers
-				.getSetCookie()
-				.map((c) => c.split(';')[0])
-				.join('; ');
+			const cookie = await signIn(server.url, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
+			expect(cookie).toContain('session_token');
 			const reset = await fetch(`${server.url}/admin/dial-in-users/amos.marble?/reset`, {
 				method: 'POST',
 				headers: {
-					cookie,
+					cookie: cookie!,
 					origin: server.url,
 					accept: 'application/json',
 					'content-type': 'application/x-www-form-urlencoded'
@@ -442,7 +410,7 @@ describe('a PIN reset from the admin center', () => {
 			const pin = values.find((v): v is string => typeof v === 'string' && /^\d{5}$/.test(v));
 			expect(pin, answer).toMatch(/^\d{5}$/);
 			for (const path of ['/admin/dial-in-users', '/admin/audit']) {
-				const page = await (await fetch(`${server.url}${path}`, { headers: { cookie } })).text();
+				const page = await (await fetch(`${server.url}${path}`, { headers: { cookie: cookie! } })).text();
 				expect(page).not.toContain(pin);
 			}
 			expect(server.output()).not.toContain(pin);

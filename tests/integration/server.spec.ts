@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '$lib/contract/events';
+import { connect, type Client } from '../helpers/clients';
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-function connect(url: string): Promise<Client> {
-	const socket: Client = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-	return new Promise((resolve, reject) => {
-		socket.once('connect', () => resolve(socket));
-		socket.once('connect_error', reject);
-	});
-}
 
 /** Resolves with the next presence count that satisfies `predicate`. */
 function presence(socket: Client, predicate: (n: number) => boolean): Promise<number> {
