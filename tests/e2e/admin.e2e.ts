@@ -142,3 +142,25 @@ test('S3: a signed-in user cannot reset any PIN, not even their own, by page or 
 	expect(lastAmosPin).toMatch(/^\d{5}$/);
 	expect(await dialAsLeader(baseURL!, lastAmosPin)).toMatchObject({ phase: 'in-meeting', isLeader: true });
 });
+
+test('an admin makes an API token on the API tokens page, sees it once, and revokes it', async ({
+	page,
+	request
+}) => {
+	await signIn(page, ADMIN);
+	await page.goto('/admin/tokens');
+	await page.getByLabel('Name').fill('e2e report');
+	await page.getByRole('button', { name: 'Make token' }).click();
+	const shown = page.getByRole('status', { name: 'New API token' });
+	await expect(shown).toHaveText(/^lobby_[\w-]{43}$/);
+	await expect(page.getByText('This token will not be shown again.')).toBeVisible();
+	const token = (await shown.textContent())!.trim();
+	const headers = { authorization: `Bearer ${token}` };
+	expect((await request.get('/api/v1/tenant-settings', { headers })).status()).toBe(200);
+
+	await page.reload();
+	await expect(page.getByText(token)).toHaveCount(0);
+	await page.getByRole('button', { name: 'Revoke e2e report' }).click();
+	await expect(page.getByText('Revoked "e2e report"; it no longer works.')).toBeVisible();
+	expect((await request.get('/api/v1/tenant-settings', { headers })).status()).toBe(401);
+});

@@ -142,6 +142,27 @@ export async function createAuth(db: Database, options: { baseURL: string }) {
 			.filter((c): c is CookieToSet => c !== null);
 	}
 
+	/**
+	 * Checks an address and password without leaving a session behind (for `lobby login`, which gets
+	 * an API token instead of a cookie). Answers the user, or null for a wrong address or password.
+	 */
+	async function verifyPassword(
+		email: string,
+		password: string,
+		headers: Headers
+	): Promise<SessionUser | null> {
+		const result = await auth.api
+			.signInEmail({ body: { email: email.trim().toLowerCase(), password }, headers })
+			.catch(expected);
+		if (!result) return null;
+		if (result.token) await db.delete(sessions).where(eq(sessions.token, result.token));
+		const [row] = await db
+			.select({ id: users.id, email: users.email, displayName: users.displayName, role: users.role })
+			.from(users)
+			.where(eq(users.id, result.user.id));
+		return row ?? null;
+	}
+
 	/** Signs out; answers the cookies that clear the session. */
 	async function signOut(headers: Headers): Promise<CookieToSet[]> {
 		const response = await auth.api.signOut({ headers, asResponse: true }).catch(expected);
@@ -150,7 +171,7 @@ export async function createAuth(db: Database, options: { baseURL: string }) {
 			.filter((c): c is CookieToSet => c !== null);
 	}
 
-	return { auth, userFor, signIn, signOut };
+	return { auth, userFor, signIn, signOut, verifyPassword };
 }
 
 export type Auth = Awaited<ReturnType<typeof createAuth>>;

@@ -21,6 +21,7 @@ import {
 	type Scheduler
 } from './services/ports';
 import { StatusService } from './services/status.service';
+import { ApiTokenService } from './services/api-token.service';
 import { AuditService } from './services/audit.service';
 import { DialInService } from './services/dial-in.service';
 import { DirectoryService } from './services/directory.service';
@@ -37,6 +38,7 @@ export interface Services {
 	dialInUsers: DirectoryService;
 	audit: AuditService;
 	mail: MailService;
+	apiTokens: ApiTokenService;
 }
 
 /** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
@@ -69,6 +71,8 @@ export interface ServiceDeps {
 	mail?: { smtpUrl: string | null; from: string };
 	/** Where the app is reached, for sign-in cookies. */
 	baseURL?: string;
+	/** Digits for new leader PINs; a simulation passes a seeded source so a run repeats exactly. */
+	randomDigit?: () => number;
 }
 
 /**
@@ -135,6 +139,7 @@ export async function createServices(
 		pins,
 		mail,
 		audit,
+		randomDigit: deps.randomDigit,
 		onTenantSettingsChanged: () => masking.refresh()
 	});
 	const auth = await createAuth(db, { baseURL: deps.baseURL ?? 'http://127.0.0.1:3000' });
@@ -149,7 +154,8 @@ export async function createServices(
 			dialIn,
 			dialInUsers: new DirectoryService(db, DEMO_TENANT_ID),
 			audit,
-			mail
+			mail,
+			apiTokens: new ApiTokenService(db, DEMO_TENANT_ID, audit, clock)
 		},
 		notifier,
 		masking,

@@ -1,18 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { DEMO_TENANT_ID } from '$lib/server/db/seed';
-import { TokenBucket } from '$lib/server/realtime/rate-limit';
+import { signInAllowed } from '$lib/server/security/sign-in-throttle';
 import type { Actions, PageServerLoad } from './$types';
-
-/** Per address: 5 attempts at once, then one every 12 seconds, against password guessing. */
-const attempts = new Map<string, TokenBucket>();
-function signInAllowed(email: string): boolean {
-	let bucket = attempts.get(email);
-	if (!bucket) {
-		if (attempts.size > 10_000) attempts.clear();
-		attempts.set(email, (bucket = new TokenBucket(5, 1 / 12)));
-	}
-	return bucket.take();
-}
 
 /** Only same-site paths may follow a sign-in (no open redirect). */
 function safeNext(next: string | null, fallback: string): string {

@@ -281,3 +281,32 @@ export const mailOutbox = pgTable(
 
 export type AuditRow = typeof auditLog.$inferSelect;
 export type MailRow = typeof mailOutbox.$inferSelect;
+
+/**
+ * API tokens for scripts and the `lobby` command. Only a SHA-256 hash of the secret is kept (the
+ * secret is 256 random bits, so a fast hash is enough); it is shown once, when made. A token acts
+ * with its owner's rights, read from the directory on every call, and is audited under its owner.
+ */
+export const apiTokens = pgTable(
+	'api_tokens',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		tokenHash: text('token_hash').notNull().unique(),
+		/** The first characters of the secret, so people can tell their tokens apart. */
+		prefix: text('prefix').notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+		expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true, precision: 3 }),
+		revokedAt: timestamp('revoked_at', { withTimezone: true, precision: 3 })
+	},
+	(t) => [index('api_tokens_user_idx').on(t.userId)]
+);
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;

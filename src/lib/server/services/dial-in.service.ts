@@ -297,6 +297,28 @@ export class DialInService {
 		return result;
 	}
 
+	/**
+	 * `Set-CsOnlineDialInConferencingUser -AllowPSTNOnlyMeetings $true|$false` (S6): whether callers
+	 * may start this organizer's meetings without the organizer.
+	 */
+	async setAllowPstnOnlyMeetings(
+		actor: Actor,
+		identity: string,
+		allow: boolean,
+		path: AccessPath
+	): Promise<void> {
+		const action = 'dial-in.set-allow-pstn-only-meetings';
+		await this.authorize(actor, action, identity, path);
+		await this.deps.db.transaction(async (tx) => {
+			const user = await this.lockUser(tx, identity);
+			await tx.update(users).set({ allowPstnOnlyMeetings: allow }).where(eq(users.id, user.id));
+			await this.audited(tx, actor, action, user, path, {
+				from: user.allowPstnOnlyMeetings,
+				to: allow
+			});
+		});
+	}
+
 	/** Lifts a PIN lockout (the PIN stays as it was). */
 	async unlockLeaderPin(actor: Actor, identity: string, path: AccessPath): Promise<void> {
 		const action = 'dial-in.unlock-leader-pin';

@@ -1,6 +1,6 @@
-import { and, asc, eq, ilike, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index';
-import { users } from '../db/schema';
+import { tenants, users, type TenantRow } from '../db/schema';
 
 /** A dial-in user as the admin center lists them: never the PIN or its hash (S8). */
 export interface DialInUserView {
@@ -66,6 +66,33 @@ export class DirectoryService {
 			.orderBy(asc(users.displayName))
 			.limit(Math.min(Math.max(limit, 1), 1000));
 		return rows.map(view);
+	}
+
+	/**
+	 * One user by `-Identity`: the id, the sign-in address, or the alias before the `@`
+	 * (`amos.marble`), case-insensitively; null when none matches.
+	 */
+	async find(identity: string): Promise<DialInUserView | null> {
+		const wanted = identity.trim().toLowerCase();
+		if (!wanted) return null;
+		const [row] = await this.db
+			.select(columns)
+			.from(users)
+			.where(
+				and(
+					eq(users.tenantId, this.tenantId),
+					sql`(${users.id} = ${identity.trim()} or lower(${users.email}) = ${wanted} or lower(split_part(${users.email}, '@', 1)) = ${wanted})`
+				)
+			)
+			.limit(1);
+		return row ? view(row) : null;
+	}
+
+	/** The tenant's settings (`Get-CsOnlineDialInConferencingTenantSettings`). */
+	async tenant(): Promise<TenantRow> {
+		const [row] = await this.db.select().from(tenants).where(eq(tenants.id, this.tenantId));
+		if (!row) throw new Error(`The tenant ${this.tenantId} does not exist.`);
+		return row;
 	}
 
 	/** One user by id, or null. */

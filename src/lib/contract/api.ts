@@ -1,0 +1,76 @@
+/**
+ * The HTTP API's answers (`/api/v1`), imported with `import type` by the server that makes them and
+ * by the `lobby` command that reads them. Requests are described by zod schemas at the edge
+ * (src/lib/server/api/schemas.ts); both are published in the OpenAPI document at
+ * `/api/v1/openapi.json`.
+ */
+
+/** Every error answer: a stable code and a sentence for people. */
+export interface ApiErrorBody {
+	error: { code: string; message: string };
+}
+
+/** A dial-in user; the leader PIN is never readable, only `*****` when one is set (S8). */
+export interface DialInUserJson {
+	id: string;
+	email: string;
+	/** The part before the `@`, which `-Identity` also accepts. */
+	alias: string;
+	displayName: string;
+	role: 'admin' | 'user';
+	hasMailbox: boolean;
+	language: 'en' | 'sv';
+	dialInEnabled: boolean;
+	conferenceId: string | null;
+	allowPstnOnlyMeetings: boolean;
+	leaderPin: '*****' | null;
+	leaderPinSetAt: string | null;
+	leaderPinLength: number | null;
+	leaderPinLockedOut: boolean;
+	failedPinAttempts: number;
+}
+
+export interface TenantSettingsJson {
+	tenantId: string;
+	name: string;
+	domain: string;
+	serviceNumber: string;
+	pinLength: number;
+	automaticallySendEmailsToUsers: boolean;
+	allowPstnOnlyMeetingsByDefault: boolean;
+	enableEntryExitNotifications: boolean;
+	entryExitAnnouncementsType: 'UseNames' | 'ToneOnly';
+	maskPstnNumbersType: 'MaskedForExternalUsers' | 'MaskedForAllUsers' | 'NoMasking';
+	maxParticipants: number;
+	lobbyTimeoutMinutes: number;
+	pinLockoutThreshold: number;
+}
+
+/** Whether, and where, the PIN email went (S9, S12, S14). */
+export type EmailOutcomeJson =
+	| { sent: true; to: string; status: 'queued' | 'mailbox' }
+	| { sent: false; reason: 'email-off' | 'no-mailbox' };
+
+/** The answer to a reset or enablement: the one time the PIN is shown (S8). */
+export interface PinIssuedJson {
+	user: { id: string; email: string; displayName: string; conferenceId: string };
+	leaderPin: string;
+	email: EmailOutcomeJson;
+}
+
+export interface ApiTokenJson {
+	id: string;
+	name: string;
+	owner: { id: string; email: string; displayName: string };
+	prefix: string;
+	createdAt: string;
+	expiresAt: string | null;
+	lastUsedAt: string | null;
+	revokedAt: string | null;
+}
+
+/** The answer to `POST /login` and `POST /tokens`: the one time the secret is shown. */
+export interface TokenIssuedJson {
+	token: string;
+	tokenInfo: ApiTokenJson;
+}

@@ -1,0 +1,354 @@
+/**
+ * The API's OpenAPI 3.1 document, served at `/api/v1/openapi.json` and kept in the repository as
+ * `docs/openapi.json`. Request bodies and query strings come from the zod schemas the routes
+ * validate with, so the description says exactly what the server accepts; a spec checks that every
+ * route is described and that the committed file is current.
+ */
+import { z } from 'zod';
+import * as schemas from './schemas';
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+
+interface Operation {
+	method: Method;
+	path: string;
+	summary: string;
+	description?: string;
+	/** `none`: no token (login, this document). */
+	auth?: 'none';
+	admin?: boolean;
+	body?: z.ZodType;
+	query?: z.ZodObject;
+	/** The success answer's schema (a component name or an inline schema). */
+	answer: string | object;
+	created?: boolean;
+	/** Error statuses this operation can answer besides 401, 429, 500 and 503. */
+	errors: number[];
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const str = { type: 'string' };
+const nullableStr = { type: ['string', 'null'] };
+const bool = { type: 'boolean' };
+const int = { type: 'integer' };
+const obj = (properties: Record<string, object>, required = Object.keys(properties)) => ({
+	type: 'object',
+	properties,
+	required
+});
+const list = (key: string, item: object) => obj({ [key]: { type: 'array', items: item } });
+const identity = {
+	name: 'identity',
+	in: 'path',
+	required: true,
+	description:
+		'The user id, the sign-in address (amos.marble@contoso.com), or the alias before the @ (amos.marble).',
+	schema: str
+};
+
+export const OPERATIONS: readonly Operation[] = [
+	{
+		method: 'get',
+		path: '/openapi.json',
+		summary: 'This description of the API',
+		auth: 'none',
+		answer: { type: 'object' },
+		errors: []
+	},
+	{
+		method: 'post',
+		path: '/login',
+		summary: 'Exchange an address and password for an API token of your own (lobby login)',
+		description:
+			'The token carries your rights; it is shown in this answer only and stored as a hash. Attempts are limited per address.',
+		auth: 'none',
+		body: schemas.loginBody,
+		answer: 'TokenIssued',
+		created: true,
+		errors: [400]
+	},
+	{ method: 'get', path: '/me', summary: 'Who the token acts for', answer: { type: 'object' }, errors: [] },
+	{
+		method: 'get',
+		path: '/tokens',
+		summary: 'API tokens: every token for administrators, your own for users',
+		answer: list('tokens', ref('ApiToken')),
+		errors: []
+	},
+	{
+		method: 'post',
+		path: '/tokens',
+		summary: 'Make an API token for yourself (administrators)',
+		admin: true,
+		body: schemas.tokenBody,
+		answer: 'TokenIssued',
+		created: true,
+		errors: [400, 403]
+	},
+	{
+		method: 'delete',
+		path: '/tokens/{id}',
+		summary: 'Revoke a token at once (`current`: the token making this call)',
+		answer: obj({ tokenInfo: ref('ApiToken') }),
+		errors: [404]
+	},
+	{
+		method: 'get',
+		path: '/dial-in-users',
+		summary: 'Get-CsOnlineDialInConferencingUser: the directory, PINs masked',
+		admin: true,
+		query: schemas.usersQuery,
+		answer: list('users', ref('DialInUser')),
+		errors: [400, 403]
+	},
+	{
+		method: 'get',
+		path: '/dial-in-users/{identity}',
+		summary: 'Get-CsOnlineDialInConferencingUser -Identity ID',
+		admin: true,
+		answer: obj({ user: ref('DialInUser') }),
+		errors: [403, 404]
+	},
+	{
+		method: 'patch',
+		path: '/dial-in-users/{identity}',
+		summary: 'Set-CsOnlineDialInConferencingUser -AllowPSTNOnlyMeetings $true|$false (S6)',
+		body: schemas.userPatchBody,
+		answer: obj({ user: ref('DialInUser') }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'post',
+		path: '/dial-in-users/{identity}/reset-leader-pin',
+		summary: 'Set-CsOnlineDialInConferencingUser -ResetLeaderPIN [-SendEmail] [-SendEmailToAddress A]',
+		description:
+			'A new PIN at the tenant length; the answer is the only place it is shown (S8). sendEmailToAddress needs sendEmail (S15). Administrators only: a user cannot reset a PIN, not even their own (S3).',
+		body: schemas.resetBody,
+		answer: 'PinIssued',
+		errors: [400, 403, 404, 409]
+	},
+	{
+		method: 'post',
+		path: '/dial-in-users/{identity}/enable',
+		summary: 'Enable dial-in conferencing: a conference ID and a leader PIN, shown once (S1)',
+		answer: 'PinIssued',
+		errors: [403, 404, 409]
+	},
+	{
+		method: 'post',
+		path: '/dial-in-users/{identity}/disable',
+		summary: 'Turn dial-in conferencing off',
+		answer: obj({ email: ref('EmailOutcome') }),
+		errors: [403, 404, 409]
+	},
+	{
+		method: 'post',
+		path: '/dial-in-users/{identity}/unlock',
+		summary: 'Lift a leader-PIN lockout',
+		answer: obj({ unlocked: bool }),
+		errors: [403, 404]
+	},
+	{
+		method: 'get',
+		path: '/tenant-settings',
+		summary: 'Get-CsOnlineDialInConferencingTenantSettings',
+		admin: true,
+		answer: obj({ settings: ref('TenantSettings') }),
+		errors: [403]
+	},
+	{
+		method: 'patch',
+		path: '/tenant-settings',
+		summary: 'Set-CsOnlineDialInConferencingTenantSettings (a new PIN length applies to new PINs, S13)',
+		body: schemas.tenantSettingsBody,
+		answer: obj({ settings: ref('TenantSettings') }),
+		errors: [400, 403]
+	},
+	{
+		method: 'get',
+		path: '/mail',
+		summary: 'The outbox, newest first',
+		admin: true,
+		query: schemas.mailQuery,
+		answer: list('messages', { type: 'object' }),
+		errors: [400, 403]
+	},
+	{
+		method: 'get',
+		path: '/audit',
+		summary: 'The audit log, newest first',
+		admin: true,
+		query: schemas.auditQuery,
+		answer: list('entries', { type: 'object' }),
+		errors: [400, 403]
+	},
+	{
+		method: 'get',
+		path: '/meetings',
+		summary: 'Every live meeting, as the dashboard lists them',
+		answer: obj({ meetings: { type: 'array', items: ref('MeetingSummary') }, at: int }),
+		errors: []
+	},
+	{
+		method: 'get',
+		path: '/meetings/{id}',
+		summary: 'One meeting, live or past: state and timeline, caller numbers masked as the tenant says',
+		answer: obj({
+			meeting: { type: 'object' },
+			seq: int,
+			timeline: { type: 'array', items: { type: 'object' } }
+		}),
+		errors: [404]
+	}
+];
+
+const STATUS_TEXT: Record<number, string> = {
+	400: 'The request is not valid; the message names the field or rule.',
+	401: 'No token, or the token is unknown, revoked or expired.',
+	403: 'The token’s owner may not do this (only administrators).',
+	404: 'No such user, token or meeting.',
+	409: 'The change conflicts with the current state (e.g. dial-in is not enabled).',
+	429: 'Too many attempts; wait and try again.',
+	500: 'A fault on the server; the details are in its log.',
+	503: 'The database is not reachable; try again shortly.'
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): object {
+	const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+		string,
+		unknown
+	>;
+	return rest;
+}
+
+const components = {
+	securitySchemes: {
+		bearer: { type: 'http', scheme: 'bearer', description: 'A token from POST /login or the admin center.' }
+	},
+	schemas: {
+		Error: obj({ error: obj({ code: str, message: str }) }),
+		DialInUser: obj({
+			id: str,
+			email: str,
+			alias: str,
+			displayName: str,
+			role: { enum: ['admin', 'user'] },
+			hasMailbox: bool,
+			language: { enum: ['en', 'sv'] },
+			dialInEnabled: bool,
+			conferenceId: nullableStr,
+			allowPstnOnlyMeetings: bool,
+			leaderPin: { enum: ['*****', null], description: 'Never the PIN: ***** when one is set (S8).' },
+			leaderPinSetAt: nullableStr,
+			leaderPinLength: { type: ['integer', 'null'] },
+			leaderPinLockedOut: bool,
+			failedPinAttempts: int
+		}),
+		TenantSettings: obj({
+			tenantId: str,
+			name: str,
+			domain: str,
+			serviceNumber: str,
+			...(jsonSchema(schemas.tenantSettingsBody) as { properties: Record<string, object> }).properties
+		}),
+		EmailOutcome: {
+			oneOf: [
+				obj({ sent: { const: true }, to: str, status: { enum: ['queued', 'mailbox'] } }),
+				obj({ sent: { const: false }, reason: { enum: ['email-off', 'no-mailbox'] } })
+			]
+		},
+		PinIssued: obj({
+			user: obj({ id: str, email: str, displayName: str, conferenceId: str }),
+			leaderPin: { type: 'string', description: 'The new PIN, shown in this answer only.' },
+			email: ref('EmailOutcome')
+		}),
+		ApiToken: obj({
+			id: str,
+			name: str,
+			owner: obj({ id: str, email: str, displayName: str }),
+			prefix: str,
+			createdAt: str,
+			expiresAt: nullableStr,
+			lastUsedAt: nullableStr,
+			revokedAt: nullableStr
+		}),
+		TokenIssued: obj({
+			token: { type: 'string', description: 'The secret, shown in this answer only.' },
+			tokenInfo: ref('ApiToken')
+		}),
+		MeetingSummary: obj({
+			meetingId: str,
+			conferenceId: str,
+			organizerName: str,
+			status: { enum: ['waiting', 'in-progress', 'ended'] },
+			lobbySize: int,
+			participantCount: int,
+			locked: bool,
+			openedAt: int,
+			startedAt: { type: ['integer', 'null'] },
+			lobbySince: { type: ['integer', 'null'] }
+		})
+	}
+};
+
+function operationObject(op: Operation): object {
+	const parameters: object[] = [];
+	for (const name of op.path.match(/\{(\w+)\}/g) ?? []) {
+		const key = name.slice(1, -1);
+		parameters.push(key === 'identity' ? identity : { name: key, in: 'path', required: true, schema: str });
+	}
+	if (op.query) {
+		for (const [name, field] of Object.entries(op.query.shape)) {
+			parameters.push({ name, in: 'query', required: false, schema: jsonSchema(field as z.ZodType) });
+		}
+	}
+	const statuses = [
+		...op.errors,
+		...(op.auth === 'none' ? [] : [401]),
+		...(op.path === '/login' ? [429] : []),
+		500,
+		503
+	];
+	const responses: Record<string, object> = {
+		[op.created ? '201' : '200']: {
+			description: 'Done.',
+			content: { 'application/json': { schema: typeof op.answer === 'string' ? ref(op.answer) : op.answer } }
+		}
+	};
+	for (const status of statuses.sort()) {
+		responses[String(status)] = {
+			description: STATUS_TEXT[status] ?? 'An error.',
+			content: { 'application/json': { schema: ref('Error') } }
+		};
+	}
+	return {
+		summary: op.summary,
+		...(op.description ? { description: op.description } : {}),
+		...(op.auth === 'none' ? { security: [] } : {}),
+		...(op.admin ? { 'x-lobby-admin-only': true } : {}),
+		...(parameters.length ? { parameters } : {}),
+		...(op.body
+			? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
+			: {}),
+		responses
+	};
+}
+
+/** The whole document; the same every time for the same code. */
+export function openApiDocument(): object {
+	const paths: Record<string, Record<string, object>> = {};
+	for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operationObject(op);
+	return {
+		openapi: '3.1.0',
+		info: {
+			title: 'Lobby API',
+			version: '1',
+			description:
+				'Automation for Lobby’s dial-in administration and live meetings, in the words of Microsoft’s cmdlets. Send a token as "Authorization: Bearer <token>"; get one with POST /login (lobby login) or from the admin center. Every call made with a token is audited under its owner. Errors are {"error":{"code","message"}}.'
+		},
+		servers: [{ url: '/api/v1' }],
+		security: [{ bearer: [] }],
+		paths,
+		components
+	};
+}

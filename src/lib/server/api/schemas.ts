@@ -1,0 +1,53 @@
+/**
+ * The request shapes of the HTTP API, validated at the edge. The same schemas describe the API in
+ * its OpenAPI document, so the description cannot drift from what the server accepts.
+ */
+import { z } from 'zod';
+import { tenantSettingsSchema } from '../services/dial-in.service';
+
+const email = z.email('must be an email address').max(254);
+const limit = (max: number) =>
+	z.coerce
+		.number()
+		.int('must be a whole number')
+		.min(1, `must be from 1 to ${max}`)
+		.max(max, `must be from 1 to ${max}`);
+
+export const loginBody = z
+	.object({
+		email: email,
+		password: z.string().min(1, 'is required').max(1024),
+		tokenName: z.string().trim().min(1).max(100).optional()
+	})
+	.strict();
+
+export const tokenBody = z
+	.object({
+		name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+		expiresInDays: z.number().int('must be a whole number').min(1).max(3650).nullable().optional()
+	})
+	.strict();
+
+export const usersQuery = z
+	.object({ search: z.string().max(200).optional(), limit: limit(1000).optional() })
+	.strict();
+
+export const userPatchBody = z.object({ allowPstnOnlyMeetings: z.boolean() }).strict();
+
+/** `-ResetLeaderPIN [-SendEmail] [-SendEmailToAddress A]` (S15, S16). */
+export const resetBody = z
+	.object({ sendEmail: z.boolean().optional(), sendEmailToAddress: email.optional() })
+	.strict();
+
+export const tenantSettingsBody = tenantSettingsSchema;
+
+export const mailQuery = z.object({ limit: limit(500).optional() }).strict();
+
+export const auditQuery = z
+	.object({
+		action: z.string().max(100).optional(),
+		actor: z.string().max(254).optional(),
+		target: z.string().max(100).optional(),
+		limit: limit(1000).optional()
+	})
+	.strict();

@@ -1,0 +1,10 @@
+import { apiRoute } from '$lib/server/api/api-route';
+import { dialInUserJson } from '$lib/server/api/views';
+import { usersQuery } from '$lib/server/api/schemas';
+
+/** `Get-CsOnlineDialInConferencingUser [-ResultSize N]`: the directory, PINs masked (S8). */
+export const GET = apiRoute({ admin: true }, async ({ runtime, query }) => {
+	const { search, limit } = query(usersQuery);
+	const found = await runtime.services.dialInUsers.search(search ?? '', limit ?? 200);
+	return { users: found.map(dialInUserJson) };
+});

@@ -1,0 +1,13 @@
+import { apiRoute } from '$lib/server/api/api-route';
+import { resetBody } from '$lib/server/api/schemas';
+
+/**
+ * `Set-CsOnlineDialInConferencingUser -Identity ID -ResetLeaderPIN [-SendEmail] [-SendEmailToAddress A]`
+ * (S7, S15, S16). The new PIN is in this answer and nowhere else (S8). Authorized and audited by the
+ * service: a user's token is refused, even for their own PIN (S3).
+ */
+export const POST = apiRoute({}, async ({ runtime, actor, body, event, path }) => {
+	const input = await body(resetBody);
+	const issued = await runtime.services.dialIn.resetLeaderPin(actor, event.params.identity!, input, path);
+	return { user: issued.user, leaderPin: issued.pin, email: issued.email };
+});
