@@ -1,18 +1,16 @@
 /**
- * The `lobby` command. Later releases add the dial-in cmdlets, scenarios and load generation; this
- * one answers `--help` and `--version`.
+ * The `lobby` command: the article's cmdlets against a running server (LOBBY_URL, LOBBY_TOKEN or a
+ * token saved by `lobby login`), token management, and the simulator's commands.
+ * Exit codes: 0 done, 1 refused by the server or failed, 2 usage error.
  */
 import { readFileSync } from 'node:fs';
+import { ApiClient, ApiRequestError } from './api-client';
+import { CMDLETS, runCmdlet, UsageError } from './cmdlets';
+import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
+import { cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
+import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
 
-const USAGE = `Usage: lobby [--help] [--version]
-
-Lobby is a real-time meeting lobby simulator with a live dashboard.
-Start the server with "npm start", then open http://127.0.0.1:3000.
-
-Options:
-  -h, --help       show this help
-  -v, --version    print the version
-`;
+export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
 function version(): string {
 	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -21,19 +19,287 @@ function version(): string {
 	return pkg.version;
 }
 
-/** Runs the command with `argv` (without node and script) and returns the exit code. */
-export function run(argv: string[], out = process.stdout, err = process.stderr): number {
-	const [first] = argv;
-	if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-		out.write(USAGE);
-		return 0;
-	}
-	if (first === '-v' || first === '--version') {
-		out.write(`lobby ${version()}\n`);
-		return 0;
-	}
-	err.write(`lobby: unknown command or option "${first}"\n\n${USAGE}`);
-	return 2;
+const USAGE = `Usage: lobby COMMAND [options]
+
+Lobby is a real-time meeting lobby simulator with a live dashboard. The cmdlets below talk to a
+running server: LOBBY_URL (default ${DEFAULT_URL}) with LOBBY_TOKEN, or the token that
+"lobby login" saved.
+
+Dial-in administration (PowerShell's names and conventions; "lobby CMDLET -?" explains one):
+${CMDLETS.map((c) => `  ${c.name}`).join('\n')}
+
+Examples from the article:
+  lobby Set-CsOnlineDialInConferencingUser -Identity amos.marble@contoso.com -ResetLeaderPIN
+  lobby Set-CsOnlineDialInConferencingUser -Identity amos.marble -ResetLeaderPIN -SendEmail -SendEmailToAddress amos@contoso.com
+
+Sign-in and tokens:
+  lobby login --user EMAIL [--url URL] [--password-stdin] [--name NAME]
+                                   get an API token (password prompted) and save it for this user only
+  lobby logout                     revoke the saved token and forget it
+  lobby token list                 API tokens (administrators see all)
+  lobby token new --name NAME [--expires-in-days N]
+                                   make a token (administrators); printed once
+  lobby token revoke ID            revoke a token
+
+Options:
+  --json           JSON output for scripts (cmdlets and token commands)
+  -h, --help       show this help
+  -v, --version    print the version
+
+Exit codes: 0 done, 1 refused by the server or failed, 2 usage error.
+`;
+
+export interface CliIo {
+	out: NodeJS.WritableStream;
+	err: NodeJS.WritableStream;
+	env: NodeJS.ProcessEnv;
+	stdin: NodeJS.ReadStream;
 }
 
-process.exitCode = run(process.argv.slice(2));
+/** The server and token to use: the environment first, then the saved login for that server. */
+function connection(io: CliIo, json = false): { api: ApiClient; json: boolean } {
+	const path = credentialsPath(io.env);
+	const saved = loadCredentials(path);
+	const url = (io.env.LOBBY_URL || saved?.url || DEFAULT_URL).replace(/\/+$/, '');
+	const token = io.env.LOBBY_TOKEN || (saved && saved.url === url ? saved.token : null);
+	return { api: new ApiClient({ url, token, userAgent: `lobby-cli/${version()}` }), json };
+}
+
+/** Long options of the non-cmdlet commands: `--name value` or `--name=value`, and flags. */
+function options(args: readonly string[], flags: readonly string[], valued: readonly string[]) {
+	const values: Record<string, string | true> = {};
+	const rest: string[] = [];
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i]!;
+		if (!arg.startsWith('--')) {
+			rest.push(arg);
+			continue;
+		}
+		const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+		if (flags.includes(name)) values[name] = true;
+		else if (valued.includes(name)) {
+			const value = inline ?? args[++i];
+			if (value === undefined || value === '') throw new UsageError(`--${name} needs a value.`);
+			values[name] = value;
+		} else {
+			throw new UsageError(`Unknown option --${name}. Run "lobby --help".`);
+		}
+	}
+	return { values, rest };
+}
+
+async function readStdin(stdin: NodeJS.ReadStream): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+	return Buffer.concat(chunks)
+		.toString('utf8')
+		.replace(/\r?\n$/, '');
+}
+
+/** Reads a password from the terminal without echoing it. */
+function promptPassword(io: CliIo, question: string): Promise<string> {
+	const { stdin } = io;
+	if (!stdin.isTTY) {
+		return Promise.reject(
+			new UsageError('There is no terminal to ask for the password: pipe it in with --password-stdin.')
+		);
+	}
+	io.err.write(question);
+	return new Promise((resolve, reject) => {
+		let password = '';
+		stdin.setRawMode(true);
+		stdin.resume();
+		stdin.setEncoding('utf8');
+		const done = (error?: Error) => {
+			stdin.setRawMode(false);
+			stdin.pause();
+			stdin.off('data', onData);
+			io.err.write('\n');
+			if (error) reject(error);
+			else resolve(password);
+		};
+		const onData = (chunk: string) => {
+			for (const ch of chunk) {
+				if (ch === '\r' || ch === '\n') return done();
+				if (ch === '\u0003') return done(new UsageError('Cancelled.'));
+				if (ch === '\u007f' || ch === '\b') password = password.slice(0, -1);
+				else password += ch;
+			}
+		};
+		stdin.on('data', onData);
+	});
+}
+
+async function login(args: readonly string[], io: CliIo): Promise<number> {
+	const { values, rest } = options(args, ['password-stdin', 'json'], ['url', 'user', 'name']);
+	if (rest.length) throw new UsageError(`lobby login takes no argument "${rest[0]}".`);
+	const user = values.user;
+	if (typeof user !== 'string')
+		throw new UsageError('lobby login needs --user EMAIL, e.g. lobby login --user admin@contoso.com');
+	const url = String(values.url ?? io.env.LOBBY_URL ?? DEFAULT_URL).replace(/\/+$/, '');
+	try {
+		new URL(url);
+	} catch {
+		throw new UsageError(`--url "${url}" is not a URL, e.g. http://127.0.0.1:3000`);
+	}
+	const password = values['password-stdin']
+		? await readStdin(io.stdin)
+		: await promptPassword(io, `Password for ${user}: `);
+	if (!password) throw new UsageError('The password is empty.');
+	const api = new ApiClient({ url, token: null, userAgent: `lobby-cli/${version()}` });
+	const issued = await api.post<TokenIssuedJson>('/login', {
+		email: user,
+		password,
+		tokenName: typeof values.name === 'string' ? values.name : `lobby login (${user})`
+	});
+	const path = credentialsPath(io.env);
+	saveCredentials(path, { url, token: issued.token, email: user, savedAt: new Date().toISOString() });
+	io.out.write(`Signed in to ${url} as ${user}. The token is saved in ${path} (readable by you only).\n`);
+	return 0;
+}
+
+async function logout(args: readonly string[], io: CliIo): Promise<number> {
+	if (args.length) throw new UsageError('lobby logout takes no arguments.');
+	const path = credentialsPath(io.env);
+	const saved = loadCredentials(path);
+	if (!saved) {
+		io.out.write('No saved login.\n');
+		return 0;
+	}
+	const api = new ApiClient({ url: saved.url, token: saved.token, userAgent: `lobby-cli/${version()}` });
+	try {
+		await api.delete('/tokens/current');
+	} catch (error) {
+		// A token the server no longer knows is as good as revoked; anything else is worth saying.
+		if (!(error instanceof ApiRequestError && error.status === 401)) throw error;
+	}
+	forgetCredentials(path);
+	io.out.write(`Signed out of ${saved.url}; the token is revoked and ${path} removed.\n`);
+	return 0;
+}
+
+function tokenLine(t: ApiTokenJson): string {
+	const state = t.revokedAt
+		? 'revoked'
+		: t.expiresAt && Date.parse(t.expiresAt) < Date.now()
+			? 'expired'
+			: 'active';
+	return `${t.id}  ${state.padEnd(7)}  ${t.prefix}…  ${t.owner.email}  "${t.name}"  last used ${t.lastUsedAt ?? 'never'}`;
+}
+
+async function token(args: readonly string[], io: CliIo): Promise<number> {
+	const [sub, ...rest] = args;
+	const { values, rest: positional } = options(rest, ['json'], ['name', 'expires-in-days']);
+	const { api } = connection(io);
+	const json = values.json === true;
+	switch (sub) {
+		case 'list': {
+			const { tokens } = await api.get<{ tokens: ApiTokenJson[] }>('/tokens');
+			io.out.write(
+				json
+					? `${JSON.stringify(tokens, null, 2)}\n`
+					: tokens.map(tokenLine).join('\n') + (tokens.length ? '\n' : 'No API tokens.\n')
+			);
+			return 0;
+		}
+		case 'new': {
+			if (typeof values.name !== 'string') throw new UsageError('lobby token new needs --name NAME.');
+			const days = values['expires-in-days'];
+			const expiresInDays = typeof days === 'string' ? Number(days) : null;
+			if (
+				expiresInDays !== null &&
+				(!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)
+			) {
+				throw new UsageError('--expires-in-days must be a whole number from 1 to 3650.');
+			}
+			const issued = await api.post<TokenIssuedJson>('/tokens', { name: values.name, expiresInDays });
+			io.out.write(
+				json
+					? `${JSON.stringify(issued, null, 2)}\n`
+					: `Token ${issued.tokenInfo.id} made for ${issued.tokenInfo.owner.email}.\nNew API token (shown once): ${issued.token}\n`
+			);
+			return 0;
+		}
+		case 'revoke': {
+			const [id] = positional;
+			if (!id || positional.length > 1)
+				throw new UsageError('lobby token revoke needs one token id, e.g. lobby token revoke tok_abc.');
+			const { tokenInfo } = await api.delete<{ tokenInfo: ApiTokenJson }>(
+				`/tokens/${encodeURIComponent(id)}`
+			);
+			io.out.write(
+				json ? `${JSON.stringify(tokenInfo, null, 2)}\n` : `Revoked ${tokenInfo.id} ("${tokenInfo.name}").\n`
+			);
+			return 0;
+		}
+		default:
+			throw new UsageError(`lobby token needs list, new or revoke${sub ? ` (got "${sub}")` : ''}.`);
+	}
+}
+
+async function cmdlet(name: string, args: readonly string[], io: CliIo): Promise<number> {
+	const found = findCmdlet(CMDLETS, name);
+	if (!found.ok) throw new UsageError(found.message);
+	const parsed = parseCmdletArgs(found.cmdlet, args);
+	if (!parsed.ok) throw new UsageError(`${parsed.message}\nSee "lobby ${found.cmdlet.name} -?".`);
+	if (parsed.help) {
+		io.out.write(cmdletHelp(found.cmdlet));
+		return 0;
+	}
+	const { api } = connection(io);
+	await runCmdlet(parsed.cmdlet, parsed.values, api, {
+		out: (text) => io.out.write(text),
+		err: (text) => io.err.write(text),
+		json: parsed.json
+	});
+	return 0;
+}
+
+/** Runs the command with `argv` (without node and script) and answers the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+	const [first, ...rest] = argv;
+	try {
+		if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+			io.out.write(USAGE);
+			return 0;
+		}
+		if (first === '-v' || first === '--version') {
+			io.out.write(`lobby ${version()}\n`);
+			return 0;
+		}
+		switch (first) {
+			case 'login':
+				return await login(rest, io);
+			case 'logout':
+				return await logout(rest, io);
+			case 'token':
+				return await token(rest, io);
+		}
+		// PowerShell's Verb-Noun, typed with any dashes and case.
+		if (/^[a-z]+[-\u2013\u2014][a-z]/i.test(first)) return await cmdlet(first, rest, io);
+		throw new UsageError(`Unknown command "${first}". Run "lobby --help" to see the commands.`);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			io.err.write(`lobby: ${error.message}\n`);
+			return 2;
+		}
+		if (error instanceof ApiRequestError) {
+			io.err.write(`lobby: ${error.message}${error.status ? ` (${error.status} ${error.code})` : ''}\n`);
+			if (error.status === 401)
+				io.err.write('Sign in with "lobby login --user EMAIL", or set LOBBY_TOKEN.\n');
+			return 1;
+		}
+		io.err.write(`lobby: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+}
+
+const isEntry = process.argv[1] !== undefined && /(?:cli\.js|lobby(?:\.js)?)$/.test(process.argv[1]);
+if (isEntry) {
+	process.exitCode = await run(process.argv.slice(2), {
+		out: process.stdout,
+		err: process.stderr,
+		env: process.env,
+		stdin: process.stdin
+	});
+}

@@ -1,0 +1,423 @@
+/**
+ * The article's cmdlets (S8, S15, S16 in MISSION.md), with the names and parameters of Microsoft's
+ * documentation, run against a Lobby server's HTTP API. Output is PowerShell's list style
+ * (`Name : Value`) with the leader PIN always masked; `--json` gives the API's JSON for scripts.
+ */
+import type { DialInUserJson, EmailOutcomeJson, PinIssuedJson, TenantSettingsJson } from '$lib/contract/api';
+import type { ApiClient } from './api-client';
+import type { CmdletSpec, ParamValue } from './powershell-args';
+
+/** What a cmdlet writes to: out for results, err for notes; `json` asks for machine output. */
+export interface CmdletIo {
+	out: (text: string) => void;
+	err: (text: string) => void;
+	json: boolean;
+}
+
+/** A rule broken before anything was sent (exit code 2). */
+export class UsageError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'UsageError';
+	}
+}
+
+const ANNOUNCEMENTS = ['UseNames', 'ToneOnly'] as const;
+const MASKING = ['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking'] as const;
+
+export const CMDLETS: readonly CmdletSpec[] = [
+	{
+		name: 'Get-CsOnlineDialInConferencingUser',
+		synopsis:
+			'Shows dial-in users: conference ID, whether a leader PIN is set (always masked), PSTN-only meetings.',
+		positional: 'Identity',
+		params: [
+			{
+				name: 'Identity',
+				kind: 'string',
+				valueName: 'ID',
+				help: 'The sign-in address (amos.marble@contoso.com) or the alias before the @ (amos.marble).'
+			},
+			{
+				name: 'ResultSize',
+				kind: 'int',
+				min: 1,
+				max: 1000,
+				valueName: 'N',
+				help: 'At most N users (default 200).'
+			}
+		],
+		examples: [
+			{
+				command: 'lobby Get-CsOnlineDialInConferencingUser -Identity amos.marble',
+				says: 'One user; LeaderPin reads *****.'
+			},
+			{
+				command: 'lobby Get-CsOnlineDialInConferencingUser -ResultSize 10',
+				says: 'The first ten users by name.'
+			}
+		]
+	},
+	{
+		name: 'Set-CsOnlineDialInConferencingUser',
+		synopsis:
+			'Resets a leader PIN (shown once, emailed as asked) or changes whether callers may start the meeting alone.',
+		positional: 'Identity',
+		params: [
+			{
+				name: 'Identity',
+				kind: 'string',
+				valueName: 'ID',
+				help: 'The sign-in address or the alias before the @.'
+			},
+			{
+				name: 'ResetLeaderPIN',
+				kind: 'switch',
+				help: 'Makes a new leader PIN at the tenant length (S7, S16); the old one stops working at once.'
+			},
+			{
+				name: 'SendEmail',
+				kind: 'switch',
+				help: 'Emails the new PIN (default: the tenant setting AutomaticallySendEmailsToUsers, S9).'
+			},
+			{
+				name: 'SendEmailToAddress',
+				kind: 'string',
+				valueName: 'ADDRESS',
+				help: 'Sends that email to this address instead; only together with -SendEmail (S14, S15).'
+			},
+			{
+				name: 'AllowPSTNOnlyMeetings',
+				kind: 'bool',
+				help: 'Whether callers may start this organizer’s meetings without the organizer (S6).'
+			}
+		],
+		examples: [
+			{
+				command: 'lobby Set-CsOnlineDialInConferencingUser -Identity amos.marble@contoso.com -ResetLeaderPIN',
+				says: 'The article’s command (S16): a new PIN, printed once; emailed if the tenant sends emails.'
+			},
+			{
+				command:
+					'lobby Set-CsOnlineDialInConferencingUser -Identity amos.marble -ResetLeaderPIN -SendEmail -SendEmailToAddress amos@contoso.com',
+				says: 'The article’s command (S15): the PIN email goes to another address.'
+			},
+			{
+				command:
+					"lobby Set-CsOnlineDialInConferencingUser -Identity megan.bowen -AllowPSTNOnlyMeetings '$true'",
+				says: 'Callers may start Megan’s meetings without her (S6). Quote $true in a POSIX shell.'
+			}
+		]
+	},
+	{
+		name: 'Get-CsOnlineDialInConferencingTenantSettings',
+		synopsis: 'Shows the tenant’s dial-in settings: PIN length, automatic email, PSTN-only default, masking.',
+		params: [],
+		examples: [
+			{ command: 'lobby Get-CsOnlineDialInConferencingTenantSettings', says: 'Every setting, one per line.' }
+		]
+	},
+	{
+		name: 'Set-CsOnlineDialInConferencingTenantSettings',
+		synopsis: 'Changes the tenant’s dial-in settings; a new PIN length applies to new PINs only (S13).',
+		params: [
+			{
+				name: 'PinLength',
+				kind: 'int',
+				min: 4,
+				max: 12,
+				valueName: 'N',
+				help: 'Digits in new leader PINs, 4 to 12 (S13).'
+			},
+			{
+				name: 'AutomaticallySendEmailsToUsers',
+				kind: 'bool',
+				help: 'Whether enabling, disabling and resets email the user by default (S9).'
+			},
+			{
+				name: 'AllowPSTNOnlyMeetingsByDefault',
+				kind: 'bool',
+				help: 'PSTN-only meetings for users enabled from now on (S6).'
+			},
+			{ name: 'EnableEntryExitNotifications', kind: 'bool', help: 'Announce callers joining and leaving.' },
+			{
+				name: 'EntryExitAnnouncementsType',
+				kind: 'string',
+				valueName: ANNOUNCEMENTS.join('|'),
+				help: 'Names or a tone when callers join and leave.'
+			},
+			{
+				name: 'MaskPstnNumbersType',
+				kind: 'string',
+				valueName: MASKING.join('|'),
+				help: 'Who sees callers’ phone numbers masked.'
+			},
+			{
+				name: 'MaxParticipants',
+				kind: 'int',
+				min: 2,
+				max: 10_000,
+				valueName: 'N',
+				help: 'People per meeting.'
+			},
+			{
+				name: 'LobbyTimeoutMinutes',
+				kind: 'int',
+				min: 0,
+				max: 1440,
+				valueName: 'N',
+				help: 'Callers leave the lobby after this wait; 0 waits forever.'
+			},
+			{
+				name: 'PinLockoutThreshold',
+				kind: 'int',
+				min: 1,
+				max: 100,
+				valueName: 'N',
+				help: 'Wrong PIN entries before the PIN is locked.'
+			}
+		],
+		examples: [
+			{
+				command: 'lobby Set-CsOnlineDialInConferencingTenantSettings -PinLength 6',
+				says: 'New PINs get six digits; existing PINs keep working (S13).'
+			},
+			{
+				command: 'lobby Set-CsOnlineDialInConferencingTenantSettings -AutomaticallySendEmailsToUsers false',
+				says: 'No automatic emails; -SendEmail still sends one (S9).'
+			}
+		]
+	},
+	{
+		name: 'Enable-CsOnlineDialInConferencingUser',
+		synopsis: 'Enables a user for dial-in: a conference ID and a leader PIN, shown once and emailed (S1).',
+		positional: 'Identity',
+		params: [
+			{ name: 'Identity', kind: 'string', valueName: 'ID', help: 'The sign-in address or the alias.' }
+		],
+		examples: [
+			{
+				command: 'lobby Enable-CsOnlineDialInConferencingUser -Identity diego.siciliani',
+				says: 'Diego can now dial in.'
+			}
+		]
+	},
+	{
+		name: 'Disable-CsOnlineDialInConferencingUser',
+		synopsis: 'Turns dial-in off for a user: no conference ID and no leader PIN.',
+		positional: 'Identity',
+		params: [
+			{ name: 'Identity', kind: 'string', valueName: 'ID', help: 'The sign-in address or the alias.' }
+		],
+		examples: [
+			{
+				command: 'lobby Disable-CsOnlineDialInConferencingUser -Identity lee.gu',
+				says: 'Lee can no longer dial in.'
+			}
+		]
+	}
+];
+
+/** PowerShell's `True`/`False`, an empty value for null. */
+function show(value: unknown): string {
+	if (value === true) return 'True';
+	if (value === false) return 'False';
+	if (value === null || value === undefined) return '';
+	return String(value);
+}
+
+/** PowerShell's list view: one `Name : Value` per line, names padded to the longest. */
+export function formatList(rows: readonly (readonly [string, unknown])[]): string {
+	const width = Math.max(...rows.map(([name]) => name.length));
+	return rows.map(([name, value]) => `${name.padEnd(width)} : ${show(value)}`.trimEnd()).join('\n') + '\n';
+}
+
+function userRows(user: DialInUserJson, serviceNumber: string | null): [string, unknown][] {
+	return [
+		['Identity', user.email],
+		['DisplayName', user.displayName],
+		['SipAddress', `sip:${user.email}`],
+		['Provider', user.dialInEnabled ? 'Lobby' : ''],
+		['DialInEnabled', user.dialInEnabled],
+		['ServiceNumber', user.dialInEnabled ? serviceNumber : null],
+		['ConferenceId', user.conferenceId],
+		// Never the PIN (S8): masked when one is set, whatever the server sent.
+		['LeaderPin', user.leaderPin ? '*****' : ''],
+		['LeaderPinLockedOut', user.leaderPinLockedOut],
+		['AllowPstnOnlyMeetings', user.allowPstnOnlyMeetings]
+	];
+}
+
+function settingsRows(s: TenantSettingsJson): [string, unknown][] {
+	return [
+		['Identity', s.tenantId],
+		['ServiceNumber', s.serviceNumber],
+		['PinLength', s.pinLength],
+		['AutomaticallySendEmailsToUsers', s.automaticallySendEmailsToUsers],
+		['AllowPSTNOnlyMeetingsByDefault', s.allowPstnOnlyMeetingsByDefault],
+		['EnableEntryExitNotifications', s.enableEntryExitNotifications],
+		['EntryExitAnnouncementsType', s.entryExitAnnouncementsType],
+		['MaskPstnNumbersType', s.maskPstnNumbersType],
+		['MaxParticipants', s.maxParticipants],
+		['LobbyTimeoutMinutes', s.lobbyTimeoutMinutes],
+		['PinLockoutThreshold', s.pinLockoutThreshold]
+	];
+}
+
+function emailLine(email: EmailOutcomeJson): string {
+	if (email.sent)
+		return email.status === 'mailbox'
+			? `Email: in ${email.to}'s simulated mailbox.`
+			: `Email: sent to ${email.to}.`;
+	return email.reason === 'no-mailbox'
+		? 'Email: none (the user has no mailbox).'
+		: 'Email: none (email is off).';
+}
+
+const identityPath = (values: Record<string, ParamValue>) =>
+	`/dial-in-users/${encodeURIComponent(String(values.Identity))}`;
+
+function needIdentity(cmdlet: string, values: Record<string, ParamValue>): void {
+	if (values.Identity === undefined)
+		throw new UsageError(`${cmdlet} needs -Identity, e.g. -Identity amos.marble.`);
+}
+
+/** One of `allowed`, matched case-insensitively as PowerShell does for enum values. */
+function oneOf<T extends string>(
+	param: string,
+	value: ParamValue | undefined,
+	allowed: readonly T[]
+): T | undefined {
+	if (value === undefined) return undefined;
+	const found = allowed.find((a) => a.toLowerCase() === String(value).toLowerCase());
+	if (!found)
+		throw new UsageError(`-${param} must be one of ${allowed.join(', ')} (got "${String(value)}").`);
+	return found;
+}
+
+/** Runs one cmdlet; throws UsageError for rules broken before sending, ApiRequestError for refusals. */
+export async function runCmdlet(
+	cmdlet: CmdletSpec,
+	values: Record<string, ParamValue>,
+	api: ApiClient,
+	io: CmdletIo
+): Promise<void> {
+	const print = (value: unknown, text: () => string) =>
+		io.out(io.json ? `${JSON.stringify(value, null, 2)}\n` : text());
+	switch (cmdlet.name) {
+		case 'Get-CsOnlineDialInConferencingUser': {
+			const { settings } = await api.get<{ settings: TenantSettingsJson }>('/tenant-settings');
+			if (values.Identity !== undefined) {
+				const { user } = await api.get<{ user: DialInUserJson }>(identityPath(values));
+				print(user, () => formatList(userRows(user, settings.serviceNumber)));
+				return;
+			}
+			const size = values.ResultSize ?? 200;
+			const { users } = await api.get<{ users: DialInUserJson[] }>(`/dial-in-users?limit=${String(size)}`);
+			print(users, () => users.map((u) => formatList(userRows(u, settings.serviceNumber))).join('\n'));
+			return;
+		}
+		case 'Set-CsOnlineDialInConferencingUser': {
+			needIdentity(cmdlet.name, values);
+			const reset = values.ResetLeaderPIN === true;
+			if (values.SendEmailToAddress !== undefined && values.SendEmail !== true) {
+				throw new UsageError(
+					'-SendEmailToAddress is only valid together with -SendEmail (S15): add -SendEmail, or leave the address out.'
+				);
+			}
+			if (!reset && (values.SendEmail !== undefined || values.SendEmailToAddress !== undefined)) {
+				throw new UsageError(
+					'-SendEmail and -SendEmailToAddress go with -ResetLeaderPIN: add -ResetLeaderPIN.'
+				);
+			}
+			if (!reset && values.AllowPSTNOnlyMeetings === undefined) {
+				throw new UsageError(
+					'Nothing to change: add -ResetLeaderPIN or -AllowPSTNOnlyMeetings $true|$false.'
+				);
+			}
+			const results: Record<string, unknown> = {};
+			if (values.AllowPSTNOnlyMeetings !== undefined) {
+				const { user } = await api.patch<{ user: DialInUserJson }>(identityPath(values), {
+					allowPstnOnlyMeetings: values.AllowPSTNOnlyMeetings
+				});
+				results.user = user;
+				if (!io.json)
+					io.out(
+						`AllowPstnOnlyMeetings is now ${show(user.allowPstnOnlyMeetings)} for ${user.displayName}.\n`
+					);
+			}
+			if (reset) {
+				const issued = await api.post<PinIssuedJson>(`${identityPath(values)}/reset-leader-pin`, {
+					...(values.SendEmail === true ? { sendEmail: true } : {}),
+					...(values.SendEmailToAddress !== undefined
+						? { sendEmailToAddress: values.SendEmailToAddress }
+						: {})
+				});
+				results.reset = issued;
+				if (!io.json) {
+					io.out(
+						`Leader PIN reset for ${issued.user.displayName} (${issued.user.email}); the old PIN no longer works.\n` +
+							`New leader PIN (shown once): ${issued.leaderPin}\n` +
+							`${emailLine(issued.email)}\n`
+					);
+				}
+			}
+			if (io.json) io.out(`${JSON.stringify(results, null, 2)}\n`);
+			return;
+		}
+		case 'Get-CsOnlineDialInConferencingTenantSettings': {
+			const { settings } = await api.get<{ settings: TenantSettingsJson }>('/tenant-settings');
+			print(settings, () => formatList(settingsRows(settings)));
+			return;
+		}
+		case 'Set-CsOnlineDialInConferencingTenantSettings': {
+			const patch: Record<string, unknown> = {};
+			const map: Record<string, string> = {
+				PinLength: 'pinLength',
+				AutomaticallySendEmailsToUsers: 'automaticallySendEmailsToUsers',
+				AllowPSTNOnlyMeetingsByDefault: 'allowPstnOnlyMeetingsByDefault',
+				EnableEntryExitNotifications: 'enableEntryExitNotifications',
+				MaxParticipants: 'maxParticipants',
+				LobbyTimeoutMinutes: 'lobbyTimeoutMinutes',
+				PinLockoutThreshold: 'pinLockoutThreshold'
+			};
+			for (const [param, field] of Object.entries(map))
+				if (values[param] !== undefined) patch[field] = values[param];
+			const announcements = oneOf(
+				'EntryExitAnnouncementsType',
+				values.EntryExitAnnouncementsType,
+				ANNOUNCEMENTS
+			);
+			if (announcements) patch.entryExitAnnouncementsType = announcements;
+			const masking = oneOf('MaskPstnNumbersType', values.MaskPstnNumbersType, MASKING);
+			if (masking) patch.maskPstnNumbersType = masking;
+			if (Object.keys(patch).length === 0) {
+				throw new UsageError(
+					`Nothing to change: give at least one setting, e.g. -PinLength 6. See "lobby ${cmdlet.name} -?".`
+				);
+			}
+			const { settings } = await api.patch<{ settings: TenantSettingsJson }>('/tenant-settings', patch);
+			print(settings, () => formatList(settingsRows(settings)));
+			return;
+		}
+		case 'Enable-CsOnlineDialInConferencingUser': {
+			needIdentity(cmdlet.name, values);
+			const issued = await api.post<PinIssuedJson>(`${identityPath(values)}/enable`);
+			print(
+				issued,
+				() =>
+					`Dial-in enabled for ${issued.user.displayName}; conference ID ${issued.user.conferenceId}.\n` +
+					`New leader PIN (shown once): ${issued.leaderPin}\n${emailLine(issued.email)}\n`
+			);
+			return;
+		}
+		case 'Disable-CsOnlineDialInConferencingUser': {
+			needIdentity(cmdlet.name, values);
+			const result = await api.post<{ email: EmailOutcomeJson }>(`${identityPath(values)}/disable`);
+			print(result, () => `Dial-in is off for ${String(values.Identity)}.\n${emailLine(result.email)}\n`);
+			return;
+		}
+		default:
+			throw new UsageError(`${cmdlet.name} is not implemented.`);
+	}
+}

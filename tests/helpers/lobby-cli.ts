@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './server';
+
+export const LOBBY_BIN = join(ROOT, 'bin', 'lobby.js');
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs the built `lobby` command as a process, the way a person or a script would. */
+export function lobby(
+	args: readonly string[],
+	options: { env?: Record<string, string>; input?: string } = {}
+) {
+	const child = spawn(process.execPath, [LOBBY_BIN, ...args], {
+		cwd: ROOT,
+		env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
+		stdio: ['pipe', 'pipe', 'pipe']
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+	child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+	child.stdin.end(options.input ?? '');
+	return new Promise<CliResult>((resolve, reject) => {
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`lobby ${args.join(' ')} did not finish within 30 s:\n${stdout}\n${stderr}`));
+		}, 30_000);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+	});
+}

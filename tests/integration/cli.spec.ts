@@ -1,0 +1,358 @@
+/**
+ * The `lobby` command as a process against a real server, with PIN emails delivered over SMTP to a
+ * real server on loopback: the article's two commands (S15, S16) as written, the new PIN working by
+ * phone and the old one not, masking, PowerShell's conventions, and every rule of the cmdlets.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, must, type Client } from '../helpers/clients';
+import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
+import { lobby } from '../helpers/lobby-cli';
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
+
+const AMOS_CONFERENCE = '4410273';
+const AMOS_OLD_PIN = '48213';
+
+describe('the lobby command against a running server', () => {
+	let database: TestDatabase;
+	let server: TestServer;
+	let smtp: SmtpSink;
+	let home: string;
+	const sockets: Client[] = [];
+	/** The environment of an administrator who ran `lobby login`. */
+	let admin: Record<string, string>;
+	/** The environment of a user (Amos himself) who ran `lobby login`. */
+	let user: Record<string, string>;
+
+	beforeAll(async () => {
+		home = mkdtempSync(join(tmpdir(), 'lobby-cli-'));
+		smtp = await startSmtpSink();
+		database = await createTestDatabase();
+		await prepareDirectory(database, { pins: { 'amos.marble@contoso.com': AMOS_OLD_PIN } });
+		server = await startServer({ env: { ...database.env, SMTP_URL: smtp.url } });
+		admin = { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'admin', 'credentials.json') };
+		user = { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'amos', 'credentials.json') };
+		const asAdmin = await lobby(['login', '--user', 'admin@contoso.com', '--password-stdin'], {
+			env: admin,
+			input: `${TEST_ADMIN_PASSWORD}\n`
+		});
+		expect(asAdmin, asAdmin.stderr).toMatchObject({ code: 0 });
+		const asAmos = await lobby(['login', '--user', 'amos.marble@contoso.com', '--password-stdin'], {
+			env: user,
+			input: TEST_USER_PASSWORD
+		});
+		expect(asAmos, asAmos.stderr).toMatchObject({ code: 0 });
+	});
+
+	afterAll(async () => {
+		for (const s of sockets) s.disconnect();
+		await server?.stop();
+		await database?.drop();
+		await smtp?.close();
+		rmSync(home, { recursive: true, force: true });
+	});
+
+	/** Dials Amos's meeting as the organizer and enters `pin`; answers the call's state after `#`. */
+	async function organizerDialsIn(pin: string) {
+		const phone = await connect(server.url);
+		sockets.push(phone);
+		await must(
+			phone.emitWithAck('call:dial', { phoneNumber: '+46 70 111 22 33', keys: `${AMOS_CONFERENCE}#*` })
+		);
+		const { call } = await must(phone.emitWithAck('call:keys', { keys: `${pin}#` }));
+		await must(phone.emitWithAck('call:hangup'));
+		return call;
+	}
+
+	it('saves the login token for its owner only, and refuses a wrong password without saving', async () => {
+		const file = admin.LOBBY_CREDENTIALS!;
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+			url: server.url,
+			email: 'admin@contoso.com'
+		});
+
+		const elsewhere = join(home, 'wrong', 'credentials.json');
+		const wrong = await lobby(['login', '--user', 'admin@contoso.com', '--password-stdin'], {
+			env: { LOBBY_URL: server.url, LOBBY_CREDENTIALS: elsewhere },
+			input: 'not-the-password'
+		});
+		expect(wrong.code).toBe(1);
+		expect(wrong.stderr).toContain('do not match');
+		expect(() => statSync(elsewhere)).toThrow();
+	});
+
+	it('refuses a saved token file that others can read', async () => {
+		const copy = join(home, 'loose.json');
+		writeFileSync(copy, readFileSync(admin.LOBBY_CREDENTIALS!));
+		chmodSync(copy, 0o644);
+		const result = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], {
+			env: { LOBBY_URL: server.url, LOBBY_CREDENTIALS: copy }
+		});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('chmod 600');
+	});
+
+	it('S16: the article’s reset with the full address prints the new PIN once; it works by phone and the old one does not', async () => {
+		const result = await lobby(
+			['Set-CsOnlineDialInConferencingUser', '-Identity', 'amos.marble@contoso.com', '-ResetLeaderPIN'],
+			{ env: admin }
+		);
+		expect(result, result.stderr).toMatchObject({ code: 0 });
+		const lines = result.stdout.match(/^New leader PIN \(shown once\): (\d+)$/gm) ?? [];
+		expect(lines).toHaveLength(1);
+		const pin = /(\d+)$/.exec(lines[0]!)![1]!;
+		expect(pin).toHaveLength(5);
+		expect(pin).not.toBe(AMOS_OLD_PIN);
+
+		expect(await organizerDialsIn(AMOS_OLD_PIN)).toMatchObject({ phase: 'ivr', prompt: { id: 'pin-wrong' } });
+		expect(await organizerDialsIn(pin)).toMatchObject({ phase: 'in-meeting', isLeader: true });
+	});
+
+	it('S15: the article’s reset with the alias, en dashes and -SendEmailToAddress mails the new PIN to that address', async () => {
+		const result = await lobby(
+			[
+				'Set-CsOnlineDialInConferencingUser',
+				'–Identity',
+				'amos.marble',
+				'–ResetLeaderPIN',
+				'–SendEmail',
+				'–SendEmailToAddress',
+				'amos@contoso.com'
+			],
+			{ env: admin }
+		);
+		expect(result, result.stderr).toMatchObject({ code: 0 });
+		const pin = /^New leader PIN \(shown once\): (\d+)$/m.exec(result.stdout)![1]!;
+		expect(result.stdout).toContain('Email: sent to amos@contoso.com.');
+		await expect
+			.poll(() => smtp.received.some((m) => m.to.includes('amos@contoso.com')), { timeout: 10_000 })
+			.toBe(true);
+		const mail = smtp.received.find((m) => m.to.includes('amos@contoso.com'))!;
+		expect(mail.text).toContain(pin);
+		expect(await organizerDialsIn(pin)).toMatchObject({ phase: 'in-meeting', isLeader: true });
+	});
+
+	it('Get-CsOnlineDialInConferencingUser shows the PIN masked, in list and JSON form', async () => {
+		const list = await lobby(['get-csonlinedialinconferencinguser', '-identity', 'amos.marble'], {
+			env: admin
+		});
+		expect(list, list.stderr).toMatchObject({ code: 0 });
+		expect(list.stdout).toMatch(/^Identity\s+: amos\.marble@contoso\.com$/m);
+		expect(list.stdout).toMatch(/^ConferenceId\s+: 4410273$/m);
+		expect(list.stdout).toMatch(/^LeaderPin\s+: \*\*\*\*\*$/m);
+		expect(list.stdout).not.toMatch(/LeaderPin\s+: \d/);
+
+		const json = await lobby(['Get-CsOnlineDialInConferencingUser', 'amos.marble', '--json'], { env: admin });
+		expect(JSON.parse(json.stdout)).toMatchObject({ email: 'amos.marble@contoso.com', leaderPin: '*****' });
+
+		const all = await lobby(['Get-CsOnlineDialInConferencingUser', '-ResultSize', '2'], { env: admin });
+		expect(all.stdout.match(/^Identity\s+:/gm)).toHaveLength(2);
+	});
+
+	it('a user’s token is refused a reset, even of their own PIN, and the refusal is audited', async () => {
+		const result = await lobby(
+			['Set-CsOnlineDialInConferencingUser', '-Identity', 'amos.marble', '-ResetLeaderPIN'],
+			{
+				env: user
+			}
+		);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('Only administrators');
+		expect(result.stdout).not.toContain('New leader PIN');
+
+		const audit = await lobby(['Get-CsOnlineDialInConferencingUser', '-Identity', 'amos.marble'], {
+			env: user
+		});
+		expect(audit.code).toBe(1);
+
+		const token = readCredentials(admin).token;
+		const entries = await api<{
+			entries: { action: string; outcome: string; actorEmail: string; path: string }[];
+		}>(token, '/audit?action=dial-in.reset-leader-pin');
+		expect(entries.entries).toContainEqual(
+			expect.objectContaining({ outcome: 'denied', actorEmail: 'amos.marble@contoso.com', path: 'cli' })
+		);
+	});
+
+	it('enforces the rules before anything changes, with exit code 2', async () => {
+		const before = await resets();
+		const s15 = await lobby(
+			[
+				'Set-CsOnlineDialInConferencingUser',
+				'-Identity',
+				'amos.marble',
+				'-ResetLeaderPIN',
+				'-SendEmailToAddress',
+				'a@contoso.com'
+			],
+			{ env: admin }
+		);
+		expect(s15.code).toBe(2);
+		expect(s15.stderr).toContain('only valid together with -SendEmail (S15)');
+
+		const short = await lobby(['Set-CsOnlineDialInConferencingTenantSettings', '-PinLength', '3'], {
+			env: admin
+		});
+		expect(short.code).toBe(2);
+		expect(short.stderr).toMatch(/4 and 12/);
+		expect(await resets()).toBe(before);
+		const settings = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], { env: admin });
+		expect(settings.stdout).toMatch(/^PinLength\s+: 5$/m);
+	});
+
+	it('answers "did you mean" for an unknown cmdlet or parameter, and shows how to quote a missing boolean', async () => {
+		const cmdlet = await lobby(['Get-CsOnlineDialInConferencingUsr'], { env: admin });
+		expect(cmdlet.code).toBe(2);
+		expect(cmdlet.stderr).toContain('Did you mean Get-CsOnlineDialInConferencingUser?');
+
+		const param = await lobby(
+			['Set-CsOnlineDialInConferencingUser', '-Identity', 'amos.marble', '-ResetLeaderPn'],
+			{
+				env: admin
+			}
+		);
+		expect(param.code).toBe(2);
+		expect(param.stderr).toContain('Did you mean -ResetLeaderPIN?');
+
+		// What a POSIX shell passes for an unquoted $true: nothing.
+		const missing = await lobby(
+			['Set-CsOnlineDialInConferencingUser', '-Identity', 'megan.bowen', '-AllowPSTNOnlyMeetings'],
+			{
+				env: admin
+			}
+		);
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toContain("'$true'");
+	});
+
+	it('takes booleans as $true, true and :$false, shortened names, and changes the setting', async () => {
+		const on = await lobby(
+			['Set-CsOnlineDialInConferencingUser', '-Ident', 'diego.siciliani', '-AllowPSTN', '$true'],
+			{
+				env: admin
+			}
+		);
+		// Diego is in the directory but not enabled: the setting is his all the same.
+		expect(on, on.stderr).toMatchObject({ code: 0 });
+		expect(on.stdout).toContain('AllowPstnOnlyMeetings is now True');
+		const off = await lobby(
+			['Set-CsOnlineDialInConferencingUser', 'diego.siciliani', '-AllowPSTNOnlyMeetings:$false'],
+			{
+				env: admin
+			}
+		);
+		expect(off.stdout).toContain('AllowPstnOnlyMeetings is now False');
+
+		const pinLength = await lobby(
+			[
+				'Set-CsOnlineDialInConferencingTenantSettings',
+				'-PinLength',
+				'6',
+				'-AutomaticallySendEmailsToUsers',
+				'false'
+			],
+			{
+				env: admin
+			}
+		);
+		expect(pinLength, pinLength.stderr).toMatchObject({ code: 0 });
+		expect(pinLength.stdout).toMatch(/^PinLength\s+: 6$/m);
+		expect(pinLength.stdout).toMatch(/^AutomaticallySendEmailsToUsers\s+: False$/m);
+		// S13: new PINs get the new length.
+		const reset = await lobby(
+			['Set-CsOnlineDialInConferencingUser', '-Identity', 'astrid.lindqvist', '-ResetLeaderPIN'],
+			{
+				env: admin
+			}
+		);
+		expect(reset.stdout).toMatch(/^New leader PIN \(shown once\): \d{6}$/m);
+		expect(reset.stdout).toContain('Email: none (email is off).');
+		await lobby(
+			[
+				'Set-CsOnlineDialInConferencingTenantSettings',
+				'-PinLength',
+				'5',
+				'-AutomaticallySendEmailsToUsers',
+				'$true'
+			],
+			{
+				env: admin
+			}
+		);
+	});
+
+	it('explains each cmdlet with -? and lists them with --help', async () => {
+		const help = await lobby(['--help']);
+		expect(help.code).toBe(0);
+		expect(help.stdout).toContain('Set-CsOnlineDialInConferencingTenantSettings');
+		const cmdlet = await lobby(['Set-CsOnlineDialInConferencingUser', '-?']);
+		expect(cmdlet.code).toBe(0);
+		expect(cmdlet.stdout).toContain('-SendEmailToAddress');
+		expect(cmdlet.stdout).toContain('amos@contoso.com');
+	});
+
+	it('without a server or a token, says so and exits 1', async () => {
+		const down = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], {
+			env: { LOBBY_URL: 'http://127.0.0.1:9', LOBBY_CREDENTIALS: join(home, 'none.json') }
+		});
+		expect(down.code).toBe(1);
+		expect(down.stderr).toContain('not reachable at http://127.0.0.1:9');
+
+		const anonymous = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], {
+			env: { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'none.json') }
+		});
+		expect(anonymous.code).toBe(1);
+		expect(anonymous.stderr).toContain('lobby login');
+	});
+
+	it('makes, lists and revokes tokens; a revoked token is refused at once; logout revokes the saved one', async () => {
+		const made = await lobby(['token', 'new', '--name', 'nightly report', '--json'], { env: admin });
+		expect(made, made.stderr).toMatchObject({ code: 0 });
+		const { token, tokenInfo } = JSON.parse(made.stdout) as { token: string; tokenInfo: { id: string } };
+		const listed = await lobby(['token', 'list'], { env: admin });
+		expect(listed.stdout).toContain(tokenInfo.id);
+		expect(listed.stdout).not.toContain(token);
+
+		const withToken = {
+			LOBBY_URL: server.url,
+			LOBBY_TOKEN: token,
+			LOBBY_CREDENTIALS: join(home, 'none.json')
+		};
+		expect((await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], { env: withToken })).code).toBe(0);
+		expect((await lobby(['token', 'revoke', tokenInfo.id], { env: admin })).code).toBe(0);
+		const refused = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], { env: withToken });
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('revoked');
+
+		const userMakes = await lobby(['token', 'new', '--name', 'mine'], { env: user });
+		expect(userMakes.code).toBe(1);
+
+		const logout = await lobby(['logout'], { env: user });
+		expect(logout, logout.stderr).toMatchObject({ code: 0 });
+		expect(() => statSync(user.LOBBY_CREDENTIALS!)).toThrow();
+	});
+
+	function readCredentials(env: Record<string, string>): { token: string } {
+		return JSON.parse(readFileSync(env.LOBBY_CREDENTIALS!, 'utf8')) as { token: string };
+	}
+
+	async function api<T>(token: string, path: string): Promise<T> {
+		const response = await fetch(`${server.url}/api/v1${path}`, {
+			headers: { authorization: `Bearer ${token}` }
+		});
+		expect(response.status).toBe(200);
+		return (await response.json()) as T;
+	}
+
+	async function resets(): Promise<number> {
+		const { entries } = await api<{ entries: unknown[] }>(
+			readCredentials(admin).token,
+			'/audit?action=dial-in.reset-leader-pin&limit=1000'
+		);
+		return entries.length;
+	}
+});
