@@ -7,6 +7,10 @@ declare global {
 			runtime: Runtime;
 			/** The signed-in directory user, from the session cookie; null when anonymous. */
 			user: { id: string; email: string; displayName: string; role: 'admin' | 'user' } | null;
+			/** The language pages are rendered in (cookie `lobby-lang`, else Accept-Language). */
+			locale: import('$lib/i18n/catalog').Locale;
+			/** Light, dark, or the system's (cookie `lobby-theme`). */
+			theme: 'system' | 'light' | 'dark';
 		}
 	}
 }

@@ -41,7 +41,7 @@ export const actions: Actions = {
 				String(form.get('id') ?? ''),
 				'page'
 			);
-			return { done: `Revoked "${view.name}"; it no longer works.` };
+			return { revoked: view.name };
 		} catch (e) {
 			return refused(e);
 		}

@@ -31,6 +31,7 @@ function refused(e: unknown) {
 	throw e;
 }
 
+/** `done` names what happened; the page says it in the reader's language. */
 export const actions: Actions = {
 	/** S7, S8, S15: Reset PIN; the new PIN is in this one answer and nowhere else. */
 	reset: async ({ locals, params, request }) => {
@@ -64,7 +65,7 @@ export const actions: Actions = {
 	disable: async ({ locals, params }) => {
 		try {
 			await locals.runtime.services.dialIn.disableDialIn(actorOf(locals.user), params.id, 'page');
-			return { done: 'Dial-in conferencing is off for this user.' };
+			return { done: 'disabled' as const };
 		} catch (e) {
 			return refused(e);
 		}
@@ -72,7 +73,7 @@ export const actions: Actions = {
 	unlock: async ({ locals, params }) => {
 		try {
 			await locals.runtime.services.dialIn.unlockLeaderPin(actorOf(locals.user), params.id, 'page');
-			return { done: 'The leader PIN is unlocked.' };
+			return { done: 'unlocked' as const };
 		} catch (e) {
 			return refused(e);
 		}

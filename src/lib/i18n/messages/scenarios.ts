@@ -1,0 +1,4 @@
+import { catalog } from '../catalog';
+
+/** Texts of the scenarios pages; keys start with "scenarios.". */
+export const scenarios = catalog({}, {});
