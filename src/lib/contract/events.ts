@@ -153,6 +153,9 @@ export interface ClientToServerEvents {
 		ack: Ack<{ meetingId: string; participantId: string }>
 	) => void;
 
+	/** Leaves the meeting this connection joined from the client (closing the page does the same). */
+	'client:leave': (ack: Ack) => void;
+
 	/** Watches all meetings or one: a full snapshot in the answer, then deltas. */
 	'monitor:subscribe': (
 		request: MonitorScope,
@@ -185,4 +188,6 @@ export interface SocketData {
 	callId: string | null;
 	/** The signed-in user, once sign-in exists; null for anonymous sockets. */
 	userId: string | null;
+	/** The meeting this socket joined from the client, if any; it leaves when the socket goes. */
+	clientParticipant: { meetingId: string; participantId: string } | null;
 }

@@ -114,6 +114,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 	io.on('connection', (socket: LobbySocket) => {
 		socket.data.connectedAt = Date.now();
 		socket.data.callId = null;
+		socket.data.clientParticipant = null;
 		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
 
 		/**
@@ -161,6 +162,11 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		socket.on('disconnect', () => {
 			broadcastPresence();
 			if (socket.data.callId) services.calls.connectionLost(socket.data.callId);
+			const joined = socket.data.clientParticipant;
+			if (joined) {
+				socket.data.clientParticipant = null;
+				void services.meetings.leave(joined.meetingId, joined.participantId).catch(() => undefined);
+			}
 		});
 
 		on('status:get', null, async () => {
@@ -202,9 +208,21 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 					'Joining from the client needs a signed-in user. Sign in first.'
 				);
 			}
+			if (socket.data.clientParticipant) {
+				throw new CallError('bad-request', 'This connection has joined a meeting already; leave it first.');
+			}
 			const joined = await services.meetings.joinFromClient(user, conferenceId);
 			if (!joined.ok) throw new CallError(joined.code, joined.message);
+			socket.data.clientParticipant = { meetingId: joined.meetingId, participantId: joined.participantId };
 			return { meetingId: joined.meetingId, participantId: joined.participantId };
+		});
+
+		on('client:leave', null, async () => {
+			const joined = socket.data.clientParticipant;
+			if (!joined) throw new CallError('no-call', 'This connection has not joined a meeting from the client.');
+			socket.data.clientParticipant = null;
+			await services.meetings.leave(joined.meetingId, joined.participantId);
+			return {};
 		});
 
 		on('monitor:subscribe', monitorScopeSchema, async (scope) => {

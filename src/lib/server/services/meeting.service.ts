@@ -318,6 +318,12 @@ export class MeetingService {
 		return { ok: false, code: 'meeting-ended', message: 'The meeting ended while joining. Try again.' };
 	}
 
+	/** A client participant leaves (S4's organizer too: the meeting goes on while others remain). */
+	async leave(meetingId: string, participantId: string): Promise<void> {
+		if (!this.live.has(meetingId)) return;
+		await this.execute(meetingId, { type: 'Leave', participantId });
+	}
+
 	/** The committed state of a live meeting (what has been told), or null. */
 	state(meetingId: string): OpenedMeeting | null {
 		return this.live.get(meetingId)?.committed ?? null;
