@@ -1,0 +1,150 @@
+/**
+ * Live views of the meetings for the dashboard, the meeting view and presenter mode. Each takes a
+ * full snapshot on every (re)connect and then follows the server's stream, so nothing relies on
+ * connection-state recovery; a meeting's state is rebuilt in the browser with the domain's own
+ * `evolveMeeting`, the same function the server uses.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import type { MeetingSummary, MeetingsDelta, TimelineEvent } from '$lib/contract/events';
+import { evolveMeeting, type MeetingState, type OpenedMeeting } from '$lib/domain';
+import { getSocket, type LobbySocket } from './socket';
+
+/** Every live meeting, keyed by id, kept current from the coalesced `monitor:meetings` stream. */
+export class AllMeetings {
+	readonly meetings = new SvelteMap<string, MeetingSummary>();
+	/** Server time of the last snapshot or delta (ms), to run wait timers against. */
+	serverAt = $state(0);
+	/** Browser time when `serverAt` arrived, so timers advance between messages. */
+	receivedAt = $state(0);
+	connected = $state(false);
+	problem = $state<string | null>(null);
+	/** Called with each delta after it is applied (the dashboard samples its charts here). */
+	onChange: (() => void) | null = null;
+
+	private readonly socket: LobbySocket;
+	private readonly unsubscribe: () => void;
+
+	constructor(socket: LobbySocket = getSocket()) {
+		this.socket = socket;
+		const onConnect = () => this.subscribe();
+		const onDisconnect = () => (this.connected = false);
+		const onDelta = (delta: MeetingsDelta) => this.apply(delta);
+		socket.on('connect', onConnect);
+		socket.on('disconnect', onDisconnect);
+		socket.on('monitor:meetings', onDelta);
+		if (socket.connected) onConnect();
+		this.unsubscribe = () => {
+			socket.off('connect', onConnect);
+			socket.off('disconnect', onDisconnect);
+			socket.off('monitor:meetings', onDelta);
+			if (socket.connected) socket.emit('monitor:unsubscribe', { scope: 'all' }, () => undefined);
+		};
+	}
+
+	/** Server time now, estimated from the last message and the browser's clock since. */
+	now(browserNow = Date.now()): number {
+		return this.serverAt ? this.serverAt + (browserNow - this.receivedAt) : browserNow;
+	}
+
+	close(): void {
+		this.unsubscribe();
+	}
+
+	private subscribe(): void {
+		this.socket.emit('monitor:subscribe', { scope: 'all' }, (answer) => {
+			if (!answer.ok) {
+				this.problem = answer.error.message;
+				return;
+			}
+			if (!('meetings' in answer)) return;
+			this.meetings.clear();
+			for (const m of answer.meetings) this.meetings.set(m.meetingId, m);
+			this.serverAt = answer.at;
+			this.receivedAt = Date.now();
+			this.connected = true;
+			this.problem = null;
+			this.onChange?.();
+		});
+	}
+
+	private apply(delta: MeetingsDelta): void {
+		for (const m of delta.upserts) this.meetings.set(m.meetingId, m);
+		for (const id of delta.ended) this.meetings.delete(id);
+		this.serverAt = delta.at;
+		this.receivedAt = Date.now();
+		this.onChange?.();
+	}
+}
+
+/** One meeting, live or past: its state and its timeline, following `monitor:meeting`. */
+export class OneMeeting {
+	meeting = $state<OpenedMeeting | null>(null);
+	timeline = $state<TimelineEvent[]>([]);
+	connected = $state(false);
+	problem = $state<string | null>(null);
+	/** Called with each new event, in order, after it is applied (captions, sounds). */
+	onEvent: ((event: TimelineEvent) => void) | null = null;
+
+	private seq = 0;
+	private readonly socket: LobbySocket;
+	private readonly unsubscribe: () => void;
+
+	constructor(
+		readonly meetingId: string,
+		socket: LobbySocket = getSocket()
+	) {
+		this.socket = socket;
+		const onConnect = () => this.subscribe();
+		const onDisconnect = () => (this.connected = false);
+		const onUpdate = (update: { meetingId: string; events: TimelineEvent[] }) => {
+			if (update.meetingId === this.meetingId) this.apply(update.events, true);
+		};
+		socket.on('connect', onConnect);
+		socket.on('disconnect', onDisconnect);
+		socket.on('monitor:meeting', onUpdate);
+		if (socket.connected) onConnect();
+		this.unsubscribe = () => {
+			socket.off('connect', onConnect);
+			socket.off('disconnect', onDisconnect);
+			socket.off('monitor:meeting', onUpdate);
+			if (socket.connected) {
+				socket.emit('monitor:unsubscribe', { scope: 'meeting', meetingId: this.meetingId }, () => undefined);
+			}
+		};
+	}
+
+	close(): void {
+		this.unsubscribe();
+	}
+
+	private subscribe(): void {
+		this.socket.emit('monitor:subscribe', { scope: 'meeting', meetingId: this.meetingId }, (answer) => {
+			if (!answer.ok) {
+				this.problem = answer.error.message;
+				return;
+			}
+			if (!('snapshot' in answer)) return;
+			this.meeting = answer.snapshot.meeting;
+			this.timeline = answer.snapshot.timeline;
+			this.seq = answer.snapshot.seq;
+			this.connected = true;
+			this.problem = null;
+		});
+	}
+
+	private apply(events: TimelineEvent[], live: boolean): void {
+		let state: MeetingState = this.meeting ?? { status: 'none' };
+		const fresh: TimelineEvent[] = [];
+		for (const e of events) {
+			// Events at or below the snapshot are in it already.
+			if (e.seq <= this.seq) continue;
+			state = evolveMeeting(state, e.event);
+			this.seq = e.seq;
+			fresh.push(e);
+		}
+		if (fresh.length === 0) return;
+		this.meeting = state.status === 'none' ? null : state;
+		this.timeline = [...this.timeline, ...fresh];
+		if (live) for (const e of fresh) this.onEvent?.(e);
+	}
+}

@@ -1,0 +1,154 @@
+/**
+ * The live UI as a person uses it, in Chromium against the built server: softphones dialing in and
+ * hearing the lobby music (read from howler through the page), the organizer's PIN admitting the
+ * lobby (S10) while the dashboard's count falls, a client join starting a waiting meeting (S4), an
+ * anonymous caller who never does (S11), a PSTN-only organizer's meeting starting with its first
+ * caller (S6), and the language switch.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+const ADMIN = { email: 'admin@contoso.com', password: 'admin-e2e-password' };
+const USER_PASSWORD = 'user-e2e-password';
+const CONFERENCE = { amos: '4410273', megan: '5821946', astrid: '6390518', lee: '7152834' };
+
+/** A leader PIN for `identity`, reset through the API as an administrator's script would. */
+async function resetPin(baseURL: string, identity: string): Promise<string> {
+	const login = await fetch(`${baseURL}/api/v1/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(ADMIN)
+	});
+	const { token } = (await login.json()) as { token: string };
+	const reset = await fetch(`${baseURL}/api/v1/dial-in-users/${identity}/reset-leader-pin`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+		body: JSON.stringify({ sendEmail: false })
+	});
+	const { leaderPin } = (await reset.json()) as { leaderPin: string };
+	return leaderPin;
+}
+
+/** A softphone in a tab of its own: it dials the bridge and types `keys` on the dial pad. */
+async function softphone(browser: Browser, keys: string): Promise<Page> {
+	const page = await browser.newPage();
+	await page.goto('/phone');
+	await page.getByRole('button', { name: 'Call' }).click();
+	await expect(page.getByRole('status', { name: 'Call state' })).toHaveText('Dialed in: answering the IVR');
+	await press(page, keys);
+	return page;
+}
+
+async function press(page: Page, keys: string) {
+	for (const key of keys) await page.getByRole('button', { name: `Key ${key}` }).click();
+}
+
+const callState = (page: Page) => page.getByRole('status', { name: 'Call state' });
+const music = (page: Page) => page.getByTestId('music-state');
+
+test.describe.configure({ mode: 'serial' });
+
+test('S5, S10: two softphones wait with music; the organizer’s PIN admits both and the dashboard’s lobby count falls from 2 to 0', async ({
+	browser,
+	baseURL
+}) => {
+	const pin = await resetPin(baseURL!, 'lee.gu');
+	const dashboard = await browser.newPage();
+	await dashboard.goto('/dashboard');
+	const lobbyTotal = dashboard.getByTestId('total-lobby');
+	await expect(lobbyTotal).toHaveText('0');
+
+	const first = await softphone(browser, `${CONFERENCE.lee}##`);
+	const second = await softphone(browser, `${CONFERENCE.lee}##`);
+	for (const phone of [first, second]) {
+		await expect(callState(phone)).toHaveText('Waiting in the lobby');
+		// Read from howler itself: the loop is playing, not just wanted.
+		await expect(music(phone)).toHaveText('Music: playing');
+	}
+	await expect(lobbyTotal).toHaveText('2');
+
+	const organizer = await softphone(browser, `${CONFERENCE.lee}#`);
+	await expect(organizer.getByText('If you are the leader, press star.')).toBeVisible();
+	await press(organizer, `*${pin}#`);
+	await expect(callState(organizer)).toHaveText('In the meeting');
+	for (const phone of [first, second]) {
+		await expect(callState(phone)).toHaveText('In the meeting');
+		await expect(music(phone)).toHaveText('Music: off');
+	}
+	await expect(lobbyTotal).toHaveText('0');
+
+	for (const page of [first, second, organizer]) {
+		await page.getByRole('button', { name: 'Hang up' }).click();
+		await expect(callState(page)).toHaveText('Call ended');
+		await page.close();
+	}
+	await dashboard.close();
+});
+
+test('S4: a signed-in organizer joining from the client starts the waiting meeting and the lobby is admitted', async ({
+	browser,
+	page
+}) => {
+	const caller = await softphone(browser, `${CONFERENCE.astrid}##`);
+	await expect(callState(caller)).toHaveText('Waiting in the lobby');
+
+	await page.goto(`/join/${CONFERENCE.astrid}`);
+	await page.getByRole('link', { name: 'Sign in' }).last().click();
+	await page.getByLabel('Email address').fill('astrid.lindqvist@contoso.com');
+	await page.getByLabel('Password').fill(USER_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(new RegExp(`/join/${CONFERENCE.astrid}$`));
+	await page.getByRole('button', { name: 'Join the meeting' }).click();
+	await expect(page.getByRole('status')).toContainText('You are in the meeting.');
+	await expect(callState(caller)).toHaveText('In the meeting');
+
+	// The meeting view tells it in plain words.
+	await page.getByRole('link', { name: 'Open the meeting view' }).click();
+	await expect(
+		page.getByText('joined from the client, signed in: the meeting started without a PIN')
+	).toBeVisible();
+	await caller.getByRole('button', { name: 'Hang up' }).click();
+	await caller.close();
+});
+
+test('S11: an anonymous caller alone never starts the meeting; the meeting view shows them waiting with music', async ({
+	browser,
+	page
+}) => {
+	const caller = await softphone(browser, `${CONFERENCE.amos}##`);
+	await expect(callState(caller)).toHaveText('Waiting in the lobby');
+	await page.goto('/dashboard');
+	await page.getByRole('link', { name: 'Amos Marble' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText("Amos Marble's meeting");
+	const lobby = page.getByRole('region', { name: /Lobby/ });
+	await expect(lobby.getByRole('listitem')).toHaveCount(1);
+	await expect(page.getByText('Waiting for the leader')).toBeVisible();
+	await expect(page.getByText('dialed in and waits in the lobby; music is playing.')).toBeVisible();
+	// Time passes; nothing starts it.
+	await page.waitForTimeout(2_000);
+	await expect(callState(caller)).toHaveText('Waiting in the lobby');
+	await expect(page.getByText('Waiting for the leader')).toBeVisible();
+	await caller.getByRole('button', { name: 'Hang up' }).click();
+	await caller.close();
+});
+
+test('S6: a PSTN-only organizer’s meeting starts with the first caller', async ({ browser }) => {
+	const caller = await softphone(browser, `${CONFERENCE.megan}##`);
+	await expect(callState(caller)).toHaveText('In the meeting');
+	await expect(music(caller)).toHaveText('Music: off');
+	await caller.getByRole('button', { name: 'Hang up' }).click();
+	await caller.close();
+});
+
+test('the language switch turns the page Swedish and is remembered', async ({ page }) => {
+	await page.goto('/phone');
+	await page.getByRole('combobox', { name: 'Language' }).selectOption('sv');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Telefon');
+	await expect(
+		page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Översikt' })
+	).toBeVisible();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
+	await page.reload();
+	await expect(page.getByRole('button', { name: 'Ring' })).toBeVisible();
+	await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone');
+});
