@@ -152,3 +152,28 @@ test('the language switch turns the page Swedish and is remembered', async ({ pa
 	await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone');
 });
+
+test('replay: a past meeting plays back from its events, with the lobby filling and then admitted', async ({
+	page
+}) => {
+	await page.goto('/meetings');
+	await page.getByRole('link', { name: 'Lee Gu' }).first().click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText("Lee Gu's meeting");
+	await page.getByRole('button', { name: 'Replay from the start' }).click();
+	await page.getByRole('combobox', { name: 'Replay speed' }).selectOption('5');
+	const lobby = page.getByRole('region', { name: /Lobby/ });
+	const inMeeting = page.getByRole('region', { name: /Meeting/ });
+	// S5 then S10, as they happened: two callers wait, then the leader's PIN admits them.
+	await expect(lobby.getByRole('listitem')).toHaveCount(2, { timeout: 20_000 });
+	await expect(inMeeting.getByRole('listitem')).toHaveCount(3, { timeout: 20_000 });
+	await expect(lobby.getByRole('listitem')).toHaveCount(0);
+	await expect(
+		page.getByText(/entered the leader PIN: the meeting started and 2 callers were admitted/)
+	).toBeVisible();
+	// Scrubbing back to the start shows the meeting as it opened.
+	await page.getByRole('slider', { name: 'Replay position' }).focus();
+	await page.keyboard.press('Home');
+	await expect(inMeeting.getByRole('listitem')).toHaveCount(0);
+	await page.getByRole('button', { name: 'Back to live' }).click();
+	await expect(page.getByText('Ended', { exact: true })).toBeVisible();
+});

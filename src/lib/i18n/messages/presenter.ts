@@ -48,7 +48,7 @@ export const presenter = catalog(
 		'presenter.meeting.empty': 'Nobody is in the meeting',
 
 		'presenter.door.closed': 'Admitted when the meeting starts',
-		'presenter.door.open': 'Admitted by the leader',
+		'presenter.door.open': 'Callers join directly',
 		'presenter.door.locked': 'Locked: the leader admits',
 
 		'presenter.token.phone': 'by phone',
@@ -138,7 +138,7 @@ export const presenter = catalog(
 		'presenter.meeting.empty': 'Ingen är med i mötet',
 
 		'presenter.door.closed': 'Släpps in när mötet startar',
-		'presenter.door.open': 'Släpps in av ledaren',
+		'presenter.door.open': 'Uppringare ansluter direkt',
 		'presenter.door.locked': 'Låst: ledaren släpper in',
 
 		'presenter.token.phone': 'via telefon',

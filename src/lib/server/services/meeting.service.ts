@@ -11,7 +11,7 @@ import {
 	type MeetingState,
 	type OpenedMeeting
 } from '$lib/domain';
-import type { TenantRow } from '../db/schema';
+import type { MeetingRow, TenantRow } from '../db/schema';
 import type { DialInOrganizer, DirectoryRepository } from '../repositories/directory.repository';
 import {
 	AppendConflictError,
@@ -316,6 +316,11 @@ export class MeetingService {
 			return { ok: false, code: decision.rejection.code, message: decision.rejection.message };
 		}
 		return { ok: false, code: 'meeting-ended', message: 'The meeting ended while joining. Try again.' };
+	}
+
+	/** Meetings newest first, live and past, from the projection (for the meetings list and replay). */
+	recent(limit = 100): Promise<MeetingRow[]> {
+		return this.deps.events.list(Math.min(Math.max(limit, 1), 500));
 	}
 
 	/** A client participant leaves (S4's organizer too: the meeting goes on while others remain). */
