@@ -82,6 +82,8 @@ export class OneMeeting {
 	timeline = $state<TimelineEvent[]>([]);
 	connected = $state(false);
 	problem = $state<string | null>(null);
+	/** The error's code when the server refused (`not-found` for an unknown meeting). */
+	problemCode = $state<string | null>(null);
 	/** Called with each new event, in order, after it is applied (captions, sounds). */
 	onEvent: ((event: TimelineEvent) => void) | null = null;
 
@@ -121,6 +123,7 @@ export class OneMeeting {
 		this.socket.emit('monitor:subscribe', { scope: 'meeting', meetingId: this.meetingId }, (answer) => {
 			if (!answer.ok) {
 				this.problem = answer.error.message;
+				this.problemCode = answer.error.code;
 				return;
 			}
 			if (!('snapshot' in answer)) return;

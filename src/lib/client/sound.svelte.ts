@@ -98,7 +98,11 @@ class SoundBoard {
 	async stopMusic(fadeMs = 900): Promise<void> {
 		this.wantMusic = false;
 		const { music } = await this.load();
-		if (!music.playing()) return;
+		if (!music.playing()) {
+			// A play still waiting for the browser to allow sound must not start later.
+			music.stop();
+			return;
+		}
 		music.fade(music.volume(), 0, fadeMs);
 		music.once('fade', () => {
 			if (!this.wantMusic) music.stop();

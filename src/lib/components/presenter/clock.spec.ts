@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, ServerClock } from './clock';
+
+describe('the server clock', () => {
+	it('given no events yet, reads the browser clock', () => {
+		expect(new ServerClock().now(5_000)).toBe(5_000);
+	});
+
+	it('given a server a minute ahead, takes the least delayed event as the offset', () => {
+		const clock = new ServerClock();
+		clock.observe(61_000, 1_200); // 200 ms on the way
+		clock.observe(62_000, 2_050); // 50 ms on the way
+		expect(clock.now(3_000)).toBe(62_950);
+	});
+
+	it('forgets the offset on reset', () => {
+		const clock = new ServerClock();
+		clock.observe(61_000, 1_000);
+		clock.reset();
+		expect(clock.now(3_000)).toBe(3_000);
+	});
+});
+
+describe('durations', () => {
+	it('reads like a clock', () => {
+		expect(formatDuration(0)).toBe('0:00');
+		expect(formatDuration(7_900)).toBe('0:07');
+		expect(formatDuration(750_000)).toBe('12:30');
+		expect(formatDuration(3_723_000)).toBe('1:02:03');
+	});
+
+	it('never goes negative', () => {
+		expect(formatDuration(-5_000)).toBe('0:00');
+	});
+});

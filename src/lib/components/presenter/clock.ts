@@ -1,0 +1,39 @@
+/**
+ * Wait timers for presenter mode. Callers' arrival times are the server's; the projector's laptop
+ * may be minutes off, so the page estimates the difference from live events, which are stamped by
+ * the server just before they are sent.
+ */
+
+/** The server's time as seen from the browser. */
+export class ServerClock {
+	private skew: number | null = null;
+
+	/**
+	 * An event stamped `serverAt` arrived at `browserAt`. Each arrival is late by the network delay, so
+	 * the largest difference seen is the best estimate of the clocks' offset.
+	 */
+	observe(serverAt: number, browserAt: number): void {
+		const skew = serverAt - browserAt;
+		this.skew = this.skew === null ? skew : Math.max(this.skew, skew);
+	}
+
+	/** Forget the estimate (after a reconnect, the server may be another one). */
+	reset(): void {
+		this.skew = null;
+	}
+
+	/** Server time at `browserNow`. */
+	now(browserNow: number): number {
+		return browserNow + (this.skew ?? 0);
+	}
+}
+
+/** A duration as a clock reads: `0:07`, `12:30`, `1:02:03`. Negative durations read `0:00`. */
+export function formatDuration(ms: number): string {
+	const total = Math.max(0, Math.floor(ms / 1000));
+	const h = Math.floor(total / 3600);
+	const m = Math.floor((total % 3600) / 60);
+	const s = total % 60;
+	const ss = String(s).padStart(2, '0');
+	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
