@@ -22,7 +22,8 @@ type Sounds = {
 	music: HowlType;
 	join: HowlType;
 	leave: HowlType;
-	dtmf: Map<DtmfKey, HowlType>;
+	/** Built once; never reactive, so a plain record. */
+	dtmf: Partial<Record<DtmfKey, HowlType>>;
 };
 
 class SoundBoard {
@@ -49,9 +50,9 @@ class SoundBoard {
 				this.urls.push(url);
 				return new Howl({ src: [url], format: ['wav'], loop, volume, html5: false });
 			};
-			const dtmf = new Map<DtmfKey, HowlType>();
+			const dtmf: Sounds['dtmf'] = {};
 			for (const key of '0123456789*#') {
-				if (isDtmfKey(key)) dtmf.set(key, howl(synthDtmf(key, { sampleRate: RATE }), false, 0.6));
+				if (isDtmfKey(key)) dtmf[key] = howl(synthDtmf(key, { sampleRate: RATE }), false, 0.6);
 			}
 			const sounds: Sounds = {
 				music: howl(synthLobbyMusic({ sampleRate: RATE }), true, 0.7),
@@ -117,7 +118,7 @@ class SoundBoard {
 	async dtmf(key: string): Promise<void> {
 		if (!isDtmfKey(key)) return;
 		const sounds = await this.load();
-		sounds.dtmf.get(key)?.play();
+		sounds.dtmf[key]?.play();
 	}
 
 	/** Speaks a prompt where the browser has speech; the text is always on screen as well. */
@@ -135,7 +136,7 @@ class SoundBoard {
 		if (this.poll) clearInterval(this.poll);
 		if (this.sounds) {
 			const sounds = await this.sounds;
-			for (const h of [sounds.music, sounds.join, sounds.leave, ...sounds.dtmf.values()]) h.unload();
+			for (const h of [sounds.music, sounds.join, sounds.leave, ...Object.values(sounds.dtmf)]) h.unload();
 		}
 		for (const url of this.urls) URL.revokeObjectURL(url);
 		this.urls = [];
