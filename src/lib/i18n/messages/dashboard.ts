@@ -39,10 +39,13 @@ export const dashboard = catalog(
 		'dashboard.threshold.hint': 'Warn when a caller has waited longer than this. Remembered in this browser.',
 		'dashboard.threshold.invalid': 'Enter a number of minutes from 0.1 to 1440.',
 
-		'dashboard.chart.title': 'Callers in lobbies over time',
+		'dashboard.chart.title': 'Lobby callers over time',
 		'dashboard.chart.span': 'Time span',
 		'dashboard.chart.minutes': '{n} min',
-		'dashboard.chart.label': 'Line chart of callers in lobbies over the last {n} minutes',
+		'dashboard.chart.label': (p) =>
+			count(p) === 1
+				? 'Line chart of lobby callers over the last minute'
+				: `Line chart of lobby callers over the last ${count(p)} minutes`,
 		'dashboard.chart.summary':
 			'Now {current}, at most {peak} and on average {average} over the last {minutes} min.',
 		'dashboard.chart.noData': 'No samples yet: the chart fills in once a second while connected.',
@@ -61,7 +64,7 @@ export const dashboard = catalog(
 		'dashboard.bucket.4': '5–10 min',
 		'dashboard.bucket.5': 'over 10 min',
 
-		'dashboard.list.title': 'Live meetings',
+		'dashboard.list.title': 'Meetings',
 		'dashboard.list.count': 'Showing {shown} of {total}',
 		'dashboard.filter.label': 'Filter by organizer or conference ID',
 		'dashboard.show.label': 'Show',
@@ -123,7 +126,10 @@ export const dashboard = catalog(
 		'dashboard.chart.title': 'Uppringare i väntrum över tid',
 		'dashboard.chart.span': 'Tidsperiod',
 		'dashboard.chart.minutes': '{n} min',
-		'dashboard.chart.label': 'Linjediagram över uppringare i väntrum de senaste {n} minuterna',
+		'dashboard.chart.label': (p) =>
+			count(p) === 1
+				? 'Linjediagram över uppringare i väntrum den senaste minuten'
+				: `Linjediagram över uppringare i väntrum de senaste ${count(p)} minuterna`,
 		'dashboard.chart.summary':
 			'Nu {current}, som mest {peak} och i snitt {average} de senaste {minutes} min.',
 		'dashboard.chart.noData': 'Inga mätvärden än: diagrammet fylls på varje sekund medan du är ansluten.',
@@ -143,7 +149,7 @@ export const dashboard = catalog(
 		'dashboard.bucket.4': '5–10 min',
 		'dashboard.bucket.5': 'över 10 min',
 
-		'dashboard.list.title': 'Aktiva möten',
+		'dashboard.list.title': 'Möten',
 		'dashboard.list.count': 'Visar {shown} av {total}',
 		'dashboard.filter.label': 'Filtrera på organisatör eller konferens-ID',
 		'dashboard.show.label': 'Visa',
