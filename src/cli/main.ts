@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { ApiClient, ApiRequestError } from './api-client';
 import { CMDLETS, runCmdlet, UsageError } from './cmdlets';
+import { loadCommand } from './load-command';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
 import { cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
 import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
@@ -40,6 +41,10 @@ Sign-in and tokens:
   lobby token new --name NAME [--expires-in-days N]
                                    make a token (administrators); printed once
   lobby token revoke ID            revoke a token
+
+Simulator:
+  lobby load --meetings M --callers N [--rate R | --duration D] [--concurrency C] [--json]
+                                   real callers and organizers against a running server; "lobby load --help"
 
 Options:
   --json           JSON output for scripts (cmdlets and token commands)
@@ -274,6 +279,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 				return await logout(rest, io);
 			case 'token':
 				return await token(rest, io);
+			case 'load':
+				return await loadCommand(rest, io);
 		}
 		// PowerShell's Verb-Noun, typed with any dashes and case.
 		if (/^[a-z]+[-\u2013\u2014][a-z]/i.test(first)) return await cmdlet(first, rest, io);

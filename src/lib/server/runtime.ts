@@ -26,6 +26,7 @@ import { AuditService } from './services/audit.service';
 import { DialInService } from './services/dial-in.service';
 import { DirectoryService } from './services/directory.service';
 import { MailService } from './services/mail.service';
+import { SimulatedOrganizersService } from './services/simulated-organizers.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
 export interface Services {
@@ -39,6 +40,7 @@ export interface Services {
 	audit: AuditService;
 	mail: MailService;
 	apiTokens: ApiTokenService;
+	simulatedOrganizers: SimulatedOrganizersService;
 }
 
 /** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
@@ -155,7 +157,8 @@ export async function createServices(
 			dialInUsers: new DirectoryService(db, DEMO_TENANT_ID),
 			audit,
 			mail,
-			apiTokens: new ApiTokenService(db, DEMO_TENANT_ID, audit, clock)
+			apiTokens: new ApiTokenService(db, DEMO_TENANT_ID, audit, clock),
+			simulatedOrganizers: new SimulatedOrganizersService({ db, tenantId: DEMO_TENANT_ID, dialIn, audit })
 		},
 		notifier,
 		masking,

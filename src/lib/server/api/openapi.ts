@@ -5,6 +5,7 @@
  * route is described and that the committed file is current.
  */
 import { z } from 'zod';
+import { simulatedOrganizersBody } from '../services/simulated-organizers.service';
 import * as schemas from './schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -181,6 +182,18 @@ export const OPERATIONS: readonly Operation[] = [
 		query: schemas.auditQuery,
 		answer: list('entries', { type: 'object' }),
 		errors: [400, 403]
+	},
+	{
+		method: 'post',
+		path: '/simulated-organizers',
+		summary:
+			'Make sure N simulated organizers exist (load-organizer-001@…), each with a fresh leader PIN, shown once',
+		description:
+			'For lobby load: dial-in users without a mailbox, PSTN-only off; PINs issued by enable or reset, hashed, audited, never emailed (S3, S8).',
+		admin: true,
+		body: simulatedOrganizersBody,
+		answer: list('organizers', obj({ email: str, displayName: str, conferenceId: str, leaderPin: str })),
+		errors: [400, 403, 409]
 	},
 	{
 		method: 'get',

@@ -1,0 +1,188 @@
+/**
+ * `lobby load` as a process against a real server: simulated organizers with fresh PINs, real
+ * Socket.IO callers waiting in the lobbies, each organizer admitting its lobby by PIN (S10), and a
+ * report that adds up; usage errors exit 2 and refusals exit 1 before a single call is made.
+ */
+import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
+import { lobby } from '../helpers/lobby-cli';
+import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+
+interface Latency {
+	count: number;
+	p50: number;
+	p95: number;
+	p99: number;
+	max: number;
+}
+
+interface Report {
+	meetings: number;
+	callers: number;
+	joins: number;
+	joinsPerSecond: number;
+	joinLatencyMs: Latency;
+	meetingsStarted: number;
+	admitted: number;
+	admissionLatencyMs: Latency;
+	pinAcceptedMs: Latency;
+	hungUp: number;
+	errors: { total: number; byCode: Record<string, number> };
+	disconnects: { total: number; byReason: Record<string, number> };
+	ok: boolean;
+}
+
+function expectOrdered(latency: Latency, count: number): void {
+	expect(latency.count).toBe(count);
+	expect(latency.p50).toBeGreaterThan(0);
+	expect(latency.p50).toBeLessThanOrEqual(latency.p95);
+	expect(latency.p95).toBeLessThanOrEqual(latency.p99);
+	expect(latency.p99).toBeLessThanOrEqual(latency.max);
+}
+
+/** A loopback port nobody listens on. */
+async function closedPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+describe('lobby load against a running server', () => {
+	let database: TestDatabase;
+	let server: TestServer;
+	let home: string;
+	let admin: Record<string, string>;
+	let user: Record<string, string>;
+
+	beforeAll(async () => {
+		home = mkdtempSync(join(tmpdir(), 'lobby-load-'));
+		database = await createTestDatabase();
+		await prepareDirectory(database);
+		server = await startServer({ env: database.env });
+		admin = { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'admin', 'credentials.json') };
+		user = { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'amos', 'credentials.json') };
+		const asAdmin = await lobby(['login', '--user', 'admin@contoso.com', '--password-stdin'], {
+			env: admin,
+			input: `${TEST_ADMIN_PASSWORD}\n`
+		});
+		expect(asAdmin, asAdmin.stderr).toMatchObject({ code: 0 });
+		const asAmos = await lobby(['login', '--user', 'amos.marble@contoso.com', '--password-stdin'], {
+			env: user,
+			input: TEST_USER_PASSWORD
+		});
+		expect(asAmos, asAmos.stderr).toMatchObject({ code: 0 });
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+		if (home) rmSync(home, { recursive: true, force: true });
+	});
+
+	it('S10: 60 callers wait in 3 lobbies, each organizer dials in with its PIN and admits its lobby, and the report adds up', async () => {
+		const result = await lobby(['load', '--meetings', '3', '--callers', '60', '--json'], { env: admin });
+		expect(result, result.stderr).toMatchObject({ code: 0 });
+		const report = JSON.parse(result.stdout) as Report;
+		expect(report).toMatchObject({
+			meetings: 3,
+			callers: 60,
+			joins: 60,
+			meetingsStarted: 3,
+			admitted: 60,
+			hungUp: 63,
+			errors: { total: 0, byCode: {} },
+			disconnects: { total: 0, byReason: {} },
+			ok: true
+		});
+		expect(report.joinsPerSecond).toBeGreaterThan(0);
+		expectOrdered(report.joinLatencyMs, 60);
+		expectOrdered(report.admissionLatencyMs, 60);
+		expectOrdered(report.pinAcceptedMs, 3);
+		// Progress went to stderr, so stdout is the JSON alone.
+		expect(result.stderr).toMatch(
+			/connected \d+\/60 {2}dialed \d+ {2}in lobby \d+ {2}admitted \d+ {2}errors 0/
+		);
+	}, 60_000);
+
+	it('S8, S12: the simulated organizers are dial-in users without a mailbox; their PINs are masked and never mailed', async () => {
+		const shown = await lobby(['Get-CsOnlineDialInConferencingUser', 'load-organizer-003', '--json'], {
+			env: admin
+		});
+		expect(shown, shown.stderr).toMatchObject({ code: 0 });
+		expect(JSON.parse(shown.stdout)).toMatchObject({
+			email: 'load-organizer-003@contoso.com',
+			displayName: 'Load organizer 003',
+			role: 'user',
+			hasMailbox: false,
+			dialInEnabled: true,
+			allowPstnOnlyMeetings: false,
+			leaderPin: '*****'
+		});
+		const { token } = JSON.parse(readFileSync(admin.LOBBY_CREDENTIALS!, 'utf8')) as { token: string };
+		const mail = (await (
+			await fetch(`${server.url}/api/v1/mail?limit=500`, { headers: { authorization: `Bearer ${token}` } })
+		).json()) as { messages: { toAddress: string }[] };
+		expect(mail.messages.filter((m) => m.toAddress.startsWith('load-organizer-'))).toEqual([]);
+	});
+
+	it('runs again on the same organizers with fresh PINs, at a given rate', async () => {
+		const started = Date.now();
+		const result = await lobby(['load', '--meetings', '2', '--callers', '10', '--rate', '20', '--json'], {
+			env: admin
+		});
+		expect(result, result.stderr).toMatchObject({ code: 0 });
+		expect(JSON.parse(result.stdout)).toMatchObject({ joins: 10, admitted: 10, errors: { total: 0 } });
+		// Ten arrivals at 20 a second take at least 450 ms.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+		const list = await lobby(['Get-CsOnlineDialInConferencingUser', '--json'], { env: admin });
+		const users = JSON.parse(list.stdout) as { email: string }[];
+		expect(users.filter((u) => u.email.startsWith('load-organizer-'))).toHaveLength(3);
+	}, 60_000);
+
+	it.each([
+		[['--meetings', '0', '--callers', '5'], '--meetings must be a whole number from 1 to 1000'],
+		[['--meetings', '3'], '--callers N is required'],
+		[['--meetings', '3', '--callers', '2'], '--callers (2) must be at least --meetings (3)'],
+		[['--meetings', '3', '--callers', '9', '--rate', 'fast'], '--rate must be a number'],
+		[['--meetings', '3', '--callers', '9', '--rate', '5', '--duration', '1m'], 'not both'],
+		[['--meetings', '3', '--callers', '9', '--duration', '10 minutes'], '--duration must be a time'],
+		[['--meetings', '3', '--callers', '9', '--speed', '2'], 'Unknown option --speed']
+	])('refuses %j with exit 2 and says why', async (args, message) => {
+		const result = await lobby(['load', ...args], { env: admin });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(message);
+		expect(result.stderr).toContain('lobby load --help');
+		expect(result.stdout).toBe('');
+	});
+
+	it('explains itself with --help', async () => {
+		const result = await lobby(['load', '--help'], { env: admin });
+		expect(result).toMatchObject({ code: 0 });
+		expect(result.stdout).toContain('Usage: lobby load --meetings M --callers N');
+	});
+
+	it('S3: a user’s token is refused (exit 1), since simulated organizers get PINs reset', async () => {
+		const result = await lobby(['load', '--meetings', '1', '--callers', '1'], { env: user });
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('403 forbidden');
+		expect(result.stderr).toContain('administrator');
+	});
+
+	it('exits 1 when the server is not reachable', async () => {
+		const result = await lobby(['load', '--meetings', '1', '--callers', '1'], {
+			env: {
+				LOBBY_URL: `http://127.0.0.1:${await closedPort()}`,
+				LOBBY_TOKEN: 'not-used',
+				LOBBY_CREDENTIALS: join(home, 'none.json')
+			}
+		});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('not reachable');
+	});
+});
