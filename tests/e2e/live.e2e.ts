@@ -47,7 +47,7 @@ const music = (page: Page) => page.getByTestId('music-state');
 
 test.describe.configure({ mode: 'serial' });
 
-test('S5, S10: two softphones wait with music; the organizer’s PIN admits both and the dashboard’s lobby count falls from 2 to 0', async ({
+test('S5, S10: two softphones wait with music; the organizer’s PIN admits both and the dashboard’s lobby count rises by 2 and falls back', async ({
 	browser,
 	baseURL
 }) => {
@@ -55,7 +55,9 @@ test('S5, S10: two softphones wait with music; the organizer’s PIN admits both
 	const dashboard = await browser.newPage();
 	await dashboard.goto('/dashboard');
 	const lobbyTotal = dashboard.getByTestId('total-lobby');
-	await expect(lobbyTotal).toHaveText('0');
+	await expect(lobbyTotal).toHaveText(/^\d+$/);
+	// Lee Gu's lobby is what this spec fills and empties; other meetings may have callers of their own.
+	const before = Number(await lobbyTotal.textContent());
 
 	const first = await softphone(browser, `${CONFERENCE.lee}##`);
 	const second = await softphone(browser, `${CONFERENCE.lee}##`);
@@ -64,17 +66,17 @@ test('S5, S10: two softphones wait with music; the organizer’s PIN admits both
 		// Read from howler itself: the loop is playing, not just wanted.
 		await expect(music(phone)).toHaveText('Music: playing');
 	}
-	await expect(lobbyTotal).toHaveText('2');
+	await expect(lobbyTotal).toHaveText(String(before + 2));
 
 	const organizer = await softphone(browser, `${CONFERENCE.lee}#`);
-	await expect(organizer.getByText('If you are the leader, press star.')).toBeVisible();
+	await expect(organizer.getByText('If you are the leader, press star.').first()).toBeVisible();
 	await press(organizer, `*${pin}#`);
 	await expect(callState(organizer)).toHaveText('In the meeting');
 	for (const phone of [first, second]) {
 		await expect(callState(phone)).toHaveText('In the meeting');
 		await expect(music(phone)).toHaveText('Music: off');
 	}
-	await expect(lobbyTotal).toHaveText('0');
+	await expect(lobbyTotal).toHaveText(String(before));
 
 	for (const page of [first, second, organizer]) {
 		await page.getByRole('button', { name: 'Hang up' }).click();
