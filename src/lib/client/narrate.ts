@@ -88,7 +88,10 @@ export function narrate(events: readonly TimelineEvent[], t: Translate, cast = n
 							? 'meeting.story.startedClient'
 							: 'meeting.story.startedPstn';
 				const start = t(key, { who: who(event.participantId) });
-				say(admitted ? `${start} ${t('meeting.story.andAdmitted', { count: admitted })}` : `${start}.`, 'start');
+				say(
+					admitted ? `${start} ${t('meeting.story.andAdmitted', { count: admitted })}` : `${start}.`,
+					'start'
+				);
 				break;
 			}
 			case 'LobbyAdmitted':

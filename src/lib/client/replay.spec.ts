@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '$lib/contract/events';
-import { advance, eventsUntil, meetingAt, span } from './replay';
+import { advance, eventsUntil, meetingAt, nextEventAt, previousEventAt, span } from './replay';
 
 const T = 1_700_000_000_000;
 const timeline: TimelineEvent[] = [
@@ -89,5 +89,13 @@ describe('replaying a meeting from its events', () => {
 		expect(span([])).toEqual({ start: 0, end: 0 });
 		expect(advance(T, 100, 10, T + 5000)).toBe(T + 1000);
 		expect(advance(T + 4900, 100, 10, T + 5000)).toBe(T + 5000);
+	});
+
+	it('steps from event to event, events of one instant together', () => {
+		expect(nextEventAt(timeline, T)).toBe(T + 1000);
+		expect(nextEventAt(timeline, T + 2000)).toBe(T + 5000);
+		expect(nextEventAt(timeline, T + 5000)).toBe(T + 5000);
+		expect(previousEventAt(timeline, T + 5000)).toBe(T + 2000);
+		expect(previousEventAt(timeline, T)).toBe(T);
 	});
 });

@@ -34,3 +34,14 @@ export const REPLAY_SPEEDS = [0.5, 1, 2, 5, 10, 60] as const;
 export function advance(cursor: number, elapsedMs: number, speed: number, end: number): number {
 	return Math.min(end, cursor + elapsedMs * speed);
 }
+
+/** The instant of the first event after `at` (or `at` at the end): "next event" while scrubbing. */
+export function nextEventAt(timeline: readonly TimelineEvent[], at: number): number {
+	return timeline.find((e) => e.event.at > at)?.event.at ?? at;
+}
+
+/** The instant of the last event before `at` (or the start): "previous event" while scrubbing. */
+export function previousEventAt(timeline: readonly TimelineEvent[], at: number): number {
+	const before = timeline.filter((e) => e.event.at < at);
+	return before.at(-1)?.event.at ?? timeline[0]?.event.at ?? at;
+}

@@ -46,6 +46,8 @@ export const meeting = catalog(
 		'meetingView.replayTime': 'Replay time',
 		'meetingView.replaySpeed': 'Replay speed',
 		'meetingView.backToLive': 'Back to live',
+		'meetingView.previousEvent': 'Previous event',
+		'meetingView.nextEvent': 'Next event',
 		'meetings.title': 'Meetings',
 		'meetings.lead': 'Live and past meetings, newest first. Open one to watch it live or replay it.',
 		'meetings.empty': 'No meetings yet.',
@@ -125,6 +127,8 @@ export const meeting = catalog(
 		'meetingView.replayTime': 'Uppspelningstid',
 		'meetingView.replaySpeed': 'Uppspelningshastighet',
 		'meetingView.backToLive': 'Tillbaka till live',
+		'meetingView.previousEvent': 'Föregående händelse',
+		'meetingView.nextEvent': 'Nästa händelse',
 		'meetings.title': 'Möten',
 		'meetings.lead':
 			'Pågående och tidigare möten, nyast först. Öppna ett för att följa det live eller spela upp det.',
