@@ -39,6 +39,37 @@ const domainBoundary = {
 	}
 };
 
+/**
+ * The scenario format is shared by the browser (the Scenarios page), the server and the CLI: it
+ * knows no server, database or Node API.
+ */
+/** @type {import('eslint').Linter.Config} */
+const scenarioBoundary = {
+	files: ['src/lib/scenario/**/*.ts'],
+	rules: {
+		'no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					{
+						group: ['$lib/server/*', '../server/*'],
+						message: 'The scenario format runs in the browser too.'
+					},
+					{ group: ['$app/*', '$env/*'], message: 'The scenario format does not depend on SvelteKit.' },
+					{
+						group: ['drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*'],
+						message: 'The scenario format knows no database.'
+					},
+					{
+						group: ['node:*', ...builtinModules, '!$lib/domain', '!$lib/domain/*'],
+						message: 'The scenario format runs in the browser too.'
+					}
+				]
+			}
+		]
+	}
+};
+
 /** Services and the domain never reach up into routes, handlers or the CLI. */
 /** @type {import('eslint').Linter.Config} */
 const layerBoundary = {
@@ -97,5 +128,6 @@ export default ts.config(
 		}
 	},
 	domainBoundary,
+	scenarioBoundary,
 	layerBoundary
 );

@@ -1,8 +1,9 @@
 /**
  * Test-only helpers for the engine spec (engine.spec.ts): virtual time whose timers fire when the
- * spec advances it, a notifier that records everything it is told, and services built by the real
- * `createServices` on a fresh in-memory PGlite seeded with the Contoso directory. Nothing here
- * replaces the database or a service: specs run the production code on a real database.
+ * spec advances it (the simulator's VirtualTime), a notifier that records everything it is told,
+ * and services built by the real `createServices` on a fresh in-memory PGlite seeded with the
+ * Contoso directory. Nothing here replaces the database or a service: specs run the production code
+ * on a real database.
  */
 import { eq } from 'drizzle-orm';
 import type { CallView } from '$lib/contract/events';
@@ -11,63 +12,16 @@ import { tenants, users, type TenantRow } from '../db/schema';
 import { DEMO_TENANT_ID, seedDemoTenant } from '../db/seed';
 import { createServices, type Services } from '../runtime';
 import type { CallServiceOptions } from './call.service';
+import { VirtualTime as ManualTime } from '../simulator/virtual-time';
 import type { Notifier } from './notifier';
-import type { Clock, IdSource, Scheduler } from './ports';
-
-/** Monday 3 March 2025, 09:00 UTC: where virtual time starts. */
-export const T0 = Date.UTC(2025, 2, 3, 9, 0, 0);
-
-interface Timer {
-	readonly at: number;
-	readonly order: number;
-	readonly fn: () => void;
-}
+import type { IdSource } from './ports';
 
 /**
- * A clock and a scheduler on virtual time: nothing happens until `advance`, which moves the clock to
- * each timer's due time in turn and fires it there, so a timer sees the time it was due at.
+ * Virtual time for specs: the simulator's clock and scheduler (production code, shared so that a
+ * spec and a scenario run on the same time), under the name the engine specs know it by.
  */
-export class ManualTime implements Clock, Scheduler {
-	private current: number;
-	private timers: Timer[] = [];
-	private scheduled = 0;
-
-	constructor(start = T0) {
-		this.current = start;
-	}
-
-	now(): number {
-		return this.current;
-	}
-
-	after(ms: number, fn: () => void): () => void {
-		const timer: Timer = { at: this.current + Math.max(0, ms), order: this.scheduled++, fn };
-		this.timers.push(timer);
-		return () => {
-			this.timers = this.timers.filter((t) => t !== timer);
-		};
-	}
-
-	/** Moves time forward by `ms`, firing every timer that falls due on the way, in due order. */
-	advance(ms: number): void {
-		const until = this.current + ms;
-		for (;;) {
-			const due = this.timers
-				.filter((t) => t.at <= until)
-				.sort((a, b) => a.at - b.at || a.order - b.order)[0];
-			if (!due) break;
-			this.timers = this.timers.filter((t) => t !== due);
-			this.current = due.at;
-			due.fn();
-		}
-		this.current = until;
-	}
-
-	/** Timers scheduled and neither fired nor cancelled. */
-	pending(): number {
-		return this.timers.length;
-	}
-}
+export { ManualTime };
+export { T0 } from '../simulator/virtual-time';
 
 /** One thing the services told the notifier, in the order they told it. */
 export type Notice =

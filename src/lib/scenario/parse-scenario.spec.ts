@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario, type ScenarioError } from './parse-scenario';
+
+function errorsOf(text: string): ScenarioError[] {
+	const parsed = parseScenario(text, 'test.yaml');
+	if (parsed.ok) throw new Error('expected the scenario to be refused');
+	return parsed.errors;
+}
+
+const HEAD = `name: Test
+description: A test.
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+`;
+// HEAD has 8 lines: the first step starts on line 9.
+
+describe('parsing a scenario file', () => {
+	it('given a valid file, then it answers the scenario with defaults filled in and the line of each step', () => {
+		const parsed = parseScenario(
+			`${HEAD}  - at: 0s\n    dial: alice\n  - after: 5s\n    expect: { meeting: amos, lobby: 1 }\n`
+		);
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		expect(parsed.scenario.seed).toBe(1);
+		expect(parsed.scenario.actors.admin).toBe('admin');
+		expect(parsed.scenario.actors.organizers.amos?.pin).toBe('known');
+		expect(parsed.source.stepLines).toEqual([9, 11]);
+	});
+
+	it('given a YAML syntax error, then it says where', () => {
+		const [error] = errorsOf(`${HEAD}  - at: 0s\n    dial: [alice\n`);
+		expect(error).toMatchObject({ line: expect.any(Number), message: expect.stringMatching(/^YAML: /) });
+		expect(error!.line).toBeGreaterThanOrEqual(10);
+	});
+
+	it("given a misspelt key, then the error is on that key's line with a suggestion", () => {
+		const errors = errorsOf(`${HEAD}  - at: 0s\n    dial: alice\n  - at: 1s\n    dail: alice\n`);
+		expect(errors).toContainEqual({
+			line: 12,
+			column: 5,
+			path: 'steps[1].dail',
+			message: 'Unknown key "dail": did you mean "dial"?'
+		});
+	});
+
+	it('given a wrong value deep inside a step, then the error points at the value', () => {
+		const errors = errorsOf(`${HEAD}  - at: 0s\n    dial:\n      caller: alice\n      then: maybe\n`);
+		expect(errors).toEqual([
+			{
+				line: 12,
+				column: 13,
+				path: 'steps[0].dial.then',
+				message: 'Expected one of "not-leader", "leader", "star", "wait".'
+			}
+		]);
+	});
+
+	it('given a missing key, then the error is at the mapping that lacks it', () => {
+		const errors = errorsOf(`${HEAD}  - at: 0s\n    press: { keys: '*6' }\n`);
+		expect(errors).toEqual([
+			{ line: 10, column: 12, path: 'steps[0].press', message: '"caller" is missing: expected text here.' }
+		]);
+	});
+
+	it('given a bad time, then the error says how to write one, on its line', () => {
+		const errors = errorsOf(`${HEAD}  - at: 5 seconds\n    dial: alice\n`);
+		expect(errors).toEqual([
+			{
+				line: 9,
+				column: 9,
+				path: 'steps[0].at',
+				message: 'Write a time like 0s, 1.5s, 250ms, 2m, 1h or 1m30s.'
+			}
+		]);
+	});
+
+	it('given a step with two actions or none, then it says a step has one', () => {
+		const errors = errorsOf(`${HEAD}  - at: 0s\n    dial: alice\n    hangUp: alice\n  - at: 1s\n`);
+		expect(errors.map((e) => [e.line, e.message])).toEqual([
+			[11, 'A step has one action; this one has dial and hangUp: make them separate steps.'],
+			[12, expect.stringMatching(/^A step needs one action or expectation: dial, press, /)]
+		]);
+	});
+
+	it('given an actor nobody declared, then the error is at the reference', () => {
+		const errors = errorsOf(`${HEAD}  - at: 0s\n    dial: { caller: zed }\n`);
+		expect(errors).toEqual([
+			{
+				line: 10,
+				column: 21,
+				path: 'steps[0].dial.caller',
+				message: '"zed" is not a caller or organizer: declare it under actors.callers.'
+			}
+		]);
+	});
+
+	it('given steps out of time order, or a PIN variable used before it is captured, then each is reported where it is', () => {
+		const errors = errorsOf(
+			`${HEAD}  - at: 1m\n    dial: alice\n  - at: 30s\n    hangUp: alice\n  - enterPin: { caller: amos, pin: $newPin }\n`
+		);
+		expect(errors.map((e) => [e.line, e.path, e.message])).toEqual([
+			[11, 'steps[1].at', 'Steps run in time order: this step (at 30s) comes before the step above it.'],
+			[
+				13,
+				'steps[2].enterPin.pin',
+				'$newPin is not captured before this step: capture it with resetPin (capture: newPin).'
+			]
+		]);
+	});
+
+	it('given a tenant setting out of range, then the message gives the range and the rule', () => {
+		const errors = errorsOf(
+			`name: T\ndescription: T\ntenant:\n  pinLength: 3\nsteps:\n  - expect: { totals: { meetings: 0 } }\n`
+		);
+		expect(errors).toEqual([
+			{ line: 4, column: 14, path: 'tenant.pinLength', message: 'PinLength is 4 to 12 (S13).' }
+		]);
+	});
+
+	it('given an empty file, then it says what a scenario needs', () => {
+		expect(errorsOf('')).toEqual([
+			{
+				line: 1,
+				column: 1,
+				path: '',
+				message: 'The file is empty: a scenario has name, description and steps.'
+			}
+		]);
+	});
+});

@@ -1,0 +1,330 @@
+/**
+ * Reads a scenario file. Every problem, a YAML syntax error or a schema error, comes back with the
+ * line and column it is at, so `lobby scenario validate` can print `file:line:column: message` and an
+ * editor can jump there. Pure (no file system): the CLI reads the file, the browser its text.
+ */
+import {
+	isMap,
+	isPair,
+	isScalar,
+	isSeq,
+	LineCounter,
+	parseDocument,
+	type Document,
+	type Node as YamlNode
+} from 'yaml';
+import type { z } from 'zod';
+import { scenarioSchema, type Scenario } from './scenario-format';
+
+/** A problem in a scenario file, where it is (1-based line and column) and what to do about it. */
+export interface ScenarioError {
+	line: number;
+	column: number;
+	/** Where in the document: `steps[3].dial.caller`; empty for the whole file. */
+	path: string;
+	message: string;
+}
+
+/** Where a parsed scenario came from, for messages that point into the file. */
+export interface ScenarioSource {
+	file: string;
+	/** The line each step starts on, by step index. */
+	stepLines: number[];
+}
+
+/** The outcome of `parseScenario`. */
+export type ParseScenarioResult =
+	{ ok: true; scenario: Scenario; source: ScenarioSource } | { ok: false; errors: ScenarioError[] };
+
+type PathSegment = string | number;
+
+/**
+ * Parses and checks a scenario's YAML text. `fileName` only names the source in the result. Never
+ * throws for bad input: everything wrong is an error with a line number, in document order.
+ */
+export function parseScenario(text: string, fileName = 'scenario.yaml'): ParseScenarioResult {
+	const lineCounter = new LineCounter();
+	const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+	if (doc.errors.length > 0) {
+		return {
+			ok: false,
+			errors: doc.errors.map((error) => {
+				const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
+				// The pretty message repeats the source excerpt after a colon and newline: keep the first line.
+				const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
+				return { line: pos.line, column: pos.col, path: '', message: `YAML: ${message}` };
+			})
+		};
+	}
+	let data: unknown;
+	try {
+		data = doc.toJS({ maxAliasCount: 1000 });
+	} catch (error) {
+		return {
+			ok: false,
+			errors: [{ line: 1, column: 1, path: '', message: `YAML: ${(error as Error).message}` }]
+		};
+	}
+	if (data === null || data === undefined) {
+		return {
+			ok: false,
+			errors: [
+				{
+					line: 1,
+					column: 1,
+					path: '',
+					message: 'The file is empty: a scenario has name, description and steps.'
+				}
+			]
+		};
+	}
+	const parsed = scenarioSchema.safeParse(data);
+	if (!parsed.success) {
+		const errors = flatten(parsed.error.issues, []).map((issue) =>
+			locate(doc, lineCounter, issue.path, issue.message, issue.keys)
+		);
+		errors.sort((a, b) => a.line - b.line || a.column - b.column);
+		return { ok: false, errors: dedupe(withoutEchoes(errors)) };
+	}
+	const steps = doc.get('steps', true);
+	const stepLines = parsed.data.steps.map((_, i) => {
+		const node = isSeq(steps) ? (steps.items[i] as YamlNode | undefined) : undefined;
+		return node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+	});
+	return { ok: true, scenario: parsed.data, source: { file: fileName, stepLines } };
+}
+
+/** `steps[3].dial.caller` */
+export function formatPath(path: readonly PathSegment[]): string {
+	return path
+		.map((segment, i) =>
+			typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`
+		)
+		.join('');
+}
+
+interface FlatIssue {
+	path: PathSegment[];
+	message: string;
+	keys?: string[];
+}
+
+/**
+ * Zod reports a value that matches no branch of a union (`dial: alice` or `dial: { caller: alice }`)
+ * as one issue holding every branch's issues. The branch the author meant is the one whose issues are
+ * not "this is the wrong kind of value altogether"; its issues are the useful ones.
+ */
+function flatten(issues: readonly z.core.$ZodIssue[], prefix: PathSegment[]): FlatIssue[] {
+	const out: FlatIssue[] = [];
+	for (const issue of issues) {
+		const path = [...prefix, ...(issue.path as PathSegment[])];
+		if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+			const meant = issue.errors.filter(
+				(branch) =>
+					!(branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0)
+			);
+			if (meant.length === 1 && meant[0]) {
+				out.push(...flatten(meant[0], path));
+				continue;
+			}
+			const kinds = issue.errors.flatMap((branch) =>
+				branch[0]?.code === 'invalid_type' ? [describeType(branch[0].expected)] : []
+			);
+			out.push({
+				path,
+				message:
+					kinds.length === issue.errors.length
+						? `Expected ${[...new Set(kinds)].join(' or ')} here.`
+						: 'This value fits none of the forms allowed here (see docs/scenarios.md).'
+			});
+			continue;
+		}
+		if (issue.code === 'invalid_type') {
+			out.push({ path, message: `Expected ${describeType(issue.expected)} here.` });
+			continue;
+		}
+		if (issue.code === 'invalid_value') {
+			out.push({
+				path,
+				message: `Expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`
+			});
+			continue;
+		}
+		if (issue.code === 'unrecognized_keys') {
+			out.push({ path, message: issue.message, keys: issue.keys });
+			continue;
+		}
+		out.push({ path, message: issue.message });
+	}
+	return out;
+}
+
+function describeType(expected: string): string {
+	switch (expected) {
+		case 'string':
+			return 'text';
+		case 'object':
+			return 'a mapping (key: value)';
+		case 'array':
+			return 'a list (- item)';
+		case 'int':
+		case 'number':
+			return 'a number';
+		case 'boolean':
+			return 'true or false';
+		default:
+			return expected;
+	}
+}
+
+/**
+ * The line and column of a problem: the node at `path`, or as far along the path as the document
+ * goes (a missing key is reported at the mapping that lacks it). For an unknown key, the key itself.
+ */
+function locate(
+	doc: Document,
+	lineCounter: LineCounter,
+	path: PathSegment[],
+	message: string,
+	unknownKeys: string[] | undefined
+): ScenarioError {
+	let node: YamlNode | null = doc.contents as YamlNode | null;
+	let found = 0;
+	for (const segment of path) {
+		const next = child(node, segment);
+		if (!next) break;
+		node = next.value ?? next.key;
+		found += 1;
+		// `key:` with nothing after it: the key is where the value should be.
+		if (!next.value) break;
+	}
+	let text = message;
+	const missing = path[found];
+	if (typeof missing === 'string' && message.startsWith('Expected ')) {
+		text = `"${missing}" is missing: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+	}
+	let located: YamlNode | null = node;
+	let shownPath = path.slice(0, found);
+	if (unknownKeys && unknownKeys.length > 0 && isMap(node)) {
+		const pair = node.items.find((p) => isScalar(p.key) && unknownKeys.includes(String(p.key.value)));
+		if (pair && isScalar(pair.key)) {
+			located = pair.key;
+			const key = String(pair.key.value);
+			shownPath = [...path, key];
+			const known = knownKeysAt(path);
+			const near = closest(key, known);
+			text =
+				`Unknown key "${key}"` +
+				(near ? `: did you mean "${near}"?` : known.length ? `; expected one of: ${known.join(', ')}.` : '.');
+		}
+	}
+	const pos = lineCounter.linePos(located?.range?.[0] ?? 0);
+	return { line: pos.line, column: pos.col, path: formatPath(shownPath), message: text };
+}
+
+function child(
+	node: YamlNode | null,
+	segment: PathSegment
+): { key: YamlNode | null; value: YamlNode | null } | null {
+	if (isMap(node)) {
+		const pair = node.items.find(
+			(p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment)
+		);
+		if (!pair) return null;
+		return { key: (pair.key as YamlNode | null) ?? null, value: (pair.value as YamlNode | null) ?? null };
+	}
+	if (isSeq(node) && typeof segment === 'number') {
+		const item = node.items[segment] as YamlNode | undefined;
+		return item ? { key: null, value: item } : null;
+	}
+	return null;
+}
+
+/** The keys the schema allows at `path`, for "did you mean" on a misspelt key. */
+function knownKeysAt(path: PathSegment[]): string[] {
+	let schema: unknown = scenarioSchema;
+	const unwrap = (s: unknown): unknown => {
+		for (let i = 0; i < 20; i++) {
+			const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+			if (!def) return s;
+			if (
+				def.type === 'optional' ||
+				def.type === 'default' ||
+				def.type === 'prefault' ||
+				def.type === 'nullable'
+			) {
+				s = def.innerType;
+			} else if (def.type === 'pipe') {
+				s = def.in;
+			} else if (def.type === 'union') {
+				const options = def.options as unknown[];
+				s =
+					options.find((o) => (o as { _zod: { def: { type: string } } })._zod.def.type === 'object') ??
+					options[0];
+			} else {
+				return s;
+			}
+		}
+		return s;
+	};
+	for (const segment of path) {
+		const def = (unwrap(schema) as { _zod: { def: Record<string, unknown> } })._zod.def;
+		if (def.type === 'object') schema = (def.shape as Record<string, unknown>)[String(segment)];
+		else if (def.type === 'array') schema = def.element;
+		else if (def.type === 'record') schema = def.valueType;
+		else return [];
+		if (!schema) return [];
+	}
+	const def = (unwrap(schema) as { _zod: { def: Record<string, unknown> } })._zod.def;
+	return def.type === 'object' ? Object.keys(def.shape as Record<string, unknown>) : [];
+}
+
+/** The known key within two edits of `key`, if there is exactly one best. */
+function closest(key: string, known: readonly string[]): string | null {
+	let best: string | null = null;
+	let bestDistance = 3;
+	for (const candidate of known) {
+		const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+		if (d < bestDistance) {
+			best = candidate;
+			bestDistance = d;
+		}
+	}
+	return best;
+}
+
+function editDistance(a: string, b: string): number {
+	const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		let previous = row[0]!;
+		row[0] = i;
+		for (let j = 1; j <= b.length; j++) {
+			const current = row[j]!;
+			row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+			previous = current;
+		}
+	}
+	return row[b.length]!;
+}
+
+/**
+ * A step whose only action is misspelt (`dail: alice`) is also "a step without an action": say the
+ * cause, the unknown key, and not its echo.
+ */
+function withoutEchoes(errors: ScenarioError[]): ScenarioError[] {
+	return errors.filter(
+		(e) =>
+			!e.message.startsWith('A step needs one action') ||
+			!errors.some((other) => other !== e && other.path.startsWith(`${e.path}.`))
+	);
+}
+
+function dedupe(errors: ScenarioError[]): ScenarioError[] {
+	const seen = new Set<string>();
+	return errors.filter((e) => {
+		const key = `${e.line}:${e.column}:${e.message}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}

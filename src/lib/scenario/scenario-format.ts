@@ -1,0 +1,844 @@
+/**
+ * The scenario file format (docs/scenarios.md): a YAML file naming the tenant settings, the actors
+ * (callers, organizers, signed-in users, an administrator) and a timeline of steps, each an action
+ * or an expectation. Trainers play these to show a rule happening; QA runs them in CI, in virtual
+ * time, seeded, with a JUnit report.
+ *
+ * This module is pure and shared with the browser: zod schemas and the rules a file must follow,
+ * nothing that runs a scenario. The JSON Schema in `scenarios/scenario.schema.json` is generated
+ * from `scenarioSchema` (see scenario-json-schema.ts), so editors complete and check the same format.
+ */
+import { z } from 'zod';
+import { PROMPTS, type CallDisconnectReason, type MeetingEvent, type PromptId } from '$lib/domain';
+import { DURATION_PATTERN, DURATION_RANGE_PATTERN, parseDuration } from './scenario-time';
+
+// Vocabulary
+
+/** Every meeting event type, as `expect.events` names them (MISSION.md: everything is an event). */
+export const MEETING_EVENT_TYPES = [
+	'MeetingOpened',
+	'CallerEnteredLobby',
+	'ParticipantJoined',
+	'MeetingStarted',
+	'LobbyAdmitted',
+	'CallerAdmitted',
+	'CallerLeftLobby',
+	'LobbyCallersDisconnected',
+	'ParticipantLeft',
+	'ParticipantMuteChanged',
+	'MeetingLockChanged',
+	'KeypadHelpPlayed',
+	'MeetingEnded'
+] as const satisfies readonly MeetingEvent['type'][];
+
+// Every event type is listed: this fails to compile when the domain gains one.
+type MissingEventType = Exclude<MeetingEvent['type'], (typeof MEETING_EVENT_TYPES)[number]>;
+const _allEventTypes: MissingEventType extends never ? true : MissingEventType = true;
+void _allEventTypes;
+
+/** Why a call can end, as `expect.reason` names it. */
+export const DISCONNECT_REASONS = [
+	'hung-up',
+	'conference-id-failed',
+	'pin-failed',
+	'meeting-full',
+	'meeting-ended',
+	'lobby-timeout',
+	'connection-lost'
+] as const satisfies readonly CallDisconnectReason[];
+
+type MissingReason = Exclude<CallDisconnectReason, (typeof DISCONNECT_REASONS)[number]>;
+const _allReasons: MissingReason extends never ? true : MissingReason = true;
+void _allReasons;
+
+/** Every step's action, in the order the documentation lists them. */
+export const STEP_ACTIONS = [
+	'dial',
+	'press',
+	'enterPin',
+	'hangUp',
+	'joinFromClient',
+	'leave',
+	'resetPin',
+	'setTenant',
+	'arrivals',
+	'wrongPin',
+	'dropConnection',
+	'giveUp',
+	'expect'
+] as const;
+
+/** One of `STEP_ACTIONS`. */
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+const PROMPT_IDS = Object.keys(PROMPTS) as [PromptId, ...PromptId[]];
+
+// Building blocks
+
+/** A time in ms, or null when it is not one (zod runs refinements on values that failed a format). */
+function durationOrNull(text: string): number | null {
+	return DURATION_PATTERN.test(text) ? parseDuration(text) : null;
+}
+
+const duration = z
+	.string()
+	.regex(DURATION_PATTERN, 'Write a time like 0s, 1.5s, 250ms, 2m, 1h or 1m30s.')
+	.describe('A time: 0s, 1.5s, 250ms, 2m, 1h, 1m30s.');
+
+const durationRange = z
+	.string()
+	.regex(DURATION_RANGE_PATTERN, 'Write a time (30m) or a range of times (20m..40m).')
+	.refine((text) => {
+		const [low = '', high] = text.split('..');
+		const from = durationOrNull(low);
+		const to = high === undefined ? null : durationOrNull(high);
+		return from === null || to === null || to >= from;
+	}, 'The range ends before it starts: write the shorter time first (20m..40m).')
+	.describe('A time (30m), or a range (20m..40m) each run draws from with its seed.');
+
+const actorName = z
+	.string()
+	.regex(
+		/^[A-Za-z][\w.-]*$/,
+		'An actor name starts with a letter and has only letters, digits, ".", "_" and "-".'
+	)
+	.describe('The name of an actor declared under `actors`.');
+
+const identity = z
+	.string()
+	.min(1, 'Name a directory user: an alias such as amos.marble, or an address.')
+	.describe('A user of the demo directory: alias (amos.marble) or address (amos.marble@contoso.com).');
+
+const phoneNumber = z
+	.string()
+	.regex(/^\+?\d[\d ()-]{3,22}$/, 'Write a phone number like +46 8 123 45 67.')
+	.describe('The number the caller dials from, e.g. +46 8 123 45 67.');
+
+const variableName = z
+	.string()
+	.regex(/^[A-Za-z_]\w*$/, 'A variable name has letters, digits and "_", starting with a letter.');
+
+const pinText = z
+	.string()
+	.regex(/^(?:\d{1,32}|\$[A-Za-z_]\w*)$/, 'Write the PIN digits (48213) or a captured variable ($newPin).')
+	.describe('PIN digits, or `$name` for a PIN captured by an earlier resetPin.');
+
+const conferenceId = z
+	.string()
+	.regex(/^\d{1,20}$/, 'A conference ID is digits only.')
+	.describe('Conference ID digits, to dial a number other than the meeting’s (an unknown one, say).');
+
+/** A count an expectation checks: exact (`2`) or bounded (`{ atLeast: 1, atMost: 5 }`). */
+export const countSchema = z
+	.union([
+		z.int().min(0),
+		z.strictObject({
+			atLeast: z.int().min(0).optional(),
+			atMost: z.int().min(0).optional()
+		})
+	])
+	.describe('A number (2), or bounds ({ atLeast: 1, atMost: 5 }).');
+
+/** A count: exact, or bounds. */
+export type Count = z.infer<typeof countSchema>;
+
+// Tenant settings
+
+/**
+ * The tenant's dial-in settings a scenario starts from, with their ranges: the same names and
+ * ranges as the admin center (`tenantSettingsSchema` in dial-in.service.ts; a spec keeps them in
+ * step). S13: PIN length 4 to 12, default 5; S9: automatic email, default on.
+ */
+export const tenantSettingsPatchSchema = z
+	.strictObject({
+		pinLength: z.int().min(4, 'PinLength is 4 to 12 (S13).').max(12, 'PinLength is 4 to 12 (S13).'),
+		automaticallySendEmailsToUsers: z.boolean(),
+		allowPstnOnlyMeetingsByDefault: z.boolean(),
+		enableEntryExitNotifications: z.boolean(),
+		entryExitAnnouncementsType: z.enum(['UseNames', 'ToneOnly']),
+		maskPstnNumbersType: z.enum(['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking']),
+		maxParticipants: z
+			.int()
+			.min(2, 'MaxParticipants is 2 to 10000.')
+			.max(10_000, 'MaxParticipants is 2 to 10000.'),
+		lobbyTimeoutMinutes: z
+			.int()
+			.min(0, 'LobbyTimeoutMinutes is 0 (none) to 1440.')
+			.max(1440, 'LobbyTimeoutMinutes is 0 (none) to 1440.'),
+		pinLockoutThreshold: z
+			.int()
+			.min(1, 'PinLockoutThreshold is 1 to 100.')
+			.max(100, 'PinLockoutThreshold is 1 to 100.')
+	})
+	.partial()
+	.describe('Tenant settings (Set-CsOnlineDialInConferencingTenantSettings names, camelCase).');
+
+/** Settings a scenario starts from. */
+export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
+
+/**
+ * What an administrator asks to change during a run: the same names, any value, so that a scenario
+ * can show a refusal (`setTenant: { pinLength: 13 }` with `expectError: bad-request`, S13).
+ */
+const setTenantSchema = z
+	.strictObject({
+		by: actorName.optional().describe('Who asks (default: the administrator).'),
+		pinLength: z.number().optional(),
+		automaticallySendEmailsToUsers: z.boolean().optional(),
+		allowPstnOnlyMeetingsByDefault: z.boolean().optional(),
+		enableEntryExitNotifications: z.boolean().optional(),
+		entryExitAnnouncementsType: z.string().optional(),
+		maskPstnNumbersType: z.string().optional(),
+		maxParticipants: z.number().optional(),
+		lobbyTimeoutMinutes: z.number().optional(),
+		pinLockoutThreshold: z.number().optional()
+	})
+	.describe('An administrator changes tenant settings (the admin center or the cmdlet).');
+
+// Actors
+
+const callerActorSchema = z
+	.union([phoneNumber, z.strictObject({ phone: phoneNumber })])
+	.describe('A phone caller: their number, or { phone }.');
+
+/**
+ * A dial-in user of the demo directory who organizes a meeting: their conference ID leads to it.
+ * `pin` is what the scenario knows of their leader PIN: `known` (default: the run gives them a new
+ * PIN from its seed before it starts), explicit digits (set before the start), or `forgotten` (they
+ * have one, nobody in the scenario knows it: the story of S3).
+ */
+const organizerActorSchema = z
+	.strictObject({
+		user: identity,
+		phone: phoneNumber.optional(),
+		pin: z
+			.union([z.enum(['known', 'forgotten']), z.string().regex(/^\d{4,12}$/, 'A PIN has 4 to 12 digits.')])
+			.default('known')
+			.describe('known (default): a PIN the scenario knows; digits: exactly this PIN; forgotten: unknown.'),
+		allowPstnOnlyMeetings: z
+			.boolean()
+			.optional()
+			.describe('S6: callers may start this organizer’s meetings without the leader.')
+	})
+	.describe('A dial-in user who organizes a meeting, by phone or from the client.');
+
+const userActorSchema = z
+	.union([identity, z.strictObject({ user: identity })])
+	.describe('A signed-in user of the demo directory: alias, or { user }.');
+
+/**
+ * Dial-in users the run adds to its own isolated database before it starts, for load: the demo
+ * directory has only a few. Named `<prefix>-001`, `<prefix>-002`, ...; `arrivals` brings them in.
+ */
+const simulatedOrganizersSchema = z
+	.strictObject({
+		count: z.int().min(1).max(1000),
+		prefix: actorName.default('organizer'),
+		pin: z
+			.enum(['none', 'known'])
+			.default('none')
+			.describe('known: they share one PIN from the seed (hashed once), for starting by phone.'),
+		allowPstnOnlyMeetings: z.boolean().default(false)
+	})
+	.describe('Simulated dial-in users added to the run’s own database (never the live one).');
+
+const actorsSchema = z
+	.strictObject({
+		callers: z.record(actorName, callerActorSchema).default({}),
+		organizers: z.record(actorName, organizerActorSchema).default({}),
+		users: z.record(actorName, userActorSchema).default({}),
+		admin: identity.default('admin').describe('The administrator (default: admin@contoso.com).'),
+		simulatedOrganizers: simulatedOrganizersSchema.optional()
+	})
+	.describe('Who takes part.');
+
+// Steps
+
+const callerRef = actorName.describe('A caller or an organizer (dialing in).');
+
+const dialSchema = z
+	.union([
+		callerRef,
+		z.strictObject({
+			caller: callerRef,
+			meeting: actorName.optional().describe('The organizer whose meeting to dial (default: the only one).'),
+			conferenceId: conferenceId.optional(),
+			then: z
+				.enum(['not-leader', 'leader', 'star', 'wait'])
+				.optional()
+				.describe(
+					'At "If you are the leader, press star": not-leader presses # (callers’ default); leader presses *, the PIN and # (organizers’ default); star presses * only; wait presses nothing.'
+				),
+			pin: pinText.optional()
+		})
+	])
+	.describe('A caller dials the bridge and enters the meeting’s conference ID and #.');
+
+const enterPinSchema = z
+	.union([callerRef, z.strictObject({ caller: callerRef, pin: pinText.optional() })])
+	.describe('The caller enters a leader PIN and # (pressing * first at the leader prompt).');
+
+const wrongPinSchema = z
+	.union([callerRef, z.strictObject({ caller: callerRef, times: z.int().min(1).max(20).default(1) })])
+	.describe('Fault: the caller enters a wrong leader PIN (times: how many in a row).');
+
+const dropConnectionSchema = z
+	.union([callerRef, z.strictObject({ caller: callerRef, resumeAfter: duration.optional() })])
+	.describe(
+		'Fault: the caller’s connection drops; without resumeAfter the call ends after the grace period.'
+	);
+
+const joinFromClientSchema = z
+	.union([
+		actorName,
+		z.strictObject({
+			user: actorName,
+			meeting: actorName.optional(),
+			conferenceId: conferenceId.optional()
+		})
+	])
+	.describe('A signed-in user joins from the client (S2, S4: this starts a waiting meeting, no PIN).');
+
+const resetPinSchema = z
+	.union([
+		identity,
+		z.strictObject({
+			user: identity.describe('An organizer actor, or a directory user.'),
+			by: actorName.optional().describe('Who asks (default: the administrator; anyone else is refused, S3).'),
+			sendEmail: z.boolean().optional().describe('-SendEmail (default: the tenant’s automatic email, S9).'),
+			sendEmailToAddress: z.string().optional().describe('-SendEmailToAddress (S14, S15).'),
+			capture: variableName.optional().describe('Keep the new PIN as $name for later steps (S8: shown once).')
+		})
+	])
+	.describe('Set-CsOnlineDialInConferencingUser -ResetLeaderPIN (S7, S16).');
+
+const arrivalsSchema = z
+	.strictObject({
+		callers: z.int().min(1).max(100_000).optional().describe('How many callers arrive.'),
+		organizers: z
+			.union([z.literal('simulated'), z.array(actorName).min(1)])
+			.optional()
+			.describe('Organizers who arrive instead: the simulated ones, or a list.'),
+		meetings: z
+			.union([z.enum(['all', 'simulated']), actorName, z.array(actorName).min(1)])
+			.optional()
+			.describe('Which meetings callers dial, each picked at random (default: all).'),
+		over: duration.optional().describe('Arrivals spread at random over this time.'),
+		perMinute: z.number().positive().optional().describe('Or: a Poisson arrival rate.'),
+		then: z
+			.enum(['not-leader', 'wait'])
+			.optional()
+			.describe('Callers: # (default), or wait for the prompt to time out.'),
+		via: z
+			.enum(['client', 'phone'])
+			.optional()
+			.describe('Organizers: from the client (default) or by phone with their PIN.'),
+		stay: durationRange.optional().describe('Each leaves (hangs up) after this long.'),
+		patience: durationRange
+			.optional()
+			.describe('Fault: a caller still in the lobby after this long gives up.'),
+		name: actorName.optional().describe('Callers are named <name>-1, <name>-2, ... (default: caller).')
+	})
+	.describe('Random arrivals, drawn from the run’s seed.');
+
+const eventTypeSchema = z.enum(MEETING_EVENT_TYPES);
+
+const expectedEventSchema = z
+	.union([
+		eventTypeSchema,
+		z
+			.partialRecord(eventTypeSchema, z.string())
+			.refine(
+				(entry) => Object.keys(entry).length === 1,
+				'Name one event per entry: - LobbyAdmitted: alice, bob'
+			)
+	])
+	.describe('An event type, or `Type: subject` (who, or how: `MeetingStarted: leader-pin`).');
+
+const emailExpectationSchema = z
+	.strictObject({
+		to: z.string().optional().describe('The address, or an actor (their primary address).'),
+		subject: z.string().optional().describe('Text the subject contains.'),
+		kind: z.enum(['dial-in-enabled', 'dial-in-disabled', 'pin-reset']).optional(),
+		count: countSchema.optional().describe('How many such emails (default: at least one; 0: none).')
+	})
+	.describe('Email sent during the run (the simulated mailbox).');
+
+const totalsSchema = z
+	.strictObject({
+		meetings: countSchema.optional().describe('Meetings opened so far.'),
+		waiting: countSchema.optional(),
+		inProgress: countSchema.optional(),
+		ended: countSchema.optional(),
+		lobby: countSchema.optional().describe('Callers waiting in all lobbies.'),
+		participants: countSchema.optional().describe('People in all meetings.'),
+		calls: countSchema.optional().describe('Phone calls still connected.')
+	})
+	.describe('Counts over every meeting of the run.');
+
+/**
+ * What a step checks. Name one subject: `meeting` (state, lobby, participants, locked, startedBy,
+ * events), `caller` (phase, music, prompt, reason, leader, muted), `email`, `user` (pin, lockedOut,
+ * pinLength) or `totals`. With one organizer, `meeting` may be left out.
+ */
+const expectSchema = z
+	.strictObject({
+		meeting: actorName.optional(),
+		state: z.enum(['none', 'waiting', 'in-progress', 'ended']).optional(),
+		lobby: countSchema.optional(),
+		participants: countSchema.optional(),
+		locked: z.boolean().optional(),
+		startedBy: z.enum(['client', 'leader-pin', 'pstn-only']).optional(),
+		events: z.array(expectedEventSchema).min(1).optional().describe('Events that happened, in this order.'),
+		exactly: z
+			.boolean()
+			.optional()
+			.describe('events: these and no others (default: in this order, others between).'),
+		caller: callerRef.optional(),
+		phase: z.enum(['ivr', 'lobby', 'in-meeting', 'disconnected']).optional(),
+		music: z.enum(['lobby', 'none']).optional(),
+		prompt: z.enum(PROMPT_IDS).optional(),
+		reason: z.enum(DISCONNECT_REASONS).optional(),
+		leader: z.boolean().optional(),
+		muted: z.boolean().optional(),
+		email: emailExpectationSchema.optional(),
+		user: identity.optional(),
+		pin: z
+			.literal('masked')
+			.optional()
+			.describe('S8: the admin center shows ***** and no log holds the PIN.'),
+		lockedOut: z.boolean().optional(),
+		pinLength: z.int().min(1).optional(),
+		totals: totalsSchema.optional()
+	})
+	.describe('An expectation: it passes or fails, with what was expected and what happened.');
+
+const MEETING_FIELDS = [
+	'state',
+	'lobby',
+	'participants',
+	'locked',
+	'startedBy',
+	'events',
+	'exactly'
+] as const;
+const CALLER_FIELDS = ['phase', 'music', 'prompt', 'reason', 'leader', 'muted'] as const;
+const USER_FIELDS = ['pin', 'lockedOut', 'pinLength'] as const;
+
+const stepShape = {
+	at: duration.optional().describe('When, from the start of the run.'),
+	after: duration.optional().describe('When, after the step before (default: at the same time).'),
+	note: z.string().optional().describe('What a trainer says here; shown in the progress and the log.'),
+	expectError: z
+		.string()
+		.regex(
+			/^[a-z][a-z-]*$/,
+			'An error code is lower-case words joined by "-", like forbidden or meeting-locked.'
+		)
+		.optional()
+		.describe(
+			'The action must be refused with this code (forbidden, bad-request, not-found, meeting-locked, ...).'
+		),
+	dial: dialSchema.optional(),
+	press: z
+		.strictObject({ caller: callerRef, keys: z.string().regex(/^[0-9*#]+$/, 'Keys are 0-9, * and #.') })
+		.optional()
+		.describe('The caller presses keys: *6 mute, *7 lock, *8 admit the lobby, ...'),
+	enterPin: enterPinSchema.optional(),
+	hangUp: callerRef.optional().describe('The caller hangs up.'),
+	joinFromClient: joinFromClientSchema.optional(),
+	leave: actorName.optional().describe('A user who joined from the client leaves.'),
+	resetPin: resetPinSchema.optional(),
+	setTenant: setTenantSchema.optional(),
+	arrivals: arrivalsSchema.optional(),
+	wrongPin: wrongPinSchema.optional(),
+	dropConnection: dropConnectionSchema.optional(),
+	giveUp: callerRef.optional().describe('Fault: a waiting caller gives up and hangs up.'),
+	expect: expectSchema.optional()
+};
+
+/** One step of the timeline: when, and one action or expectation. */
+const stepSchema = z
+	.strictObject(stepShape)
+	.superRefine((step, ctx) => {
+		const actions = STEP_ACTIONS.filter((key) => step[key] !== undefined);
+		if (actions.length === 0) {
+			ctx.addIssue({
+				code: 'custom',
+				path: [],
+				message: `A step needs one action or expectation: ${STEP_ACTIONS.join(', ')}.`
+			});
+		} else if (actions.length > 1) {
+			ctx.addIssue({
+				code: 'custom',
+				path: [actions[1] ?? ''],
+				message: `A step has one action; this one has ${actions.join(' and ')}: make them separate steps.`
+			});
+		}
+		if (step.at !== undefined && step.after !== undefined) {
+			ctx.addIssue({ code: 'custom', path: ['after'], message: 'Give either at or after, not both.' });
+		}
+		if (step.expectError !== undefined && (step.expect !== undefined || step.arrivals !== undefined)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['expectError'],
+				message: 'expectError goes with an action that can be refused, not with expect or arrivals.'
+			});
+		}
+		const expectation = step.expect;
+		if (expectation) checkExpectationShape(expectation, ctx);
+		const arrivals = step.arrivals;
+		if (arrivals) checkArrivalsShape(arrivals, ctx);
+	})
+	.describe('One step: `at` or `after`, and one action or `expect`.');
+
+function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z.RefinementCtx): void {
+	const has = (fields: readonly string[]) =>
+		fields.some((f) => (expectation as Record<string, unknown>)[f] !== undefined);
+	const subjects = [
+		(expectation.meeting !== undefined || has(MEETING_FIELDS)) && 'meeting',
+		(expectation.caller !== undefined || has(CALLER_FIELDS)) && 'caller',
+		expectation.email !== undefined && 'email',
+		(expectation.user !== undefined || has(USER_FIELDS)) && 'user',
+		expectation.totals !== undefined && 'totals'
+	].filter((s): s is string => typeof s === 'string');
+	if (subjects.length === 0) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['expect'],
+			message: 'Say what to check: meeting (state, lobby, ...), caller (phase, ...), email, user or totals.'
+		});
+	} else if (subjects.length > 1) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['expect'],
+			message: `One expectation checks one thing; this one mixes ${subjects.join(' and ')}: make separate steps.`
+		});
+	}
+	if (has(CALLER_FIELDS) && expectation.caller === undefined) {
+		ctx.addIssue({ code: 'custom', path: ['expect'], message: 'Name the caller: caller: alice.' });
+	}
+	if (has(USER_FIELDS) && expectation.user === undefined) {
+		ctx.addIssue({ code: 'custom', path: ['expect'], message: 'Name the user: user: amos.' });
+	}
+	const onlyMeeting = expectation.meeting !== undefined && !has(MEETING_FIELDS);
+	const onlyCaller = expectation.caller !== undefined && !has(CALLER_FIELDS);
+	const onlyUser = expectation.user !== undefined && !has(USER_FIELDS);
+	if (onlyMeeting || onlyCaller || onlyUser) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['expect'],
+			message: onlyMeeting
+				? 'Say what to check of the meeting: state, lobby, participants, locked, startedBy or events.'
+				: onlyCaller
+					? 'Say what to check of the caller: phase, music, prompt, reason, leader or muted.'
+					: 'Say what to check of the user: pin, lockedOut or pinLength.'
+		});
+	}
+	if (expectation.exactly !== undefined && expectation.events === undefined) {
+		ctx.addIssue({ code: 'custom', path: ['expect', 'exactly'], message: 'exactly goes with events.' });
+	}
+}
+
+function checkArrivalsShape(arrivals: z.infer<typeof arrivalsSchema>, ctx: z.RefinementCtx): void {
+	const path = (key: string) => ['arrivals', key];
+	if ((arrivals.callers === undefined) === (arrivals.organizers === undefined)) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['arrivals'],
+			message: 'Say who arrives: callers: N, or organizers: simulated (or a list of organizers).'
+		});
+	}
+	if (arrivals.over !== undefined && arrivals.perMinute !== undefined) {
+		ctx.addIssue({
+			code: 'custom',
+			path: path('perMinute'),
+			message: 'Give either over or perMinute, not both.'
+		});
+	}
+	if (arrivals.organizers !== undefined) {
+		for (const key of ['meetings', 'then', 'patience', 'name'] as const) {
+			if (arrivals[key] !== undefined) {
+				ctx.addIssue({
+					code: 'custom',
+					path: path(key),
+					message: `${key} is for arriving callers, not organizers.`
+				});
+			}
+		}
+	}
+	if (arrivals.callers !== undefined && arrivals.via !== undefined) {
+		ctx.addIssue({
+			code: 'custom',
+			path: path('via'),
+			message: 'via is for arriving organizers; callers dial in.'
+		});
+	}
+}
+
+/** The whole file. */
+const scenarioShape = z
+	.strictObject({
+		name: z.string().min(1).describe('A short title.'),
+		description: z.string().min(1).describe('What a trainer says about it: what happens and why.'),
+		rules: z
+			.array(z.string().regex(/^S(?:[1-9]|1[0-6])$/, 'Rules are S1 to S16 (MISSION.md).'))
+			.default([])
+			.describe('The rules of MISSION.md it shows, e.g. [S5, S10].'),
+		seed: z
+			.int()
+			.min(0)
+			.max(0xffff_ffff)
+			.default(1)
+			.describe('Seed for everything random (PINs, arrivals); `--seed` overrides it.'),
+		tenant: tenantSettingsPatchSchema.optional(),
+		actors: actorsSchema.prefault({}),
+		steps: z.array(stepSchema).min(1, 'A scenario has at least one step.')
+	})
+	.describe('A Lobby scenario: actors and a timeline of steps with expectations (docs/scenarios.md).');
+
+/** A scenario as written, with defaults filled in (`rules: []`, `seed: 1`, `admin: admin`, ...). */
+export type Scenario = z.infer<typeof scenarioShape>;
+/** One step of a scenario. */
+export type ScenarioStep = Scenario['steps'][number];
+/** What one `expect` step checks. */
+export type Expectation = NonNullable<ScenarioStep['expect']>;
+/** One `arrivals` step. */
+export type Arrivals = NonNullable<ScenarioStep['arrivals']>;
+/** An organizer actor. */
+export type OrganizerActor = Scenario['actors']['organizers'][string];
+
+/** The schema of a whole scenario file, with the checks across steps (names, order, variables). */
+export const scenarioSchema = scenarioShape.superRefine((scenario, ctx) => {
+	for (const issue of crossCheck(scenario)) ctx.addIssue({ code: 'custom', ...issue });
+});
+
+// Across the file
+
+/** A problem found across steps, at a path into the file. */
+interface CrossIssue {
+	path: (string | number)[];
+	message: string;
+}
+
+/** The simulated organizers' names: `organizer-001` ... */
+export function simulatedOrganizerNames(scenario: Pick<Scenario, 'actors'>): string[] {
+	const simulated = scenario.actors.simulatedOrganizers;
+	if (!simulated) return [];
+	const width = String(simulated.count).length;
+	return Array.from(
+		{ length: simulated.count },
+		(_, i) => `${simulated.prefix}-${String(i + 1).padStart(Math.max(3, width), '0')}`
+	);
+}
+
+/** Offsets (ms) of every step, from `at` and `after`: a step without either is at the time before. */
+export function stepOffsets(steps: readonly Pick<ScenarioStep, 'at' | 'after'>[]): number[] {
+	let previous = 0;
+	return steps.map((step) => {
+		// A time that is not one was reported by the schema; here it counts as "no time given".
+		if (step.at !== undefined) previous = durationOrNull(step.at) ?? previous;
+		else if (step.after !== undefined) previous += durationOrNull(step.after) ?? 0;
+		return previous;
+	});
+}
+
+/** The actor who dials, presses keys, ... in a step: the string shorthand or the object's `caller`. */
+export function subjectOf(value: string | { caller: string } | { user: string }): string {
+	if (typeof value === 'string') return value;
+	return 'caller' in value ? value.caller : value.user;
+}
+
+function crossCheck(scenario: Scenario): CrossIssue[] {
+	const issues: CrossIssue[] = [];
+	const { callers, organizers, users } = scenario.actors;
+	const simulated = new Set(simulatedOrganizerNames(scenario));
+	const seen = new Map<string, string>();
+	for (const [group, names] of [
+		['callers', Object.keys(callers)],
+		['organizers', Object.keys(organizers)],
+		['users', Object.keys(users)]
+	] as const) {
+		for (const name of names) {
+			const other = seen.get(name) ?? (simulated.has(name) ? 'simulatedOrganizers' : undefined);
+			if (other) {
+				issues.push({
+					path: ['actors', group, name],
+					message: `"${name}" is already an actor under ${other}: give every actor its own name.`
+				});
+			}
+			seen.set(name, group);
+		}
+	}
+	const isCaller = (name: string) => name in callers || name in organizers || simulated.has(name);
+	const isUser = (name: string) => name in organizers || name in users || simulated.has(name);
+	const isOrganizer = (name: string) => name in organizers || simulated.has(name);
+	const organizerCount = Object.keys(organizers).length + simulated.size;
+	const declared = [...Object.keys(callers), ...Object.keys(organizers), ...Object.keys(users)];
+
+	const offsets = stepOffsets(scenario.steps);
+	const captured = new Set<string>();
+	scenario.steps.forEach((step, i) => {
+		const at = (...rest: (string | number)[]) => ['steps', i, ...rest];
+		const previous = offsets[i - 1];
+		const offset = offsets[i] ?? 0;
+		if (previous !== undefined && offset < previous) {
+			issues.push({
+				path: at('at'),
+				message: `Steps run in time order: this step (at ${step.at}) comes before the step above it.`
+			});
+		}
+		const needCaller = (value: string | { caller: string }, key: string) => {
+			const name = subjectOf(value);
+			if (!isCaller(name)) {
+				issues.push({
+					path: typeof value === 'string' ? at(key) : at(key, 'caller'),
+					message: `"${name}" is not a caller or organizer: declare it under actors.callers.`
+				});
+			}
+		};
+		const needMeeting = (meeting: string | undefined, path: (string | number)[], hasConferenceId = false) => {
+			if (meeting !== undefined) {
+				if (!isOrganizer(meeting)) {
+					issues.push({
+						path,
+						message: `"${meeting}" is not an organizer: declare it under actors.organizers.`
+					});
+				}
+			} else if (!hasConferenceId && organizerCount !== 1) {
+				issues.push({
+					path: path.slice(0, -1),
+					message:
+						organizerCount === 0
+							? 'There is no meeting to go to: declare an organizer under actors.organizers.'
+							: `Name the meeting (meeting: ...): this scenario has ${organizerCount} organizers.`
+				});
+			}
+		};
+		const needPin = (pin: string | undefined, path: (string | number)[]) => {
+			if (pin?.startsWith('$') && !captured.has(pin.slice(1))) {
+				issues.push({
+					path,
+					message: `${pin} is not captured before this step: capture it with resetPin (capture: ${pin.slice(1)}).`
+				});
+			}
+		};
+		if (step.dial !== undefined) {
+			needCaller(step.dial, 'dial');
+			const d = typeof step.dial === 'string' ? { caller: step.dial } : step.dial;
+			const meeting = 'meeting' in d ? d.meeting : undefined;
+			const confId = 'conferenceId' in d ? d.conferenceId : undefined;
+			// An organizer dials their own meeting unless told otherwise.
+			needMeeting(
+				meeting,
+				at('dial', 'meeting'),
+				confId !== undefined || (meeting === undefined && isOrganizer(d.caller))
+			);
+			if ('pin' in d) needPin(d.pin, at('dial', 'pin'));
+		}
+		if (step.press) needCaller(step.press, 'press');
+		if (step.enterPin !== undefined) {
+			needCaller(step.enterPin, 'enterPin');
+			if (typeof step.enterPin !== 'string') needPin(step.enterPin.pin, at('enterPin', 'pin'));
+		}
+		if (step.wrongPin !== undefined) needCaller(step.wrongPin, 'wrongPin');
+		if (step.dropConnection !== undefined) needCaller(step.dropConnection, 'dropConnection');
+		if (step.hangUp !== undefined) needCaller(step.hangUp, 'hangUp');
+		if (step.giveUp !== undefined) needCaller(step.giveUp, 'giveUp');
+		if (step.joinFromClient !== undefined) {
+			const j = step.joinFromClient;
+			const name = subjectOf(j);
+			if (!isUser(name)) {
+				issues.push({
+					path: typeof j === 'string' ? at('joinFromClient') : at('joinFromClient', 'user'),
+					message: `"${name}" is not a signed-in user or organizer: declare it under actors.users.`
+				});
+			}
+			// An organizer joins their own meeting unless told otherwise.
+			if (typeof j === 'string' ? !isOrganizer(j) : !isOrganizer(j.user) && j.conferenceId === undefined) {
+				needMeeting(typeof j === 'string' ? undefined : j.meeting, at('joinFromClient', 'meeting'));
+			} else if (typeof j !== 'string' && j.meeting !== undefined) {
+				needMeeting(j.meeting, at('joinFromClient', 'meeting'));
+			}
+		}
+		if (step.leave !== undefined && !isUser(step.leave)) {
+			issues.push({ path: at('leave'), message: `"${step.leave}" is not a signed-in user or organizer.` });
+		}
+		const by =
+			typeof step.resetPin === 'object' ? step.resetPin.by : step.setTenant ? step.setTenant.by : undefined;
+		if (by !== undefined && !declared.includes(by) && !simulated.has(by)) {
+			issues.push({
+				path: at(step.resetPin ? 'resetPin' : 'setTenant', 'by'),
+				message: `"${by}" is not an actor: leave "by" out for the administrator, or name a declared user.`
+			});
+		}
+		if (typeof step.resetPin === 'object') {
+			if (
+				step.resetPin.sendEmailToAddress !== undefined &&
+				step.resetPin.sendEmail !== true &&
+				!step.expectError
+			) {
+				issues.push({
+					path: at('resetPin', 'sendEmailToAddress'),
+					message:
+						'sendEmailToAddress is only valid together with sendEmail: true (S15); add it, or expect the refusal with expectError: bad-request.'
+				});
+			}
+			if (step.resetPin.capture) captured.add(step.resetPin.capture);
+		}
+		const arrivals = step.arrivals;
+		if (arrivals) {
+			if (Array.isArray(arrivals.organizers)) {
+				arrivals.organizers.forEach((name, j) => {
+					if (!isOrganizer(name)) {
+						issues.push({ path: at('arrivals', 'organizers', j), message: `"${name}" is not an organizer.` });
+					}
+				});
+			} else if (arrivals.organizers === 'simulated' && simulated.size === 0) {
+				issues.push({
+					path: at('arrivals', 'organizers'),
+					message: 'There are no simulated organizers: add actors.simulatedOrganizers: { count: N }.'
+				});
+			}
+			const meetings = arrivals.meetings;
+			if (arrivals.callers !== undefined) {
+				if (meetings === 'simulated' && simulated.size === 0) {
+					issues.push({ path: at('arrivals', 'meetings'), message: 'There are no simulated organizers.' });
+				} else if (organizerCount === 0) {
+					issues.push({
+						path: at('arrivals'),
+						message: 'There is no meeting to dial: declare an organizer.'
+					});
+				}
+				const list =
+					typeof meetings === 'string' && meetings !== 'all' && meetings !== 'simulated'
+						? [meetings]
+						: meetings;
+				if (Array.isArray(list)) {
+					list.forEach((name, j) => {
+						if (!isOrganizer(name)) {
+							issues.push({
+								path: Array.isArray(meetings) ? at('arrivals', 'meetings', j) : at('arrivals', 'meetings'),
+								message: `"${name}" is not an organizer.`
+							});
+						}
+					});
+				}
+			}
+		}
+		const expectation = step.expect;
+		if (expectation) {
+			if (expectation.caller !== undefined && !isCaller(expectation.caller)) {
+				issues.push({
+					path: at('expect', 'caller'),
+					message: `"${expectation.caller}" is not a caller or organizer.`
+				});
+			}
+			const meetingFields = MEETING_FIELDS.some((f) => expectation[f] !== undefined);
+			if (meetingFields || expectation.meeting !== undefined) {
+				needMeeting(expectation.meeting, at('expect', 'meeting'));
+			}
+		}
+	});
+	return issues;
+}

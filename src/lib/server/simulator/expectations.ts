@@ -1,0 +1,251 @@
+/**
+ * Checks one `expect` step against what the run saw, and says what was expected and what happened,
+ * in words a trainer can read out: "expected meeting amos to be in-progress, but it is waiting with
+ * 2 callers in the lobby and 0 participants".
+ */
+import type { CallView } from '$lib/contract/events';
+import { countMatches, describeCount, eventText } from '$lib/scenario/describe-step';
+import type { Count, Expectation } from '$lib/scenario/scenario-format';
+import { DEMO_TENANT_ID } from '../db/seed';
+import type { Services } from '../runtime';
+import { describeView, eventSubjects, type RunTracker } from './run-tracker';
+import type { World } from './scenario-world';
+
+/** What an expectation needs to look at. */
+export interface ExpectationContext {
+	readonly world: World;
+	readonly tracker: RunTracker;
+	readonly services: Services;
+	/** The meeting an expectation means when it names none (the only organizer). */
+	readonly defaultMeeting: string | undefined;
+	/** The current call of each caller actor. */
+	readonly callOf: (name: string) => string | undefined;
+}
+
+/** Whether it held, and the sentence that says so. */
+export interface Verdict {
+	readonly passed: boolean;
+	/** Passed: what was seen. Failed: `expected ..., but ...`. */
+	readonly message: string;
+}
+
+/** Checks `e` now. */
+export async function checkExpectation(e: Expectation, ctx: ExpectationContext): Promise<Verdict> {
+	if (e.caller !== undefined) return checkCaller(e, e.caller, ctx);
+	if (e.email) return checkEmail(e.email, ctx);
+	if (e.user !== undefined) return checkUser(e, e.user, ctx);
+	if (e.totals) return checkTotals(e.totals, ctx);
+	return checkMeeting(e, ctx);
+}
+
+function verdict(failures: string[], expected: string[], actual: string): Verdict {
+	if (failures.length === 0) return { passed: true, message: actual };
+	return { passed: false, message: `expected ${expected.join(' and ')}, but ${actual}` };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+	return `${n} ${n === 1 ? one : many}`;
+}
+
+function checkMeeting(e: Expectation, ctx: ExpectationContext): Verdict {
+	const name = e.meeting ?? ctx.defaultMeeting ?? '';
+	const organizer = ctx.world.organizers.get(name);
+	const record = organizer ? ctx.tracker.conferences.get(organizer.conferenceId) : undefined;
+	const expected: string[] = [];
+	const failures: string[] = [];
+	const check = (ok: boolean, text: string) => {
+		expected.push(text);
+		if (!ok) failures.push(text);
+	};
+	const state = record?.latest;
+	const status = state?.status ?? 'none';
+	const lobby = state && state.status !== 'ended' ? state.lobby.length : 0;
+	const participants = state && state.status !== 'ended' ? state.participants.length : 0;
+	const started = record?.events
+		.filter(({ meetingId, event }) => meetingId === state?.meetingId && event.type === 'MeetingStarted')
+		.at(-1)?.event;
+	const startedBy = started?.type === 'MeetingStarted' ? started.startedBy : undefined;
+	if (e.state !== undefined) check(status === e.state, `to be ${e.state}`);
+	if (e.lobby !== undefined)
+		check(countMatches(e.lobby, lobby), `to have ${describeCount(e.lobby)} in the lobby`);
+	if (e.participants !== undefined) {
+		check(
+			countMatches(e.participants, participants),
+			`to have ${describeCount(e.participants)} participant(s)`
+		);
+	}
+	if (e.locked !== undefined)
+		check((state?.locked ?? false) === e.locked, e.locked ? 'to be locked' : 'to be unlocked');
+	if (e.startedBy !== undefined) check(startedBy === e.startedBy, `to have been started by ${e.startedBy}`);
+	let eventsProblem = '';
+	if (e.events) {
+		const seen = (record?.events ?? []).map(({ event }) => ({
+			type: event.type as string,
+			subjects: eventSubjects(event, (id) => ctx.tracker.nameOf(id), name)
+		}));
+		const wanted = e.events.map((entry) => {
+			if (typeof entry === 'string')
+				return { type: entry as string, subject: undefined as string | undefined };
+			const [type, subject] = Object.entries(entry)[0] ?? ['', ''];
+			return { type, subject: subject?.trim() };
+		});
+		const matches = (
+			w: { type: string; subject: string | undefined },
+			s: { type: string; subjects: string[] }
+		) => w.type === s.type && (w.subject === undefined || s.subjects.includes(w.subject));
+		const list = e.events.map(eventText).join(', ');
+		if (e.exactly) {
+			const ok = seen.length === wanted.length && wanted.every((w, i) => matches(w, seen[i]!));
+			check(ok, `to have had exactly the events ${list}`);
+		} else {
+			let i = 0;
+			let missing: string | null = null;
+			for (const w of wanted) {
+				while (i < seen.length && !matches(w, seen[i]!)) i++;
+				if (i === seen.length) {
+					missing = w.subject === undefined ? w.type : `${w.type}: ${w.subject}`;
+					break;
+				}
+				i++;
+			}
+			check(missing === null, `to have had the events ${list} in this order`);
+			if (missing !== null) eventsProblem = `; ${missing} did not happen where expected`;
+		}
+		if (failures.some((f) => f.includes('the events'))) {
+			const shown = seen.slice(0, 30).map((s) => `${s.type}: ${s.subjects[0] ?? ''}`);
+			eventsProblem += `; the events were: ${shown.join(', ') || 'none'}${seen.length > 30 ? ', ...' : ''}`;
+		}
+	}
+	const actual =
+		status === 'none'
+			? `no meeting of ${name} has opened`
+			: `meeting ${name} is ${status}${
+					status === 'ended'
+						? ''
+						: ` with ${plural(lobby, 'caller')} in the lobby and ${plural(participants, 'participant')}${
+								state?.locked ? ', locked' : ''
+							}`
+				}${startedBy ? `, started by ${startedBy}` : ''}${eventsProblem}`;
+	return verdict(failures, [`meeting ${name} ${expected.join(' and ')}`], actual);
+}
+
+function checkCaller(e: Expectation, name: string, ctx: ExpectationContext): Verdict {
+	const callId = ctx.callOf(name);
+	let view: CallView | undefined;
+	if (callId !== undefined) {
+		view = ctx.services.calls.isLive(callId)
+			? ctx.services.calls.current(callId)
+			: ctx.tracker.lastView(callId);
+	}
+	const expected: string[] = [];
+	const failures: string[] = [];
+	const check = (ok: boolean, text: string) => {
+		expected.push(text);
+		if (!ok) failures.push(text);
+	};
+	const phases = {
+		ivr: 'in the IVR',
+		lobby: 'in the lobby',
+		'in-meeting': 'in the meeting',
+		disconnected: 'disconnected'
+	};
+	if (e.phase !== undefined) check(view?.phase === e.phase, phases[e.phase]);
+	if (e.music !== undefined)
+		check(view?.music === e.music, e.music === 'lobby' ? 'hearing lobby music' : 'hearing no music');
+	if (e.prompt !== undefined) check(view?.prompt?.id === e.prompt, `hearing "${e.prompt}"`);
+	if (e.reason !== undefined) check(view?.reason === e.reason, `disconnected with ${e.reason}`);
+	if (e.leader !== undefined) check(view?.isLeader === e.leader, e.leader ? 'the leader' : 'not the leader');
+	if (e.muted !== undefined) check(view?.muted === e.muted, e.muted ? 'muted' : 'not muted');
+	const hearing =
+		view && view.phase !== 'ivr' && view.phase !== 'disconnected'
+			? `, hearing "${view.prompt?.id ?? 'nothing'}"`
+			: '';
+	const actual = view ? `caller ${name} is ${describeView(view)}${hearing}` : `${name} has not dialed`;
+	return verdict(failures, [`caller ${name} to be ${expected.join(', ')}`], actual);
+}
+
+function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: ExpectationContext): Verdict {
+	const { to, subject, kind } = expectation;
+	const count: Count = expectation.count ?? { atLeast: 1 };
+	const address = to === undefined ? undefined : (ctx.world.users.get(to)?.email ?? to).toLowerCase();
+	const matching = ctx.tracker.mails.filter(
+		(m) =>
+			(address === undefined || m.to.toLowerCase() === address) &&
+			(kind === undefined || m.kind === kind) &&
+			(subject === undefined || m.subject.toLowerCase().includes(subject.toLowerCase()))
+	);
+	const what = `${kind ? `${kind} ` : ''}email${address ? ` to ${address}` : ''}${subject ? ` with "${subject}" in the subject` : ''}`;
+	const expectedText =
+		typeof count === 'number' && count === 0
+			? `no ${what}`
+			: expectation.count === undefined
+				? `an ${what}`
+				: `${describeCount(count)} ${what}(s)`;
+	const all = ctx.tracker.mails;
+	const sent =
+		all.length === 0
+			? 'no email was sent'
+			: `${plural(matching.length, 'such email')} ${matching.length === 1 ? 'was' : 'were'} sent (all mail: ${all
+					.slice(0, 5)
+					.map((m) => `${m.kind} to ${m.to}`)
+					.join('; ')}${all.length > 5 ? '; ...' : ''})`;
+	return countMatches(count, matching.length)
+		? { passed: true, message: `${expectedText}: ${sent}` }
+		: { passed: false, message: `expected ${expectedText}, but ${sent}` };
+}
+
+async function checkUser(e: Expectation, identity: string, ctx: ExpectationContext): Promise<Verdict> {
+	const known = ctx.world.users.get(identity);
+	const userId = known?.userId ?? (await ctx.services.directory.findByIdentity(DEMO_TENANT_ID, identity))?.id;
+	const view = userId ? await ctx.services.dialInUsers.get(userId) : null;
+	if (!view || !userId)
+		return { passed: false, message: `expected a user ${identity}, but there is none in the directory` };
+	const expected: string[] = [];
+	const failures: string[] = [];
+	const check = (ok: boolean, text: string) => {
+		expected.push(text);
+		if (!ok) failures.push(text);
+	};
+	let leaks = '';
+	if (e.pin === 'masked') {
+		// S8: the admin center shows ***** (a PIN is set, none is readable) and no log holds the digits.
+		const pin = ctx.world.actualPins.get(userId);
+		const audit = await ctx.services.audit.list({ targetId: userId, limit: 1000 });
+		const seen = JSON.stringify([view, audit]);
+		const leaked = pin !== undefined && seen.includes(pin);
+		if (leaked) leaks = ', and the PIN can be read in the admin center or the audit log';
+		check(view.pinSetAt !== null && !leaked, 'a PIN shown as *****');
+	}
+	if (e.lockedOut !== undefined)
+		check(view.lockedOut === e.lockedOut, e.lockedOut ? 'locked out' : 'not locked out');
+	if (e.pinLength !== undefined) check(view.pinLength === e.pinLength, `a ${e.pinLength}-digit PIN`);
+	const actual = `user ${identity} has ${view.pinSetAt === null ? 'no PIN' : `a ${view.pinLength}-digit PIN shown as *****`}${
+		view.lockedOut ? ', locked out' : ''
+	}${leaks}`;
+	return verdict(failures, [`user ${identity} to have ${expected.join(' and ')}`], actual);
+}
+
+function checkTotals(totals: NonNullable<Expectation['totals']>, ctx: ExpectationContext): Verdict {
+	const all = [...ctx.tracker.meetings.values()];
+	const live = all.filter((m) => m.status !== 'ended');
+	const actual = {
+		meetings: all.length,
+		waiting: all.filter((m) => m.status === 'waiting').length,
+		inProgress: all.filter((m) => m.status === 'in-progress').length,
+		ended: all.filter((m) => m.status === 'ended').length,
+		lobby: live.reduce((n, m) => n + m.lobby.length, 0),
+		participants: live.reduce((n, m) => n + m.participants.length, 0),
+		calls: ctx.services.calls.liveCount()
+	};
+	const expected: string[] = [];
+	const failures: string[] = [];
+	for (const [key, count] of Object.entries(totals) as [keyof typeof actual, Count | undefined][]) {
+		if (count === undefined) continue;
+		expected.push(`${key} ${describeCount(count)}`);
+		if (!countMatches(count, actual[key])) failures.push(key);
+	}
+	const text = Object.entries(actual)
+		.map(([k, v]) => `${k} ${v}`)
+		.join(', ');
+	return verdict(failures, [`totals ${expected.join(', ')}`], `the totals are ${text}`);
+}

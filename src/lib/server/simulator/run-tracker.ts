@@ -1,0 +1,275 @@
+/**
+ * What a run saw: every meeting event as it became durable, every phone caller's state as they were
+ * told it, and every email, in order. It keeps the meetings' states for the expectations and writes
+ * the run's event log: one line per fact, stamped with the run's offset, with people named by their
+ * actor names. The log holds only what the scenario and its seed decide (no random ids, no wall
+ * clock, no PIN), so the same file and seed give the same log, byte for byte.
+ */
+import { asc, gt } from 'drizzle-orm';
+import type { MeetingEvent, OpenedMeeting } from '$lib/domain';
+import type { CallView } from '$lib/contract/events';
+import { formatLogTime } from '$lib/scenario/scenario-time';
+import type { Database } from '../db/index';
+import { mailOutbox } from '../db/schema';
+import type { CommittedEvents } from '../services/meeting.service';
+import type { Notifier } from '../services/notifier';
+import type { World } from './scenario-world';
+
+/** One meeting event as the run saw it. */
+export interface SeenEvent {
+	readonly meetingId: string;
+	readonly event: MeetingEvent;
+}
+
+/** Everything one conference ID's meetings did during the run (a new meeting opens after one ends). */
+export interface ConferenceRecord {
+	/** The latest meeting's state: live, or as it ended. */
+	latest: OpenedMeeting;
+	/** Every event of every meeting of this conference ID, in commit order. */
+	readonly events: SeenEvent[];
+}
+
+/** A message the run sent (the simulated mailbox), without its PIN. */
+export interface SentMail {
+	readonly at: number;
+	readonly to: string;
+	readonly kind: 'dial-in-enabled' | 'dial-in-disabled' | 'pin-reset';
+	readonly subject: string;
+	readonly userId: string | null;
+}
+
+/** Watches one run; attach it to the meetings' commit listener and as the notifier. */
+export class RunTracker implements Notifier {
+	readonly log: string[] = [];
+	readonly conferences = new Map<string, ConferenceRecord>();
+	/** Every meeting opened in the run, latest state. */
+	readonly meetings = new Map<string, OpenedMeeting>();
+	readonly mails: SentMail[] = [];
+	/** The last view each call was given (kept after the call ends: its reason). */
+	private readonly views = new Map<string, CallView>();
+	private readonly logged = new Map<string, string>();
+	private readonly owners = new Map<string, string>();
+	private readonly participants = new Map<string, string>();
+	private readonly admitViews = new Map<string, CallView>();
+	private mailSeq = 0;
+
+	constructor(
+		private readonly world: World,
+		private readonly start: number,
+		private readonly now: () => number
+	) {}
+
+	/** Writes one line to the log at the current time. */
+	note(text: string, at = this.now()): void {
+		this.log.push(`${formatLogTime(at - this.start)} ${text}`);
+	}
+
+	/** Names the actor a call belongs to, before it can appear in any event. */
+	ownCall(callId: string, name: string): void {
+		this.owners.set(callId, name);
+	}
+
+	/** The actor name of a participant id (a call or a client participant), else the id. */
+	nameOf(participantId: string): string {
+		return this.owners.get(participantId) ?? this.participants.get(participantId) ?? participantId;
+	}
+
+	/** The last view a call was given, or undefined when it never dialed. */
+	lastView(callId: string): CallView | undefined {
+		return this.views.get(callId);
+	}
+
+	/** Records a view a call was given (an answer to its own keys, or a push) and logs a change. */
+	callView(callId: string, view: CallView): void {
+		this.views.set(callId, view);
+		const text = describeView(view);
+		if (this.logged.get(callId) === text) return;
+		this.logged.set(callId, text);
+		this.note(`call ${this.nameOf(callId)}: ${text}`);
+	}
+
+	/** The commit listener: meeting events in commit order. */
+	committed({ meetingId, events, state }: CommittedEvents): void {
+		this.meetings.set(meetingId, state);
+		let record = this.conferences.get(state.conferenceId);
+		if (!record) {
+			record = { latest: state, events: [] };
+			this.conferences.set(state.conferenceId, record);
+		}
+		record.latest = state;
+		for (const { event } of events) {
+			if (event.type === 'ParticipantJoined' && event.userId !== undefined && event.via === 'client') {
+				this.participants.set(
+					event.participantId,
+					this.world.byUserId.get(event.userId) ?? event.displayName
+				);
+			}
+			record.events.push({ meetingId, event });
+			this.note(
+				`meeting ${this.meetingName(state)} ${meetingId} ${event.type}${this.details(event, state)}`,
+				event.at
+			);
+			if (event.type === 'LobbyAdmitted') {
+				const view = this.admitViews.get(meetingId);
+				if (view) for (const id of event.participantIds) this.callView(id, view);
+			}
+		}
+	}
+
+	/** Mail written since the last look, logged and kept for the expectations. */
+	async collectMail(db: Database): Promise<void> {
+		const rows = await db
+			.select({
+				seq: mailOutbox.seq,
+				to: mailOutbox.toAddress,
+				kind: mailOutbox.kind,
+				subject: mailOutbox.subject,
+				userId: mailOutbox.userId,
+				createdAt: mailOutbox.createdAt
+			})
+			.from(mailOutbox)
+			.where(gt(mailOutbox.seq, this.mailSeq))
+			.orderBy(asc(mailOutbox.seq));
+		for (const row of rows) {
+			this.mailSeq = Math.max(this.mailSeq, row.seq);
+			const mail: SentMail = {
+				at: row.createdAt.getTime(),
+				to: row.to,
+				kind: row.kind,
+				subject: row.subject,
+				userId: row.userId
+			};
+			this.mails.push(mail);
+			this.note(`mail ${mail.kind} to ${mail.to}: "${mail.subject}"`, mail.at);
+		}
+	}
+
+	/** Mail written before the run started (setup) is not the run's. */
+	async skipExistingMail(db: Database): Promise<void> {
+		const rows = await db.select({ seq: mailOutbox.seq }).from(mailOutbox);
+		for (const row of rows) this.mailSeq = Math.max(this.mailSeq, row.seq);
+	}
+
+	// Notifier: what callers are told outside their own requests.
+
+	callUpdated(callId: string, view: CallView): void {
+		this.callView(callId, view);
+	}
+	callJoinedLobby(): void {}
+	callLeftLobby(callId: string, _meetingId: string, view: CallView): void {
+		this.callView(callId, view);
+	}
+	lobbyAdmitted(meetingId: string, view: CallView): void {
+		// Told before the commit listener sees the LobbyAdmitted event, which names the callers.
+		this.admitViews.set(meetingId, view);
+	}
+	callEnded(): void {}
+
+	private meetingName(state: OpenedMeeting): string {
+		return (
+			this.world.byConference.get(state.conferenceId) ?? state.organizer.displayName.replace(/\s+/g, '.')
+		);
+	}
+
+	private names(ids: readonly string[]): string {
+		return ids.map((id) => this.nameOf(id)).join(', ');
+	}
+
+	private details(event: MeetingEvent, state: OpenedMeeting): string {
+		switch (event.type) {
+			case 'MeetingOpened':
+				return ` conference ${event.conferenceId}, organizer ${event.organizer.displayName}${
+					event.settings.allowPstnOnly ? ', PSTN-only allowed' : ''
+				}`;
+			case 'CallerEnteredLobby':
+				return ` ${this.nameOf(event.participantId)} (${event.phoneNumber}), lobby ${state.lobby.length}`;
+			case 'ParticipantJoined':
+				return ` ${this.nameOf(event.participantId)} via ${event.via}${event.isLeader ? ' as leader' : ''}`;
+			case 'MeetingStarted':
+				return ` by ${event.startedBy} (${this.nameOf(event.participantId)})`;
+			case 'LobbyAdmitted':
+				return ` ${event.participantIds.length} by ${event.by}: ${this.names(event.participantIds)}`;
+			case 'CallerAdmitted':
+				return ` ${this.nameOf(event.participantId)}`;
+			case 'CallerLeftLobby':
+				return ` ${this.nameOf(event.participantId)} (${event.reason})`;
+			case 'LobbyCallersDisconnected':
+				return ` ${event.participantIds.length} (${event.reason}): ${this.names(event.participantIds)}`;
+			case 'ParticipantLeft':
+				return ` ${this.nameOf(event.participantId)}`;
+			case 'ParticipantMuteChanged':
+				return ` ${this.nameOf(event.participantId)} ${event.muted ? 'muted' : 'unmuted'}`;
+			case 'MeetingLockChanged':
+				return ` ${event.locked ? 'locked' : 'unlocked'} by ${this.nameOf(event.byParticipantId)}`;
+			case 'KeypadHelpPlayed':
+				return ` ${this.nameOf(event.participantId)}`;
+			case 'MeetingEnded':
+				return ` (${event.reason})`;
+			default: {
+				const _exhaustive: never = event;
+				return _exhaustive;
+			}
+		}
+	}
+}
+
+/**
+ * A call's state in a few words: `in the IVR (leader-choice)`, `in the lobby, music`, `in the
+ * meeting as leader (joined)`, `disconnected (hung-up)`.
+ */
+export function describeView(view: CallView): string {
+	switch (view.phase) {
+		case 'ivr':
+			return `in the IVR (${view.prompt?.id ?? view.step ?? ''})`;
+		case 'lobby':
+			return `in the lobby${view.music === 'lobby' ? ', music' : ''}`;
+		case 'in-meeting':
+			return `in the meeting${view.isLeader ? ' as leader' : ''}${view.muted ? ', muted' : ''} (${view.prompt?.id ?? ''})`;
+		case 'disconnected':
+			return `disconnected (${view.reason ?? 'unknown'})`;
+		default: {
+			const _exhaustive: never = view.phase;
+			return _exhaustive;
+		}
+	}
+}
+
+/**
+ * What `expect.events` may name an event by, after its type: who (`CallerEnteredLobby: alice`), or
+ * how (`MeetingStarted: leader-pin`, `MeetingEnded: last-participant-left`); lists read
+ * `LobbyAdmitted: alice, bob`, in order.
+ */
+export function eventSubjects(
+	event: MeetingEvent,
+	nameOf: (id: string) => string,
+	organizer: string
+): string[] {
+	switch (event.type) {
+		case 'MeetingOpened':
+			return [organizer, event.conferenceId];
+		case 'CallerEnteredLobby':
+		case 'CallerAdmitted':
+		case 'CallerLeftLobby':
+		case 'ParticipantLeft':
+		case 'KeypadHelpPlayed':
+			return [nameOf(event.participantId)];
+		case 'ParticipantJoined':
+			return [nameOf(event.participantId), event.via];
+		case 'ParticipantMuteChanged':
+			return [nameOf(event.participantId), event.muted ? 'muted' : 'unmuted'];
+		case 'MeetingStarted':
+			return [event.startedBy, nameOf(event.participantId)];
+		case 'LobbyAdmitted':
+			return [event.participantIds.map(nameOf).join(', '), event.by];
+		case 'LobbyCallersDisconnected':
+			return [event.participantIds.map(nameOf).join(', '), event.reason];
+		case 'MeetingLockChanged':
+			return [event.locked ? 'locked' : 'unlocked'];
+		case 'MeetingEnded':
+			return [event.reason];
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
+		}
+	}
+}

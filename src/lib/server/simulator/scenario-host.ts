@@ -1,0 +1,90 @@
+/**
+ * Where a scenario runs: the services it drives and the time they run on. The runner (ScenarioRun)
+ * only talks to a host, so the same steps can run in virtual time on an isolated database (this
+ * file) or, later, against the running app's services with wall-clock pacing (a live host whose
+ * `advanceTo` sleeps, scaled by the chosen speed, and can be paused).
+ */
+import { SeededRandom } from '$lib/scenario/seeded-random';
+import type { Database } from '../db/index';
+import { createServices, type Services } from '../runtime';
+import type { NotifierHub } from '../services/notifier';
+import type { IdSource } from '../services/ports';
+import { trackActivity } from './activity';
+import { createRunIds } from './run-ids';
+import { openSimulationDatabase } from './simulation-database';
+import { T0, VirtualTime } from './virtual-time';
+
+/** The services a scenario drives, and its time. */
+export interface ScenarioHost {
+	readonly services: Services;
+	/** The database the services use (setup writes simulated users here). */
+	readonly db: Database;
+	readonly ids: IdSource;
+	readonly notifier: NotifierHub;
+	/** Epoch ms of the run's offset 0. */
+	readonly start: number;
+	/** Epoch ms now, by the services' clock. */
+	now(): number;
+	/** Brings time to the epoch ms `at`, running what falls due on the way; never goes back. */
+	advanceTo(at: number): Promise<void>;
+	/** Resolves when the work started so far is done. */
+	settle(): Promise<void>;
+	/** Stops the services' timers and releases what the host owns. */
+	close(): Promise<void>;
+}
+
+/** A digit source for new PINs drawn from the run's seed (DialInService takes it as `randomDigit`). */
+export function seededDigits(seed: number): () => number {
+	const rng = new SeededRandom(seed, 'pins');
+	return () => rng.digit();
+}
+
+/**
+ * A host on virtual time: its own in-memory database seeded with the demo tenant, the production
+ * services built by `createServices` on a virtual clock, per-run ids and PIN digits from `seed`,
+ * mail into the simulated mailbox, and the lobby-timeout tick running as in production.
+ */
+export async function openVirtualHost(options: { seed: number; start?: number }): Promise<ScenarioHost> {
+	const database = await openSimulationDatabase();
+	const time = new VirtualTime(options.start ?? T0);
+	const ids = createRunIds();
+	let built;
+	try {
+		built = await createServices(database, {
+			clock: time,
+			scheduler: time,
+			ids,
+			mail: { smtpUrl: null, from: 'Lobby <no-reply@contoso.com>' },
+			randomDigit: seededDigits(options.seed)
+		});
+	} catch (error) {
+		await database.close();
+		throw error;
+	}
+	const { services, notifier } = built;
+	const activity = trackActivity(services);
+	services.meetings.startTicking();
+	let closed: Promise<void> | null = null;
+	return {
+		services,
+		db: database.db,
+		ids,
+		notifier,
+		start: time.now(),
+		now: () => time.now(),
+		advanceTo: (at) => time.advanceTo(at, () => activity.settle()),
+		settle: () => activity.settle(),
+		close() {
+			closed ??= (async () => {
+				try {
+					services.calls.stop();
+					await services.meetings.stop();
+					await services.mail.stop();
+				} finally {
+					await database.close();
+				}
+			})();
+			return closed;
+		}
+	};
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '$lib/scenario/parse-scenario';
+import type { Scenario } from '$lib/scenario/scenario-format';
+import { runScenario, ScenarioRun, type RunProgress } from './scenario-runner';
+
+function scenario(text: string): Scenario {
+	const parsed = parseScenario(text);
+	if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+	return parsed.scenario;
+}
+
+const LOBBY = `
+name: Two callers wait
+description: Alice and Bob wait in Amos's lobby; a crowd arrives at random.
+seed: 42
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+    bob: '+46 8 765 43 21'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - at: 0s
+    dial: alice
+  - after: 3s
+    dial: bob
+  - at: 5s
+    arrivals: { callers: 8, over: 1m, stay: 10s..40s }
+  - at: 12s
+    expect: { meeting: amos, state: in-progress }
+  - at: 2m
+    joinFromClient: amos
+  - expect: { meeting: amos, state: in-progress, lobby: 0 }
+`;
+
+describe('running a scenario in virtual time', () => {
+	it('given a broken expectation, then it fails saying what was expected and what happened, and when', async () => {
+		const result = await runScenario(scenario(LOBBY));
+		expect(result.passed).toBe(false);
+		const failed = result.expectations.filter((e) => !e.passed);
+		expect(failed).toHaveLength(1);
+		expect(failed[0]).toMatchObject({
+			step: 4,
+			at: 12_000,
+			name: 'step 4 at 0:12: meeting amos is in-progress',
+			message: expect.stringMatching(
+				/^at 0:12 expected meeting amos to be in-progress, but meeting amos is waiting with \d+ callers in the lobby and 0 participants$/
+			)
+		});
+		// The other expectation held: the client start admitted everyone still waiting (S4, S10).
+		expect(result.expectations.at(-1)).toMatchObject({ passed: true });
+		expect(result.log).toContain(`00:00:12.000 FAIL ${failed[0]!.name} -- ${failed[0]!.message}`);
+	}, 60_000);
+
+	it('given one file and one seed, when it runs twice, then the event logs are identical, byte for byte; another seed changes the random arrivals', async () => {
+		const first = await runScenario(scenario(LOBBY));
+		const second = await runScenario(scenario(LOBBY));
+		expect(second.log.join('\n')).toBe(first.log.join('\n'));
+		expect(JSON.stringify(second.expectations)).toBe(JSON.stringify(first.expectations));
+		expect(first.log.some((line) => line.includes('call caller-8: dials'))).toBe(true);
+
+		const other = await runScenario(scenario(LOBBY), { seed: 43 });
+		expect(other.seed).toBe(43);
+		const arrivals = (log: readonly string[]) => log.filter((line) => /call caller-\d+: dials/.test(line));
+		expect(arrivals(other.log)).toHaveLength(8);
+		expect(arrivals(other.log)).not.toEqual(arrivals(first.log));
+	}, 120_000);
+
+	it('given expectError, then a refusal with that code passes, and success or another code fails, saying which', async () => {
+		const result = await runScenario(
+			scenario(`
+name: Refusals
+description: Who may reset a PIN.
+actors:
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - resetPin: { user: amos, by: amos }
+    expectError: forbidden
+  - resetPin: amos
+    expectError: forbidden
+  - setTenant: { pinLength: 30 }
+    expectError: conflict
+  - hangUp: amos
+`)
+		);
+		expect(result.expectations.map((e) => [e.passed, e.message])).toEqual([
+			[true, expect.stringMatching(/^refused with forbidden: Only administrators can do this\./)],
+			[false, 'at 0:00 expected resetPin amos to be refused with forbidden, but it succeeded'],
+			[
+				false,
+				expect.stringMatching(
+					/^at 0:00 expected setTenant pinLength 30 to be refused with conflict, but it was refused with bad-request: PinLength/
+				)
+			],
+			[false, 'at 0:00 hangUp amos failed with no-call: amos has not dialed.']
+		]);
+		expect(result.log.join('\n')).not.toMatch(/\b\d{5}\b(?!.*(?:caller|call-|\+))/);
+	}, 60_000);
+
+	it('given an actor missing from the directory, then the run fails at setup, saying who', async () => {
+		const result = await runScenario(
+			scenario(`
+name: Nobody
+description: An organizer the directory does not have.
+actors:
+  organizers:
+    zed: { user: zed.nobody }
+steps:
+  - dial: zed
+`)
+		);
+		expect(result.passed).toBe(false);
+		expect(result.expectations).toEqual([
+			expect.objectContaining({
+				name: 'setup',
+				message: expect.stringContaining('Actor zed: no user "zed.nobody"')
+			})
+		]);
+	}, 60_000);
+
+	it('given a run driven step by step, then each step reports progress and the results add up to the whole run', async () => {
+		const progress: RunProgress[] = [];
+		const run = await ScenarioRun.start(scenario(LOBBY), { onProgress: (p) => progress.push(p) });
+		try {
+			expect(run.done).toBe(false);
+			const first = await run.step();
+			expect(first?.label).toBe('dial alice');
+			expect(run.completed).toBe(1);
+			while (!run.done) await run.step();
+			expect(await run.step()).toBeNull();
+			const result = run.result();
+			expect(result.items).toBe(run.plan.items.length);
+			expect(progress).toHaveLength(run.plan.items.length);
+			expect(progress[0]).toMatchObject({ scenario: 'Two callers wait', step: 1, steps: 6, item: 1 });
+			expect(progress.at(-1)).toMatchObject({ step: 6, item: run.plan.items.length, at: 120_000 });
+			expect(result.simulatedMs).toBe(run.plan.duration);
+		} finally {
+			await run.close();
+		}
+	}, 60_000);
+});

@@ -1,0 +1,725 @@
+/**
+ * Runs a scenario (docs/scenarios.md): walks its plan item by item on a host's time, drives the
+ * services as callers, organizers, users and an administrator would, checks the expectations where
+ * they stand on the timeline, and returns a result with a message per expectation and the run's
+ * event log.
+ *
+ * The driver (`ScenarioRun`) knows nothing of virtual time: `step()` asks the host to bring time to
+ * the next item and runs it. A virtual host (scenario-host.ts) runs an hour in seconds; a live host
+ * would sleep between items at the chosen speed and let a trainer pause and single-step.
+ */
+import type { CallView } from '$lib/contract/events';
+import { describeExpectation, describeStep } from '$lib/scenario/describe-step';
+import type { ScenarioSource } from '$lib/scenario/parse-scenario';
+import {
+	simulatedOrganizerNames,
+	subjectOf,
+	type Scenario,
+	type ScenarioStep
+} from '$lib/scenario/scenario-format';
+import { planScenario, type PlanItem, type ScenarioPlan } from '$lib/scenario/scenario-plan';
+import { formatOffset } from '$lib/scenario/scenario-time';
+import { SeededRandom } from '$lib/scenario/seeded-random';
+import { isAdminError } from '../services/dial-in.service';
+import { checkExpectation } from './expectations';
+import { describeView, RunTracker } from './run-tracker';
+import { openVirtualHost, type ScenarioHost } from './scenario-host';
+import { actorOf, SetupError, setUpWorld, type World, type WorldUser } from './scenario-world';
+
+/** One checked expectation: an `expect` step, an `expectError`, or a step that failed unexpectedly. */
+export interface ExpectationResult {
+	/** 1-based step number in the file (0: the setup). */
+	readonly step: number;
+	/** The line the step starts on, when the scenario came from a file. */
+	readonly line: number | null;
+	/** Offset from the start of the run, ms. */
+	readonly at: number;
+	/** Stable, readable name, unique in the scenario: `step 7 at 0:12: meeting amos is in-progress`. */
+	readonly name: string;
+	readonly passed: boolean;
+	/** Passed: what was seen. Failed: `at 0:12 expected ..., but ...`. */
+	readonly message: string;
+}
+
+/** The outcome of one run. Serialisable (JSON) as it is. */
+export interface ScenarioResult {
+	readonly name: string;
+	readonly description: string;
+	readonly rules: readonly string[];
+	readonly file: string | null;
+	readonly seed: number;
+	readonly passed: boolean;
+	readonly expectations: readonly ExpectationResult[];
+	/** The event log: one line per fact, offset first; the same file and seed give the same lines. */
+	readonly log: readonly string[];
+	/** Scenario time the run covered, ms. */
+	readonly simulatedMs: number;
+	/** Wall time the timeline took, setup excluded, ms. */
+	readonly wallMs: number;
+	/** Wall time preparing the database and the actors took, ms. */
+	readonly setupMs: number;
+	readonly steps: number;
+	/** Plan items run (steps and every arrival, departure, ...). */
+	readonly items: number;
+}
+
+/** Where a run is, for progress lines and the Scenarios page. */
+export interface RunProgress {
+	readonly scenario: string;
+	/** 1-based step of the file the current item belongs to. */
+	readonly step: number;
+	readonly steps: number;
+	/** 1-based item of the plan just run. */
+	readonly item: number;
+	readonly items: number;
+	/** Offset of the item, ms. */
+	readonly at: number;
+	readonly label: string;
+}
+
+/** How to run. */
+export interface RunOptions {
+	/** Overrides the file's seed. */
+	seed?: number;
+	/** Told after each item of the plan. */
+	onProgress?: (progress: RunProgress) => void;
+	/** The file it came from, for line numbers in messages. */
+	source?: ScenarioSource;
+}
+
+/** What one `step()` did. */
+export interface StepReport {
+	readonly item: PlanItem;
+	readonly label: string;
+	/** Expectations this item checked (often none). */
+	readonly results: readonly ExpectationResult[];
+}
+
+/** An action refused: by the services (a code such as `forbidden`) or by the call flow (`wrong-pin`). */
+class StepRefusal extends Error {
+	constructor(
+		readonly code: string,
+		message: string
+	) {
+		super(message);
+		this.name = 'StepRefusal';
+	}
+}
+
+function refusalOf(error: unknown): { code: string; message: string } {
+	if (error instanceof StepRefusal) return { code: error.code, message: error.message };
+	if (isAdminError(error)) return { code: error.code, message: error.message };
+	if (error instanceof Error) {
+		const code = (error as { code?: unknown }).code;
+		return { code: typeof code === 'string' ? code : 'error', message: error.message };
+	}
+	return { code: 'error', message: String(error) };
+}
+
+interface CallHandle {
+	readonly callId: string;
+	readonly resumeToken: string;
+	readonly conferenceId: string;
+}
+
+/**
+ * One run of one scenario on one host. Create it with `ScenarioRun.start` (virtual time), or
+ * `ScenarioRun.attach` for a host and world prepared elsewhere; then `step()` until `done`, or
+ * `runToEnd()`; then `close()`.
+ */
+export class ScenarioRun {
+	readonly plan: ScenarioPlan;
+	private position = 0;
+	private readonly results: ExpectationResult[] = [];
+	private readonly tracker: RunTracker;
+	private readonly calls = new Map<string, CallHandle>();
+	private readonly clients = new Map<string, { meetingId: string; participantId: string }>();
+	private readonly variables = new Map<string, string>();
+	private readonly wrongPins: SeededRandom;
+	private readonly defaultMeeting: string | undefined;
+	private wallMs = 0;
+
+	private constructor(
+		readonly scenario: Scenario,
+		private readonly host: ScenarioHost,
+		private readonly world: World,
+		readonly seed: number,
+		private readonly options: RunOptions,
+		private readonly setupMs: number
+	) {
+		this.plan = planScenario(scenario, seed);
+		this.wrongPins = new SeededRandom(seed, 'wrong-pins');
+		const organizers = [...Object.keys(scenario.actors.organizers), ...simulatedOrganizerNames(scenario)];
+		this.defaultMeeting = organizers.length === 1 ? organizers[0] : undefined;
+		this.tracker = new RunTracker(world, host.start, () => host.now());
+		host.services.meetings.onCommitted((committed) => this.tracker.committed(committed));
+		host.notifier.attach(this.tracker);
+		this.tracker.note(`scenario "${scenario.name}" seed ${seed}: ${this.plan.items.length} items`);
+	}
+
+	/**
+	 * Prepares a run in virtual time: an isolated in-memory database with the demo tenant, the
+	 * production services on a virtual clock, the scenario's tenant settings and actors.
+	 * Throws SetupError when an actor cannot be found or set up.
+	 */
+	static async start(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
+		const started = performance.now();
+		const seed = options.seed ?? scenario.seed;
+		const host = await openVirtualHost({ seed });
+		try {
+			const world = await setUpWorld(host, scenario, seed);
+			await host.settle();
+			const run = new ScenarioRun(scenario, host, world, seed, options, performance.now() - started);
+			await run.tracker.skipExistingMail(host.db);
+			return run;
+		} catch (error) {
+			await host.close();
+			throw error;
+		}
+	}
+
+	/** A run on a host and world prepared by the caller (a live host, later). */
+	static attach(scenario: Scenario, host: ScenarioHost, world: World, options: RunOptions = {}): ScenarioRun {
+		return new ScenarioRun(scenario, host, world, options.seed ?? scenario.seed, options, 0);
+	}
+
+	/** Whether every item of the plan has run. */
+	get done(): boolean {
+		return this.position >= this.plan.items.length;
+	}
+
+	/** How many items have run. */
+	get completed(): number {
+		return this.position;
+	}
+
+	/** The event log so far. */
+	get log(): readonly string[] {
+		return this.tracker.log;
+	}
+
+	/**
+	 * Runs the next item of the plan: brings time to it (timers due before it fire on the way), does
+	 * it, and waits for its effects. Resolves null when the plan is done.
+	 */
+	async step(): Promise<StepReport | null> {
+		const item = this.plan.items[this.position];
+		if (!item) return null;
+		const wallStart = performance.now();
+		this.position += 1;
+		const before = this.results.length;
+		await this.host.advanceTo(this.host.start + item.at);
+		const step = this.scenario.steps[item.stepIndex];
+		const label = step ? describeStep(step) : 'step';
+		if (item.action.kind === 'step') await this.runStep(item);
+		else await this.runGenerated(item);
+		await this.host.settle();
+		this.wallMs += performance.now() - wallStart;
+		this.options.onProgress?.({
+			scenario: this.scenario.name,
+			step: item.stepIndex + 1,
+			steps: this.plan.steps,
+			item: this.position,
+			items: this.plan.items.length,
+			at: item.at,
+			label
+		});
+		return { item, label, results: this.results.slice(before) };
+	}
+
+	/** Runs every remaining item and returns the result. */
+	async runToEnd(): Promise<ScenarioResult> {
+		while (!this.done) await this.step();
+		return this.result();
+	}
+
+	/** The result so far (complete once `done`). */
+	result(): ScenarioResult {
+		return {
+			name: this.scenario.name,
+			description: this.scenario.description,
+			rules: this.scenario.rules,
+			file: this.options.source?.file ?? null,
+			seed: this.seed,
+			passed: this.results.every((r) => r.passed),
+			expectations: [...this.results],
+			log: [...this.tracker.log],
+			simulatedMs: this.host.now() - this.host.start,
+			wallMs: Math.round(this.wallMs),
+			setupMs: Math.round(this.setupMs),
+			steps: this.plan.steps,
+			items: this.position
+		};
+	}
+
+	/** Stops the services and releases the host. */
+	close(): Promise<void> {
+		return this.host.close();
+	}
+
+	// Steps as written
+
+	private lineOf(stepIndex: number): number | null {
+		return this.options.source?.stepLines[stepIndex] ?? null;
+	}
+
+	private record(item: PlanItem, name: string, passed: boolean, message: string): ExpectationResult {
+		const result: ExpectationResult = {
+			step: item.stepIndex + 1,
+			line: this.lineOf(item.stepIndex),
+			at: item.at,
+			name: `step ${item.stepIndex + 1} at ${formatOffset(item.at)}: ${name}`,
+			passed,
+			message
+		};
+		this.results.push(result);
+		this.tracker.note(`${passed ? 'pass' : 'FAIL'} ${result.name}${passed ? '' : ` -- ${message}`}`);
+		return result;
+	}
+
+	private async runStep(item: PlanItem): Promise<void> {
+		const step = this.scenario.steps[item.stepIndex];
+		if (!step) return;
+		const label = describeStep(step);
+		this.tracker.note(`step ${item.stepIndex + 1}: ${label}${step.note ? ` -- ${step.note}` : ''}`);
+		const when = `at ${formatOffset(item.at)}`;
+		if (step.expect) {
+			const name = describeExpectation(step.expect, this.defaultMeeting);
+			const verdict = await checkExpectation(step.expect, {
+				world: this.world,
+				tracker: this.tracker,
+				services: this.host.services,
+				defaultMeeting: this.defaultMeeting,
+				callOf: (caller) => this.calls.get(caller)?.callId
+			});
+			this.record(
+				item,
+				name,
+				verdict.passed,
+				verdict.passed ? verdict.message : `${when} ${verdict.message}`
+			);
+			return;
+		}
+		if (step.arrivals) return;
+		let refusal: { code: string; message: string } | null = null;
+		try {
+			await this.act(step, item);
+		} catch (error) {
+			refusal = refusalOf(error);
+		}
+		await this.host.settle();
+		if (step.resetPin !== undefined || step.setTenant) await this.tracker.collectMail(this.host.db);
+		if (step.expectError !== undefined) {
+			const wanted = step.expectError;
+			const name = `${label} is refused with ${wanted}`;
+			if (refusal?.code === wanted)
+				this.record(item, name, true, `refused with ${wanted}: ${refusal.message}`);
+			else {
+				const happened = refusal ? `it was refused with ${refusal.code}: ${refusal.message}` : 'it succeeded';
+				this.record(
+					item,
+					name,
+					false,
+					`${when} expected ${label} to be refused with ${wanted}, but ${happened}`
+				);
+			}
+		} else if (refusal) {
+			this.record(item, label, false, `${when} ${label} failed with ${refusal.code}: ${refusal.message}`);
+		}
+	}
+
+	private async act(step: ScenarioStep, item: PlanItem): Promise<void> {
+		const { services } = this.host;
+		if (step.dial !== undefined) {
+			const d = typeof step.dial === 'string' ? { caller: step.dial } : step.dial;
+			const own = this.world.organizers.has(d.caller);
+			const meeting =
+				('meeting' in d ? d.meeting : undefined) ??
+				(own && !('conferenceId' in d && d.conferenceId) ? d.caller : this.defaultMeeting);
+			const conferenceId = ('conferenceId' in d ? d.conferenceId : undefined) ?? this.conferenceOf(meeting);
+			const then =
+				('then' in d ? d.then : undefined) ?? (own && meeting === d.caller ? 'leader' : 'not-leader');
+			await this.dial(d.caller, conferenceId, then, 'pin' in d ? d.pin : undefined);
+			return;
+		}
+		if (step.press) {
+			const call = this.liveCall(step.press.caller);
+			this.view(call.callId, await services.calls.pressKeys(call.callId, step.press.keys));
+			return;
+		}
+		if (step.enterPin !== undefined) {
+			const name = subjectOf(step.enterPin);
+			const pin = typeof step.enterPin === 'string' ? undefined : step.enterPin.pin;
+			await this.enterPin(name, this.pinFor(name, pin));
+			return;
+		}
+		if (step.wrongPin !== undefined) {
+			const times = typeof step.wrongPin === 'string' ? 1 : step.wrongPin.times;
+			await this.wrongPin(subjectOf(step.wrongPin), times);
+			return;
+		}
+		if (step.hangUp !== undefined) {
+			const call = this.liveCall(step.hangUp);
+			this.view(call.callId, await services.calls.hangUp(call.callId));
+			return;
+		}
+		if (step.giveUp !== undefined) {
+			const call = this.liveCall(step.giveUp);
+			const view = services.calls.current(call.callId);
+			if (view.phase !== 'ivr' && view.phase !== 'lobby') {
+				throw new StepRefusal(
+					'not-waiting',
+					`${step.giveUp} is not waiting (${describeView(view)}), so cannot give up.`
+				);
+			}
+			this.tracker.note(`call ${step.giveUp}: gives up`);
+			this.view(call.callId, await services.calls.hangUp(call.callId));
+			return;
+		}
+		if (step.dropConnection !== undefined) {
+			const name = subjectOf(step.dropConnection);
+			const call = this.liveCall(name);
+			services.calls.connectionLost(call.callId);
+			this.tracker.note(`call ${name}: connection lost`);
+			return;
+		}
+		if (step.joinFromClient !== undefined) {
+			const j = typeof step.joinFromClient === 'string' ? { user: step.joinFromClient } : step.joinFromClient;
+			const own = this.world.organizers.has(j.user);
+			const conferenceId =
+				('conferenceId' in j ? j.conferenceId : undefined) ??
+				this.conferenceOf(('meeting' in j ? j.meeting : undefined) ?? (own ? j.user : this.defaultMeeting));
+			await this.joinFromClient(j.user, conferenceId);
+			return;
+		}
+		if (step.leave !== undefined) {
+			await this.leave(step.leave, true);
+			return;
+		}
+		if (step.resetPin !== undefined) {
+			await this.resetPin(typeof step.resetPin === 'string' ? { user: step.resetPin } : step.resetPin);
+			return;
+		}
+		if (step.setTenant) {
+			const { by, ...patch } = step.setTenant;
+			const actor = this.actorNamed(by);
+			await services.dialIn.updateTenantSettings(actorOf(actor), patch, 'page');
+			this.tracker.note(`tenant settings changed by ${actor.email}: ${JSON.stringify(patch)}`);
+			return;
+		}
+		throw new StepRefusal('error', `Step ${item.stepIndex + 1} has no action this runner knows.`);
+	}
+
+	// Items the plan generated: arrivals, departures, giving up, reconnecting
+
+	private async runGenerated(item: PlanItem): Promise<void> {
+		const { action } = item;
+		const { calls } = this.host.services;
+		try {
+			switch (action.kind) {
+				case 'arrive-caller':
+					await this.dial(
+						action.caller,
+						this.conferenceOf(action.meeting),
+						action.then,
+						undefined,
+						action.phone
+					);
+					return;
+				case 'arrive-organizer':
+					if (action.via === 'client') {
+						await this.joinFromClient(action.organizer, this.conferenceOf(action.organizer));
+					} else {
+						await this.dial(action.organizer, this.conferenceOf(action.organizer), 'leader', undefined);
+					}
+					return;
+				case 'depart': {
+					if (action.via === 'client') {
+						await this.leave(action.who, false);
+						return;
+					}
+					const call = this.calls.get(action.who);
+					if (call && calls.isLive(call.callId)) this.view(call.callId, await calls.hangUp(call.callId));
+					return;
+				}
+				case 'give-up': {
+					const call = this.calls.get(action.caller);
+					if (!call || !calls.isLive(call.callId)) return;
+					const phase = calls.current(call.callId).phase;
+					if (phase !== 'ivr' && phase !== 'lobby') return;
+					this.tracker.note(`call ${action.caller}: gives up`);
+					this.view(call.callId, await calls.hangUp(call.callId));
+					return;
+				}
+				case 'resume': {
+					const call = this.calls.get(action.caller);
+					if (!call) throw new StepRefusal('no-call', `${action.caller} has no call to resume.`);
+					this.view(call.callId, calls.resume(call.callId, call.resumeToken));
+					this.tracker.note(`call ${action.caller}: reconnected`);
+					return;
+				}
+				case 'step':
+					return;
+				default: {
+					const _exhaustive: never = action;
+					return _exhaustive;
+				}
+			}
+		} catch (error) {
+			const refusal = refusalOf(error);
+			// Random arrivals meet full meetings and ended calls: that is load, not a failure. A resume
+			// the scenario asked for, or a bug (`error`), is.
+			if (action.kind === 'resume' || refusal.code === 'error') {
+				const step = this.scenario.steps[item.stepIndex];
+				const label = step ? describeStep(step) : action.kind;
+				this.record(
+					item,
+					`${label}: ${action.kind}`,
+					false,
+					`at ${formatOffset(item.at)} ${action.kind} failed with ${refusal.code}: ${refusal.message}`
+				);
+			} else {
+				this.tracker.note(`${action.kind} refused (${refusal.code}): ${refusal.message}`);
+			}
+		}
+	}
+
+	// Acting
+
+	private view(callId: string, view: CallView): CallView {
+		this.tracker.callView(callId, view);
+		return view;
+	}
+
+	private conferenceOf(meeting: string | undefined): string {
+		const organizer = meeting === undefined ? undefined : this.world.organizers.get(meeting);
+		if (!organizer)
+			throw new StepRefusal('not-found', `No meeting "${meeting ?? '(none named)'}" in this scenario.`);
+		return organizer.conferenceId;
+	}
+
+	private actorNamed(name: string | undefined): WorldUser {
+		if (name === undefined) return this.world.admin;
+		const user = this.world.users.get(name);
+		if (user) return user;
+		throw new StepRefusal('not-found', `"${name}" is not a user of this scenario.`);
+	}
+
+	private liveCall(name: string): CallHandle {
+		const call = this.calls.get(name);
+		if (!call) throw new StepRefusal('no-call', `${name} has not dialed.`);
+		if (!this.host.services.calls.isLive(call.callId)) {
+			const last = this.tracker.lastView(call.callId);
+			throw new StepRefusal(
+				'call-ended',
+				`${name}'s call has ended (${last ? describeView(last) : 'disconnected'}).`
+			);
+		}
+		return call;
+	}
+
+	/** The PIN `name` enters: given digits, a captured `$variable`, or the organizer's known PIN. */
+	private pinFor(name: string, pin: string | undefined): string {
+		if (pin !== undefined && !pin.startsWith('$')) return pin;
+		if (pin !== undefined) {
+			const value = this.variables.get(pin.slice(1));
+			if (value === undefined)
+				throw new StepRefusal(
+					'pin-unknown',
+					`${pin} was never captured: the reset that should capture it failed.`
+				);
+			return value;
+		}
+		const known = this.world.knownPins.get(name);
+		if (known !== undefined) return known;
+		throw new StepRefusal(
+			'pin-unknown',
+			this.world.organizers.has(name)
+				? `The scenario does not know ${name}'s PIN (pin: forgotten): reset it first (resetPin with capture), or give the digits.`
+				: `${name} is not an organizer: say which PIN they enter (pin: digits or $variable).`
+		);
+	}
+
+	private async dial(
+		name: string,
+		conferenceId: string,
+		then: 'not-leader' | 'leader' | 'star' | 'wait',
+		pin: string | undefined,
+		phoneNumber?: string
+	): Promise<void> {
+		const { calls } = this.host.services;
+		const leaderPin = then === 'leader' ? this.pinFor(name, pin) : undefined;
+		const phone =
+			phoneNumber ??
+			this.world.callers.get(name)?.phone ??
+			this.world.organizers.get(name)?.phone ??
+			this.plan.generatedCallers.get(name) ??
+			this.host.ids.phoneNumber();
+		const dialed = calls.dial(phone);
+		this.tracker.ownCall(dialed.callId, name);
+		this.calls.set(name, { callId: dialed.callId, resumeToken: dialed.resumeToken, conferenceId });
+		this.tracker.note(`call ${name}: dials from ${phone} (${dialed.callId})`);
+		this.view(dialed.callId, dialed.call);
+		let view = this.view(dialed.callId, await calls.pressKeys(dialed.callId, `${conferenceId}#`));
+		if (view.phase === 'disconnected')
+			throw new StepRefusal(view.reason ?? 'call-ended', `${name}'s call ended: ${view.reason}.`);
+		if (view.step !== 'leader-choice') {
+			throw new StepRefusal('conference-id-unknown', `The conference ID ${conferenceId} was not found.`);
+		}
+		if (then === 'not-leader') view = this.view(dialed.callId, await calls.pressKeys(dialed.callId, '#'));
+		else if (then === 'star') view = this.view(dialed.callId, await calls.pressKeys(dialed.callId, '*'));
+		else if (then === 'leader') {
+			view = this.view(dialed.callId, await calls.pressKeys(dialed.callId, `*${leaderPin}#`));
+			this.pinOutcome(name, view);
+		}
+		if (view.phase === 'disconnected') {
+			throw new StepRefusal(
+				view.reason ?? 'call-ended',
+				`${name}'s call was disconnected: ${view.prompt?.text ?? view.reason}`
+			);
+		}
+	}
+
+	/** A PIN entry that did not make the caller the leader is refused, with the reason as the code. */
+	private pinOutcome(name: string, view: CallView): void {
+		if (view.phase === 'disconnected') {
+			throw new StepRefusal(
+				view.reason ?? 'pin-failed',
+				`${name}'s call was disconnected: ${view.prompt?.text ?? ''}`
+			);
+		}
+		if (view.prompts.some((p) => p.id === 'pin-locked')) {
+			throw new StepRefusal(
+				'pin-locked',
+				`${name}'s leader PIN is locked out; they wait as a caller (${describeView(view)}).`
+			);
+		}
+		if (view.prompt?.id === 'pin-wrong')
+			throw new StepRefusal('wrong-pin', `The PIN ${name} entered is not correct.`);
+	}
+
+	/** Gets the caller to the PIN prompt: presses `*` at "If you are the leader, press star". */
+	private async toPinPrompt(name: string): Promise<CallHandle> {
+		const call = this.liveCall(name);
+		const { calls } = this.host.services;
+		let view = calls.current(call.callId);
+		if (view.step === 'leader-choice') view = this.view(call.callId, await calls.pressKeys(call.callId, '*'));
+		if (view.step !== 'pin') {
+			throw new StepRefusal('not-at-pin-prompt', `${name} is not asked for a PIN (${describeView(view)}).`);
+		}
+		return call;
+	}
+
+	private async enterPin(name: string, pin: string): Promise<void> {
+		const call = await this.toPinPrompt(name);
+		const view = this.view(call.callId, await this.host.services.calls.pressKeys(call.callId, `${pin}#`));
+		this.pinOutcome(name, view);
+	}
+
+	private async wrongPin(name: string, times: number): Promise<void> {
+		for (let i = 0; i < times; i++) {
+			const call = await this.toPinPrompt(name);
+			const organizer = this.world.byConference.get(call.conferenceId);
+			const userId = organizer === undefined ? undefined : this.world.organizers.get(organizer)?.userId;
+			const actual = userId === undefined ? undefined : this.world.actualPins.get(userId);
+			const length = actual?.length ?? 5;
+			const draw = () => Array.from({ length }, () => this.wrongPins.digit()).join('');
+			let wrong = draw();
+			while (wrong === actual) wrong = draw();
+			this.tracker.note(`call ${name}: enters a wrong PIN`);
+			const view = this.view(call.callId, await this.host.services.calls.pressKeys(call.callId, `${wrong}#`));
+			if (view.phase === 'disconnected') return;
+		}
+	}
+
+	private async joinFromClient(name: string, conferenceId: string): Promise<void> {
+		const user = this.actorNamed(name);
+		const joined = await this.host.services.meetings.joinFromClient(
+			{ id: user.userId, displayName: user.displayName },
+			conferenceId
+		);
+		if (!joined.ok) throw new StepRefusal(joined.code, joined.message);
+		this.clients.set(name, { meetingId: joined.meetingId, participantId: joined.participantId });
+	}
+
+	private async leave(name: string, strict: boolean): Promise<void> {
+		const client = this.clients.get(name);
+		if (!client) {
+			if (strict) throw new StepRefusal('not-in-meeting', `${name} has not joined from the client.`);
+			return;
+		}
+		this.clients.delete(name);
+		const decision = await this.host.services.meetings.execute(client.meetingId, {
+			type: 'Leave',
+			participantId: client.participantId
+		});
+		if (!decision.ok && strict) throw new StepRefusal(decision.rejection.code, decision.rejection.message);
+	}
+
+	private async resetPin(spec: {
+		user: string;
+		by?: string;
+		sendEmail?: boolean;
+		sendEmailToAddress?: string;
+		capture?: string;
+	}): Promise<void> {
+		const by = this.actorNamed(spec.by);
+		const identity = this.world.users.get(spec.user)?.email ?? spec.user;
+		const options = {
+			...(spec.sendEmail !== undefined ? { sendEmail: spec.sendEmail } : {}),
+			...(spec.sendEmailToAddress !== undefined ? { sendEmailToAddress: spec.sendEmailToAddress } : {})
+		};
+		const issued = await this.host.services.dialIn.resetLeaderPin(actorOf(by), identity, options, 'page');
+		// S8: shown once, to the one who asked; the log says a PIN was issued, never which.
+		this.world.actualPins.set(issued.user.id, issued.pin);
+		if (this.world.organizers.has(spec.user)) this.world.knownPins.set(spec.user, issued.pin);
+		if (spec.capture) this.variables.set(spec.capture, issued.pin);
+		const email = issued.email.sent ? `email to ${issued.email.to}` : `no email (${issued.email.reason})`;
+		this.tracker.note(
+			`admin ${by.email} reset the PIN of ${issued.user.email}: a ${issued.pin.length}-digit PIN shown once, ${email}`
+		);
+	}
+}
+
+/**
+ * Runs `scenario` in virtual time on an isolated database and returns its result. A setup that
+ * cannot go ahead (an actor missing from the directory) is a failed result, not an exception.
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+	const started = performance.now();
+	let run: ScenarioRun;
+	try {
+		run = await ScenarioRun.start(scenario, options);
+	} catch (error) {
+		if (!(error instanceof SetupError)) throw error;
+		return {
+			name: scenario.name,
+			description: scenario.description,
+			rules: scenario.rules,
+			file: options.source?.file ?? null,
+			seed: options.seed ?? scenario.seed,
+			passed: false,
+			expectations: [
+				{
+					step: 0,
+					line: null,
+					at: 0,
+					name: 'setup',
+					passed: false,
+					message: `setup failed: ${error.message}`
+				}
+			],
+			log: [],
+			simulatedMs: 0,
+			wallMs: 0,
+			setupMs: Math.round(performance.now() - started),
+			steps: scenario.steps.length,
+			items: 0
+		};
+	}
+	try {
+		return await run.runToEnd();
+	} finally {
+		await run.close();
+	}
+}

@@ -1,0 +1,207 @@
+/**
+ * Who is who in a run: the scenario's actors found in (or added to) the run's directory, and the
+ * PINs the run gave them. The scenario knows only the PINs it was told (`pin: known`, digits, or a
+ * PIN captured at a reset); the run also keeps the PINs nobody in the story knows (`forgotten`), so
+ * that a "wrong PIN" fault is surely wrong.
+ */
+import { eq, inArray } from 'drizzle-orm';
+import { generateLeaderPin } from '$lib/domain';
+import { simulatedOrganizerNames, type Scenario } from '$lib/scenario/scenario-format';
+import { SeededRandom } from '$lib/scenario/seeded-random';
+import { tenants, users } from '../db/schema';
+import { DEMO_TENANT_ID } from '../db/seed';
+import type { Actor } from '../services/audit.service';
+import type { ScenarioHost } from './scenario-host';
+
+/** A directory user an actor stands for. */
+export interface WorldUser {
+	readonly name: string;
+	readonly userId: string;
+	readonly email: string;
+	readonly displayName: string;
+	readonly role: 'admin' | 'user';
+}
+
+/** An organizer: a dial-in user with a conference ID, and the number they dial from. */
+export interface WorldOrganizer extends WorldUser {
+	readonly conferenceId: string;
+	readonly phone: string;
+}
+
+/** Everything the runner knows about the run's people. */
+export interface World {
+	readonly callers: ReadonlyMap<string, { readonly phone: string }>;
+	readonly organizers: ReadonlyMap<string, WorldOrganizer>;
+	/** Everyone who can sign in and join from the client: organizers and users. */
+	readonly users: ReadonlyMap<string, WorldUser>;
+	readonly admin: WorldUser;
+	/** Organizer name by conference ID. */
+	readonly byConference: ReadonlyMap<string, string>;
+	/** Actor name by user id (organizers first, then users, then the admin). */
+	readonly byUserId: ReadonlyMap<string, string>;
+	/** PINs the scenario knows, by organizer name. */
+	readonly knownPins: Map<string, string>;
+	/** Every PIN the run set or saw issued, by user id: the truth, for faults only. */
+	readonly actualPins: Map<string, string>;
+}
+
+/** A setup that cannot go ahead: an actor not in the directory, not enabled for dial-in, ... */
+export class SetupError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'SetupError';
+	}
+}
+
+/** The audit actor for a world user. */
+export function actorOf(user: WorldUser): Actor {
+	return { userId: user.userId, email: user.email, role: user.role };
+}
+
+/** First conference ID of simulated organizers: far from the demo directory's IDs. */
+const SIMULATED_CONFERENCE_BASE = 9_000_001;
+
+/**
+ * Prepares the run's directory for `scenario` and resolves its actors: applies the tenant settings,
+ * adds the simulated organizers, sets organizers' PSTN-only choice and PINs (hashed, as any PIN).
+ * PINs are drawn from `seed`; hashing runs in parallel (it is the slow part of a setup).
+ */
+export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: number): Promise<World> {
+	const { db, services } = host;
+	const { actors } = scenario;
+	if (scenario.tenant && Object.keys(scenario.tenant).length > 0) {
+		await db.update(tenants).set(scenario.tenant).where(eq(tenants.id, DEMO_TENANT_ID));
+	}
+	const [tenant] = await db.select().from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
+	if (!tenant) throw new SetupError('The demo tenant is missing from the simulation database.');
+	const rng = new SeededRandom(seed, 'setup-pins');
+	const newPin = () => generateLeaderPin(tenant.pinLength, () => rng.digit());
+
+	const find = async (
+		name: string,
+		identity: string
+	): Promise<WorldUser & { conferenceId: string | null }> => {
+		const row = await services.directory.findByIdentity(DEMO_TENANT_ID, identity);
+		if (!row) {
+			throw new SetupError(
+				`Actor ${name}: no user "${identity}" in the demo directory (try amos.marble, megan.bowen, astrid.lindqvist, lee.gu, diego.siciliani or admin).`
+			);
+		}
+		return {
+			name,
+			userId: row.id,
+			email: row.email,
+			displayName: row.displayName,
+			role: row.role,
+			conferenceId: row.dialInEnabled ? row.conferenceId : null
+		};
+	};
+
+	const organizers = new Map<string, WorldOrganizer>();
+	const knownPins = new Map<string, string>();
+	const actualPins = new Map<string, string>();
+	const pinsToSet: { userId: string; pin: string }[] = [];
+	for (const [name, spec] of Object.entries(actors.organizers)) {
+		const user = await find(name, spec.user);
+		if (!user.conferenceId) {
+			throw new SetupError(
+				`Organizer ${name} (${user.email}) is not enabled for dial-in conferencing, so has no meeting to organize.`
+			);
+		}
+		if (spec.allowPstnOnlyMeetings !== undefined) {
+			await db
+				.update(users)
+				.set({ allowPstnOnlyMeetings: spec.allowPstnOnlyMeetings })
+				.where(eq(users.id, user.userId));
+		}
+		const pin = /^\d+$/.test(spec.pin) ? spec.pin : newPin();
+		if (spec.pin !== 'forgotten') knownPins.set(name, pin);
+		actualPins.set(user.userId, pin);
+		pinsToSet.push({ userId: user.userId, pin });
+		organizers.set(name, {
+			...user,
+			conferenceId: user.conferenceId,
+			phone: spec.phone ?? host.ids.phoneNumber()
+		});
+	}
+
+	const simulated = actors.simulatedOrganizers;
+	const simulatedNames = simulatedOrganizerNames(scenario);
+	if (simulated && simulatedNames.length > 0) {
+		const rows = simulatedNames.map((name, i) => ({
+			id: `sim-${name}`,
+			tenantId: DEMO_TENANT_ID,
+			email: `${name}@contoso.com`,
+			displayName: `Simulated ${name}`,
+			role: 'user' as const,
+			hasMailbox: true,
+			language: 'en' as const,
+			dialInEnabled: true,
+			conferenceId: String(SIMULATED_CONFERENCE_BASE + i),
+			allowPstnOnlyMeetings: simulated.allowPstnOnlyMeetings
+		}));
+		await db.insert(users).values(rows);
+		const sharedPin = simulated.pin === 'known' ? newPin() : null;
+		rows.forEach((row, i) => {
+			const name = simulatedNames[i]!;
+			organizers.set(name, {
+				name,
+				userId: row.id,
+				email: row.email,
+				displayName: row.displayName,
+				role: 'user',
+				conferenceId: row.conferenceId,
+				phone: host.ids.phoneNumber()
+			});
+			if (sharedPin) {
+				knownPins.set(name, sharedPin);
+				actualPins.set(row.id, sharedPin);
+			}
+		});
+		if (sharedPin && rows[0]) {
+			// One hash for all: they share the PIN, so setup hashes once however many there are.
+			await services.pins.setPin(rows[0].id, sharedPin);
+			const [first] = await db.select().from(users).where(eq(users.id, rows[0].id));
+			await db
+				.update(users)
+				.set({
+					leaderPinHash: first?.leaderPinHash ?? null,
+					leaderPinLength: first?.leaderPinLength ?? null,
+					leaderPinSetAt: first?.leaderPinSetAt ?? null
+				})
+				.where(
+					inArray(
+						users.id,
+						rows.map((r) => r.id)
+					)
+				);
+		}
+	}
+
+	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, pin)));
+
+	const userMap = new Map<string, WorldUser>(organizers);
+	for (const [name, spec] of Object.entries(actors.users)) {
+		userMap.set(name, await find(name, typeof spec === 'string' ? spec : spec.user));
+	}
+	const admin = await find('admin', actors.admin);
+	const callers = new Map<string, { phone: string }>();
+	for (const [name, spec] of Object.entries(actors.callers)) {
+		callers.set(name, { phone: typeof spec === 'string' ? spec : spec.phone });
+	}
+	const byConference = new Map<string, string>();
+	for (const [name, o] of organizers) byConference.set(o.conferenceId, name);
+	const byUserId = new Map<string, string>();
+	for (const [name, u] of userMap) if (!byUserId.has(u.userId)) byUserId.set(u.userId, name);
+	if (!byUserId.has(admin.userId)) byUserId.set(admin.userId, admin.email.split('@')[0] ?? 'admin');
+	return {
+		callers,
+		organizers,
+		users: userMap,
+		admin,
+		byConference,
+		byUserId,
+		knownPins,
+		actualPins
+	};
+}

@@ -1,0 +1,64 @@
+/**
+ * The database a simulation runs on: PGlite in memory, migrated and seeded with the Contoso demo
+ * tenant, its own for each run. It never touches the live database (the server's PGlite directory
+ * or PostgreSQL): a scenario may add simulated users, reset PINs and fill the mailbox freely.
+ *
+ * Creating, migrating and seeding a PGlite takes seconds; copying one takes a fraction of that. So
+ * the first run in a process prepares a template and every run starts from a copy of it.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { findMigrationsFolder, IN_MEMORY, type Database, type DatabaseHandle } from '../db/index';
+import * as schema from '../db/schema';
+import { seedDemoTenant } from '../db/seed';
+
+/** Sign-in passwords of the simulated directory; nobody signs in to a simulation. */
+const SIMULATION_PASSWORDS = { admin: 'simulation-admin', users: 'simulation-user' };
+
+/**
+ * A simulation's database is thrown away when the run ends, so nothing needs to survive a crash:
+ * no flushing, no waiting for the commit record, no full-page images. Every statement still runs
+ * in its transaction as in production; only durability is off.
+ */
+const THROWAWAY = ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'];
+
+let template: Promise<File | Blob> | null = null;
+
+async function prepareTemplate(): Promise<File | Blob> {
+	const client = await PGlite.create();
+	try {
+		await migrate(drizzle({ client }), { migrationsFolder: findMigrationsFolder() });
+		await seedDemoTenant(drizzle({ client, schema }) as unknown as Database, SIMULATION_PASSWORDS);
+		return await client.dumpDataDir('none');
+	} finally {
+		await client.close();
+	}
+}
+
+/**
+ * A new in-memory database for one run: the migrated, seeded template, copied. Close it when the
+ * run is over.
+ */
+export async function openSimulationDatabase(): Promise<DatabaseHandle> {
+	if (!template) {
+		template = prepareTemplate();
+		// A failed preparation must not stick: the next run tries again.
+		template.catch(() => {
+			template = null;
+		});
+	}
+	const client = await PGlite.create({ loadDataDir: await template, postgresqlconf: THROWAWAY });
+	const db = drizzle({ client, schema }) as unknown as Database;
+	return {
+		kind: 'pglite',
+		db,
+		location: IN_MEMORY,
+		async ping() {
+			await client.query('select 1');
+		},
+		async close() {
+			if (!client.closed) await client.close();
+		}
+	};
+}
