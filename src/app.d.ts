@@ -1,4 +1,5 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { Locale } from '$lib/i18n/catalog';
 import type { Runtime } from '$lib/server/runtime';
 
 declare global {
@@ -8,7 +9,7 @@ declare global {
 			/** The signed-in directory user, from the session cookie; null when anonymous. */
 			user: { id: string; email: string; displayName: string; role: 'admin' | 'user' } | null;
 			/** The language pages are rendered in (cookie `lobby-lang`, else Accept-Language). */
-			locale: import('$lib/i18n/catalog').Locale;
+			locale: Locale;
 			/** Light, dark, or the system's (cookie `lobby-theme`). */
 			theme: 'system' | 'light' | 'dark';
 		}

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ApiClient, ApiRequestError } from './api-client';
 import { CMDLETS, runCmdlet, UsageError } from './cmdlets';
 import { loadCommand } from './load-command';
+import { scenarioCommand } from '$lib/server/simulator/scenario-command';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
 import { cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
 import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
@@ -43,6 +44,9 @@ Sign-in and tokens:
   lobby token revoke ID            revoke a token
 
 Simulator:
+  lobby scenario run FILE... [--virtual] [--seed N] [--junit FILE] [--json FILE]
+                                   run scenarios (scenarios/*.yaml) with their expectations
+  lobby scenario validate FILE...  report schema errors with line numbers
   lobby load --meetings M --callers N [--rate R | --duration D] [--concurrency C] [--json]
                                    real callers and organizers against a running server; "lobby load --help"
 
@@ -281,6 +285,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 				return await token(rest, io);
 			case 'load':
 				return await loadCommand(rest, io);
+			case 'scenario':
+				return await scenarioCommand(rest, { out: io.out, err: io.err, cwd: process.cwd() });
 		}
 		// PowerShell's Verb-Noun, typed with any dashes and case.
 		if (/^[a-z]+[-\u2013\u2014][a-z]/i.test(first)) return await cmdlet(first, rest, io);

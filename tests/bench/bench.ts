@@ -5,6 +5,7 @@
  * bench/results.json and prints a table.
  *
  * Options: --callers N (default 5000), --small N (default 1000), --skip-postgres, --engine-only,
+ * --sim-only, --skip-sim,
  * --profile-server DIR (writes the server's CPU profile there).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +20,7 @@ import { IN_MEMORY, openDatabase } from '$lib/server/db/index';
 import { tenants } from '$lib/server/db/schema';
 import { seedDemoTenant } from '$lib/server/db/seed';
 import { createServices } from '$lib/server/runtime';
+import { measureSimSpeedup, SIM_SPEEDUP_TARGET, type SimSpeedup } from '$lib/server/simulator';
 import { prepareDirectory } from '../helpers/directory';
 import { createTestDatabase, ROOT, type TestDatabase } from '../helpers/server';
 
@@ -335,6 +337,17 @@ function fmt(n: number, digits = 0): string {
 	return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+/**
+ * sim_speedup: simulated time over wall time for the busy morning (100 meetings, 5,000 callers over
+ * an hour) in virtual time, on its own in-memory database. Target: an hour in 5 s (720x).
+ */
+async function measureSim(): Promise<SimSpeedup> {
+	console.log('sim: the busy morning in virtual time…');
+	const sim = await measureSimSpeedup({ cwd: ROOT });
+	if (!sim.passed) console.log('sim: warning, an expectation of the busy morning failed');
+	return sim;
+}
+
 async function main(): Promise<void> {
 	console.log(
 		`Lobby benchmark: ${CALLERS} callers (and ${SMALL}), ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`
@@ -343,6 +356,13 @@ async function main(): Promise<void> {
 		const engine = await measureEngine();
 		console.log(
 			`engine events ${fmt(engine.engineEventsPerSecond)} /s, domain events ${fmt(engine.domainEventsPerSecond)} /s`
+		);
+		process.exit(0);
+	}
+	if (args.includes('--sim-only')) {
+		const sim = await measureSim();
+		console.log(
+			`sim_speedup ${fmt(sim.speedup)} (${fmt(sim.simulatedMs / 1000)} s simulated in ${fmt(sim.wallMs)} ms)`
 		);
 		process.exit(0);
 	}
@@ -356,6 +376,7 @@ async function main(): Promise<void> {
 		for (const target of targets) await target.drop();
 	}
 	const engine = await measureEngine();
+	const sim = args.includes('--skip-sim') ? null : await measureSim();
 
 	const runs = lobbies.map((l) => ({
 		db: l.db,
@@ -395,7 +416,21 @@ async function main(): Promise<void> {
 		})),
 		engine_events_per_s: engine.engineEventsPerSecond,
 		domain_events_per_s: engine.domainEventsPerSecond,
-		targets: { admit_ratio: '<= 1.5', join_ratio: '>= 0.7', rss_kb_per_caller: '<= 25' }
+		sim_speedup: sim?.speedup ?? null,
+		sim: sim && {
+			scenario: 'scenarios/busy-morning.yaml',
+			simulated_ms: sim.simulatedMs,
+			wall_ms: sim.wallMs,
+			setup_ms: sim.setupMs,
+			items: sim.items,
+			passed: sim.passed
+		},
+		targets: {
+			admit_ratio: '<= 1.5',
+			join_ratio: '>= 0.7',
+			rss_kb_per_caller: '<= 25',
+			sim_speedup: `>= ${SIM_SPEEDUP_TARGET}`
+		}
 	};
 	mkdirSync(join(ROOT, 'bench'), { recursive: true });
 	writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
@@ -430,6 +465,13 @@ async function main(): Promise<void> {
 		['engine events (in process, PGlite)', `${fmt(engine.engineEventsPerSecond)} /s`, ''],
 		['domain events (decide + evolve)', `${fmt(engine.domainEventsPerSecond)} /s`, '']
 	);
+	if (sim) {
+		rows.push([
+			'sim_speedup (busy morning, virtual time)',
+			`${fmt(sim.speedup)}x (${fmt(sim.simulatedMs / 60_000)} min in ${fmt(sim.wallMs / 1000, 1)} s)`,
+			sim.speedup >= SIM_SPEEDUP_TARGET ? 'meets target' : 'MISSES target'
+		]);
+	}
 	const width = Math.max(...rows.map((r) => r[0].length));
 	console.log('');
 	for (const [name, value, verdict] of rows)

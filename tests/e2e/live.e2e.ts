@@ -94,7 +94,7 @@ test('S4: a signed-in organizer joining from the client starts the waiting meeti
 	await expect(callState(caller)).toHaveText('Waiting in the lobby');
 
 	await page.goto(`/join/${CONFERENCE.astrid}`);
-	await page.getByRole('link', { name: 'Sign in' }).last().click();
+	await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
 	await page.getByLabel('Email address').fill('astrid.lindqvist@contoso.com');
 	await page.getByLabel('Password').fill(USER_PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();

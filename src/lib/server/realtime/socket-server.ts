@@ -219,7 +219,8 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 
 		on('client:leave', null, async () => {
 			const joined = socket.data.clientParticipant;
-			if (!joined) throw new CallError('no-call', 'This connection has not joined a meeting from the client.');
+			if (!joined)
+				throw new CallError('no-call', 'This connection has not joined a meeting from the client.');
 			socket.data.clientParticipant = null;
 			await services.meetings.leave(joined.meetingId, joined.participantId);
 			return {};
