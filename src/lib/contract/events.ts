@@ -27,7 +27,8 @@ export type ErrorCode =
 	| 'no-call'
 	| 'call-ended'
 	| 'invalid-token'
-	| 'not-found';
+	| 'not-found'
+	| 'forbidden';
 
 /** An acknowledgement: the data on success, or a typed error. */
 export type Response<T extends object = object> = ({ ok: true } & T) | { ok: false; error: WireError };
@@ -131,6 +132,58 @@ export interface MeetingsDelta {
 	at: number;
 }
 
+// Scenarios (the Scenarios page)
+
+/** A scenario file the server can run live. */
+export interface ScenarioInfo {
+	file: string;
+	name: string;
+	description: string;
+	rules: string[];
+	steps: number;
+	/** Set when the file does not parse: `line:column: message`. */
+	problem: string | null;
+}
+
+/** One checked expectation of a run. */
+export interface ScenarioExpectationView {
+	name: string;
+	passed: boolean;
+	message: string;
+	at: number;
+}
+
+/** The live run, as the Scenarios page shows it. */
+export interface LiveRunView {
+	runId: string;
+	file: string;
+	name: string;
+	description: string;
+	rules: string[];
+	status: 'preparing' | 'running' | 'paused' | 'passed' | 'failed' | 'stopped' | 'error';
+	speed: number;
+	/** Scenario time reached, ms from the start. */
+	at: number;
+	item: number;
+	items: number;
+	step: number;
+	steps: number;
+	/** What the last item did, in words. */
+	last: string | null;
+	expectations: ScenarioExpectationView[];
+	/** The run's organizers and their live meetings, for the meeting view and presenter mode. */
+	meetings: { organizer: string; displayName: string; conferenceId: string; meetingId: string | null }[];
+	problem: string | null;
+}
+
+/** What a trainer can do to the live run. */
+export type ScenarioControl =
+	| { action: 'pause' }
+	| { action: 'resume' }
+	| { action: 'step' }
+	| { action: 'stop' }
+	| { action: 'speed'; speed: number };
+
 export interface ClientToServerEvents {
 	/**
 	 * Asks for the server's status and subscribes to presence updates; sent on every (re)connect, so a
@@ -156,6 +209,18 @@ export interface ClientToServerEvents {
 	/** Leaves the meeting this connection joined from the client (closing the page does the same). */
 	'client:leave': (ack: Ack) => void;
 
+	/** The scenario files the server has. */
+	'scenario:list': (ack: Ack<{ scenarios: ScenarioInfo[] }>) => void;
+	/** The live run now (or null), then `scenario:state` on every change. */
+	'scenario:subscribe': (ack: Ack<{ run: LiveRunView | null }>) => void;
+	/** Starts a file live (administrators; it changes the live tenant), replacing any run. */
+	'scenario:start': (
+		request: { file: string; speed: number; paused?: boolean },
+		ack: Ack<{ run: LiveRunView }>
+	) => void;
+	/** Pause, resume, single step, stop, or a new speed (administrators). */
+	'scenario:control': (request: ScenarioControl, ack: Ack<{ run: LiveRunView }>) => void;
+
 	/** Watches all meetings or one: a full snapshot in the answer, then deltas. */
 	'monitor:subscribe': (
 		request: MonitorScope,
@@ -174,6 +239,8 @@ export interface ServerToClientEvents {
 	'call:state': (call: CallView) => void;
 	/** Coalesced changes to the all-meetings view. */
 	'monitor:meetings': (delta: MeetingsDelta) => void;
+	/** The live scenario run changed (to those who subscribed). */
+	'scenario:state': (run: LiveRunView) => void;
 	/** New events of a watched meeting, in order. */
 	'monitor:meeting': (update: { meetingId: string; events: TimelineEvent[] }) => void;
 }

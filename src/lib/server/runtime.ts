@@ -26,6 +26,7 @@ import { AuditService } from './services/audit.service';
 import { DialInService } from './services/dial-in.service';
 import { DirectoryService } from './services/directory.service';
 import { MailService } from './services/mail.service';
+import { LiveScenarios } from './simulator/live-scenarios';
 import { SimulatedOrganizersService } from './services/simulated-organizers.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
@@ -60,6 +61,8 @@ export interface Runtime {
 	readonly ids: IdSource;
 	/** Sign-in and sessions. */
 	readonly auth: Auth;
+	/** Scenarios run live on these services (the Scenarios page). */
+	readonly liveScenarios: LiveScenarios;
 	close(): Promise<void>;
 }
 
@@ -213,13 +216,21 @@ async function boot(config: Config): Promise<Runtime> {
 	const restored = services.meetings.liveMeetings().length;
 	if (restored > 0) log.info(`Restored ${restored} live meeting(s) from the event log.`);
 	services.meetings.startTicking();
+	const liveScenarios = new LiveScenarios({
+		services,
+		db: database.db,
+		ids: built.ids,
+		notifier: built.notifier
+	});
 	let closing: Promise<void> | null = null;
 	return {
 		config,
 		database,
 		...built,
+		liveScenarios,
 		close() {
 			closing ??= (async () => {
+				await liveScenarios.stop();
 				services.calls.stop();
 				await services.meetings.stop();
 				await services.mail.stop();

@@ -47,3 +47,25 @@ export function describeIssues(error: z.ZodError): string {
 	const path = issue.path.join('.');
 	return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
 }
+
+/** A scenario to run live: a file the server listed, and a speed from 0.25x to 100x. */
+export const scenarioStartSchema = z
+	.object({
+		file: z.string().min(1, 'file is required').max(300),
+		speed: z.number().min(0.25, 'speed must be from 0.25 to 100').max(100, 'speed must be from 0.25 to 100'),
+		paused: z.boolean().optional()
+	})
+	.strict();
+
+export const scenarioControlSchema = z.discriminatedUnion('action', [
+	z.object({ action: z.literal('pause') }).strict(),
+	z.object({ action: z.literal('resume') }).strict(),
+	z.object({ action: z.literal('step') }).strict(),
+	z.object({ action: z.literal('stop') }).strict(),
+	z
+		.object({
+			action: z.literal('speed'),
+			speed: z.number().min(0.25, 'speed must be from 0.25 to 100').max(100, 'speed must be from 0.25 to 100')
+		})
+		.strict()
+]);

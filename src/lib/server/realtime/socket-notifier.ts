@@ -11,6 +11,8 @@ export const rooms = {
 	call: (callId: string) => `call:${callId}`,
 	lobby: (meetingId: string) => `lobby:${meetingId}`,
 	monitorAll: 'monitor:all',
+	/** Scenarios pages following the live run. */
+	scenarios: 'scenarios',
 	/** Pages that show the connected-client count (they asked with status:get). */
 	presence: 'presence',
 	monitorMeeting: (meetingId: string) => `monitor:meeting:${meetingId}`

@@ -23,7 +23,9 @@ import {
 	dialSchema,
 	keysRequestSchema,
 	monitorScopeSchema,
-	resumeSchema
+	resumeSchema,
+	scenarioControlSchema,
+	scenarioStartSchema
 } from './schemas';
 import { rooms, SocketNotifier } from './socket-notifier';
 
@@ -51,6 +53,9 @@ function failure(code: ErrorCode, message: string): Response {
 
 function toFailure(error: unknown): Response {
 	if (error instanceof CallError) return failure(error.code, error.message);
+	if (error instanceof Error && error.name === 'LiveScenarioError') {
+		return failure((error as Error & { code: ErrorCode }).code, error.message);
+	}
 	if (error instanceof EngineUnavailableError) return failure('unavailable', error.message);
 	log.error('A socket handler failed', error);
 	return failure('internal', 'Something went wrong on the server; the error was logged. Try again.');
@@ -68,6 +73,10 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 	});
 	const { services } = runtime;
 	const notifier = new SocketNotifier(io, () => runtime.masking.masked());
+	const stopScenarioFeed = runtime.liveScenarios.onChange((run) =>
+		io.to(rooms.scenarios).emit('scenario:state', run)
+	);
+	httpServer.once('close', stopScenarioFeed);
 	const detachNotifier = runtime.notifier.attach(notifier);
 	const stopMonitoring = services.meetings.onCommitted((committed) => notifier.meetingCommitted(committed));
 	httpServer.once('close', () => {
@@ -224,6 +233,35 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			socket.data.clientParticipant = null;
 			await services.meetings.leave(joined.meetingId, joined.participantId);
 			return {};
+		});
+
+		/** Live scenario runs change the live tenant: administrators only, checked on every request. */
+		async function requireAdmin(): Promise<void> {
+			const user = socket.data.userId ? await services.directory.user(socket.data.userId) : null;
+			if (!user) throw new CallError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
+			if (user.role !== 'admin') {
+				throw new CallError(
+					'forbidden',
+					'Only administrators can run scenarios live: they change the live tenant.'
+				);
+			}
+		}
+
+		on('scenario:list', null, async () => ({ scenarios: await runtime.liveScenarios.list() }));
+
+		on('scenario:subscribe', null, async () => {
+			await socket.join(rooms.scenarios);
+			return { run: runtime.liveScenarios.view() };
+		});
+
+		on('scenario:start', scenarioStartSchema, async ({ file, speed, paused }) => {
+			await requireAdmin();
+			return { run: await runtime.liveScenarios.start(file, { speed, paused }) };
+		});
+
+		on('scenario:control', scenarioControlSchema, async (control) => {
+			await requireAdmin();
+			return { run: await runtime.liveScenarios.control(control) };
 		});
 
 		on('monitor:subscribe', monitorScopeSchema, async (scope) => {

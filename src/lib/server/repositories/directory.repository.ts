@@ -31,9 +31,11 @@ export class DirectoryRepository {
 	}
 
 	/** A user by id, for client joins. */
-	async user(userId: string): Promise<{ id: string; tenantId: string; displayName: string } | null> {
+	async user(
+		userId: string
+	): Promise<{ id: string; tenantId: string; displayName: string; role: 'admin' | 'user' } | null> {
 		const [row] = await this.db
-			.select({ id: users.id, tenantId: users.tenantId, displayName: users.displayName })
+			.select({ id: users.id, tenantId: users.tenantId, displayName: users.displayName, role: users.role })
 			.from(users)
 			.where(eq(users.id, userId));
 		return row ?? null;

@@ -33,6 +33,18 @@ export const silentNotifier: Notifier = {
  */
 export class NotifierHub implements Notifier {
 	private target: Notifier = silentNotifier;
+	private taps: Notifier[] = [];
+
+	/**
+	 * Also tells `listener` everything, after the attached transport, until the returned function
+	 * removes it: a live scenario run watches the calls it drives this way.
+	 */
+	tap(listener: Notifier): () => void {
+		this.taps = [...this.taps, listener];
+		return () => {
+			this.taps = this.taps.filter((t) => t !== listener);
+		};
+	}
 
 	/** Sends everything to `target` until the returned function detaches it. */
 	attach(target: Notifier): () => void {
@@ -44,17 +56,22 @@ export class NotifierHub implements Notifier {
 
 	callUpdated(callId: string, view: CallView): void {
 		this.target.callUpdated(callId, view);
+		for (const t of this.taps) t.callUpdated(callId, view);
 	}
 	callJoinedLobby(callId: string, meetingId: string): void {
 		this.target.callJoinedLobby(callId, meetingId);
+		for (const t of this.taps) t.callJoinedLobby(callId, meetingId);
 	}
 	callLeftLobby(callId: string, meetingId: string, view: CallView): void {
 		this.target.callLeftLobby(callId, meetingId, view);
+		for (const t of this.taps) t.callLeftLobby(callId, meetingId, view);
 	}
 	lobbyAdmitted(meetingId: string, view: CallView): void {
 		this.target.lobbyAdmitted(meetingId, view);
+		for (const t of this.taps) t.lobbyAdmitted(meetingId, view);
 	}
 	callEnded(callId: string): void {
 		this.target.callEnded(callId);
+		for (const t of this.taps) t.callEnded(callId);
 	}
 }

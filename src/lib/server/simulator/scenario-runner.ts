@@ -133,6 +133,8 @@ export class ScenarioRun {
 	private readonly results: ExpectationResult[] = [];
 	private readonly tracker: RunTracker;
 	private readonly calls = new Map<string, CallHandle>();
+	/** Stops watching the host's services (a live host outlives the run). */
+	private readonly detach: (() => void)[] = [];
 	private readonly clients = new Map<string, { meetingId: string; participantId: string }>();
 	private readonly variables = new Map<string, string>();
 	private readonly wrongPins: SeededRandom;
@@ -152,8 +154,10 @@ export class ScenarioRun {
 		const organizers = [...Object.keys(scenario.actors.organizers), ...simulatedOrganizerNames(scenario)];
 		this.defaultMeeting = organizers.length === 1 ? organizers[0] : undefined;
 		this.tracker = new RunTracker(world, host.start, () => host.now());
-		host.services.meetings.onCommitted((committed) => this.tracker.committed(committed));
-		host.notifier.attach(this.tracker);
+		this.detach.push(
+			host.services.meetings.onCommitted((committed) => this.tracker.committed(committed)),
+			host.notifier.attach(this.tracker)
+		);
 		this.tracker.note(`scenario "${scenario.name}" seed ${seed}: ${this.plan.items.length} items`);
 	}
 
@@ -252,8 +256,9 @@ export class ScenarioRun {
 		};
 	}
 
-	/** Stops the services and releases the host. */
+	/** Stops watching, then stops the services and releases the host. */
 	close(): Promise<void> {
+		for (const detach of this.detach.splice(0)) detach();
 		return this.host.close();
 	}
 

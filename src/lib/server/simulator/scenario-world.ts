@@ -4,7 +4,7 @@
  * PIN captured at a reset); the run also keeps the PINs nobody in the story knows (`forgotten`), so
  * that a "wrong PIN" fault is surely wrong.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { generateLeaderPin } from '$lib/domain';
 import { simulatedOrganizerNames, type Scenario } from '$lib/scenario/scenario-format';
 import { SeededRandom } from '$lib/scenario/seeded-random';
@@ -140,7 +140,18 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 			conferenceId: String(SIMULATED_CONFERENCE_BASE + i),
 			allowPstnOnlyMeetings: simulated.allowPstnOnlyMeetings
 		}));
-		await db.insert(users).values(rows);
+		// A live run may meet the simulated organizers of an earlier run: they are taken over as they are.
+		await db
+			.insert(users)
+			.values(rows)
+			.onConflictDoUpdate({
+				target: users.id,
+				set: {
+					dialInEnabled: true,
+					conferenceId: sql`excluded.conference_id`,
+					allowPstnOnlyMeetings: sql`excluded.allow_pstn_only_meetings`
+				}
+			});
 		const sharedPin = simulated.pin === 'known' ? newPin() : null;
 		rows.forEach((row, i) => {
 			const name = simulatedNames[i]!;
