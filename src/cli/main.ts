@@ -8,6 +8,7 @@ import { ApiClient, ApiRequestError } from './api-client';
 import { CMDLETS, runCmdlet, UsageError } from './cmdlets';
 import { loadCommand } from './load-command';
 import { scenarioCommand } from '$lib/server/simulator/scenario-command';
+import { parseLiveOptions, runLive } from './scenario-live';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
 import { cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
 import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
@@ -45,7 +46,9 @@ Sign-in and tokens:
 
 Simulator:
   lobby scenario run FILE... [--virtual] [--seed N] [--junit FILE] [--json FILE]
-                                   run scenarios (scenarios/*.yaml) with their expectations
+                                   run scenarios (scenarios/*.yaml) in virtual time, with their expectations
+  lobby scenario run FILE... --speed X [--url URL] [--paused] [--junit FILE] [--json FILE]
+                                   run them live on a running server at 0.25x to 100x (administrators)
   lobby scenario validate FILE...  report schema errors with line numbers
   lobby load --meetings M --callers N [--rate R | --duration D] [--concurrency C] [--json]
                                    real callers and organizers against a running server; "lobby load --help"
@@ -285,8 +288,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 				return await token(rest, io);
 			case 'load':
 				return await loadCommand(rest, io);
-			case 'scenario':
+			case 'scenario': {
+				const [sub, ...args] = rest;
+				if (sub === 'run' && args.some((a) => a === '--speed' || a === '--url' || a === '--paused')) {
+					const options = parseLiveOptions(args);
+					const env = options.url ? { ...io.env, LOBBY_URL: options.url } : io.env;
+					return await runLive(options, connection({ ...io, env }).api, io);
+				}
 				return await scenarioCommand(rest, { out: io.out, err: io.err, cwd: process.cwd() });
+			}
 		}
 		// PowerShell's Verb-Noun, typed with any dashes and case.
 		if (/^[a-z]+[-\u2013\u2014][a-z]/i.test(first)) return await cmdlet(first, rest, io);

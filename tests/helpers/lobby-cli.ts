@@ -36,3 +36,19 @@ export function lobby(
 		});
 	});
 }
+
+/**
+ * Runs `lobby login --password-stdin` for `email` against `url`, saving the token under `home`,
+ * and answers the environment that makes later commands act as that person.
+ */
+export async function loggedIn(
+	url: string,
+	home: string,
+	email: string,
+	password: string
+): Promise<Record<string, string>> {
+	const env = { LOBBY_URL: url, LOBBY_CREDENTIALS: join(home, email, 'credentials.json') };
+	const result = await lobby(['login', '--user', email, '--password-stdin'], { env, input: `${password}\n` });
+	if (result.code !== 0) throw new Error(`lobby login as ${email} failed: ${result.stderr}`);
+	return env;
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
-import { lobby } from '../helpers/lobby-cli';
+import { lobby, loggedIn } from '../helpers/lobby-cli';
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
 
 interface Latency {
@@ -65,18 +65,8 @@ describe('lobby load against a running server', () => {
 		database = await createTestDatabase();
 		await prepareDirectory(database);
 		server = await startServer({ env: database.env });
-		admin = { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'admin', 'credentials.json') };
-		user = { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'amos', 'credentials.json') };
-		const asAdmin = await lobby(['login', '--user', 'admin@contoso.com', '--password-stdin'], {
-			env: admin,
-			input: `${TEST_ADMIN_PASSWORD}\n`
-		});
-		expect(asAdmin, asAdmin.stderr).toMatchObject({ code: 0 });
-		const asAmos = await lobby(['login', '--user', 'amos.marble@contoso.com', '--password-stdin'], {
-			env: user,
-			input: TEST_USER_PASSWORD
-		});
-		expect(asAmos, asAmos.stderr).toMatchObject({ code: 0 });
+		admin = await loggedIn(server.url, home, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
+		user = await loggedIn(server.url, home, 'amos.marble@contoso.com', TEST_USER_PASSWORD);
 	});
 
 	afterAll(async () => {

@@ -35,13 +35,11 @@ export class PhoneCall {
 	/** Dials the bridge; `keys` are pressed right after (e.g. the conference ID and `#`). */
 	async dial(phoneNumber?: string, keys?: string): Promise<CallView | null> {
 		this.problem = null;
-		const answer = await this.socket
-			.timeout(15_000)
-			.emitWithAck('call:dial', { ...(phoneNumber ? { phoneNumber } : {}), ...(keys ? { keys } : {}) })
-			.catch((): { ok: false; error: WireError } => ({
-				ok: false,
-				error: { code: 'unavailable', message: 'The server did not answer.' }
-			}));
+		const answer = await this.request(() =>
+			this.socket
+				.timeout(15_000)
+				.emitWithAck('call:dial', { ...(phoneNumber ? { phoneNumber } : {}), ...(keys ? { keys } : {}) })
+		);
 		if (!answer.ok) {
 			this.problem = answer.error.message;
 			return null;
@@ -55,13 +53,7 @@ export class PhoneCall {
 	/** Presses DTMF keys (one or several). */
 	async press(keys: string): Promise<CallView | null> {
 		if (!this.live) return null;
-		const answer = await this.socket
-			.timeout(15_000)
-			.emitWithAck('call:keys', { keys })
-			.catch((): { ok: false; error: WireError } => ({
-				ok: false,
-				error: { code: 'unavailable', message: 'The server did not answer.' }
-			}));
+		const answer = await this.request(() => this.socket.timeout(15_000).emitWithAck('call:keys', { keys }));
 		if (!answer.ok) {
 			this.problem = answer.error.message;
 			return null;
@@ -86,6 +78,16 @@ export class PhoneCall {
 		this.socket.off('connect', this.onConnect);
 		if (this.ownsSocket) this.socket.disconnect();
 		else if (this.live) this.socket.emit('call:hangup', () => undefined);
+	}
+
+	/** Sends one request; a server that does not answer in time is an error like any other. */
+	private request<T extends { ok: boolean }>(
+		send: () => Promise<T>
+	): Promise<T | { ok: false; error: WireError }> {
+		return send().catch((): { ok: false; error: WireError } => ({
+			ok: false,
+			error: { code: 'unavailable', message: 'The server did not answer.' }
+		}));
 	}
 
 	private show(view: CallView): void {

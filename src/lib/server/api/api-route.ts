@@ -185,6 +185,10 @@ async function toResponse(error: unknown, runtime: Runtime): Promise<Response> {
 		return errorResponse(error.code, error.message, error.code === 'unauthorized' ? CHALLENGE : {});
 	}
 	if (isAdminError(error)) return errorResponse(error.code, error.message);
+	if (error instanceof Error && error.name === 'LiveScenarioError') {
+		const code = (error as Error & { code: string }).code === 'not-found' ? 'not-found' : 'bad-request';
+		return errorResponse(code, error.message);
+	}
 	const health = await runtime.services.status.health().catch(() => ({ status: 'unavailable' as const }));
 	if (health.status !== 'ok') {
 		return errorResponse('unavailable', 'The database is not reachable right now; try again shortly.', {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { simulatedOrganizersBody } from '../services/simulated-organizers.service';
+import { scenarioControlBody, scenarioStartBody } from './scenario-schemas';
 import * as schemas from './schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -194,6 +195,39 @@ export const OPERATIONS: readonly Operation[] = [
 		body: simulatedOrganizersBody,
 		answer: list('organizers', obj({ email: str, displayName: str, conferenceId: str, leaderPin: str })),
 		errors: [400, 403, 409]
+	},
+	{
+		method: 'get',
+		path: '/scenarios',
+		summary: 'The scenario files the server can run live',
+		answer: list('scenarios', { type: 'object' }),
+		errors: []
+	},
+	{
+		method: 'get',
+		path: '/scenarios/live',
+		summary: 'The live scenario run now, or null',
+		answer: obj({ run: { type: ['object', 'null'] } }),
+		errors: []
+	},
+	{
+		method: 'post',
+		path: '/scenarios/live',
+		summary: 'Run a listed scenario file live at 0.25x to 100x (administrators; it changes the live tenant)',
+		admin: true,
+		body: scenarioStartBody,
+		answer: obj({ run: { type: 'object' } }),
+		created: true,
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'post',
+		path: '/scenarios/live/control',
+		summary: 'Pause, resume, single step, stop, or a new speed for the live run',
+		admin: true,
+		body: scenarioControlBody,
+		answer: obj({ run: { type: 'object' } }),
+		errors: [400, 403, 404]
 	},
 	{
 		method: 'get',

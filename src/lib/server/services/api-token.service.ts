@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { ApiTokenJson } from '$lib/contract/api';
 import type { Database } from '../db/index';
 import { apiTokens, users, type ApiTokenRow } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
@@ -10,17 +11,7 @@ import type { Clock } from './ports';
 export const TOKEN_PREFIX = 'lobby_';
 
 /** A token as lists show it: never the secret, which exists only in the answer that made it. */
-export interface ApiTokenView {
-	id: string;
-	name: string;
-	owner: { id: string; email: string; displayName: string };
-	/** The first characters of the secret, to tell tokens apart. */
-	prefix: string;
-	createdAt: string;
-	expiresAt: string | null;
-	lastUsedAt: string | null;
-	revokedAt: string | null;
-}
+export type ApiTokenView = ApiTokenJson;
 
 /** The answer to making a token: the one time its secret is shown. */
 export interface IssuedToken {

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { generateLeaderPin, PIN_LENGTH_MAX, PIN_LENGTH_MIN } from '$lib/domain';
+import type { EmailOutcomeJson } from '$lib/contract/api';
 import type { Database } from '../db/index';
 import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
 import type { DirectoryRepository } from '../repositories/directory.repository';
@@ -54,10 +55,8 @@ export interface MailQueue {
 	deliverDue(): Promise<number>;
 }
 
-/** Whether, and where, the PIN email went (S9, S12, S14). */
-export type EmailOutcome =
-	| { sent: true; to: string; status: 'queued' | 'mailbox' }
-	| { sent: false; reason: 'email-off' | 'no-mailbox' };
+/** Whether, and where, the PIN email went (S9, S12, S14): as the API and CLI read it. */
+export type EmailOutcome = EmailOutcomeJson;
 
 /** The answer to a reset or enablement: the one time the PIN is shown (S8). */
 export interface PinIssued {

@@ -1,19 +1,10 @@
-import { fail } from '@sveltejs/kit';
+import { refused } from '$lib/server/admin-form';
 import { actorOf } from '$lib/server/actor';
-import { isAdminError } from '$lib/server/services/dial-in.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => ({
 	tokens: await locals.runtime.services.apiTokens.list(actorOf(locals.user))
 });
-
-function refused(e: unknown) {
-	if (isAdminError(e)) {
-		const status = { forbidden: 403, 'not-found': 404, 'bad-request': 400, conflict: 409 }[e.code];
-		return fail(status, { problem: e.message });
-	}
-	throw e;
-}
 
 export const actions: Actions = {
 	/** A token for the signed-in administrator; its secret is in this one answer. */

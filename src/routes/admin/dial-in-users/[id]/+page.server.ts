@@ -1,7 +1,7 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { refused } from '$lib/server/admin-form';
 import { actorOf } from '$lib/server/actor';
 import { DEMO_TENANT_ID } from '$lib/server/db/seed';
-import { isAdminError } from '$lib/server/services/dial-in.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -21,15 +21,6 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		}))
 	};
 };
-
-/** An AdminError as the form's answer; anything else is a server error. */
-function refused(e: unknown) {
-	if (isAdminError(e)) {
-		const status = { forbidden: 403, 'not-found': 404, 'bad-request': 400, conflict: 409 }[e.code];
-		return fail(status, { problem: e.message });
-	}
-	throw e;
-}
 
 /** `done` names what happened; the page says it in the reader's language. */
 export const actions: Actions = {
