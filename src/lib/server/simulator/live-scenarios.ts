@@ -27,6 +27,12 @@ export class LiveScenarioError extends Error {
 	}
 }
 
+/** The first problem of a file that does not parse, as `line:column: message`. */
+function problemOf(errors: readonly { line: number; column: number; message: string }[]): string {
+	const first = errors[0];
+	return first ? `${first.line}:${first.column}: ${first.message}` : 'The file does not parse.';
+}
+
 interface Current {
 	view: LiveRunView;
 	/** The last meeting seen per conference ID, so a link stays after the meeting ends. */
@@ -53,32 +59,35 @@ export class LiveScenarios {
 
 	/** The shipped scenario files, with a problem line for any that does not parse. */
 	async list(): Promise<ScenarioInfo[]> {
-		const files = await expandScenarioPaths([SCENARIOS_DIR], this.cwd).catch(() => []);
 		const out: ScenarioInfo[] = [];
-		for (const file of files) {
+		for (const file of await this.files()) {
 			const parsed = await loadScenarioFile(file, this.cwd);
-			if (parsed.ok) {
-				out.push({
-					file,
-					name: parsed.scenario.name,
-					description: parsed.scenario.description,
-					rules: [...parsed.scenario.rules],
-					steps: parsed.scenario.steps.length,
-					problem: null
-				});
-			} else {
-				const first = parsed.errors[0];
-				out.push({
-					file,
-					name: basename(file),
-					description: '',
-					rules: [],
-					steps: 0,
-					problem: first ? `${first.line}:${first.column}: ${first.message}` : 'The file does not parse.'
-				});
-			}
+			out.push(
+				parsed.ok
+					? {
+							file,
+							name: parsed.scenario.name,
+							description: parsed.scenario.description,
+							rules: [...parsed.scenario.rules],
+							steps: parsed.scenario.steps.length,
+							problem: null
+						}
+					: {
+							file,
+							name: basename(file),
+							description: '',
+							rules: [],
+							steps: 0,
+							problem: problemOf(parsed.errors)
+						}
+			);
 		}
 		return out;
+	}
+
+	/** The scenario files the server may run: those in its scenarios folder, and no other path. */
+	private files(): Promise<string[]> {
+		return expandScenarioPaths([SCENARIOS_DIR], this.cwd).catch(() => []);
 	}
 
 	view(): LiveRunView | null {
@@ -87,11 +96,11 @@ export class LiveScenarios {
 
 	/** Starts `file` (one of the listed files) live; a run in progress is stopped first. */
 	async start(file: string, options: { speed: number; paused?: boolean }): Promise<LiveRunView> {
-		const known = (await this.list()).find((s) => s.file === file);
-		if (!known) throw new LiveScenarioError('not-found', `There is no scenario file ${file}.`);
-		if (known.problem) throw new LiveScenarioError('bad-request', `${file}:${known.problem}`);
+		if (!(await this.files()).includes(file)) {
+			throw new LiveScenarioError('not-found', `There is no scenario file ${file}.`);
+		}
 		const parsed = await loadScenarioFile(file, this.cwd);
-		if (!parsed.ok) throw new LiveScenarioError('bad-request', `${file} does not parse.`);
+		if (!parsed.ok) throw new LiveScenarioError('bad-request', `${file}:${problemOf(parsed.errors)}`);
 		await this.stop();
 		const host = new LiveHost(this.deps, { speed: options.speed, paused: options.paused });
 		const current: Current = {
