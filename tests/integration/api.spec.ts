@@ -5,12 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, must, type Client } from '../helpers/clients';
-import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+import { TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
+import { serverPerSuite } from '../helpers/suite-server';
 
 describe('the HTTP API', () => {
-	let database: TestDatabase;
-	let server: TestServer;
+	const suite = serverPerSuite({ directory: { pins: { 'amos.marble@contoso.com': '48213' } } });
 	let adminToken: string;
 	let userToken: string;
 	const sockets: Client[] = [];
@@ -24,7 +23,7 @@ describe('the HTTP API', () => {
 		if (options.token) headers.authorization = `Bearer ${options.token}`;
 		if (options.body !== undefined || options.raw !== undefined)
 			headers['content-type'] = options.type ?? 'application/json';
-		const response = await fetch(`${server.url}/api/v1${path}`, {
+		const response = await fetch(`${suite.server.url}/api/v1${path}`, {
 			method,
 			headers,
 			body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
@@ -42,17 +41,12 @@ describe('the HTTP API', () => {
 	}
 
 	beforeAll(async () => {
-		database = await createTestDatabase();
-		await prepareDirectory(database, { pins: { 'amos.marble@contoso.com': '48213' } });
-		server = await startServer({ env: database.env });
 		adminToken = await login('admin@contoso.com', TEST_ADMIN_PASSWORD);
 		userToken = await login('amos.marble@contoso.com', TEST_USER_PASSWORD);
 	});
 
 	afterAll(async () => {
 		for (const s of sockets) s.disconnect();
-		await server?.stop();
-		await database?.drop();
 	});
 
 	it('answers 401 with a JSON error and a Bearer challenge without a valid token', async () => {
@@ -210,7 +204,7 @@ describe('the HTTP API', () => {
 	});
 
 	it('reads live meetings and one meeting with its timeline, numbers masked', async () => {
-		const phone = await connect(server.url);
+		const phone = await connect(suite.server.url);
 		sockets.push(phone);
 		await must(phone.emitWithAck('call:dial', { phoneNumber: '+46 8 123 45 67', keys: '4410273#' }));
 		const { call: view } = await must(phone.emitWithAck('call:keys', { keys: '#' }));

@@ -8,17 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, must, type Client } from '../helpers/clients';
-import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
+import { TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
 import { lobby, loggedIn } from '../helpers/lobby-cli';
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+import { serverPerSuite } from '../helpers/suite-server';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
 
 const AMOS_CONFERENCE = '4410273';
 const AMOS_OLD_PIN = '48213';
 
 describe('the lobby command against a running server', () => {
-	let database: TestDatabase;
-	let server: TestServer;
 	let smtp: SmtpSink;
 	let home: string;
 	const sockets: Client[] = [];
@@ -27,27 +25,33 @@ describe('the lobby command against a running server', () => {
 	/** The environment of a user (Amos himself) who ran `lobby login`. */
 	let user: Record<string, string>;
 
+	// The mail server first: the Lobby server is told where it is when it starts.
 	beforeAll(async () => {
 		home = mkdtempSync(join(tmpdir(), 'lobby-cli-'));
 		smtp = await startSmtpSink();
-		database = await createTestDatabase();
-		await prepareDirectory(database, { pins: { 'amos.marble@contoso.com': AMOS_OLD_PIN } });
-		server = await startServer({ env: { ...database.env, SMTP_URL: smtp.url } });
-		admin = await loggedIn(server.url, home, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
-		user = await loggedIn(server.url, home, 'amos.marble@contoso.com', TEST_USER_PASSWORD);
 	});
-
 	afterAll(async () => {
-		for (const s of sockets) s.disconnect();
-		await server?.stop();
-		await database?.drop();
 		await smtp?.close();
 		rmSync(home, { recursive: true, force: true });
 	});
 
+	const suite = serverPerSuite({
+		directory: { pins: { 'amos.marble@contoso.com': AMOS_OLD_PIN } },
+		env: () => ({ SMTP_URL: smtp.url })
+	});
+
+	beforeAll(async () => {
+		admin = await loggedIn(suite.server.url, home, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
+		user = await loggedIn(suite.server.url, home, 'amos.marble@contoso.com', TEST_USER_PASSWORD);
+	});
+
+	afterAll(async () => {
+		for (const s of sockets) s.disconnect();
+	});
+
 	/** Dials Amos's meeting as the organizer and enters `pin`; answers the call's state after `#`. */
 	async function organizerDialsIn(pin: string) {
-		const phone = await connect(server.url);
+		const phone = await connect(suite.server.url);
 		sockets.push(phone);
 		await must(
 			phone.emitWithAck('call:dial', { phoneNumber: '+46 70 111 22 33', keys: `${AMOS_CONFERENCE}#*` })
@@ -61,13 +65,13 @@ describe('the lobby command against a running server', () => {
 		const file = admin.LOBBY_CREDENTIALS!;
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
-			url: server.url,
+			url: suite.server.url,
 			email: 'admin@contoso.com'
 		});
 
 		const elsewhere = join(home, 'wrong', 'credentials.json');
 		const wrong = await lobby(['login', '--user', 'admin@contoso.com', '--password-stdin'], {
-			env: { LOBBY_URL: server.url, LOBBY_CREDENTIALS: elsewhere },
+			env: { LOBBY_URL: suite.server.url, LOBBY_CREDENTIALS: elsewhere },
 			input: 'not-the-password'
 		});
 		expect(wrong.code).toBe(1);
@@ -80,7 +84,7 @@ describe('the lobby command against a running server', () => {
 		writeFileSync(copy, readFileSync(admin.LOBBY_CREDENTIALS!));
 		chmodSync(copy, 0o644);
 		const result = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], {
-			env: { LOBBY_URL: server.url, LOBBY_CREDENTIALS: copy }
+			env: { LOBBY_URL: suite.server.url, LOBBY_CREDENTIALS: copy }
 		});
 		expect(result.code).toBe(1);
 		expect(result.stderr).toContain('chmod 600');
@@ -293,7 +297,7 @@ describe('the lobby command against a running server', () => {
 		expect(down.stderr).toContain('not reachable at http://127.0.0.1:9');
 
 		const anonymous = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], {
-			env: { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'none.json') }
+			env: { LOBBY_URL: suite.server.url, LOBBY_CREDENTIALS: join(home, 'none.json') }
 		});
 		expect(anonymous.code).toBe(1);
 		expect(anonymous.stderr).toContain('lobby login');
@@ -308,7 +312,7 @@ describe('the lobby command against a running server', () => {
 		expect(listed.stdout).not.toContain(token);
 
 		const withToken = {
-			LOBBY_URL: server.url,
+			LOBBY_URL: suite.server.url,
 			LOBBY_TOKEN: token,
 			LOBBY_CREDENTIALS: join(home, 'none.json')
 		};
@@ -331,7 +335,7 @@ describe('the lobby command against a running server', () => {
 	}
 
 	async function api<T>(token: string, path: string): Promise<T> {
-		const response = await fetch(`${server.url}/api/v1${path}`, {
+		const response = await fetch(`${suite.server.url}/api/v1${path}`, {
 			headers: { authorization: `Bearer ${token}` }
 		});
 		expect(response.status).toBe(200);

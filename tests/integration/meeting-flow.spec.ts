@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MeetingSnapshot, MeetingsDelta, TimelineEvent } from '$lib/contract/events';
 import { connect, must, nextCallState, signIn, type Client } from '../helpers/clients';
 import { io } from 'socket.io-client';
 import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+import { createTestDatabase, startServer } from '../helpers/server';
+import { serverPerSuite } from '../helpers/suite-server';
 
 const AMOS_CONFERENCE = '4410273';
 const AMOS_PIN = '48213';
@@ -43,24 +44,15 @@ function subscribeMeeting(monitor: Client, meetingId: string) {
 }
 
 describe('a whole meeting over real Socket.IO clients', () => {
-	let database: TestDatabase;
-	let server: TestServer;
+	const suite = serverPerSuite({ directory: { pins: { 'amos.marble@contoso.com': AMOS_PIN } } });
 	const sockets: Client[] = [];
-
-	beforeAll(async () => {
-		database = await createTestDatabase();
-		await prepareDirectory(database, { pins: { 'amos.marble@contoso.com': AMOS_PIN } });
-		server = await startServer({ env: database.env });
-	});
 
 	afterAll(async () => {
 		for (const s of sockets) s.disconnect();
-		await server?.stop();
-		await database?.drop();
 	});
 
 	it('S5, S10: two callers wait with music; a wrong PIN, then the right one, starts the meeting and admits both in order; a late caller goes straight in; the meeting ends with its last participant', async () => {
-		const monitor = await connect(server.url);
+		const monitor = await connect(suite.server.url);
 		sockets.push(monitor);
 		const deltas: MeetingsDelta[] = [];
 		monitor.on('monitor:meetings', (d) => deltas.push(d));
@@ -68,8 +60,8 @@ describe('a whole meeting over real Socket.IO clients', () => {
 		expect('meetings' in all && all.meetings).toEqual([]);
 
 		// S5: two callers before the start wait in the lobby, hearing music.
-		const first = await callerInLobby(server.url, '+46 8 123 45 67');
-		const second = await callerInLobby(server.url, '+46 8 765 43 21');
+		const first = await callerInLobby(suite.server.url, '+46 8 123 45 67');
+		const second = await callerInLobby(suite.server.url, '+46 8 765 43 21');
 		sockets.push(first.socket, second.socket);
 		for (const caller of [first, second]) {
 			expect(caller.call).toMatchObject({ phase: 'lobby', music: 'lobby', prompt: { id: 'lobby-waiting' } });
@@ -91,7 +83,7 @@ describe('a whole meeting over real Socket.IO clients', () => {
 			.toBe(true);
 
 		// The organizer dials in, says they are the leader, and enters a wrong PIN.
-		const organizer = await connect(server.url);
+		const organizer = await connect(suite.server.url);
 		sockets.push(organizer);
 		await must(
 			organizer.emitWithAck('call:dial', { phoneNumber: '+46 70 111 22 33', keys: `${AMOS_CONFERENCE}#` })
@@ -123,7 +115,7 @@ describe('a whole meeting over real Socket.IO clients', () => {
 		]);
 
 		// A caller after the start goes straight in.
-		const late = await connect(server.url);
+		const late = await connect(suite.server.url);
 		sockets.push(late);
 		await must(late.emitWithAck('call:dial', { keys: `${AMOS_CONFERENCE}#` }));
 		const lateIn = await must(late.emitWithAck('call:keys', { keys: '#' }));
@@ -154,7 +146,7 @@ describe('a whole meeting over real Socket.IO clients', () => {
 		await expect.poll(() => deltas.some((d) => d.ended.includes(meetingId))).toBe(true);
 
 		// The next arrival opens a new meeting with its own history.
-		const next = await callerInLobby(server.url, '+46 8 555 55 55');
+		const next = await callerInLobby(suite.server.url, '+46 8 555 55 55');
 		sockets.push(next.socket);
 		expect(next.call.meetingId).not.toBe(meetingId);
 		const history = await must(monitor.emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId }));
@@ -162,7 +154,7 @@ describe('a whole meeting over real Socket.IO clients', () => {
 	});
 
 	it('coalesces the all-meetings stream to at most one message per 250 ms', async () => {
-		const monitor = await connect(server.url);
+		const monitor = await connect(suite.server.url);
 		sockets.push(monitor);
 		const times: number[] = [];
 		// The server stamps each message when it sends it; arrival times would add network jitter.
@@ -171,7 +163,7 @@ describe('a whole meeting over real Socket.IO clients', () => {
 		// A burst of callers: many changes, few messages.
 		const burst = await Promise.all(
 			Array.from({ length: 12 }, (_, i) =>
-				callerInLobby(server.url, `+46 8 000 00 ${String(i).padStart(2, '0')}`)
+				callerInLobby(suite.server.url, `+46 8 000 00 ${String(i).padStart(2, '0')}`)
 			)
 		);
 		sockets.push(...burst.map((c) => c.socket));
@@ -236,25 +228,15 @@ describe('a restart in the middle of a waiting lobby', () => {
 });
 
 describe('bad input, wrong PINs and floods', () => {
-	let database: TestDatabase;
-	let server: TestServer;
-
-	beforeAll(async () => {
-		database = await createTestDatabase();
-		await prepareDirectory(database, {
+	const suite = serverPerSuite({
+		directory: {
 			pins: { 'amos.marble@contoso.com': AMOS_PIN, 'megan.bowen@contoso.com': MEGAN_PIN },
 			tenant: { maxParticipants: 2 }
-		});
-		server = await startServer({ env: database.env });
-	});
-
-	afterAll(async () => {
-		await server?.stop();
-		await database?.drop();
+		}
 	});
 
 	it('answers every malformed request with a typed error and keeps serving', async () => {
-		const socket = await connect(server.url);
+		const socket = await connect(suite.server.url);
 		const noCall = await socket.emitWithAck('call:keys', { keys: '1' });
 		expect(noCall).toMatchObject({ ok: false, error: { code: 'no-call' } });
 		const badNumber = await socket.emitWithAck('call:dial', { phoneNumber: 'call me maybe' });
@@ -288,12 +270,12 @@ describe('bad input, wrong PINs and floods', () => {
 		expect(badScope).toMatchObject({ ok: false, error: { code: 'bad-request' } });
 		const forged = await socket.emitWithAck('call:resume', { callId: 'call_x', resumeToken: 'forged' });
 		expect(forged).toMatchObject({ ok: false, error: { code: 'invalid-token' } });
-		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+		expect((await fetch(`${suite.server.url}/healthz`)).status).toBe(200);
 		socket.disconnect();
 	});
 
 	it('disconnects after three unknown conference IDs', async () => {
-		const socket = await connect(server.url);
+		const socket = await connect(suite.server.url);
 		await must(socket.emitWithAck('call:dial', { keys: '1#' }));
 		const second = await must(socket.emitWithAck('call:keys', { keys: '22#' }));
 		expect(second.call).toMatchObject({ step: 'conference-id', prompt: { id: 'conference-id-unknown' } });
@@ -303,7 +285,7 @@ describe('bad input, wrong PINs and floods', () => {
 	});
 
 	it("disconnects after three wrong PINs (reason pin-failed), and another user's PIN is wrong here", async () => {
-		const socket = await connect(server.url);
+		const socket = await connect(suite.server.url);
 		// S2: Megan's PIN makes her leader of her own meetings only; on Amos's it is just wrong.
 		const { call } = await must(
 			socket.emitWithAck('call:dial', { keys: `${AMOS_CONFERENCE}#*${MEGAN_PIN}#11111#` })
@@ -319,9 +301,9 @@ describe('bad input, wrong PINs and floods', () => {
 	});
 
 	it('tells the caller beyond maxParticipants that the meeting is full', async () => {
-		const a = await callerInLobby(server.url, '+46 8 200 00 01');
-		const b = await callerInLobby(server.url, '+46 8 200 00 02');
-		const c = await connect(server.url);
+		const a = await callerInLobby(suite.server.url, '+46 8 200 00 01');
+		const b = await callerInLobby(suite.server.url, '+46 8 200 00 02');
+		const c = await connect(suite.server.url);
 		await must(c.emitWithAck('call:dial', { keys: `${AMOS_CONFERENCE}#` }));
 		const full = await must(c.emitWithAck('call:keys', { keys: '#' }));
 		expect(full.call).toMatchObject({
@@ -333,8 +315,8 @@ describe('bad input, wrong PINs and floods', () => {
 	});
 
 	it('refuses a flood from one socket without harming another', async () => {
-		const flooder = await connect(server.url);
-		const bystander = await connect(server.url);
+		const flooder = await connect(suite.server.url);
+		const bystander = await connect(suite.server.url);
 		const answers = await Promise.all(Array.from({ length: 150 }, () => flooder.emitWithAck('status:get')));
 		const limited = answers.filter((a) => !a.ok && a.error.code === 'rate-limited').length;
 		expect(limited).toBeGreaterThan(0);
@@ -346,33 +328,22 @@ describe('bad input, wrong PINs and floods', () => {
 });
 
 describe('client participants take their identity from the session (S2, S4)', () => {
-	let database: TestDatabase;
-	let server: TestServer;
-
-	beforeAll(async () => {
-		database = await createTestDatabase();
-		server = await startServer({ env: database.env });
-	});
-
-	afterAll(async () => {
-		await server?.stop();
-		await database?.drop();
-	});
+	const suite = serverPerSuite();
 
 	it('refuses a wrong password, and an anonymous socket cannot join from the client', async () => {
-		expect(await signIn(server.url, 'amos.marble@contoso.com', 'not-the-password')).toBeNull();
-		const anonymous = await connect(server.url);
+		expect(await signIn(suite.server.url, 'amos.marble@contoso.com', 'not-the-password')).toBeNull();
+		const anonymous = await connect(suite.server.url);
 		const refused = await anonymous.emitWithAck('client:join', { conferenceId: AMOS_CONFERENCE });
 		expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
 		anonymous.disconnect();
 	});
 
 	it('S4: a signed-in user joining from the client starts the waiting meeting with no PIN, and the lobby is admitted', async () => {
-		const caller = await callerInLobby(server.url, '+46 8 300 00 01');
+		const caller = await callerInLobby(suite.server.url, '+46 8 300 00 01');
 		const admitted = nextCallState(caller.socket, (v) => v.phase === 'in-meeting');
-		const cookie = await signIn(server.url, 'amos.marble@contoso.com', TEST_USER_PASSWORD);
+		const cookie = await signIn(suite.server.url, 'amos.marble@contoso.com', TEST_USER_PASSWORD);
 		expect(cookie).toContain('session_token');
-		const client = io(server.url, {
+		const client = io(suite.server.url, {
 			transports: ['websocket'],
 			forceNew: true,
 			reconnection: false,

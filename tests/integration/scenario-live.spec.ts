@@ -7,27 +7,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
+import { TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
 import { lobby, loggedIn } from '../helpers/lobby-cli';
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+import { serverPerSuite } from '../helpers/suite-server';
 
 describe('scenarios run live from the command line', () => {
-	let database: TestDatabase;
-	let server: TestServer;
+	const suite = serverPerSuite({ directory: {} });
 	let home: string;
 	let admin: Record<string, string>;
 
 	beforeAll(async () => {
 		home = mkdtempSync(join(tmpdir(), 'lobby-live-'));
-		database = await createTestDatabase();
-		await prepareDirectory(database);
-		server = await startServer({ env: database.env });
-		admin = await loggedIn(server.url, home, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
+		admin = await loggedIn(suite.server.url, home, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
 	});
 
 	afterAll(async () => {
-		await server?.stop();
-		await database?.drop();
 		rmSync(home, { recursive: true, force: true });
 	});
 
@@ -50,7 +44,7 @@ describe('scenarios run live from the command line', () => {
 
 		// The run really happened on the server: its meeting is in the server's event log.
 		const token = (JSON.parse(readFileSync(admin.LOBBY_CREDENTIALS!, 'utf8')) as { token: string }).token;
-		const live = await fetch(`${server.url}/api/v1/scenarios/live`, {
+		const live = await fetch(`${suite.server.url}/api/v1/scenarios/live`, {
 			headers: { authorization: `Bearer ${token}` }
 		});
 		const { run } = (await live.json()) as {
@@ -58,7 +52,7 @@ describe('scenarios run live from the command line', () => {
 		};
 		expect(run.status).toBe('passed');
 		const meetingId = run.meetings[0]!.meetingId!;
-		const meeting = await fetch(`${server.url}/api/v1/meetings/${meetingId}`, {
+		const meeting = await fetch(`${suite.server.url}/api/v1/meetings/${meetingId}`, {
 			headers: { authorization: `Bearer ${token}` }
 		});
 		const { timeline } = (await meeting.json()) as { timeline: { event: { type: string } }[] };
@@ -68,7 +62,7 @@ describe('scenarios run live from the command line', () => {
 	});
 
 	it('refuses a user, an unknown file and a speed out of range', async () => {
-		const user = { LOBBY_URL: server.url, LOBBY_CREDENTIALS: join(home, 'user.json') };
+		const user = { LOBBY_URL: suite.server.url, LOBBY_CREDENTIALS: join(home, 'user.json') };
 		await lobby(['login', '--user', 'amos.marble@contoso.com', '--password-stdin'], {
 			env: user,
 			input: TEST_USER_PASSWORD

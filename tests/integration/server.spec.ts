@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect, type Client } from '../helpers/clients';
-import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
+import { createTestDatabase, startServer } from '../helpers/server';
+import { serverPerSuite } from '../helpers/suite-server';
 
 /** Resolves with the next presence count that satisfies `predicate`. */
 function presence(socket: Client, predicate: (n: number) => boolean): Promise<number> {
@@ -16,47 +17,36 @@ function presence(socket: Client, predicate: (n: number) => boolean): Promise<nu
 }
 
 describe('the production server', () => {
-	let database: TestDatabase;
-	let server: TestServer;
-
-	beforeAll(async () => {
-		database = await createTestDatabase();
-		server = await startServer({ env: database.env });
-	});
-
-	afterAll(async () => {
-		await server?.stop();
-		await database?.drop();
-	});
+	const suite = serverPerSuite();
 
 	it('answers /healthz with the database in use', async () => {
-		const response = await fetch(`${server.url}/healthz`);
+		const response = await fetch(`${suite.server.url}/healthz`);
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ status: 'ok', db: database.kind });
+		expect(await response.json()).toEqual({ status: 'ok', db: suite.database.kind });
 	});
 
 	it('serves the home page and its static assets from the same port', async () => {
-		const page = await fetch(`${server.url}/`);
+		const page = await fetch(`${suite.server.url}/`);
 		expect(page.status).toBe(200);
 		const html = await page.text();
 		expect(html).toContain('<title>Lobby</title>');
-		const favicon = await fetch(`${server.url}/favicon.svg`);
+		const favicon = await fetch(`${suite.server.url}/favicon.svg`);
 		expect(favicon.status).toBe(200);
 		expect(favicon.headers.get('content-type')).toContain('image/svg+xml');
 	});
 
 	it('pushes the connected-client count to two real Socket.IO clients and reads the database', async () => {
-		const first = await connect(server.url);
+		const first = await connect(suite.server.url);
 		// status:get subscribes the page to presence, as the home page does.
 		expect((await first.emitWithAck('status:get')).ok).toBe(true);
 		const sawTwo = presence(first, (n) => n === 2);
-		const second = await connect(server.url);
+		const second = await connect(suite.server.url);
 		expect(await sawTwo).toBe(2);
 
 		const answer = await first.emitWithAck('status:get');
 		expect(answer).toEqual({
 			ok: true,
-			status: { database: database.kind, tenantName: 'Contoso', dialInUsers: 4, connectedClients: 2 }
+			status: { database: suite.database.kind, tenantName: 'Contoso', dialInUsers: 4, connectedClients: 2 }
 		});
 
 		const sawOne = presence(first, (n) => n === 1);
@@ -66,7 +56,7 @@ describe('the production server', () => {
 	});
 
 	it('ignores a status request without an acknowledgement instead of crashing', async () => {
-		const client = await connect(server.url);
+		const client = await connect(suite.server.url);
 		(client.emit as (event: string, ...args: unknown[]) => void)('status:get', { not: 'a function' });
 		const answer = await client.emitWithAck('status:get');
 		expect(answer.ok).toBe(true);
@@ -74,8 +64,8 @@ describe('the production server', () => {
 	});
 
 	it('refuses oversized messages without affecting other clients', async () => {
-		const bystander = await connect(server.url);
-		const abuser = await connect(server.url);
+		const bystander = await connect(suite.server.url);
+		const abuser = await connect(suite.server.url);
 		const dropped = new Promise<string>((resolve) => abuser.once('disconnect', (reason) => resolve(reason)));
 		(abuser.emit as (event: string, ...args: unknown[]) => void)('status:get', 'x'.repeat(64 * 1024));
 		expect(await dropped).toBe('transport close');
