@@ -10,10 +10,13 @@ import { loadCommand } from './load-command';
 import { scenarioCommand } from '$lib/server/simulator/scenario-command';
 import { parseLiveOptions, runLive } from './scenario-live';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
-import { cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
+import { closest, cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
 import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+/** The commands besides the cmdlets, for "did you mean". */
+const COMMANDS = ['login', 'logout', 'token', 'load', 'scenario', 'help'];
 
 function version(): string {
 	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -300,7 +303,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 		}
 		// PowerShell's Verb-Noun, typed with any dashes and case.
 		if (/^[a-z]+[-\u2013\u2014][a-z]/i.test(first)) return await cmdlet(first, rest, io);
-		throw new UsageError(`Unknown command "${first}". Run "lobby --help" to see the commands.`);
+		const near = closest(first, COMMANDS);
+		throw new UsageError(
+			`Unknown command "${first}".${near ? ` Did you mean ${near}?` : ''} Run "lobby --help" to see the commands.`
+		);
 	} catch (error) {
 		if (error instanceof UsageError) {
 			io.err.write(`lobby: ${error.message}\n`);

@@ -203,6 +203,10 @@ describe('the lobby command against a running server', () => {
 		expect(cmdlet.code).toBe(2);
 		expect(cmdlet.stderr).toContain('Did you mean Get-CsOnlineDialInConferencingUser?');
 
+		const command = await lobby(['scenaro', 'run', 'scenarios/']);
+		expect(command.code).toBe(2);
+		expect(command.stderr).toContain('Unknown command "scenaro". Did you mean scenario?');
+
 		const param = await lobby(
 			['Set-CsOnlineDialInConferencingUser', '-Identity', 'amos.marble', '-ResetLeaderPn'],
 			{
