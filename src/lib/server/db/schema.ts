@@ -46,13 +46,19 @@ export const tenants = pgTable(
 		lobbyTimeoutMinutes: integer('lobby_timeout_minutes').notNull().default(0),
 		/** Consecutive wrong PIN entries before the leader PIN is locked (NIST SP 800-63B-4: 10). */
 		pinLockoutThreshold: integer('pin_lockout_threshold').notNull().default(10),
+		/**
+		 * How long the simulated mailbox shows a PIN in full; after that it reads `*****` (0: never
+		 * shown again once the message is read by the page that made it). Default 24 hours.
+		 */
+		mailboxPinRetentionHours: integer('mailbox_pin_retention_hours').notNull().default(24),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
 		check('tenants_pin_length_range', sql`${t.pinLength} between 4 and 12`),
 		check('tenants_max_participants_range', sql`${t.maxParticipants} between 2 and 10000`),
 		check('tenants_lobby_timeout_range', sql`${t.lobbyTimeoutMinutes} between 0 and 1440`),
-		check('tenants_pin_lockout_range', sql`${t.pinLockoutThreshold} between 1 and 100`)
+		check('tenants_pin_lockout_range', sql`${t.pinLockoutThreshold} between 1 and 100`),
+		check('tenants_mailbox_pin_retention_range', sql`${t.mailboxPinRetentionHours} between 0 and 720`)
 	]
 );
 
@@ -91,6 +97,12 @@ export const users = pgTable(
 		pinFailedAttempts: integer('pin_failed_attempts').notNull().default(0),
 		/** Set when the failures reach the tenant's threshold; the PIN start is refused until cleared. */
 		pinLockedAt: timestamp('pin_locked_at', { withTimezone: true }),
+		/**
+		 * PIN checks reserved but not yet decided (the hash is being compared). Reserved before the
+		 * comparison, so parallel entries cannot outrun the lockout; stale after `pinPendingUntil`.
+		 */
+		pinAttemptsPending: integer('pin_attempts_pending').notNull().default(0),
+		pinPendingUntil: timestamp('pin_pending_until', { withTimezone: true, precision: 3 }),
 		/** Sign-in (better-auth's user model): the address is the directory's, so it counts as verified. */
 		emailVerified: boolean('email_verified').notNull().default(true),
 		image: text('image'),
@@ -310,3 +322,16 @@ export const apiTokens = pgTable(
 );
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+/**
+ * Failed sign-ins, per address being guessed (`email:…`) and per client address (`client:…`), so
+ * password guessing is slowed whichever door it comes through and on every server, across restarts.
+ */
+export const signInFailures = pgTable('sign_in_failures', {
+	key: text('key').primaryKey(),
+	/** Failures in the current window. */
+	failures: integer('failures').notNull().default(0),
+	windowStartedAt: timestamp('window_started_at', { withTimezone: true, precision: 3 }).notNull(),
+	/** Attempts are refused until then. */
+	blockedUntil: timestamp('blocked_until', { withTimezone: true, precision: 3 })
+});

@@ -1,10 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import { tenants, users } from '../db/schema';
 import { hashPin, verifyPin } from '../security/pin-hash';
 
 /** What the call flow learns about an entered PIN; never the PIN or its hash (S8). */
 export type PinVerdict = 'correct' | 'wrong' | 'locked-out';
+
+/** How long a reserved PIN check may take before its reservation no longer counts. */
+const RESERVATION_SECONDS = 60;
 
 /**
  * Checks and stores leader PINs. The engine asks only "is this the organizer's PIN?" and gets a
@@ -16,34 +19,68 @@ export class LeaderPinService {
 
 	/**
 	 * Checks `pin` against the organizer's stored hash. Consecutive wrong entries are counted; at the
-	 * tenant's lockout threshold the PIN start is locked until an admin unlocks or resets it, while
+	 * tenant's lockout threshold T the PIN start is locked until an admin unlocks or resets it, while
 	 * the organizer can still start the meeting from the client (S2), so a lockout denies nobody a
 	 * meeting.
+	 *
+	 * The check is atomic whatever the concurrency: an attempt is reserved in the database before the
+	 * hash is compared (failures plus attempts in flight stay below T), a wrong answer turns its
+	 * reservation into a failure and sets the lock in the same statement, and a right one resets the
+	 * count only in a statement that re-checks the lock. So a correct PIN after T-1 wrong entries
+	 * still starts the meeting, at most T wrong answers are given between successes, no PIN is
+	 * compared once the lock is set, and the count stops at exactly T.
 	 */
 	async check(organizerUserId: string, pin: string): Promise<PinVerdict> {
-		const [user] = await this.db
-			.select({ hash: users.leaderPinHash, lockedAt: users.pinLockedAt, tenantId: users.tenantId })
-			.from(users)
-			.where(and(eq(users.id, organizerUserId), eq(users.dialInEnabled, true)));
-		if (!user) return 'wrong';
-		if (user.lockedAt) return 'locked-out';
-		const correct = user.hash !== null && /^\d{1,32}$/.test(pin) && (await verifyPin(pin, user.hash));
-		if (correct) {
-			await this.db
-				.update(users)
-				.set({ pinFailedAttempts: 0 })
-				.where(and(eq(users.id, organizerUserId), sql`${users.pinFailedAttempts} <> 0`));
-			return 'correct';
+		const threshold = sql`(select ${tenants.pinLockoutThreshold} from ${tenants} where ${tenants.id} = ${users.tenantId})`;
+		// Reservations older than this are from a process that died while comparing: not counted.
+		const inFlight = sql`(case when ${users.pinPendingUntil} > now() then ${users.pinAttemptsPending} else 0 end)`;
+		const released = sql`greatest(${inFlight} - 1, 0)`;
+		const [reserved] = await this.db
+			.update(users)
+			.set({
+				pinAttemptsPending: sql`${inFlight} + 1`,
+				pinPendingUntil: sql`now() + make_interval(secs => ${RESERVATION_SECONDS})`
+			})
+			.where(
+				and(
+					eq(users.id, organizerUserId),
+					eq(users.dialInEnabled, true),
+					isNull(users.pinLockedAt),
+					sql`${users.pinFailedAttempts} + ${inFlight} < ${threshold}`
+				)
+			)
+			.returning({ hash: users.leaderPinHash });
+		if (!reserved) {
+			const [user] = await this.db
+				.select({ enabled: users.dialInEnabled })
+				.from(users)
+				.where(eq(users.id, organizerUserId));
+			// Locked, or as many attempts in flight as may still fail: either way nothing is compared.
+			return user?.enabled ? 'locked-out' : 'wrong';
 		}
-		const threshold = this.db
-			.select({ t: tenants.pinLockoutThreshold })
-			.from(tenants)
-			.where(eq(tenants.id, user.tenantId));
+		let correct = false;
+		try {
+			correct = reserved.hash !== null && /^\d{1,32}$/.test(pin) && (await verifyPin(pin, reserved.hash));
+		} catch (error) {
+			await this.db.update(users).set({ pinAttemptsPending: released }).where(eq(users.id, organizerUserId));
+			throw error;
+		}
+		if (correct) {
+			const [accepted] = await this.db
+				.update(users)
+				.set({ pinAttemptsPending: released, pinFailedAttempts: 0 })
+				.where(and(eq(users.id, organizerUserId), isNull(users.pinLockedAt)))
+				.returning({ id: users.id });
+			if (accepted) return 'correct';
+			await this.db.update(users).set({ pinAttemptsPending: released }).where(eq(users.id, organizerUserId));
+			return 'locked-out';
+		}
 		const [after] = await this.db
 			.update(users)
 			.set({
+				pinAttemptsPending: released,
 				pinFailedAttempts: sql`${users.pinFailedAttempts} + 1`,
-				pinLockedAt: sql`case when ${users.pinFailedAttempts} + 1 >= (${threshold}) then now() else ${users.pinLockedAt} end`
+				pinLockedAt: sql`case when ${users.pinFailedAttempts} + 1 >= ${threshold} then coalesce(${users.pinLockedAt}, now()) else ${users.pinLockedAt} end`
 			})
 			.where(eq(users.id, organizerUserId))
 			.returning({ lockedAt: users.pinLockedAt });
@@ -64,6 +101,7 @@ export class LeaderPinService {
 				leaderPinLength: pin.length,
 				leaderPinSetAt: new Date(),
 				pinFailedAttempts: 0,
+				pinAttemptsPending: 0,
 				pinLockedAt: null
 			})
 			.where(eq(users.id, userId));
