@@ -8,6 +8,8 @@ declare global {
 			runtime: Runtime;
 			/** The signed-in directory user, from the session cookie; null when anonymous. */
 			user: { id: string; email: string; displayName: string; role: 'admin' | 'user' } | null;
+			/** The client's address (behind a trusted proxy, the address it forwarded for). */
+			clientAddress: string;
 			/** The language pages are rendered in (cookie `lobby-lang`, else Accept-Language). */
 			locale: Locale;
 			/** Light, dark, or the system's (cookie `lobby-theme`). */

@@ -1,4 +1,4 @@
-import type { Handle } from '@sveltejs/kit';
+import { error, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
 import { getRuntime } from '$lib/server/runtime';
 
@@ -10,16 +10,44 @@ type Theme = (typeof THEMES)[number];
  * signed-in user from its session cookie (null when anonymous), the language (the remembered
  * choice, else the browser's) and the theme.
  */
+/** Whether the request is for the admin center: its pages, their `__data.json` and their form actions. */
+function isAdminCenter(event: RequestEvent): boolean {
+	const id = event.route.id;
+	if (id !== null) return id === '/admin' || id.startsWith('/admin/');
+	const path = event.url.pathname;
+	return path === '/admin' || path.startsWith('/admin/');
+}
+
+/**
+ * The admin center is for administrators (S7). Checked here, before any `load` or action runs:
+ * SvelteKit runs a page's loads in parallel with its layout's, and a data request may skip the
+ * layout's load altogether, so a guard in `+layout.server.ts` alone does not protect the data.
+ * The services check the actor again themselves; this is the second line, for people.
+ */
+function guardAdminCenter(event: RequestEvent): void {
+	if (!isAdminCenter(event)) return;
+	const user = event.locals.user;
+	if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	if (user.role !== 'admin') {
+		error(
+			403,
+			'The admin center is for administrators. Users cannot reset PINs, not even their own: ask an administrator.'
+		);
+	}
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const runtime = await getRuntime();
 	event.locals.runtime = runtime;
 	event.locals.user = await runtime.auth.userFor(event.request.headers);
+	event.locals.clientAddress = event.getClientAddress();
 	event.locals.locale = negotiateLocale(
 		event.cookies.get('lobby-lang'),
 		event.request.headers.get('accept-language')
 	);
 	const theme = event.cookies.get('lobby-theme');
 	event.locals.theme = (THEMES as readonly string[]).includes(theme ?? '') ? (theme as Theme) : 'system';
+	guardAdminCenter(event);
 	return resolve(event, {
 		transformPageChunk: ({ html }) =>
 			html.replace('%lobby.lang%', event.locals.locale).replace('%lobby.theme%', event.locals.theme)

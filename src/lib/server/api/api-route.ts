@@ -8,6 +8,7 @@ import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { Runtime } from '../runtime';
 import type { AccessPath, Actor } from '../services/audit.service';
+import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../services/access';
 import { isAdminError } from '../services/dial-in.service';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
@@ -123,7 +124,7 @@ export function apiRoute(
 		const path: AccessPath = /^lobby-cli\//.test(event.request.headers.get('user-agent') ?? '')
 			? 'cli'
 			: 'api';
-		let actor: Actor = { userId: null, email: 'anonymous', role: 'anonymous' };
+		let actor: Actor = ANONYMOUS_ACTOR;
 		let tokenId: string | null = null;
 		let status = 200;
 		try {
@@ -189,7 +190,9 @@ async function toResponse(error: unknown, runtime: Runtime): Promise<Response> {
 		const code = (error as Error & { code: string }).code === 'not-found' ? 'not-found' : 'bad-request';
 		return errorResponse(code, error.message);
 	}
-	const health = await runtime.services.status.health().catch(() => ({ status: 'unavailable' as const }));
+	const health = await runtime.services.status
+		.health(SYSTEM_ACTOR)
+		.catch(() => ({ status: 'unavailable' as const }));
 	if (health.status !== 'ok') {
 		return errorResponse('unavailable', 'The database is not reachable right now; try again shortly.', {
 			'Retry-After': '5'

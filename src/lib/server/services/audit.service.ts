@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import { auditLog, type AuditRow } from '../db/schema';
+import { requireAdmin } from './access';
 import type { Clock } from './ports';
 
 /** Through which door an action came (the audit log's "path"). */
@@ -61,8 +62,9 @@ export class AuditService {
 		});
 	}
 
-	/** Entries matching `filter`, newest first. */
-	async list(filter: AuditFilter = {}): Promise<AuditRow[]> {
+	/** Entries matching `filter`, newest first: administrators only (they name every user and action). */
+	async list(actor: Actor, filter: AuditFilter = {}): Promise<AuditRow[]> {
+		requireAdmin(actor, 'read the audit log');
 		const conditions: SQL[] = [];
 		if (filter.action) conditions.push(eq(auditLog.action, filter.action));
 		if (filter.targetId) conditions.push(eq(auditLog.targetId, filter.targetId));

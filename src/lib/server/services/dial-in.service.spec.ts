@@ -39,7 +39,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 	it('S1: at the first start every user enabled for dial-in gets a PIN, and the welcome email carries it', async () => {
 		const { dialIn, mail, pins } = engine.services;
 		expect(await dialIn.issueMissingPins('system')).toBe(4);
-		const welcome = (await mail.list({ limit: 50 })).filter((m) => m.kind === 'dial-in-enabled');
+		const welcome = (await mail.list(admin, { limit: 50 })).filter((m) => m.kind === 'dial-in-enabled');
 		// Lee Gu has no mailbox (S12): his PIN waits for an administrator to pass on or reset.
 		expect(welcome.map((m) => m.toAddress).sort()).toEqual([
 			'amos.marble@contoso.com',
@@ -92,7 +92,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 					// Nothing changed.
 					expect(await userByEmail(database.db, target)).toEqual(before);
 				}
-				const denied = await engine.services.audit.list({ actorEmail: AMOS });
+				const denied = await engine.services.audit.list(admin, { actorEmail: AMOS });
 				expect(denied.some((e) => e.outcome === 'denied' && e.targetEmail === AMOS)).toBe(true);
 			});
 		}
@@ -126,10 +126,10 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			const { dialIn, audit, mail } = engine.services;
 			const reset = await dialIn.resetLeaderPin(admin, AMOS, {}, 'page');
 			expect(reset.email).toEqual({ sent: true, to: AMOS, status: 'mailbox' });
-			const [message] = await mail.list({ limit: 1 });
+			const [message] = await mail.list(admin, { limit: 1 });
 			expect(message).toMatchObject({ toAddress: AMOS, kind: 'pin-reset' });
 			expect(message!.body).toContain(reset.pin);
-			const [entry] = await audit.list({ action: 'dial-in.reset-leader-pin', limit: 1 });
+			const [entry] = await audit.list(admin, { action: 'dial-in.reset-leader-pin', limit: 1 });
 			expect(entry).toMatchObject({
 				actorEmail: ADMIN_EMAIL,
 				targetEmail: AMOS,
@@ -203,12 +203,12 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 
 		it('two administrators resetting at once: both happen, both are audited, only the last PIN works', async () => {
 			const { dialIn, audit, pins } = engine.services;
-			const before = (await audit.list({ action: 'dial-in.reset-leader-pin', limit: 1000 })).length;
+			const before = (await audit.list(admin, { action: 'dial-in.reset-leader-pin', limit: 1000 })).length;
 			const [a, b] = await Promise.all([
 				dialIn.resetLeaderPin(admin, AMOS, {}, 'page'),
 				dialIn.resetLeaderPin(admin, AMOS, {}, 'api')
 			]);
-			const after = await audit.list({ action: 'dial-in.reset-leader-pin', limit: 1000 });
+			const after = await audit.list(admin, { action: 'dial-in.reset-leader-pin', limit: 1000 });
 			expect(after.length - before).toBe(2);
 			const row = await userByEmail(database.db, AMOS);
 			const verdicts = [await pins.check(row.id, a.pin), await pins.check(row.id, b.pin)];
@@ -234,7 +234,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			expect(enabled.user.conferenceId).toMatch(/^\d{7}$/);
 			expect(enabled.pin).toMatch(/^\d{5}$/);
 			expect(enabled.email).toMatchObject({ sent: true, to: 'diego.siciliani@contoso.com' });
-			const [welcome] = await mail.list({ limit: 1 });
+			const [welcome] = await mail.list(admin, { limit: 1 });
 			expect(welcome).toMatchObject({ kind: 'dial-in-enabled', toAddress: 'diego.siciliani@contoso.com' });
 			expect(welcome!.body).toContain(enabled.user.conferenceId);
 			const row = await userByEmail(database.db, 'diego.siciliani@contoso.com');
@@ -288,7 +288,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			const { dialIn, audit } = engine.services;
 			const row = await dialIn.updateTenantSettings(admin, { lobbyTimeoutMinutes: 15 }, 'api');
 			expect(row.lobbyTimeoutMinutes).toBe(15);
-			const [entry] = await audit.list({ action: 'tenant.update-settings', limit: 1 });
+			const [entry] = await audit.list(admin, { action: 'tenant.update-settings', limit: 1 });
 			expect(entry).toMatchObject({ path: 'api', outcome: 'ok', details: { lobbyTimeoutMinutes: 15 } });
 			await dialIn.updateTenantSettings(admin, { lobbyTimeoutMinutes: 0 }, 'api');
 		});

@@ -7,30 +7,10 @@ import type { Database } from '../db/index';
 import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
 import type { DirectoryRepository } from '../repositories/directory.repository';
 import type { AccessPath, Actor, AuditService } from './audit.service';
+import { AdminError, SYSTEM_ACTOR } from './access';
 import type { LeaderPinService } from './leader-pin.service';
 
-/** A refused administrator request, with a stable code the page, API and CLI map to their answers. */
-export class AdminError extends Error {
-	constructor(
-		readonly code: 'forbidden' | 'not-found' | 'bad-request' | 'conflict',
-		message: string
-	) {
-		super(message);
-		this.name = 'AdminError';
-	}
-}
-
-/**
- * Whether `error` is an AdminError. Checked by name, not `instanceof`: in production the pages run
- * in SvelteKit's bundle while the services were built by the server's, each with its own class.
- */
-export function isAdminError(error: unknown): error is AdminError {
-	return (
-		error instanceof Error &&
-		error.name === 'AdminError' &&
-		typeof (error as { code?: unknown }).code === 'string'
-	);
-}
+export { AdminError, isAdminError } from './access';
 
 /** The part of the mail service this one needs: write to the outbox (in a transaction), then deliver. */
 export interface MailQueue {
@@ -101,7 +81,13 @@ export const tenantSettingsSchema = z
 			.number()
 			.int('PinLockoutThreshold must be a whole number from 1 to 100')
 			.min(1, 'PinLockoutThreshold must be from 1 to 100')
-			.max(100, 'PinLockoutThreshold must be from 1 to 100')
+			.max(100, 'PinLockoutThreshold must be from 1 to 100'),
+		/** How long the simulated mailbox shows a PIN in full before `*****`. */
+		mailboxPinRetentionHours: z
+			.number()
+			.int('MailboxPinRetentionHours must be a whole number from 0 to 720')
+			.min(0, 'MailboxPinRetentionHours must be from 0 to 720')
+			.max(720, 'MailboxPinRetentionHours must be from 0 to 720')
 	})
 	.partial()
 	.strict();
@@ -229,7 +215,7 @@ export class DialInService {
 	 * the PINs themselves reach their users only by that email.
 	 */
 	async issueMissingPins(path: AccessPath): Promise<number> {
-		const actor: Actor = { userId: null, email: 'system', role: 'admin' };
+		const actor = SYSTEM_ACTOR;
 		const missing = await this.deps.db
 			.select({ id: users.id })
 			.from(users)

@@ -1,6 +1,8 @@
 import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import { tenants, users, type TenantRow } from '../db/schema';
+import { requireAdmin, requireSelfOrAdmin } from './access';
+import type { Actor } from './audit.service';
 
 /** A dial-in user as the admin center lists them: never the PIN or its hash (S8). */
 export interface DialInUserView {
@@ -49,8 +51,9 @@ export class DirectoryService {
 		private readonly tenantId: string
 	) {}
 
-	/** Users whose name, address or conference ID contains `query`, by name. */
-	async search(query = '', limit = 200): Promise<DialInUserView[]> {
+	/** Users whose name, address or conference ID contains `query`, by name: administrators only. */
+	async search(actor: Actor, query = '', limit = 200): Promise<DialInUserView[]> {
+		requireAdmin(actor, 'list the dial-in users');
 		const conditions: SQL[] = [eq(users.tenantId, this.tenantId)];
 		const q = query.trim();
 		if (q) {
@@ -70,9 +73,10 @@ export class DirectoryService {
 
 	/**
 	 * One user by `-Identity`: the id, the sign-in address, or the alias before the `@`
-	 * (`amos.marble`), case-insensitively; null when none matches.
+	 * (`amos.marble`), case-insensitively; null when none matches. Administrators only.
 	 */
-	async find(identity: string): Promise<DialInUserView | null> {
+	async find(actor: Actor, identity: string): Promise<DialInUserView | null> {
+		requireAdmin(actor, 'look up dial-in users');
 		const wanted = identity.trim().toLowerCase();
 		if (!wanted) return null;
 		const [row] = await this.db
@@ -88,15 +92,17 @@ export class DirectoryService {
 		return row ? view(row) : null;
 	}
 
-	/** The tenant's settings (`Get-CsOnlineDialInConferencingTenantSettings`). */
-	async tenant(): Promise<TenantRow> {
+	/** The tenant's settings (`Get-CsOnlineDialInConferencingTenantSettings`): administrators only. */
+	async tenant(actor: Actor): Promise<TenantRow> {
+		requireAdmin(actor, 'read the tenant settings');
 		const [row] = await this.db.select().from(tenants).where(eq(tenants.id, this.tenantId));
 		if (!row) throw new Error(`The tenant ${this.tenantId} does not exist.`);
 		return row;
 	}
 
-	/** One user by id, or null. */
-	async get(userId: string): Promise<DialInUserView | null> {
+	/** One user by id, or null: administrators, or a user about themselves. */
+	async get(actor: Actor, userId: string): Promise<DialInUserView | null> {
+		requireSelfOrAdmin(actor, userId, "read another user's dial-in settings");
 		const [row] = await this.db
 			.select(columns)
 			.from(users)

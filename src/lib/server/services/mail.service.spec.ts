@@ -21,6 +21,7 @@ import {
 } from '../mail/templates';
 import { ManualTime, openSeededDatabase, userByEmail } from './engine-test-kit';
 import { InvalidEmailAddressError, maskedBody, MailService, type MailServiceOptions } from './mail.service';
+import { SYSTEM_ACTOR } from './access';
 
 const FROM = 'Lobby <no-reply@lobby.example>';
 const SERVICE_NUMBER = '+46 8 505 512 00';
@@ -112,7 +113,7 @@ async function rowCount(): Promise<number> {
 }
 
 async function viewOf(mail: MailService, id: string) {
-	const view = (await mail.list({ limit: 1000 })).find((v) => v.id === id);
+	const view = (await mail.list(SYSTEM_ACTOR, { limit: 1000 })).find((v) => v.id === id);
 	if (!view) throw new Error(`No message ${id} in the list`);
 	return view;
 }
@@ -142,6 +143,46 @@ describe('the simulated mailbox, without SMTP (S9, S12)', () => {
 		expect(view.body).toContain('Your new PIN: 86420');
 		expect(view.body).not.toContain(PIN_PLACEHOLDER);
 		expect(view).toMatchObject({ toAddress: 'amos.marble@contoso.com', status: 'mailbox', sentAt: null });
+	});
+
+	it("given the tenant's mailbox retention, when it has passed, then the PIN is forgotten: the mailbox and the stored copy read *****", async () => {
+		const { mail, time } = mailService(null);
+		const megan = await userByEmail(database.db, 'megan.bowen@contoso.com');
+		await database.db
+			.update(tenants)
+			.set({ mailboxPinRetentionHours: 24 })
+			.where(eq(tenants.id, DEMO_TENANT_ID));
+
+		const written = await mail.enqueue(mailFor(megan, 'pin-reset', '31975'));
+		time.advance(24 * 3_600_000 - 1_000);
+		expect((await viewOf(mail, written.id)).body).toContain('Your new PIN: 31975');
+
+		time.advance(1_000);
+		const view = await viewOf(mail, written.id);
+		expect(view.body).not.toContain('31975');
+		expect(view.body).toContain('Your new PIN: *****');
+		expect((await row(written.id)).secret).toBeNull();
+	});
+
+	it('given a retention of one hour, then a PIN is shown for that hour only', async () => {
+		const { mail, time } = mailService(null);
+		const megan = await userByEmail(database.db, 'megan.bowen@contoso.com');
+		await database.db
+			.update(tenants)
+			.set({ mailboxPinRetentionHours: 1 })
+			.where(eq(tenants.id, DEMO_TENANT_ID));
+		try {
+			const written = await mail.enqueue(mailFor(megan, 'pin-reset', '53197'));
+			expect((await row(written.id)).secret).toBe('53197');
+			time.advance(3_600_000);
+			expect(await mail.forgetExpiredPins()).toBeGreaterThanOrEqual(1);
+			expect((await row(written.id)).secret).toBeNull();
+		} finally {
+			await database.db
+				.update(tenants)
+				.set({ mailboxPinRetentionHours: 24 })
+				.where(eq(tenants.id, DEMO_TENANT_ID));
+		}
 	});
 });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { createTransport } from 'nodemailer';
 import type { Database } from '../db/index';
-import { mailOutbox, type MailRow } from '../db/schema';
+import { mailOutbox, tenants, type MailRow } from '../db/schema';
 import { log } from '../log';
 import {
 	PIN_PLACEHOLDER,
@@ -11,6 +11,8 @@ import {
 	type MailLanguage,
 	type TemplateData
 } from '../mail/templates';
+import { requireAdmin } from './access';
+import type { Actor } from './audit.service';
 import type { Clock, Scheduler } from './ports';
 
 export type { MailKind, MailLanguage, TemplateData } from '../mail/templates';
@@ -282,7 +284,9 @@ export class MailService {
 	}
 
 	/** The newest messages first, each as its recipient sees it (`*****` once the PIN is gone). */
-	async list(options: { limit?: number; tenantId?: string } = {}): Promise<MailView[]> {
+	async list(actor: Actor, options: { limit?: number; tenantId?: string } = {}): Promise<MailView[]> {
+		requireAdmin(actor, 'read the mail');
+		await this.forgetExpiredPins();
 		const limit = Math.min(Math.max(Math.floor(options.limit ?? 100), 1), 1000);
 		const rows = await this.db
 			.select()
@@ -291,6 +295,28 @@ export class MailService {
 			.orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.seq))
 			.limit(limit);
 		return rows.map(viewOf);
+	}
+
+	/**
+	 * The simulated mailbox shows a PIN in full for the tenant's `mailboxPinRetentionHours` (default 24),
+	 * then forgets it: the stored copy reads `*****` from then on. Messages still being delivered keep
+	 * theirs until delivery ends (which forgets it too). Answers how many PINs were forgotten.
+	 */
+	async forgetExpiredPins(): Promise<number> {
+		const now = new Date(this.clock.now());
+		const retention = sql`make_interval(hours => (select ${tenants.mailboxPinRetentionHours} from ${tenants} where ${tenants.id} = ${mailOutbox.tenantId}))`;
+		const forgotten = await this.db
+			.update(mailOutbox)
+			.set({ secret: null })
+			.where(
+				and(
+					isNotNull(mailOutbox.secret),
+					inArray(mailOutbox.status, ['mailbox', 'sent', 'failed']),
+					sql`${mailOutbox.createdAt} <= ${now.toISOString()}::timestamptz - ${retention}`
+				)
+			)
+			.returning({ id: mailOutbox.id });
+		return forgotten.length;
 	}
 
 	/** Resolves when no delivery run is in progress or queued (timers may still be set). */

@@ -60,7 +60,7 @@ describe('simulated organizers for the load generator (S1, S2, S3, S8, S10, S12)
 		expect(
 			await database.db.select().from(mailOutbox).where(like(mailOutbox.toAddress, 'load-organizer-%'))
 		).toEqual([]);
-		const enabled = await engine.services.audit.list({ action: 'dial-in.enable' });
+		const enabled = await engine.services.audit.list(admin, { action: 'dial-in.enable' });
 		expect(enabled.map((e) => e.targetEmail).sort()).toEqual(organizers.map((o) => o.email));
 		const log = JSON.stringify(await database.db.select().from(auditLog));
 		for (const o of organizers) expect(log).not.toContain(o.leaderPin);
@@ -83,9 +83,12 @@ describe('simulated organizers for the load generator (S1, S2, S3, S8, S10, S12)
 		if (first[0]!.leaderPin !== organizers[0]!.leaderPin) {
 			expect(await engine.services.pins.check(row1.id, first[0]!.leaderPin)).toBe('wrong');
 		}
-		const resets = await engine.services.audit.list({ action: 'dial-in.reset-leader-pin' });
+		const resets = await engine.services.audit.list(admin, { action: 'dial-in.reset-leader-pin' });
 		expect(resets.filter((e) => e.targetEmail === 'load-organizer-001@contoso.com')).toHaveLength(2);
-		const [ensured] = await engine.services.audit.list({ action: 'simulated-organizers.ensure', limit: 1 });
+		const [ensured] = await engine.services.audit.list(admin, {
+			action: 'simulated-organizers.ensure',
+			limit: 1
+		});
 		expect(ensured).toMatchObject({ outcome: 'ok', path: 'cli', details: { count: 3, created: 1 } });
 	});
 
@@ -109,7 +112,7 @@ describe('simulated organizers for the load generator (S1, S2, S3, S8, S10, S12)
 			await expect(service.ensure(actor, 5, 'api')).rejects.toMatchObject({ code: 'forbidden' });
 		}
 		expect(await simulatedUsers()).toEqual(before);
-		const denied = await engine.services.audit.list({ action: 'simulated-organizers.ensure' });
+		const denied = await engine.services.audit.list(admin, { action: 'simulated-organizers.ensure' });
 		expect(denied.filter((e) => e.outcome === 'denied').map((e) => e.actorEmail)).toEqual([
 			'anonymous',
 			amosRow.email

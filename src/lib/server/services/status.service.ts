@@ -3,6 +3,8 @@ import type { ServerStatus } from '$lib/contract/events';
 import type { DatabaseHandle } from '../db/index';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { tenants, users } from '../db/schema';
+import { isAdmin } from './access';
+import type { Actor } from './audit.service';
 
 /** The answer of `GET /healthz`. */
 export type Health =
@@ -13,16 +15,21 @@ export type Health =
 export class StatusService {
 	constructor(private readonly database: DatabaseHandle) {}
 
-	/** `ok` when the database answers within two seconds; otherwise the reason it did not. */
-	async health(): Promise<Health> {
+	/**
+	 * `ok` when the database answers within two seconds; otherwise that it did not. Only an
+	 * administrator is told the database's own error text (it may name hosts and users); everyone
+	 * else, load balancers included, gets the status alone.
+	 */
+	async health(actor: Actor): Promise<Health> {
 		try {
 			await this.database.ping(2000);
 			return { status: 'ok', db: this.database.kind };
 		} catch (error) {
+			const detail = error instanceof Error ? error.message : String(error);
 			return {
 				status: 'unavailable',
 				db: this.database.kind,
-				reason: `database unreachable: ${error instanceof Error ? error.message : String(error)}`
+				reason: isAdmin(actor) ? `database unreachable: ${detail}` : 'database unreachable'
 			};
 		}
 	}

@@ -8,6 +8,7 @@ import { countMatches, describeCount, eventText } from '$lib/scenario/describe-s
 import type { Count, Expectation } from '$lib/scenario/scenario-format';
 import { DEMO_TENANT_ID } from '../db/seed';
 import type { Services } from '../runtime';
+import { SYSTEM_ACTOR } from '../services/access';
 import { describeView, eventSubjects, type RunTracker } from './run-tracker';
 import type { World } from './scenario-world';
 
@@ -197,7 +198,7 @@ function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: Expecta
 async function checkUser(e: Expectation, identity: string, ctx: ExpectationContext): Promise<Verdict> {
 	const known = ctx.world.users.get(identity);
 	const userId = known?.userId ?? (await ctx.services.directory.findByIdentity(DEMO_TENANT_ID, identity))?.id;
-	const view = userId ? await ctx.services.dialInUsers.get(userId) : null;
+	const view = userId ? await ctx.services.dialInUsers.get(SYSTEM_ACTOR, userId) : null;
 	if (!view || !userId)
 		return { passed: false, message: `expected a user ${identity}, but there is none in the directory` };
 	const expected: string[] = [];
@@ -210,7 +211,7 @@ async function checkUser(e: Expectation, identity: string, ctx: ExpectationConte
 	if (e.pin === 'masked') {
 		// S8: the admin center shows ***** (a PIN is set, none is readable) and no log holds the digits.
 		const pin = ctx.world.actualPins.get(userId);
-		const audit = await ctx.services.audit.list({ targetId: userId, limit: 1000 });
+		const audit = await ctx.services.audit.list(SYSTEM_ACTOR, { targetId: userId, limit: 1000 });
 		const seen = JSON.stringify([view, audit]);
 		const leaked = pin !== undefined && seen.includes(pin);
 		if (leaked) leaks = ', and the PIN can be read in the admin center or the audit log';

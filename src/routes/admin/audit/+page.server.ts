@@ -1,9 +1,17 @@
+import { readOrRefuse } from '$lib/server/admin-form';
+import { actorOf } from '$lib/server/actor';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const action = url.searchParams.get('action')?.slice(0, 100) || undefined;
 	const actorEmail = url.searchParams.get('actor')?.slice(0, 200) || undefined;
-	const entries = await locals.runtime.services.audit.list({ action, actorEmail, limit: 500 });
+	const entries = await readOrRefuse(() =>
+		locals.runtime.services.audit.list(actorOf(locals.user), {
+			action,
+			actorEmail,
+			limit: 500
+		})
+	);
 	return {
 		filter: { action: action ?? '', actor: actorEmail ?? '' },
 		entries: entries.map((e) => ({

@@ -1,7 +1,11 @@
+import { readOrRefuse } from '$lib/server/admin-form';
+import { actorOf } from '$lib/server/actor';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const messages = await locals.runtime.services.mail.list({ limit: 200 });
+	const messages = await readOrRefuse(() =>
+		locals.runtime.services.mail.list(actorOf(locals.user), { limit: 200 })
+	);
 	return {
 		delivers: locals.runtime.services.mail.delivers,
 		messages: messages.map((m) => ({

@@ -1,15 +1,21 @@
 import { fail } from '@sveltejs/kit';
+import { readOrRefuse } from '$lib/server/admin-form';
 import { actorOf } from '$lib/server/actor';
-import { DEMO_TENANT_ID } from '$lib/server/db/seed';
 import { isAdminError } from '$lib/server/services/dial-in.service';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	const tenant = await locals.runtime.services.directory.tenant(DEMO_TENANT_ID);
+	const tenant = await readOrRefuse(() => locals.runtime.services.dialInUsers.tenant(actorOf(locals.user)));
 	return { tenant };
 };
 
-const numberFields = ['pinLength', 'maxParticipants', 'lobbyTimeoutMinutes', 'pinLockoutThreshold'] as const;
+const numberFields = [
+	'pinLength',
+	'maxParticipants',
+	'lobbyTimeoutMinutes',
+	'pinLockoutThreshold',
+	'mailboxPinRetentionHours'
+] as const;
 const booleanFields = [
 	'automaticallySendEmailsToUsers',
 	'allowPstnOnlyMeetingsByDefault',

@@ -1,9 +1,9 @@
-import { refused } from '$lib/server/admin-form';
+import { readOrRefuse, refused } from '$lib/server/admin-form';
 import { actorOf } from '$lib/server/actor';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => ({
-	tokens: await locals.runtime.services.apiTokens.list(actorOf(locals.user))
+	tokens: await readOrRefuse(() => locals.runtime.services.apiTokens.list(actorOf(locals.user)))
 });
 
 export const actions: Actions = {

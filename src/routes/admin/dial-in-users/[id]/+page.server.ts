@@ -1,18 +1,21 @@
 import { error } from '@sveltejs/kit';
-import { refused } from '$lib/server/admin-form';
+import { readOrRefuse, refused } from '$lib/server/admin-form';
 import { actorOf } from '$lib/server/actor';
-import { DEMO_TENANT_ID } from '$lib/server/db/seed';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const { dialInUsers, audit, directory } = locals.runtime.services;
-	const user = await dialInUsers.get(params.id);
+export const load: PageServerLoad = ({ locals, params }) => readOrRefuse(() => details(locals, params.id));
+
+/** One user's page: who they are, whether email goes out on a reset, and their history. */
+async function details(locals: App.Locals, id: string) {
+	const { dialInUsers, audit } = locals.runtime.services;
+	const actor = actorOf(locals.user);
+	const user = await dialInUsers.get(actor, id);
 	if (!user) error(404, 'There is no such user in the directory.');
-	const tenant = await directory.tenant(DEMO_TENANT_ID);
+	const tenant = await dialInUsers.tenant(actor);
 	return {
 		person: user,
-		automaticEmail: tenant?.automaticallySendEmailsToUsers ?? true,
-		history: (await audit.list({ targetId: user.id, limit: 50 })).map((e) => ({
+		automaticEmail: tenant.automaticallySendEmailsToUsers,
+		history: (await audit.list(actor, { targetId: user.id, limit: 50 })).map((e) => ({
 			at: e.at.toISOString(),
 			actor: e.actorEmail,
 			action: e.action,
@@ -20,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			outcome: e.outcome
 		}))
 	};
-};
+}
 
 /** `done` names what happened; the page says it in the reader's language. */
 export const actions: Actions = {

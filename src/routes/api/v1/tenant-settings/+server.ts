@@ -3,8 +3,8 @@ import { tenantSettingsBody } from '$lib/server/api/schemas';
 import { tenantSettingsJson } from '$lib/server/api/views';
 
 /** `Get-CsOnlineDialInConferencingTenantSettings`. */
-export const GET = apiRoute({ admin: true }, async ({ runtime }) => ({
-	settings: tenantSettingsJson(await runtime.services.dialInUsers.tenant())
+export const GET = apiRoute({ admin: true }, async ({ runtime, actor }) => ({
+	settings: tenantSettingsJson(await runtime.services.dialInUsers.tenant(actor))
 }));
 
 /** `Set-CsOnlineDialInConferencingTenantSettings`: each setting checked against its range (S13). */

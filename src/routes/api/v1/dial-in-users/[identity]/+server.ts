@@ -3,9 +3,9 @@ import { dialInUserJson } from '$lib/server/api/views';
 import { userPatchBody } from '$lib/server/api/schemas';
 
 /** `Get-CsOnlineDialInConferencingUser -Identity ID`: by id, address or alias. */
-export const GET = apiRoute({ admin: true }, async ({ runtime, event }) => {
+export const GET = apiRoute({ admin: true }, async ({ runtime, actor, event }) => {
 	const identity = event.params.identity!;
-	const found = await runtime.services.dialInUsers.find(identity);
+	const found = await runtime.services.dialInUsers.find(actor, identity);
 	if (!found) throw new ApiError('not-found', `No user "${identity}" in the directory.`);
 	return { user: dialInUserJson(found) };
 });
@@ -15,6 +15,6 @@ export const PATCH = apiRoute({}, async ({ runtime, actor, body, event, path }) 
 	const identity = event.params.identity!;
 	const input = await body(userPatchBody);
 	await runtime.services.dialIn.setAllowPstnOnlyMeetings(actor, identity, input.allowPstnOnlyMeetings, path);
-	const found = await runtime.services.dialInUsers.find(identity);
+	const found = await runtime.services.dialInUsers.find(actor, identity);
 	return { user: found ? dialInUserJson(found) : null };
 });

@@ -1,0 +1,61 @@
+/**
+ * Who may read and change what: the one place the services ask. Every service method that reads
+ * or changes protected data takes the acting principal and calls one of these itself, so no page,
+ * endpoint, socket event or command can forget the check; refusals are `AdminError('forbidden')`,
+ * which every edge turns into 401/403 (or a redirect to sign in), never a server error.
+ */
+import type { Actor } from './audit.service';
+
+/** A refused administrator request, with a stable code the page, API and CLI map to their answers. */
+export class AdminError extends Error {
+	constructor(
+		readonly code: 'forbidden' | 'not-found' | 'bad-request' | 'conflict',
+		message: string
+	) {
+		super(message);
+		this.name = 'AdminError';
+	}
+}
+
+/**
+ * Whether `error` is an AdminError. Checked by name, not `instanceof`: in production the pages run
+ * in SvelteKit's bundle while the services were built by the server's, each with its own class.
+ */
+export function isAdminError(error: unknown): error is AdminError {
+	return (
+		error instanceof Error &&
+		error.name === 'AdminError' &&
+		typeof (error as { code?: unknown }).code === 'string'
+	);
+}
+
+/** The server acting on its own (first start, issuing missing PINs): audited under "system". */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ userId: null, email: 'system', role: 'admin' });
+
+/** The actor of a request that proved nothing. */
+export const ANONYMOUS_ACTOR: Actor = Object.freeze({ userId: null, email: 'anonymous', role: 'anonymous' });
+
+/** Whether `actor` is an administrator (or the system). */
+export function isAdmin(actor: Actor): boolean {
+	return actor.role === 'admin';
+}
+
+/**
+ * Administrators only: the admin center's data (the directory, tenant settings, the mailbox, the
+ * audit log). `what` completes "Only administrators can …".
+ */
+export function requireAdmin(actor: Actor, what: string): void {
+	if (isAdmin(actor)) return;
+	throw new AdminError(
+		'forbidden',
+		actor.role === 'anonymous'
+			? `Sign in as an administrator to ${what}.`
+			: `Only administrators can ${what}.`
+	);
+}
+
+/** Administrators, or the signed-in user about themselves. */
+export function requireSelfOrAdmin(actor: Actor, userId: string, what: string): void {
+	if (isAdmin(actor) || (actor.userId !== null && actor.userId === userId)) return;
+	requireAdmin(actor, what);
+}
