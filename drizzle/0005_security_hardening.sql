@@ -1,8 +1,7 @@
-CREATE TABLE "sign_in_failures" (
+CREATE TABLE "sign_in_attempts" (
 	"key" text PRIMARY KEY NOT NULL,
-	"failures" integer DEFAULT 0 NOT NULL,
-	"window_started_at" timestamp (3) with time zone NOT NULL,
-	"blocked_until" timestamp (3) with time zone
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"window_started_at" timestamp (3) with time zone NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "tenants" ADD COLUMN "mailbox_pin_retention_hours" integer DEFAULT 24 NOT NULL;--> statement-breakpoint

@@ -175,6 +175,14 @@ export const CMDLETS: readonly CmdletSpec[] = [
 				max: 100,
 				valueName: 'N',
 				help: 'Wrong PIN entries before the PIN is locked.'
+			},
+			{
+				name: 'MailboxPinRetentionHours',
+				kind: 'int',
+				min: 0,
+				max: 720,
+				valueName: 'N',
+				help: 'Hours the simulated mailbox shows a PIN in full; ***** after.'
 			}
 		],
 		examples: [
@@ -260,7 +268,8 @@ function settingsRows(s: TenantSettingsJson): [string, unknown][] {
 		['MaskPstnNumbersType', s.maskPstnNumbersType],
 		['MaxParticipants', s.maxParticipants],
 		['LobbyTimeoutMinutes', s.lobbyTimeoutMinutes],
-		['PinLockoutThreshold', s.pinLockoutThreshold]
+		['PinLockoutThreshold', s.pinLockoutThreshold],
+		['MailboxPinRetentionHours', s.mailboxPinRetentionHours]
 	];
 }
 
@@ -379,7 +388,8 @@ export async function runCmdlet(
 				EnableEntryExitNotifications: 'enableEntryExitNotifications',
 				MaxParticipants: 'maxParticipants',
 				LobbyTimeoutMinutes: 'lobbyTimeoutMinutes',
-				PinLockoutThreshold: 'pinLockoutThreshold'
+				PinLockoutThreshold: 'pinLockoutThreshold',
+				MailboxPinRetentionHours: 'mailboxPinRetentionHours'
 			};
 			for (const [param, field] of Object.entries(map))
 				if (values[param] !== undefined) patch[field] = values[param];

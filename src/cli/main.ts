@@ -12,6 +12,7 @@ import { parseLiveOptions, runLive } from './scenario-live';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
 import { closest, cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
 import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
+import { TOKEN_EXPIRY_DAYS_MAX } from '$lib/contract/token-policy';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
@@ -223,9 +224,9 @@ async function token(args: readonly string[], io: CliIo): Promise<number> {
 			const expiresInDays = typeof days === 'string' ? Number(days) : null;
 			if (
 				expiresInDays !== null &&
-				(!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)
+				(!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > TOKEN_EXPIRY_DAYS_MAX)
 			) {
-				throw new UsageError('--expires-in-days must be a whole number from 1 to 3650.');
+				throw new UsageError(`--expires-in-days must be a whole number from 1 to ${TOKEN_EXPIRY_DAYS_MAX}.`);
 			}
 			const issued = await api.post<TokenIssuedJson>('/tokens', { name: values.name, expiresInDays });
 			io.out.write(

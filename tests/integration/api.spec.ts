@@ -114,7 +114,25 @@ describe('the HTTP API', () => {
 		expect(reset.json.error.code).toBe('forbidden');
 		expect((await call('GET', '/dial-in-users', { token: userToken })).status).toBe(403);
 		expect((await call('GET', '/audit', { token: userToken })).status).toBe(403);
-		expect((await call('POST', '/tokens', { token: userToken, body: { name: 'x' } })).status).toBe(403);
+		// One token policy at every door: a user may make a token of their own (as `lobby login` does),
+		// which carries only a user's rights and expires after 30 days unless told otherwise.
+		const own = await call('POST', '/tokens', { token: userToken, body: { name: 'own' } });
+		expect(own.status).toBe(201);
+		expect(own.json.tokenInfo.owner.email).toBe('amos.marble@contoso.com');
+		const days =
+			(Date.parse(own.json.tokenInfo.expiresAt) - Date.parse(own.json.tokenInfo.createdAt)) / 86_400_000;
+		expect(days).toBe(30);
+		const ownReset = await call('POST', '/dial-in-users/amos.marble/reset-leader-pin', {
+			token: own.json.token,
+			body: {}
+		});
+		expect(ownReset.status).toBe(403);
+		const forever = await call('POST', '/tokens', {
+			token: adminToken,
+			body: { name: 'x', expiresInDays: 366 }
+		});
+		expect(forever.status).toBe(400);
+		expect(forever.json.error.message).toContain('from 1 to 365');
 
 		const nobody = await call('GET', '/dial-in-users/nobody', { token: adminToken });
 		expect(nobody).toMatchObject({ status: 404, json: { error: { code: 'not-found' } } });

@@ -326,8 +326,19 @@ describe('the lobby command against a running server', () => {
 		expect(refused.code).toBe(1);
 		expect(refused.stderr).toContain('revoked');
 
-		const userMakes = await lobby(['token', 'new', '--name', 'mine'], { env: user });
-		expect(userMakes.code).toBe(1);
+		// A user may make a token of their own (the one token policy); it carries a user's rights only.
+		const userMakes = await lobby(['token', 'new', '--name', 'mine', '--json'], { env: user });
+		expect(userMakes, userMakes.stderr).toMatchObject({ code: 0 });
+		const mine = JSON.parse(userMakes.stdout) as {
+			tokenInfo: { owner: { email: string }; expiresAt: string };
+		};
+		expect(mine.tokenInfo.owner.email).toBe('amos.marble@contoso.com');
+		expect(mine.tokenInfo.expiresAt).not.toBeNull();
+		const tooLong = await lobby(['token', 'new', '--name', 'forever', '--expires-in-days', '3650'], {
+			env: user
+		});
+		expect(tooLong.code).toBe(2);
+		expect(tooLong.stderr).toContain('from 1 to 365');
 
 		const logout = await lobby(['logout'], { env: user });
 		expect(logout, logout.stderr).toMatchObject({ code: 0 });

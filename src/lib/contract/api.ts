@@ -44,6 +44,8 @@ export interface TenantSettingsJson {
 	maxParticipants: number;
 	lobbyTimeoutMinutes: number;
 	pinLockoutThreshold: number;
+	/** Hours the simulated mailbox shows a PIN in full; `*****` after. */
+	mailboxPinRetentionHours: number;
 }
 
 /** Whether, and where, the PIN email went (S9, S12, S14). */

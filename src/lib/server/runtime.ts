@@ -28,6 +28,7 @@ import { DirectoryService } from './services/directory.service';
 import { MailService } from './services/mail.service';
 import { LiveScenarios } from './simulator/live-scenarios';
 import { SimulatedOrganizersService } from './services/simulated-organizers.service';
+import { SignInService } from './services/sign-in.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
 export interface Services {
@@ -42,6 +43,7 @@ export interface Services {
 	mail: MailService;
 	apiTokens: ApiTokenService;
 	simulatedOrganizers: SimulatedOrganizersService;
+	signIn: SignInService;
 }
 
 /** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
@@ -161,7 +163,8 @@ export async function createServices(
 			audit,
 			mail,
 			apiTokens: new ApiTokenService(db, DEMO_TENANT_ID, audit, clock),
-			simulatedOrganizers: new SimulatedOrganizersService({ db, tenantId: DEMO_TENANT_ID, dialIn, audit })
+			simulatedOrganizers: new SimulatedOrganizersService({ db, tenantId: DEMO_TENANT_ID, dialIn, audit }),
+			signIn: new SignInService({ db, auth, audit, directory, clock, tenantId: DEMO_TENANT_ID })
 		},
 		notifier,
 		masking,
@@ -178,6 +181,9 @@ const KEY = Symbol.for('lobby-sim.runtime');
 type Slot = { promise: Promise<Runtime> | null };
 const slot: Slot = ((globalThis as Record<symbol, unknown>)[KEY] as Slot | undefined) ?? { promise: null };
 (globalThis as Record<symbol, unknown>)[KEY] = slot;
+
+/** How often the simulated mailbox looks for PINs past their retention. */
+const FORGET_PINS_EVERY_MS = 10 * 60_000;
 
 async function boot(config: Config): Promise<Runtime> {
 	const database = await openDatabase({
@@ -216,6 +222,14 @@ async function boot(config: Config): Promise<Runtime> {
 	const restored = services.meetings.liveMeetings().length;
 	if (restored > 0) log.info(`Restored ${restored} live meeting(s) from the event log.`);
 	services.meetings.startTicking();
+	// The simulated mailbox forgets PINs past the tenant's retention, even when nobody looks.
+	await services.mail.forgetExpiredPins();
+	const forgetPins = setInterval(() => {
+		services.mail
+			.forgetExpiredPins()
+			.catch((error: unknown) => log.warn(`The mailbox could not forget PINs: ${String(error)}`));
+	}, FORGET_PINS_EVERY_MS);
+	forgetPins.unref();
 	const liveScenarios = new LiveScenarios({
 		services,
 		db: database.db,
@@ -230,6 +244,7 @@ async function boot(config: Config): Promise<Runtime> {
 		liveScenarios,
 		close() {
 			closing ??= (async () => {
+				clearInterval(forgetPins);
 				await liveScenarios.stop();
 				services.calls.stop();
 				await services.meetings.stop();

@@ -1,6 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { DEMO_TENANT_ID } from '$lib/server/db/seed';
-import { signInAllowed } from '$lib/server/security/sign-in-throttle';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Only same-site paths may follow a sign-in (no open redirect). */
@@ -18,16 +16,22 @@ export const actions: Actions = {
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
 		if (!email || !password) return fail(400, { email, problem: 'Enter your email address and password.' });
-		if (!signInAllowed(email.toLowerCase())) {
+		const outcome = await locals.runtime.services.signIn.signIn({
+			email,
+			password,
+			clientAddress: locals.clientAddress,
+			headers: request.headers,
+			path: 'page',
+			mode: 'session'
+		});
+		if (!outcome.ok && outcome.reason === 'throttled') {
 			return fail(429, {
 				email,
-				problem: 'Too many sign-in attempts for this address; wait a minute and try again.'
+				problem: `Too many sign-in attempts; wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minute(s) and try again.`
 			});
 		}
-		const set = await locals.runtime.auth.signIn(email, password, request.headers);
-		if (!set) return fail(400, { email, problem: 'That email address and password do not match.' });
-		for (const c of set) cookies.set(c.name, c.value, c.options);
-		const user = await locals.runtime.services.directory.findByIdentity(DEMO_TENANT_ID, email);
-		redirect(303, safeNext(url.searchParams.get('next'), user?.role === 'admin' ? '/admin' : '/'));
+		if (!outcome.ok) return fail(400, { email, problem: 'That email address and password do not match.' });
+		for (const c of outcome.cookies) cookies.set(c.name, c.value, c.options);
+		redirect(303, safeNext(url.searchParams.get('next'), outcome.user.role === 'admin' ? '/admin' : '/'));
 	}
 };

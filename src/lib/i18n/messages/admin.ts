@@ -87,6 +87,7 @@ export const admin = catalog(
 		'admin.settings.maxParticipants': 'Maximum participants (2-10000)',
 		'admin.settings.lobbyTimeout': 'Lobby timeout in minutes (0-1440; 0 = none)',
 		'admin.settings.pinLockout': 'PIN lockout after wrong entries (1-100)',
+		'admin.settings.mailboxPinRetention': 'Mailbox shows PINs in full for (hours, 0-720)',
 		'admin.settings.save': 'Save settings',
 
 		'admin.mail.delivers':
@@ -127,7 +128,7 @@ export const admin = catalog(
 		'admin.tokens.make': 'Make a token',
 		'admin.tokens.name': 'Name',
 		'admin.tokens.namePlaceholder': 'nightly report',
-		'admin.tokens.expires': 'Expires after (days, empty for never)',
+		'admin.tokens.expires': 'Expires after (days, empty for {default}, at most {max})',
 		'admin.tokens.submit': 'Make token',
 		'admin.tokens.list': 'Tokens',
 		'admin.tokens.empty': 'No API tokens yet.',
@@ -227,6 +228,7 @@ export const admin = catalog(
 		'admin.settings.maxParticipants': 'Högsta antal deltagare (2–10000)',
 		'admin.settings.lobbyTimeout': 'Tidsgräns i väntrummet i minuter (0–1440; 0 = ingen)',
 		'admin.settings.pinLockout': 'PIN spärras efter felaktiga försök (1–100)',
+		'admin.settings.mailboxPinRetention': 'Brevlådan visar PIN-koder i klartext i (timmar, 0–720)',
 		'admin.settings.save': 'Spara inställningar',
 
 		'admin.mail.delivers':
@@ -267,7 +269,7 @@ export const admin = catalog(
 		'admin.tokens.make': 'Skapa en token',
 		'admin.tokens.name': 'Namn',
 		'admin.tokens.namePlaceholder': 'nattlig rapport',
-		'admin.tokens.expires': 'Upphör efter (dagar, tomt för aldrig)',
+		'admin.tokens.expires': 'Upphör efter (dagar, tomt för {default}, högst {max})',
 		'admin.tokens.submit': 'Skapa token',
 		'admin.tokens.list': 'Token',
 		'admin.tokens.empty': 'Inga API-token än.',

@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { tenantSettingsSchema } from '../services/dial-in.service';
+import {
+	TOKEN_EXPIRY_DAYS_DEFAULT,
+	TOKEN_EXPIRY_DAYS_MAX,
+	TOKEN_EXPIRY_RULE
+} from '$lib/contract/token-policy';
 
 const email = z.email('must be an email address').max(254);
 const limit = (max: number) =>
@@ -24,7 +29,14 @@ export const loginBody = z
 export const tokenBody = z
 	.object({
 		name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
-		expiresInDays: z.number().int('must be a whole number').min(1).max(3650).nullable().optional()
+		expiresInDays: z
+			.number()
+			.int(TOKEN_EXPIRY_RULE)
+			.min(1, TOKEN_EXPIRY_RULE)
+			.max(TOKEN_EXPIRY_DAYS_MAX, TOKEN_EXPIRY_RULE)
+			.nullable()
+			.optional()
+			.describe(`Days until the token expires; null or absent: ${TOKEN_EXPIRY_DAYS_DEFAULT}.`)
 	})
 	.strict();
 

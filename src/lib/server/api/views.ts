@@ -38,6 +38,7 @@ export function tenantSettingsJson(tenant: TenantRow): TenantSettingsJson {
 		maskPstnNumbersType: tenant.maskPstnNumbersType,
 		maxParticipants: tenant.maxParticipants,
 		lobbyTimeoutMinutes: tenant.lobbyTimeoutMinutes,
-		pinLockoutThreshold: tenant.pinLockoutThreshold
+		pinLockoutThreshold: tenant.pinLockoutThreshold,
+		mailboxPinRetentionHours: tenant.mailboxPinRetentionHours
 	};
 }

@@ -324,14 +324,12 @@ export const apiTokens = pgTable(
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
 /**
- * Failed sign-ins, per address being guessed (`email:…`) and per client address (`client:…`), so
- * password guessing is slowed whichever door it comes through and on every server, across restarts.
+ * Sign-in attempts in the current window, per address being tried (`email:…`) and per client
+ * address (`client:…`), so password guessing is slowed whichever door it comes through, on every
+ * server and across restarts. An attempt is counted before the password is checked.
  */
-export const signInFailures = pgTable('sign_in_failures', {
+export const signInAttempts = pgTable('sign_in_attempts', {
 	key: text('key').primaryKey(),
-	/** Failures in the current window. */
-	failures: integer('failures').notNull().default(0),
-	windowStartedAt: timestamp('window_started_at', { withTimezone: true, precision: 3 }).notNull(),
-	/** Attempts are refused until then. */
-	blockedUntil: timestamp('blocked_until', { withTimezone: true, precision: 3 })
+	attempts: integer('attempts').notNull().default(0),
+	windowStartedAt: timestamp('window_started_at', { withTimezone: true, precision: 3 }).notNull()
 });

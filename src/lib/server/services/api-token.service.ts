@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { ApiTokenJson } from '$lib/contract/api';
+import {
+	TOKEN_EXPIRY_DAYS_DEFAULT,
+	TOKEN_EXPIRY_DAYS_MAX,
+	TOKEN_EXPIRY_RULE
+} from '$lib/contract/token-policy';
 import type { Database } from '../db/index';
 import { apiTokens, users, type ApiTokenRow } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
@@ -26,7 +31,6 @@ export interface TokenIdentity {
 }
 
 const NAME_MAX = 100;
-const EXPIRY_DAYS_MAX = 3650;
 /** Last-used is written at most this often per token, so reads do not each cost a write. */
 const LAST_USED_PRECISION_MS = 60_000;
 
@@ -49,8 +53,10 @@ export class ApiTokenService {
 	) {}
 
 	/**
-	 * Makes a token for `owner` (the actor themselves: tokens are never made on someone else's
-	 * behalf). `expiresInDays` of null or undefined means it lasts until revoked.
+	 * Makes a token for the actor themselves (tokens are never made on someone else's behalf): the one
+	 * token policy for every door (the Tokens page, `POST /api/v1/tokens`, `lobby login`). Any signed-in
+	 * user may hold tokens, since a token carries only its owner's rights; it expires after
+	 * `expiresInDays` (default 30, at most 365).
 	 */
 	async issue(
 		actor: Actor,
@@ -65,12 +71,9 @@ export class ApiTokenService {
 		if (!name || name.length > NAME_MAX) {
 			throw new AdminError('bad-request', `A token needs a name of 1 to ${NAME_MAX} characters.`);
 		}
-		const days = input.expiresInDays ?? null;
-		if (days !== null && (!Number.isInteger(days) || days < 1 || days > EXPIRY_DAYS_MAX)) {
-			throw new AdminError(
-				'bad-request',
-				`expiresInDays must be a whole number from 1 to ${EXPIRY_DAYS_MAX}.`
-			);
+		const days = input.expiresInDays ?? TOKEN_EXPIRY_DAYS_DEFAULT;
+		if (!Number.isInteger(days) || days < 1 || days > TOKEN_EXPIRY_DAYS_MAX) {
+			throw new AdminError('bad-request', TOKEN_EXPIRY_RULE);
 		}
 		const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
 		const now = this.clock.now();
@@ -82,7 +85,7 @@ export class ApiTokenService {
 			tokenHash: hashOf(secret),
 			prefix: secret.slice(0, TOKEN_PREFIX.length + 4),
 			createdAt: new Date(now),
-			expiresAt: days === null ? null : new Date(now + days * 86_400_000),
+			expiresAt: new Date(now + days * 86_400_000),
 			lastUsedAt: null,
 			revokedAt: null
 		};

@@ -58,11 +58,14 @@ export class LeaderPinService {
 			// Locked, or as many attempts in flight as may still fail: either way nothing is compared.
 			return user?.enabled ? 'locked-out' : 'wrong';
 		}
-		let correct = false;
+		let correct: boolean;
 		try {
 			correct = reserved.hash !== null && /^\d{1,32}$/.test(pin) && (await verifyPin(pin, reserved.hash));
 		} catch (error) {
-			await this.db.update(users).set({ pinAttemptsPending: released }).where(eq(users.id, organizerUserId));
+			await this.db
+				.update(users)
+				.set({ pinAttemptsPending: released })
+				.where(eq(users.id, organizerUserId));
 			throw error;
 		}
 		if (correct) {

@@ -1,18 +1,26 @@
-import { ApiError, apiRoute, created } from '$lib/server/api/api-route';
+import { ApiError, apiRoute, created, errorResponse } from '$lib/server/api/api-route';
 import { loginBody } from '$lib/server/api/schemas';
-import { signInAllowed } from '$lib/server/security/sign-in-throttle';
 
 /** `lobby login`: an address and password for an API token of one's own, shown once. */
 export const POST = apiRoute({ auth: 'none' }, async ({ runtime, body, event, path }) => {
 	const input = await body(loginBody);
-	if (!signInAllowed(input.email)) {
-		throw new ApiError(
+	const outcome = await runtime.services.signIn.signIn({
+		email: input.email,
+		password: input.password,
+		clientAddress: event.locals.clientAddress,
+		headers: event.request.headers,
+		path,
+		mode: 'verify'
+	});
+	if (!outcome.ok && outcome.reason === 'throttled') {
+		return errorResponse(
 			'too-many-requests',
-			'Too many sign-in attempts for this address; wait a minute and try again.'
+			`Too many sign-in attempts; try again in ${outcome.retryAfterSeconds} seconds.`,
+			{ 'Retry-After': String(outcome.retryAfterSeconds) }
 		);
 	}
-	const user = await runtime.auth.verifyPassword(input.email, input.password, event.request.headers);
-	if (!user) throw new ApiError('unauthorized', 'That email address and password do not match.');
+	if (!outcome.ok) throw new ApiError('unauthorized', 'That email address and password do not match.');
+	const { user } = outcome;
 	const issued = await runtime.services.apiTokens.issue(
 		{ userId: user.id, email: user.email, role: user.role },
 		{ name: input.tokenName ?? 'lobby login' },

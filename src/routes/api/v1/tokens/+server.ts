@@ -6,8 +6,8 @@ export const GET = apiRoute({}, async ({ runtime, actor }) => ({
 	tokens: await runtime.services.apiTokens.list(actor)
 }));
 
-/** An administrator makes a token for themselves; the secret is in this answer only. */
-export const POST = apiRoute({ admin: true }, async ({ runtime, actor, body, path }) => {
+/** A token for the caller themselves, under the one token policy; the secret is in this answer only. */
+export const POST = apiRoute({}, async ({ runtime, actor, body, path }) => {
 	const input = await body(tokenBody);
 	const issued = await runtime.services.apiTokens.issue(actor, input, path);
 	return created({ token: issued.token, tokenInfo: issued.view });
