@@ -62,7 +62,7 @@ export const OPERATIONS: readonly Operation[] = [
 		path: '/login',
 		summary: 'Exchange an address and password for an API token of your own (lobby login)',
 		description:
-			'The token carries your rights; it is shown in this answer only and stored as a hash. Attempts are limited per address.',
+			'The token carries your rights and expires after 30 days; it is shown in this answer only and stored as a hash. Attempts are counted per address and per client address, before the password is checked; past the limit the answer is 429 with Retry-After.',
 		auth: 'none',
 		body: schemas.loginBody,
 		answer: 'TokenIssued',
@@ -80,12 +80,11 @@ export const OPERATIONS: readonly Operation[] = [
 	{
 		method: 'post',
 		path: '/tokens',
-		summary: 'Make an API token for yourself (administrators)',
-		admin: true,
+		summary: 'Make an API token for yourself; it carries your rights and expires (default 30 days)',
 		body: schemas.tokenBody,
 		answer: 'TokenIssued',
 		created: true,
-		errors: [400, 403]
+		errors: [400]
 	},
 	{
 		method: 'delete',
