@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { tenantSettingsSchema } from '../services/dial-in.service';
 
+/** The path parameters' formats, shared with the Socket.IO handlers. */
+export { conferenceIdSchema, identitySchema, meetingIdSchema } from '../identifier-schemas';
+
 const email = z.email('must be an email address').max(254);
 const limit = (max: number) =>
 	z.coerce
