@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { generateLeaderPin, isValidPinLength, pinProblem, PIN_LENGTH_DEFAULT } from './pin-policy';
+import {
+	generateLeaderPin,
+	isValidPinLength,
+	pinPeriod,
+	pinProblem,
+	PIN_LENGTH_DEFAULT,
+	PIN_LENGTH_MAX,
+	PIN_LENGTH_MIN
+} from './pin-policy';
 
 describe('S13: PIN length', () => {
 	it('is 4 to 12 digits, 5 by default', () => {
@@ -55,4 +63,127 @@ describe('generating a leader PIN', () => {
 	it('gives up on a source that is not random instead of looping forever', () => {
 		expect(() => generateLeaderPin(5, () => 7)).toThrow(/not random/);
 	});
+});
+
+/**
+ * The spec's own reading of "a repeated pattern", written apart from the policy's: `pin` is the
+ * start of some shorter block repeated over and over.
+ */
+function repeatsAShorterBlock(pin: string): boolean {
+	for (let p = 1; p < pin.length; p++) {
+		const block = pin.slice(0, p);
+		if (block.repeat(Math.ceil(pin.length / p)).slice(0, pin.length) === pin) return true;
+	}
+	return false;
+}
+
+/** A small seeded generator (mulberry32), so a failing draw can be replayed from its seed. */
+function seededDigits(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * 10);
+	};
+}
+
+const LENGTHS = Array.from({ length: PIN_LENGTH_MAX - PIN_LENGTH_MIN + 1 }, (_, i) => PIN_LENGTH_MIN + i);
+const ODD_LENGTHS = LENGTHS.filter((n) => n % 2 === 1);
+
+describe('a PIN that repeats a shorter block, whole or in part, is trivial', () => {
+	it.each(['02020', '64646'])(
+		'given the PIN %s seen in a review of 3,000 resets, when it is checked, then it is refused as a pattern',
+		(pin) => {
+			expect(pinProblem(pin)).toBe('pattern');
+		}
+	);
+
+	it.each(LENGTHS)(
+		'given length %i, when two digits take turns, then the PIN is refused as a pattern',
+		(length) => {
+			for (const [a, b] of [
+				['0', '2'],
+				['6', '4'],
+				['9', '0'],
+				['4', '5']
+			] as const) {
+				const pin = (a + b).repeat(length).slice(0, length);
+				expect(pinProblem(pin), pin).toBe('pattern');
+				expect(pinPeriod(pin), pin).toBe(2);
+			}
+		}
+	);
+
+	it.each(ODD_LENGTHS)(
+		'given odd length %i, when a block of three repeats to fill it, whole or in part, then the PIN is refused as a pattern',
+		(length) => {
+			const pin = '384'.repeat(length).slice(0, length);
+			expect(pinProblem(pin), pin).toBe('pattern');
+		}
+	);
+
+	it.each([
+		['12312', 3],
+		['4545', 2],
+		['9090909', 2],
+		['573957395', 4],
+		['48214', 4],
+		['82908290829', 4],
+		['740521740', 6]
+	])('given %s, when it is checked, then its period is %i and it is refused as a pattern', (pin, period) => {
+		expect(pinPeriod(pin)).toBe(period);
+		expect(pinProblem(pin)).toBe('pattern');
+	});
+
+	it.each(['48213', '73914', '5081', '902746183', '6025813', '31740968257'])(
+		'given %s, whose period is its length, when it is checked, then it is accepted',
+		(pin) => {
+			expect(pinPeriod(pin)).toBe(pin.length);
+			expect(pinProblem(pin)).toBeNull();
+		}
+	);
+
+	it.each([4, 5])(
+		'given every PIN of length %i, when each is checked, then exactly those repeating a shorter block are refused for it',
+		(length) => {
+			const disagreements: string[] = [];
+			for (let n = 0; n < 10 ** length; n++) {
+				const pin = String(n).padStart(length, '0');
+				const problem = pinProblem(pin);
+				if ((problem === 'repeated' || problem === 'pattern') !== repeatsAShorterBlock(pin))
+					disagreements.push(pin);
+			}
+			expect(disagreements).toEqual([]);
+		}
+	);
+});
+
+describe('generated leader PINs never repeat a shorter block', () => {
+	const DRAWS = 2_000;
+
+	it.each(LENGTHS)(
+		'given length %i and a seeded digit source, when 2,000 PINs are generated, then none has a period shorter than its length, and each needs few draws',
+		(length) => {
+			const source = seededDigits(1_000 + length);
+			let digitsDrawn = 0;
+			const counted = () => {
+				digitsDrawn++;
+				return source();
+			};
+			let mostDraws = 0;
+			for (let i = 0; i < DRAWS; i++) {
+				const before = digitsDrawn;
+				const pin = generateLeaderPin(length, counted);
+				mostDraws = Math.max(mostDraws, (digitsDrawn - before) / length);
+				expect(pin).toMatch(new RegExp(`^\\d{${length}}$`));
+				expect(repeatsAShorterBlock(pin), pin).toBe(false);
+				expect(pinPeriod(pin), pin).toBe(length);
+			}
+			// About one draw in nine is refused, so a PIN takes about 1.12 draws on average.
+			expect(digitsDrawn / length / DRAWS).toBeLessThan(1.25);
+			expect(mostDraws).toBeLessThanOrEqual(8);
+		}
+	);
 });

@@ -83,6 +83,16 @@ export function describeIssue(error: z.ZodError): string {
 	return field ? `${field}: ${issue.message}` : issue.message;
 }
 
+/**
+ * The path parameter `name` of the request, validated by `schema`: a 400 saying what the format is
+ * otherwise, so a malformed identifier never reaches a service or the database.
+ */
+export function pathParam<T extends z.ZodType>(event: RequestEvent, name: string, schema: T): z.output<T> {
+	const parsed = schema.safeParse(event.params[name as keyof typeof event.params]);
+	if (!parsed.success) throw new ApiError('bad-request', describeIssue(parsed.error));
+	return parsed.data;
+}
+
 const MAX_BODY_BYTES = 64 * 1024;
 
 async function readJson(request: Request): Promise<unknown> {

@@ -10,6 +10,9 @@ import {
 	TOKEN_EXPIRY_RULE
 } from '$lib/contract/token-policy';
 
+/** The path parameters' formats, shared with the Socket.IO handlers. */
+export { conferenceIdSchema, identitySchema, meetingIdSchema } from '../identifier-schemas';
+
 const email = z.email('must be an email address').max(254);
 const limit = (max: number) =>
 	z.coerce

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conferenceIdSchema, meetingIdSchema } from '../identifier-schemas';
 
 /**
  * Validation of every payload a socket may send (types are not validation). Messages name the field
@@ -27,15 +28,13 @@ export const resumeSchema = z
 	})
 	.strict();
 
-export const clientJoinSchema = z
-	.object({ conferenceId: z.string().regex(/^\d{1,20}$/, 'conferenceId must be 1 to 20 digits') })
-	.strict();
+export const clientJoinSchema = z.object({ conferenceId: conferenceIdSchema }).strict();
 
 export const monitorScopeSchema = z.discriminatedUnion(
 	'scope',
 	[
 		z.object({ scope: z.literal('all') }).strict(),
-		z.object({ scope: z.literal('meeting'), meetingId: z.string().min(1).max(64) }).strict()
+		z.object({ scope: z.literal('meeting'), meetingId: meetingIdSchema }).strict()
 	],
 	{ error: 'scope must be "all" or "meeting" (with a meetingId)' }
 );

@@ -1,9 +1,10 @@
-import { ApiError, apiRoute } from '$lib/server/api/api-route';
+import { ApiError, apiRoute, pathParam } from '$lib/server/api/api-route';
+import { meetingIdSchema } from '$lib/server/api/schemas';
 import { maskEvent, maskMeeting } from '$lib/server/services/views';
 
 /** One meeting, live or past: its state and its timeline, caller numbers masked as the tenant says. */
 export const GET = apiRoute({}, async ({ runtime, event }) => {
-	const id = event.params.id!;
+	const id = pathParam(event, 'id', meetingIdSchema);
 	const { meetings } = runtime.services;
 	const history = await meetings.history(id);
 	const current = meetings.snapshot(id) ?? meetings.replay(history);

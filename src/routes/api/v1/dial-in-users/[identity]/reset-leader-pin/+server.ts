@@ -1,5 +1,5 @@
-import { apiRoute } from '$lib/server/api/api-route';
-import { resetBody } from '$lib/server/api/schemas';
+import { apiRoute, pathParam } from '$lib/server/api/api-route';
+import { identitySchema, resetBody } from '$lib/server/api/schemas';
 
 /**
  * `Set-CsOnlineDialInConferencingUser -Identity ID -ResetLeaderPIN [-SendEmail] [-SendEmailToAddress A]`
@@ -7,7 +7,8 @@ import { resetBody } from '$lib/server/api/schemas';
  * service: a user's token is refused, even for their own PIN (S3).
  */
 export const POST = apiRoute({}, async ({ runtime, actor, body, event, path }) => {
+	const identity = pathParam(event, 'identity', identitySchema);
 	const input = await body(resetBody);
-	const issued = await runtime.services.dialIn.resetLeaderPin(actor, event.params.identity!, input, path);
+	const issued = await runtime.services.dialIn.resetLeaderPin(actor, identity, input, path);
 	return { user: issued.user, leaderPin: issued.pin, email: issued.email };
 });
