@@ -51,6 +51,11 @@ export function pinPeriod(pin: string): number {
 	return pin.length;
 }
 
+/** Whether a PIN of `length` digits with this period repeats its block over at least half of itself. */
+function isPattern(period: number, length: number): boolean {
+	return period <= Math.ceil(length / 2);
+}
+
 /**
  * What is wrong with `pin`, or null when it may be used (README, "Dial-in administration": new PINs
  * are never trivial; Webex likewise refuses 1111 and 1234):
@@ -58,10 +63,10 @@ export function pinPeriod(pin: string): number {
  * - `repeated`: one digit throughout (`11111`), period 1;
  * - `sequence`: an ascending or descending run (`12345`, `98765`, also across 9-0 as on a keypad:
  *   `78901`);
- * - `pattern`: a shorter block repeated, whole or in part, at any length: `pinPeriod(pin)` is less than
- *   the length. That covers two digits taking turns (`4545`, `02020`, `9090909`) and longer blocks
- *   (`123123`, `12312`); it also refuses a PIN that ends with the digits it starts with (`48214`,
- *   period 4; `482148`, period 3), about one draw in nine, which costs little of the PIN space;
+ * - `pattern`: a block repeated, whole or in part, so that the copy fills at least half of the PIN:
+ *   `pinPeriod(pin)` is at most half the length, rounded up. That covers two digits taking turns at
+ *   any length (`4545`, `02020`, `9090909`) and longer blocks (`123123`, `12312`, `384384384`); a PIN
+ *   that merely ends with a digit or two it starts with (`48214`, `482148`) is not a pattern;
  * - `blocklisted`: a well-known favourite.
  */
 export function pinProblem(pin: string): PinProblem | null {
@@ -72,7 +77,7 @@ export function pinProblem(pin: string): PinProblem | null {
 	if (period === 1) return 'repeated';
 	const steps = digits.slice(1).map((d, i) => (d - digits[i]! + 10) % 10);
 	if (steps.every((s) => s === 1) || steps.every((s) => s === 9)) return 'sequence';
-	if (period < pin.length) return 'pattern';
+	if (isPattern(period, pin.length)) return 'pattern';
 	if (BLOCKLIST.has(pin)) return 'blocklisted';
 	return null;
 }
