@@ -169,13 +169,14 @@ export class LiveScenarios {
 				problem: null
 			}
 		};
-		this.current = current;
+		// No run goes ahead unaudited.
 		await this.audit(by, 'scenario.start', 'ok', {
 			file,
 			runId: current.view.runId,
 			speed: host.speed,
 			paused: host.paused
 		});
+		this.current = current;
 		void this.drive(current, parsed.scenario, parsed.source);
 		return this.snapshot(current);
 	}
