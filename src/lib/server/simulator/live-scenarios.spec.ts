@@ -8,8 +8,8 @@ import type { LiveRunView } from '$lib/contract/events';
 import { parseScenario } from '$lib/scenario/parse-scenario';
 import { SeededRandom } from '$lib/scenario/seeded-random';
 import type { DatabaseHandle } from '../db/index';
-import { auditLog, mailOutbox, tenants, users } from '../db/schema';
-import { DEMO_TENANT_ID, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
+import { accounts, auditLog, mailOutbox, tenants, users } from '../db/schema';
+import { DEMO_TENANT_ID, ensureCredentials, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
 import { createServices, type Services } from '../runtime';
 import type { Actor } from '../services/audit.service';
 import type { NotifierHub } from '../services/notifier';
@@ -180,6 +180,15 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 		expect(first.admin).toMatchObject({ email: 'admin@scenarios.invalid', role: 'admin' });
 		expect(await services.pins.check(amosStandIn.userId, second.knownPins.get('amos')!)).toBe('correct');
 		expect(await realUsers()).toEqual(before);
+
+		// A restart gives sign-in passwords to directory users without one; never to a stand-in.
+		await ensureCredentials(database.db, { admin: 'restart-admin', users: 'restart-user' });
+		const standInAccounts = await database.db
+			.select({ userId: accounts.userId })
+			.from(accounts)
+			.innerJoin(users, eq(users.id, accounts.userId))
+			.where(eq(users.tenantId, LIVE_SCENARIO_TENANT_ID));
+		expect(standInAccounts).toEqual([]);
 	});
 
 	it('when s03 and s09 run live, then they pass on stand-ins: the resets are audited under the administrator’s stand-in, the mail stays in the simulated mailbox, and no real user, message or setting changes', async () => {
