@@ -213,7 +213,7 @@ export interface ClientToServerEvents {
 	'scenario:list': (ack: Ack<{ scenarios: ScenarioInfo[] }>) => void;
 	/** The live run now (or null), then `scenario:state` on every change. */
 	'scenario:subscribe': (ack: Ack<{ run: LiveRunView | null }>) => void;
-	/** Starts a file live (administrators; it changes the live tenant), replacing any run. */
+	/** Starts a file live (administrators; it acts on stand-ins, never on real users), replacing any run. */
 	'scenario:start': (
 		request: { file: string; speed: number; paused?: boolean },
 		ack: Ack<{ run: LiveRunView }>

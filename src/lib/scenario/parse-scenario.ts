@@ -30,6 +30,8 @@ export interface ScenarioSource {
 	file: string;
 	/** The line each step starts on, by step index. */
 	stepLines: number[];
+	/** The line of each organizer's `pin:` (only those that have one), by actor name. */
+	organizerPinLines?: Record<string, number>;
 }
 
 /** The outcome of `parseScenario`. */
@@ -91,7 +93,12 @@ export function parseScenario(text: string, fileName = 'scenario.yaml'): ParseSc
 		const node = isSeq(steps) ? (steps.items[i] as YamlNode | undefined) : undefined;
 		return node?.range ? lineCounter.linePos(node.range[0]).line : 1;
 	});
-	return { ok: true, scenario: parsed.data, source: { file: fileName, stepLines } };
+	const organizerPinLines: Record<string, number> = {};
+	for (const name of Object.keys(parsed.data.actors.organizers)) {
+		const pin = doc.getIn(['actors', 'organizers', name, 'pin'], true) as YamlNode | undefined;
+		if (pin?.range) organizerPinLines[name] = lineCounter.linePos(pin.range[0]).line;
+	}
+	return { ok: true, scenario: parsed.data, source: { file: fileName, stepLines, organizerPinLines } };
 }
 
 /** `steps[3].dial.caller` */

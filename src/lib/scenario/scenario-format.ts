@@ -204,8 +204,9 @@ const callerActorSchema = z
 /**
  * A dial-in user of the demo directory who organizes a meeting: their conference ID leads to it.
  * `pin` is what the scenario knows of their leader PIN: `known` (default: the run gives them a new
- * PIN from its seed before it starts), explicit digits (set before the start), or `forgotten` (they
- * have one, nobody in the scenario knows it: the story of S3).
+ * PIN before it starts, from its seed in virtual time, from a cryptographic source live), explicit
+ * digits (set before the start; virtual runs only), or `forgotten` (they have one, nobody in the
+ * scenario knows it: the story of S3). A live run plays them with a stand-in, never the real user.
  */
 const organizerActorSchema = z
 	.strictObject({
@@ -214,7 +215,9 @@ const organizerActorSchema = z
 		pin: z
 			.union([z.enum(['known', 'forgotten']), z.string().regex(/^\d{4,12}$/, 'A PIN has 4 to 12 digits.')])
 			.default('known')
-			.describe('known (default): a PIN the scenario knows; digits: exactly this PIN; forgotten: unknown.'),
+			.describe(
+				'known (default): a PIN the scenario knows; digits: exactly this PIN (virtual runs only; a live run refuses it); forgotten: unknown.'
+			),
 		allowPstnOnlyMeetings: z
 			.boolean()
 			.optional()
@@ -227,8 +230,9 @@ const userActorSchema = z
 	.describe('A signed-in user of the demo directory: alias, or { user }.');
 
 /**
- * Dial-in users the run adds to its own isolated database before it starts, for load: the demo
- * directory has only a few. Named `<prefix>-001`, `<prefix>-002`, ...; `arrivals` brings them in.
+ * Dial-in users the run adds before it starts, for load: the demo directory has only a few. A
+ * virtual run adds them to its own isolated database, a live run to its own tenant (never the demo
+ * directory). Named `<prefix>-001`, `<prefix>-002`, ...; `arrivals` brings them in.
  */
 const simulatedOrganizersSchema = z
 	.strictObject({
@@ -237,17 +241,23 @@ const simulatedOrganizersSchema = z
 		pin: z
 			.enum(['none', 'known'])
 			.default('none')
-			.describe('known: they share one PIN from the seed (hashed once), for starting by phone.'),
+			.describe(
+				'known: they share one PIN (from the seed in virtual time; hashed once), for starting by phone.'
+			),
 		allowPstnOnlyMeetings: z.boolean().default(false)
 	})
-	.describe('Simulated dial-in users added to the run’s own database (never the live one).');
+	.describe(
+		'Simulated dial-in users the run adds: to its own database in virtual time, to its own tenant live (never the demo directory).'
+	);
 
 const actorsSchema = z
 	.strictObject({
 		callers: z.record(actorName, callerActorSchema).default({}),
 		organizers: z.record(actorName, organizerActorSchema).default({}),
 		users: z.record(actorName, userActorSchema).default({}),
-		admin: identity.default('admin').describe('The administrator (default: admin@contoso.com).'),
+		admin: identity
+			.default('admin')
+			.describe('The administrator (default: admin@contoso.com; a live run acts as their stand-in).'),
 		simulatedOrganizers: simulatedOrganizersSchema.optional()
 	})
 	.describe('Who takes part.');

@@ -13,7 +13,7 @@ export const scenarios = catalog(
 		'scenarios.startPaused': 'Start paused (then step through it)',
 		'scenarios.start': 'Run live',
 		'scenarios.adminOnly':
-			'Running a scenario live changes the live tenant (its settings and PINs), so only administrators can start and steer one. Everyone can watch.',
+			'A live run plays its organizers and administrator with stand-ins in a tenant of its own, never the real users, their PINs or the tenant settings. Only administrators can start and steer one; everyone can watch.',
 		'scenarios.signIn': 'Sign in as an administrator',
 		'scenarios.run': 'Live run',
 		'scenarios.noRun': 'No scenario is running.',
@@ -56,7 +56,7 @@ export const scenarios = catalog(
 		'scenarios.startPaused': 'Starta pausat (och stega sedan igenom det)',
 		'scenarios.start': 'Kör live',
 		'scenarios.adminOnly':
-			'Att köra ett scenario live ändrar den levande organisationen (inställningar och PIN-koder), så bara administratörer kan starta och styra ett. Alla kan titta.',
+			'En live-körning spelar sina organisatörer och sin administratör med ställföreträdare i en egen organisation, aldrig de riktiga användarna, deras PIN-koder eller organisationens inställningar. Bara administratörer kan starta och styra en; alla kan titta.',
 		'scenarios.signIn': 'Logga in som administratör',
 		'scenarios.run': 'Livekörning',
 		'scenarios.noRun': 'Inget scenario körs.',

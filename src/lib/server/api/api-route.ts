@@ -197,8 +197,14 @@ async function toResponse(error: unknown, runtime: Runtime): Promise<Response> {
 	}
 	if (isAdminError(error)) return errorResponse(error.code, error.message);
 	if (error instanceof Error && error.name === 'LiveScenarioError') {
-		const code = (error as Error & { code: string }).code === 'not-found' ? 'not-found' : 'bad-request';
-		return errorResponse(code, error.message);
+		const code = (error as Error & { code: string }).code;
+		const mapped: ApiErrorCode =
+			code === 'not-found' || code === 'forbidden'
+				? code
+				: code === 'unauthenticated'
+					? 'unauthorized'
+					: 'bad-request';
+		return errorResponse(mapped, error.message);
 	}
 	const health = await runtime.services.status
 		.health(SYSTEM_ACTOR)

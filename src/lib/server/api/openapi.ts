@@ -212,7 +212,8 @@ export const OPERATIONS: readonly Operation[] = [
 	{
 		method: 'post',
 		path: '/scenarios/live',
-		summary: 'Run a listed scenario file live at 0.25x to 100x (administrators; it changes the live tenant)',
+		summary:
+			'Run a listed scenario file live at 0.25x to 100x (administrators; it acts on stand-ins, never on real users)',
 		admin: true,
 		body: scenarioStartBody,
 		answer: obj({ run: { type: 'object' } }),

@@ -1,11 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Database } from './index';
 import { accounts, tenants, users } from './schema';
 
 /** The demo tenant's id; the product runs one tenant per database. */
 export const DEMO_TENANT_ID = 'contoso';
+
+/**
+ * The tenant live scenario runs act in: a copy of the demo tenant's settings with the scenario's
+ * own, and stand-ins for the directory users a scenario names. Its users never sign in.
+ */
+export const LIVE_SCENARIO_TENANT_ID = 'contoso-live-scenarios';
 
 interface DemoUser {
 	email: string;
@@ -149,7 +155,8 @@ export async function ensureCredentials(
 		.select({ id: users.id, role: users.role })
 		.from(users)
 		.leftJoin(accounts, and(eq(accounts.userId, users.id), eq(accounts.providerId, 'credential')))
-		.where(isNull(accounts.id));
+		// Live scenarios' stand-ins (an administrator among them) are simulated: no one signs in as them.
+		.where(and(isNull(accounts.id), ne(users.tenantId, LIVE_SCENARIO_TENANT_ID)));
 	if (missing.length === 0) return {};
 	const generated: SeedResult['generated'] = {};
 	const wantAdmin = missing.some((u) => u.role === 'admin');

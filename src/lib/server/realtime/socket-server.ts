@@ -13,6 +13,8 @@ import type {
 } from '$lib/contract/events';
 import { log } from '../log';
 import type { Runtime } from '../runtime';
+import type { Actor } from '../services/audit.service';
+import type { LiveRunRequester } from '../simulator/live-scenarios';
 import { CallError } from '../services/call.service';
 import { EngineUnavailableError } from '../services/meeting.service';
 import { maskEvent, maskMeeting, summaryOf } from '../services/views';
@@ -235,16 +237,13 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			return {};
 		});
 
-		/** Live scenario runs change the live tenant: administrators only, checked on every request. */
-		async function requireAdmin(): Promise<void> {
+		/** Who asks to steer a live run; LiveScenarios admits administrators only and audits refusals. */
+		async function scenarioRequester(): Promise<LiveRunRequester> {
 			const user = socket.data.userId ? await services.directory.user(socket.data.userId) : null;
-			if (!user) throw new CallError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
-			if (user.role !== 'admin') {
-				throw new CallError(
-					'forbidden',
-					'Only administrators can run scenarios live: they change the live tenant.'
-				);
-			}
+			const actor: Actor = user
+				? { userId: user.id, email: user.email, role: user.role }
+				: { userId: null, email: 'anonymous', role: 'anonymous' };
+			return { actor, path: 'socket' };
 		}
 
 		on('scenario:list', null, async () => ({ scenarios: await runtime.liveScenarios.list() }));
@@ -255,13 +254,11 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		});
 
 		on('scenario:start', scenarioStartSchema, async ({ file, speed, paused }) => {
-			await requireAdmin();
-			return { run: await runtime.liveScenarios.start(file, { speed, paused }) };
+			return { run: await runtime.liveScenarios.start(file, { speed, paused }, await scenarioRequester()) };
 		});
 
 		on('scenario:control', scenarioControlSchema, async (control) => {
-			await requireAdmin();
-			return { run: await runtime.liveScenarios.control(control) };
+			return { run: await runtime.liveScenarios.control(control, await scenarioRequester()) };
 		});
 
 		on('monitor:subscribe', monitorScopeSchema, async (scope) => {

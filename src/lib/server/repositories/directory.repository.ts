@@ -31,11 +31,21 @@ export class DirectoryRepository {
 	}
 
 	/** A user by id, for client joins. */
-	async user(
-		userId: string
-	): Promise<{ id: string; tenantId: string; displayName: string; role: 'admin' | 'user' } | null> {
+	async user(userId: string): Promise<{
+		id: string;
+		tenantId: string;
+		email: string;
+		displayName: string;
+		role: 'admin' | 'user';
+	} | null> {
 		const [row] = await this.db
-			.select({ id: users.id, tenantId: users.tenantId, displayName: users.displayName, role: users.role })
+			.select({
+				id: users.id,
+				tenantId: users.tenantId,
+				email: users.email,
+				displayName: users.displayName,
+				role: users.role
+			})
 			.from(users)
 			.where(eq(users.id, userId));
 		return row ?? null;

@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { ServerStatus } from '$lib/contract/events';
 import type { DatabaseHandle } from '../db/index';
 import { DEMO_TENANT_ID } from '../db/seed';
@@ -41,7 +41,10 @@ export class StatusService {
 			.select({ name: tenants.name })
 			.from(tenants)
 			.where(eq(tenants.id, DEMO_TENANT_ID));
-		const [dialIn] = await db.select({ n: count() }).from(users).where(eq(users.dialInEnabled, true));
+		const [dialIn] = await db
+			.select({ n: count() })
+			.from(users)
+			.where(and(eq(users.tenantId, DEMO_TENANT_ID), eq(users.dialInEnabled, true)));
 		return {
 			database: this.database.kind,
 			tenantName: tenant?.name ?? null,

@@ -6,11 +6,10 @@
 import type { CallView } from '$lib/contract/events';
 import { countMatches, describeCount, eventText } from '$lib/scenario/describe-step';
 import type { Count, Expectation } from '$lib/scenario/scenario-format';
-import { DEMO_TENANT_ID } from '../db/seed';
 import type { Services } from '../runtime';
 import { SYSTEM_ACTOR } from '../services/access';
 import { describeView, eventSubjects, type RunTracker } from './run-tracker';
-import type { World } from './scenario-world';
+import { runIdentity, type World } from './scenario-world';
 
 /** What an expectation needs to look at. */
 export interface ExpectationContext {
@@ -168,7 +167,10 @@ function checkCaller(e: Expectation, name: string, ctx: ExpectationContext): Ver
 function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: ExpectationContext): Verdict {
 	const { to, subject, kind } = expectation;
 	const count: Count = expectation.count ?? { atLeast: 1 };
-	const address = to === undefined ? undefined : (ctx.world.users.get(to)?.email ?? to).toLowerCase();
+	const address =
+		to === undefined
+			? undefined
+			: (ctx.world.users.get(to)?.email ?? runIdentity(ctx.world, to)).toLowerCase();
 	const matching = ctx.tracker.mails.filter(
 		(m) =>
 			(address === undefined || m.to.toLowerCase() === address) &&
@@ -197,7 +199,9 @@ function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: Expecta
 
 async function checkUser(e: Expectation, identity: string, ctx: ExpectationContext): Promise<Verdict> {
 	const known = ctx.world.users.get(identity);
-	const userId = known?.userId ?? (await ctx.services.directory.findByIdentity(DEMO_TENANT_ID, identity))?.id;
+	const userId =
+		known?.userId ??
+		(await ctx.services.directory.findByIdentity(ctx.world.tenantId, runIdentity(ctx.world, identity)))?.id;
 	const view = userId ? await ctx.services.dialInUsers.get(SYSTEM_ACTOR, userId) : null;
 	if (!view || !userId)
 		return { passed: false, message: `expected a user ${identity}, but there is none in the directory` };

@@ -1,25 +1,38 @@
 /**
  * Scenarios run live against the running app, for trainers: one run at a time, at 0.25x to 100x,
- * with pause, resume and single step. The run drives the same services real callers use, so the
- * dashboard, the meeting view and presenter mode follow it as they follow anyone. It changes the
- * live tenant as the scenario says (settings, PINs of its organizers): that is the point of a
- * demonstration, and why only administrators may start one.
+ * with pause, resume and single step. The run drives the same meetings and calls real callers use,
+ * so the dashboard, the meeting view and presenter mode follow it as they follow anyone. It acts on
+ * stand-ins in a tenant of its own (live-world.ts), never on the real directory users, their PINs
+ * or the demo tenant's settings. Only administrators may start or steer one, and every start,
+ * control and end is audited under the administrator who asked.
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { LiveRunView, ScenarioControl, ScenarioInfo } from '$lib/contract/events';
 import type { Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
+import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
+import type { AccessPath, Actor } from '../services/audit.service';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
+import { literalPins, liveRunServices, setUpLiveWorld } from './live-world';
 import { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
 import { ScenarioRun } from './scenario-runner';
-import { setUpWorld, type World } from './scenario-world';
+import type { World } from './scenario-world';
+
+/** Who asked for a change of the live run, and through which door (for the audit log). */
+export interface LiveRunRequester {
+	actor: Actor;
+	path: AccessPath;
+}
+
+/** Runs stopped by the server itself (shutting down). */
+const SYSTEM: LiveRunRequester = { actor: { userId: null, email: 'system', role: 'admin' }, path: 'system' };
 
 /** A request the live runner refuses, with a code for the socket answer. */
 export class LiveScenarioError extends Error {
 	constructor(
-		readonly code: 'not-found' | 'bad-request',
+		readonly code: 'not-found' | 'bad-request' | 'forbidden' | 'unauthenticated',
 		message: string
 	) {
 		super(message);
@@ -40,6 +53,8 @@ interface Current {
 	host: LiveHost;
 	run: ScenarioRun | null;
 	world: World | null;
+	/** The administrator who started it: its end is audited under them. */
+	startedBy: LiveRunRequester;
 }
 
 export class LiveScenarios {
@@ -94,20 +109,47 @@ export class LiveScenarios {
 		return this.current ? this.snapshot(this.current) : null;
 	}
 
-	/** Starts `file` (one of the listed files) live; a run in progress is stopped first. */
-	async start(file: string, options: { speed: number; paused?: boolean }): Promise<LiveRunView> {
+	/**
+	 * Starts `file` (one of the listed files) live for `by`, an administrator; a run in progress is
+	 * stopped first. Refused, and audited as refused: anyone else, an unknown or invalid file, and a
+	 * file that writes an organizer's PIN out (a live run's PINs come from a cryptographic source).
+	 */
+	async start(
+		file: string,
+		options: { speed: number; paused?: boolean },
+		by: LiveRunRequester
+	): Promise<LiveRunView> {
+		await this.authorize(by, 'scenario.start', { file });
+		const refuse = async (error: LiveScenarioError): Promise<never> => {
+			await this.audit(by, 'scenario.start', 'failed', { file, reason: error.message });
+			throw error;
+		};
 		if (!(await this.files()).includes(file)) {
-			throw new LiveScenarioError('not-found', `There is no scenario file ${file}.`);
+			return refuse(new LiveScenarioError('not-found', `There is no scenario file ${file}.`));
 		}
 		const parsed = await loadScenarioFile(file, this.cwd);
-		if (!parsed.ok) throw new LiveScenarioError('bad-request', `${file}:${problemOf(parsed.errors)}`);
-		await this.stop();
-		const host = new LiveHost(this.deps, { speed: options.speed, paused: options.paused });
+		if (!parsed.ok)
+			return refuse(new LiveScenarioError('bad-request', `${file}:${problemOf(parsed.errors)}`));
+		const literal = literalPins(parsed.scenario, parsed.source)[0];
+		if (literal) {
+			return refuse(
+				new LiveScenarioError(
+					'bad-request',
+					`${file}${literal.line ? `:${literal.line}` : ''}: organizer ${literal.organizer} has a PIN written in the file; a live run gives its organizers PINs nobody can read from a file. Use pin: known or pin: forgotten, or run it in virtual time.`
+				)
+			);
+		}
+		await this.stop(by);
+		const host = new LiveHost(
+			{ ...this.deps, services: liveRunServices(this.deps.services, this.deps.db) },
+			{ speed: options.speed, paused: options.paused }
+		);
 		const current: Current = {
 			seen: new Map(),
 			host,
 			run: null,
 			world: null,
+			startedBy: by,
 			view: {
 				runId: `live-${randomBytes(6).toString('hex')}`,
 				file,
@@ -127,16 +169,31 @@ export class LiveScenarios {
 				problem: null
 			}
 		};
+		// No run goes ahead unaudited.
+		await this.audit(by, 'scenario.start', 'ok', {
+			file,
+			runId: current.view.runId,
+			speed: host.speed,
+			paused: host.paused
+		});
 		this.current = current;
 		void this.drive(current, parsed.scenario, parsed.source);
 		return this.snapshot(current);
 	}
 
-	/** Pause, resume, step, stop or a new speed for the run in progress. */
-	async control(request: ScenarioControl): Promise<LiveRunView> {
+	/** Pause, resume, step, stop or a new speed for the run in progress, by an administrator (audited). */
+	async control(request: ScenarioControl, by: LiveRunRequester): Promise<LiveRunView> {
+		await this.authorize(by, `scenario.${request.action}`, {});
 		const current = this.current;
 		if (!current) throw new LiveScenarioError('not-found', 'No scenario is running; start one first.');
 		const { host } = current;
+		if (request.action !== 'stop') {
+			await this.audit(by, `scenario.${request.action}`, 'ok', {
+				file: current.view.file,
+				runId: current.view.runId,
+				...(request.action === 'speed' ? { speed: request.speed } : {})
+			});
+		}
 		switch (request.action) {
 			case 'pause':
 				host.pause();
@@ -152,21 +209,61 @@ export class LiveScenarios {
 				host.setSpeed(request.speed);
 				break;
 			case 'stop':
-				await this.stop();
+				await this.stop(by);
 				return this.snapshot(current);
 		}
 		this.publish(current);
 		return this.snapshot(current);
 	}
 
-	/** Stops the run in progress, if any; what it did stays done. */
-	async stop(): Promise<void> {
+	/**
+	 * Stops the run in progress, if any (audited under `by`; the server itself when it shuts down).
+	 * What it did stays done, on its stand-ins only.
+	 */
+	async stop(by: LiveRunRequester = SYSTEM): Promise<void> {
 		const current = this.current;
 		if (!current || !this.running(current)) return;
 		current.host.stop();
 		current.view.status = 'stopped';
 		this.publish(current);
+		await this.audit(by, 'scenario.stop', 'ok', {
+			file: current.view.file,
+			runId: current.view.runId
+		}).catch((error: unknown) => log.error('A live scenario stop could not be audited', error));
 		await current.run?.close();
+	}
+
+	/** Only administrators start or steer a run; a refusal is audited too. */
+	private async authorize(
+		by: LiveRunRequester,
+		action: string,
+		details: Record<string, string>
+	): Promise<void> {
+		if (by.actor.role === 'admin') return;
+		await this.audit(by, action, 'denied', details);
+		throw by.actor.role === 'anonymous'
+			? new LiveScenarioError('unauthenticated', 'Sign in as an administrator to run scenarios live.')
+			: new LiveScenarioError(
+					'forbidden',
+					'Only administrators can run scenarios live: a run adds stand-ins and a tenant of its own to the live database.'
+				);
+	}
+
+	private audit(
+		by: LiveRunRequester,
+		action: string,
+		outcome: 'ok' | 'denied' | 'failed',
+		details: Record<string, string | number | boolean | null>
+	): Promise<void> {
+		return this.deps.services.audit.record({
+			tenantId: DEMO_TENANT_ID,
+			actor: by.actor,
+			action,
+			target: null,
+			path: by.path,
+			outcome,
+			details
+		});
 	}
 
 	private running(current: Current): boolean {
@@ -181,8 +278,9 @@ export class LiveScenarios {
 		}, 1000);
 		ticker.unref?.();
 		try {
+			// The seed draws arrivals and faults; never a PIN (live-world.ts).
 			const seed = scenario.seed;
-			current.world = await setUpWorld(host, scenario, seed);
+			current.world = await setUpLiveWorld(host, scenario);
 			const run = ScenarioRun.attach(scenario, host, current.world, {
 				seed,
 				source,
@@ -195,6 +293,7 @@ export class LiveScenarios {
 				}
 			});
 			current.run = run;
+			await run.ignoreEarlierMail();
 			current.view.items = run.plan.items.length;
 			current.view.status = host.paused ? 'paused' : 'running';
 			this.publish(current);
@@ -212,6 +311,7 @@ export class LiveScenarios {
 			if (this.current === current && this.running(current)) {
 				current.view.status = run.result().passed ? 'passed' : 'failed';
 				this.publish(current);
+				await this.finished(current, 'ok');
 			}
 		} catch (error) {
 			if (error instanceof RunStopped) return;
@@ -219,10 +319,22 @@ export class LiveScenarios {
 			current.view.status = 'error';
 			current.view.problem = error instanceof Error ? error.message : String(error);
 			this.publish(current);
+			await this.finished(current, 'failed');
 		} finally {
 			clearInterval(ticker);
 			if (current.run && !this.running(current)) await current.run.close().catch(() => undefined);
 		}
+	}
+
+	/** A run that ended by itself is audited under the administrator who started it. */
+	private finished(current: Current, outcome: 'ok' | 'failed'): Promise<void> {
+		const { view } = current;
+		return this.audit(current.startedBy, 'scenario.finish', outcome, {
+			file: view.file,
+			runId: view.runId,
+			status: view.status,
+			problem: view.problem
+		}).catch((error: unknown) => log.error('A live scenario end could not be audited', error));
 	}
 
 	private snapshot(current: Current): LiveRunView {

@@ -5,7 +5,7 @@
  * actor names. The log holds only what the scenario and its seed decide (no random ids, no wall
  * clock, no PIN), so the same file and seed give the same log, byte for byte.
  */
-import { asc, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, max } from 'drizzle-orm';
 import type { MeetingEvent, OpenedMeeting } from '$lib/domain';
 import type { CallView } from '$lib/contract/events';
 import { formatLogTime } from '$lib/scenario/scenario-time';
@@ -128,7 +128,7 @@ export class RunTracker implements Notifier {
 				createdAt: mailOutbox.createdAt
 			})
 			.from(mailOutbox)
-			.where(gt(mailOutbox.seq, this.mailSeq))
+			.where(and(gt(mailOutbox.seq, this.mailSeq), eq(mailOutbox.tenantId, this.world.tenantId)))
 			.orderBy(asc(mailOutbox.seq));
 		for (const row of rows) {
 			this.mailSeq = Math.max(this.mailSeq, row.seq);
@@ -146,8 +146,8 @@ export class RunTracker implements Notifier {
 
 	/** Mail written before the run started (setup) is not the run's. */
 	async skipExistingMail(db: Database): Promise<void> {
-		const rows = await db.select({ seq: mailOutbox.seq }).from(mailOutbox);
-		for (const row of rows) this.mailSeq = Math.max(this.mailSeq, row.seq);
+		const [row] = await db.select({ seq: max(mailOutbox.seq) }).from(mailOutbox);
+		this.mailSeq = Math.max(this.mailSeq, Number(row?.seq ?? 0));
 	}
 
 	// Notifier: what callers are told outside their own requests.

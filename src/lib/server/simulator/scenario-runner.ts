@@ -24,7 +24,15 @@ import { isAdminError } from '../services/dial-in.service';
 import { checkExpectation } from './expectations';
 import { describeView, RunTracker } from './run-tracker';
 import { openVirtualHost, type ScenarioHost } from './scenario-host';
-import { actorOf, SetupError, setUpWorld, type World, type WorldUser } from './scenario-world';
+import {
+	actorOf,
+	runConferenceId,
+	runIdentity,
+	SetupError,
+	setUpWorld,
+	type World,
+	type WorldUser
+} from './scenario-world';
 
 /** One checked expectation: an `expect` step, an `expectError`, or a step that failed unexpectedly. */
 export interface ExpectationResult {
@@ -182,9 +190,14 @@ export class ScenarioRun {
 		}
 	}
 
-	/** A run on a host and world prepared by the caller (a live host, later). */
+	/** A run on a host and world prepared by the caller (a live host). */
 	static attach(scenario: Scenario, host: ScenarioHost, world: World, options: RunOptions = {}): ScenarioRun {
 		return new ScenarioRun(scenario, host, world, options.seed ?? scenario.seed, options, 0);
+	}
+
+	/** Mail written before now is not the run's (a live database has its own history). */
+	ignoreEarlierMail(): Promise<void> {
+		return this.tracker.skipExistingMail(this.host.db);
 	}
 
 	/** Whether every item of the plan has run. */
@@ -341,7 +354,9 @@ export class ScenarioRun {
 			const meeting =
 				('meeting' in d ? d.meeting : undefined) ??
 				(own && !('conferenceId' in d && d.conferenceId) ? d.caller : this.defaultMeeting);
-			const conferenceId = ('conferenceId' in d ? d.conferenceId : undefined) ?? this.conferenceOf(meeting);
+			const dialed = 'conferenceId' in d ? d.conferenceId : undefined;
+			const conferenceId =
+				dialed !== undefined ? runConferenceId(this.world, dialed) : this.conferenceOf(meeting);
 			const then =
 				('then' in d ? d.then : undefined) ?? (own && meeting === d.caller ? 'leader' : 'not-leader');
 			await this.dial(d.caller, conferenceId, then, 'pin' in d ? d.pin : undefined);
@@ -391,9 +406,13 @@ export class ScenarioRun {
 		if (step.joinFromClient !== undefined) {
 			const j = typeof step.joinFromClient === 'string' ? { user: step.joinFromClient } : step.joinFromClient;
 			const own = this.world.organizers.has(j.user);
+			const joined = 'conferenceId' in j ? j.conferenceId : undefined;
 			const conferenceId =
-				('conferenceId' in j ? j.conferenceId : undefined) ??
-				this.conferenceOf(('meeting' in j ? j.meeting : undefined) ?? (own ? j.user : this.defaultMeeting));
+				joined !== undefined
+					? runConferenceId(this.world, joined)
+					: this.conferenceOf(
+							('meeting' in j ? j.meeting : undefined) ?? (own ? j.user : this.defaultMeeting)
+						);
 			await this.joinFromClient(j.user, conferenceId);
 			return;
 		}
@@ -669,10 +688,12 @@ export class ScenarioRun {
 		capture?: string;
 	}): Promise<void> {
 		const by = this.actorNamed(spec.by);
-		const identity = this.world.users.get(spec.user)?.email ?? spec.user;
+		const identity = this.world.users.get(spec.user)?.email ?? runIdentity(this.world, spec.user);
 		const options = {
 			...(spec.sendEmail !== undefined ? { sendEmail: spec.sendEmail } : {}),
-			...(spec.sendEmailToAddress !== undefined ? { sendEmailToAddress: spec.sendEmailToAddress } : {})
+			...(spec.sendEmailToAddress !== undefined
+				? { sendEmailToAddress: runIdentity(this.world, spec.sendEmailToAddress) }
+				: {})
 		};
 		const issued = await this.host.services.dialIn.resetLeaderPin(actorOf(by), identity, options, 'page');
 		// S8: shown once, to the one who asked; the log says a PIN was issued, never which.

@@ -43,6 +43,26 @@ export interface World {
 	readonly knownPins: Map<string, string>;
 	/** Every PIN the run set or saw issued, by user id: the truth, for faults only. */
 	readonly actualPins: Map<string, string>;
+	/** The tenant the run's directory users belong to (its settings are the run's). */
+	readonly tenantId: string;
+	/**
+	 * Live runs: a real directory user's address, alias or id (lower case) to their stand-in's
+	 * address, so a scenario that names `amos.marble@contoso.com` reaches the stand-in. Empty in
+	 * virtual runs, whose directory is the demo one itself.
+	 */
+	readonly identities: ReadonlyMap<string, string>;
+	/** Live runs: a real user's conference ID to their stand-in's. Empty in virtual runs. */
+	readonly conferenceIds: ReadonlyMap<string, string>;
+}
+
+/** The identity the run uses for `identity`: a real user's stand-in's address in a live run, else itself. */
+export function runIdentity(world: World, identity: string): string {
+	return world.identities.get(identity.trim().toLowerCase()) ?? identity;
+}
+
+/** The conference ID the run dials for `conferenceId`: a real user's stand-in's in a live run, else itself. */
+export function runConferenceId(world: World, conferenceId: string): string {
+	return world.conferenceIds.get(conferenceId) ?? conferenceId;
 }
 
 /** A setup that cannot go ahead: an actor not in the directory, not enabled for dial-in, ... */
@@ -62,9 +82,11 @@ export function actorOf(user: WorldUser): Actor {
 const SIMULATED_CONFERENCE_BASE = 9_000_001;
 
 /**
- * Prepares the run's directory for `scenario` and resolves its actors: applies the tenant settings,
- * adds the simulated organizers, sets organizers' PSTN-only choice and PINs (hashed, as any PIN).
- * PINs are drawn from `seed`; hashing runs in parallel (it is the slow part of a setup).
+ * Prepares a virtual run's directory for `scenario` and resolves its actors: applies the tenant
+ * settings, adds the simulated organizers, sets organizers' PSTN-only choice and PINs (hashed, as any
+ * PIN). PINs are drawn from `seed`, so a run repeats exactly; that is only right on the run's own
+ * isolated database, never on a live one (live runs set up stand-ins instead, live-world.ts).
+ * Hashing runs in parallel (it is the slow part of a setup).
  */
 export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: number): Promise<World> {
 	const { db, services } = host;
@@ -213,6 +235,9 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 		byConference,
 		byUserId,
 		knownPins,
-		actualPins
+		actualPins,
+		tenantId: DEMO_TENANT_ID,
+		identities: new Map(),
+		conferenceIds: new Map()
 	};
 }
