@@ -168,7 +168,11 @@ export const tenantSettingsPatchSchema = z
 		pinLockoutThreshold: z
 			.int()
 			.min(1, 'PinLockoutThreshold is 1 to 100.')
-			.max(100, 'PinLockoutThreshold is 1 to 100.')
+			.max(100, 'PinLockoutThreshold is 1 to 100.'),
+		mailboxPinRetentionHours: z
+			.int()
+			.min(0, 'MailboxPinRetentionHours is 0 to 720.')
+			.max(720, 'MailboxPinRetentionHours is 0 to 720.')
 	})
 	.partial()
 	.describe('Tenant settings (Set-CsOnlineDialInConferencingTenantSettings names, camelCase).');
@@ -191,7 +195,8 @@ const setTenantSchema = z
 		maskPstnNumbersType: z.string().optional(),
 		maxParticipants: z.number().optional(),
 		lobbyTimeoutMinutes: z.number().optional(),
-		pinLockoutThreshold: z.number().optional()
+		pinLockoutThreshold: z.number().optional(),
+		mailboxPinRetentionHours: z.number().optional()
 	})
 	.describe('An administrator changes tenant settings (the admin center or the cmdlet).');
 
