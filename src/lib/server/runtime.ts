@@ -4,6 +4,7 @@ import { loadConfig, type Config } from './config';
 import { openDatabase, type Database, type DatabaseHandle } from './db/index';
 import { tenants } from './db/schema';
 import { DEMO_TENANT_ID, ensureCredentials, seedDemoTenant } from './db/seed';
+import { announceFirstStartPasswords } from './first-start-passwords';
 import { log } from './log';
 import { DirectoryRepository } from './repositories/directory.repository';
 import { MeetingEventsRepository } from './repositories/meeting-events.repository';
@@ -194,11 +195,11 @@ async function boot(config: Config): Promise<Runtime> {
 			const seed = await seedDemoTenant(db, passwords);
 			if (seed.seeded) log.info('Seeded the demo tenant Contoso and its directory.');
 			else seed.generated = await ensureCredentials(db, passwords);
-			// Printed this once only; set LOBBY_ADMIN_PASSWORD / LOBBY_DEMO_PASSWORD to choose them.
-			if (seed.generated.admin)
-				log.info(`Sign in as admin@contoso.com with the password: ${seed.generated.admin}`);
-			if (seed.generated.users)
-				log.info(`Demo users (e.g. amos.marble@contoso.com) sign in with: ${seed.generated.users}`);
+			// Shown once, on the terminal or in a file only this user can read; never in the log.
+			announceFirstStartPasswords(seed.generated, {
+				dataDir: config.dataDir,
+				terminal: process.stdout.isTTY ? process.stdout : null
+			});
 		}
 	});
 	log.info(`Database: ${database.kind === 'pglite' ? 'PGlite in' : 'PostgreSQL at'} ${database.location}`);
