@@ -1,5 +1,5 @@
 /**
- * The article's cmdlets (S8, S15, S16 in MISSION.md), with the names and parameters of Microsoft's
+ * The article's cmdlets (S8, S15, S16 in docs/rules.md), with the names and parameters of Microsoft's
  * documentation, run against a Lobby server's HTTP API. Output is PowerShell's list style
  * (`Name : Value`) with the leader PIN always masked; `--json` gives the API's JSON for scripts.
  */

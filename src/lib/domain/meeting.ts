@@ -9,7 +9,7 @@ import { accept, reject, type Decider, type Decision, type Rejection } from './d
 
 // Settings
 
-/** Teams' dial-in default: up to 250 callers in one meeting (MISSION.md, "What the real systems do"). */
+/** Teams' dial-in default: up to 250 callers in one meeting (docs/rules.md, defaults). */
 export const DEFAULT_MAX_PARTICIPANTS = 250;
 
 /** The highest capacity a meeting may be opened with; the simulator's load runs go up to here. */
@@ -52,7 +52,7 @@ export type Organizer = { readonly userId: string; readonly displayName: string 
 /** How a participant reached the meeting (S4: by phone or from the authenticated client). */
 export type JoinedVia = 'phone' | 'client';
 
-/** Teams in-meeting keypad commands (MISSION.md): `*1` help, `*6` mute, `*7` lock, `*8`/`*21` admit lobby. */
+/** Teams in-meeting keypad commands (docs/rules.md): `*1` help, `*6` mute, `*7` lock, `*8`/`*21` admit lobby. */
 export type KeypadKeys = '*1' | '*6' | '*7' | '*8' | '*21';
 
 /** What a keypad command does. */

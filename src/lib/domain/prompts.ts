@@ -41,7 +41,7 @@ const TEXTS: Readonly<Record<PromptId, string>> = {
 	'conference-id-unknown':
 		'That conference ID was not found. Please enter the conference ID followed by the pound key.',
 	'conference-id-failed': 'That conference ID was not found. Please check the ID and call again. Goodbye.',
-	// MISSION.md: callers are asked whether they are the organizer; if so they enter the PIN.
+	// As Teams does (docs/rules.md): callers are asked whether they are the organizer; if so they enter the PIN.
 	'leader-choice': 'If you are the leader, press star. Otherwise, please wait.',
 	'enter-leader-pin': 'Please enter your leader PIN followed by the pound key.',
 	'pin-wrong': 'That PIN is not correct. Please enter your leader PIN followed by the pound key.',
@@ -58,7 +58,7 @@ const TEXTS: Readonly<Record<PromptId, string>> = {
 	'lobby-timeout': 'Nobody let you into the meeting in time. Please call again later. Goodbye.',
 	'connection-lost': 'The connection was lost. Goodbye.',
 	goodbye: 'Goodbye.',
-	// Teams keypad commands in the meeting (MISSION.md).
+	// Teams keypad commands in the meeting (docs/rules.md).
 	'keypad-help-leader':
 		'Press star 6 to mute or unmute yourself, star 7 to lock or unlock the meeting, star 8 to admit everyone from the lobby.',
 	'keypad-help': 'Press star 6 to mute or unmute yourself.',

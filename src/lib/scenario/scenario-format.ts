@@ -14,7 +14,7 @@ import { DURATION_PATTERN, DURATION_RANGE_PATTERN, parseDuration } from './scena
 
 // Vocabulary
 
-/** Every meeting event type, as `expect.events` names them (MISSION.md: everything is an event). */
+/** Every meeting event type, as `expect.events` names them (everything is an event). */
 export const MEETING_EVENT_TYPES = [
 	'MeetingOpened',
 	'CallerEnteredLobby',
@@ -597,9 +597,9 @@ const scenarioShape = z
 		name: z.string().min(1).describe('A short title.'),
 		description: z.string().min(1).describe('What a trainer says about it: what happens and why.'),
 		rules: z
-			.array(z.string().regex(/^S(?:[1-9]|1[0-6])$/, 'Rules are S1 to S16 (MISSION.md).'))
+			.array(z.string().regex(/^S(?:[1-9]|1[0-6])$/, 'Rules are S1 to S16 (docs/rules.md).'))
 			.default([])
-			.describe('The rules of MISSION.md it shows, e.g. [S5, S10].'),
+			.describe('The rules of docs/rules.md it shows, e.g. [S5, S10].'),
 		seed: z
 			.int()
 			.min(0)

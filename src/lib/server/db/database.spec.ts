@@ -20,7 +20,7 @@ describe(`the database (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`,
 
 	const open = () => openDatabase({ databaseUrl: target.url, dataDir: target.dataDir ?? '' });
 
-	it('migrates and seeds the demo tenant with the defaults of MISSION.md', async () => {
+	it('migrates and seeds the demo tenant with the defaults of docs/rules.md', async () => {
 		target = await createTestDatabase();
 		handle = await open();
 		const seed = await seedDemoTenant(handle.db, { admin: 'admin-password' });

@@ -15,7 +15,7 @@ import {
 
 /**
  * A tenant's dial-in conferencing settings, named after Teams'
- * `Get-CsOnlineDialInConferencingTenantSettings` and defaulting to its defaults (MISSION.md).
+ * `Get-CsOnlineDialInConferencingTenantSettings` and defaulting to its defaults (docs/rules.md).
  */
 export const tenants = pgTable(
 	'tenants',

@@ -102,7 +102,7 @@ function generatedPassword(): string {
 }
 
 /**
- * Seeds the Contoso tenant, with MISSION.md's defaults, and its directory when the database has no
+ * Seeds the Contoso tenant, with the defaults of docs/rules.md, and its directory when the database has no
  * tenant yet, with sign-in passwords (hashed) for the administrator and the users. Idempotent: a
  * database that already has the tenant is left exactly as it is.
  */

@@ -54,7 +54,7 @@ export interface ResetOptions {
 	sendEmailToAddress?: string;
 }
 
-/** Tenant settings an administrator may change, with their ranges (MISSION.md defaults). */
+/** Tenant settings an administrator may change, with their ranges (docs/rules.md defaults). */
 export const tenantSettingsSchema = z
 	.object({
 		pinLength: z
