@@ -8,7 +8,9 @@ import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MeetingSnapshot, TimelineEvent } from '$lib/contract/events';
 import { client, connect, must, refusal, signIn, type Client, type ConnectOptions } from '../helpers/clients';
+import type { LoadReport } from '../../src/cli/load-command';
 import { TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
+import { lobby } from '../helpers/lobby-cli';
 import { serverPerSuite } from '../helpers/suite-server';
 
 const AMOS_CONFERENCE = '4410273';
@@ -39,7 +41,7 @@ function disconnection(socket: Client, ms = 5000): Promise<string> {
 
 /** `scenario:control stop` with no run: an administrator hears `not-found`, anyone else a refusal. */
 async function controlCode(socket: Client): Promise<string> {
-	const answer = await socket.emitWithAck('scenario:control', { action: 'stop' });
+	const answer = await socket.timeout(5000).emitWithAck('scenario:control', { action: 'stop' });
 	return answer.ok ? 'ok' : answer.error.code;
 }
 
@@ -155,6 +157,7 @@ describe('a connection keeps its user only while the session lasts', () => {
 		async () => {
 			const cookie = await signIn(suite.server.url, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
 			const socket = await connected(suite.server.url, { cookie: cookie! });
+			const other = await connected(suite.server.url, { cookie: cookie! });
 			expect(await controlCode(socket)).toBe('not-found');
 			const sql = postgres(suite.database.url!, { max: 1, onnotice: () => {} });
 			try {
@@ -162,8 +165,11 @@ describe('a connection keeps its user only while the session lasts', () => {
 				const updated =
 					await sql`update sessions set expires_at = now() - interval '1 second' where token = ${token}`;
 				expect(updated.count).toBe(1);
+				const dropped = disconnection(socket);
 				expect(await controlCode(socket)).toBe('unauthenticated');
-				expect(await socket.emitWithAck('scenario:start', { file: 'nothing.yaml', speed: 1 })).toMatchObject({
+				// Refused, then closed: the connection is nobody's any more.
+				expect(await dropped).toBe('io server disconnect');
+				expect(await other.emitWithAck('scenario:start', { file: 'nothing.yaml', speed: 1 })).toMatchObject({
 					ok: false,
 					error: { code: 'unauthenticated' }
 				});
@@ -282,6 +288,20 @@ describe('per-client limits, set low, and the administrator token that lifts the
 		expect(entries[0]).toMatchObject({ actorEmail: 'admin@contoso.com', path: 'socket' });
 		expect(JSON.stringify(entries)).not.toContain(token);
 	});
+
+	it('lobby load sends its administrator token in every handshake, so a run from one machine is not limited', async () => {
+		const token = await apiToken(suite.server.url, 'admin@contoso.com', TEST_ADMIN_PASSWORD);
+		const result = await lobby(['load', '--meetings', '1', '--callers', '8', '--json'], {
+			env: {
+				LOBBY_URL: suite.server.url,
+				LOBBY_TOKEN: token,
+				LOBBY_CREDENTIALS: '/nonexistent/credentials.json'
+			}
+		});
+		expect(result, result.stderr).toMatchObject({ code: 0 });
+		const report = JSON.parse(result.stdout) as LoadReport;
+		expect(report).toMatchObject({ callers: 8, joins: 8, admitted: 8, errors: { total: 0 }, ok: true });
+	}, 60_000);
 
 	it('lifts nothing for a user’s token, an unknown token or a malformed one, and keeps serving', async () => {
 		const userToken = await apiToken(suite.server.url, 'amos.marble@contoso.com', TEST_USER_PASSWORD);
