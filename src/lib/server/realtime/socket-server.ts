@@ -304,7 +304,8 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			}
 			// Join, then take the snapshot: every event after it reaches the viewer through the room,
 			// and the viewer skips those at or below the snapshot's sequence number.
-			const room = rooms.monitorMeeting(scope.meetingId, viewer());
+			const as = viewer();
+			const room = rooms.monitorMeeting(scope.meetingId, as);
 			await socket.join(room);
 			const live = services.meetings.snapshot(scope.meetingId);
 			const history = await services.meetings.history(scope.meetingId);
@@ -315,10 +316,10 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			}
 			const timeline: TimelineEvent[] = history
 				.filter((e) => e.seq <= replayed.seq)
-				.map((e) => ({ seq: e.seq, event: eventFor(e.event, viewer(), mask) }));
+				.map((e) => ({ seq: e.seq, event: eventFor(e.event, as, mask) }));
 			return {
 				snapshot: {
-					meeting: meetingFor(replayed.state, viewer(), mask),
+					meeting: meetingFor(replayed.state, as, mask),
 					seq: replayed.seq,
 					timeline
 				}
