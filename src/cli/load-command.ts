@@ -128,7 +128,7 @@ class Slots {
 }
 
 /** The server and token, as every `lobby` command finds them: the environment, then the saved login. */
-function connection(env: NodeJS.ProcessEnv, timeoutMs: number): ApiClient {
+function connection(env: NodeJS.ProcessEnv, timeoutMs: number): { api: ApiClient; token: string | null } {
 	const saved = loadCredentials(credentialsPath(env));
 	const url = (env.LOBBY_URL || saved?.url || DEFAULT_URL).replace(/\/+$/, '');
 	try {
@@ -137,7 +137,7 @@ function connection(env: NodeJS.ProcessEnv, timeoutMs: number): ApiClient {
 		throw new UsageError(`LOBBY_URL "${url}" is not a URL, e.g. ${DEFAULT_URL}`);
 	}
 	const token = env.LOBBY_TOKEN || (saved && saved.url === url ? saved.token : null);
-	return new ApiClient({ url, token, userAgent: USER_AGENT, timeoutMs });
+	return { api: new ApiClient({ url, token, userAgent: USER_AGENT, timeoutMs }), token };
 }
 
 /** One run: the plan, the sockets, the counters. */
@@ -168,7 +168,12 @@ class LoadRun {
 	constructor(
 		readonly url: string,
 		readonly options: LoadOptions,
-		organizers: readonly OrganizerJson[]
+		organizers: readonly OrganizerJson[],
+		/**
+		 * The administrator's API token, sent in every handshake too: the server then lifts its
+		 * per-client limits on connections and dials, which a load run from one machine exceeds.
+		 */
+		private readonly token: string | null = null
 	) {
 		this.socketUrl = new URL(url).origin;
 		this.slots = new Slots(options.concurrency);
@@ -240,7 +245,8 @@ class LoadRun {
 			transports: ['websocket'],
 			reconnection: false,
 			forceNew: true,
-			timeout: this.options.timeoutMs
+			timeout: this.options.timeoutMs,
+			...(this.token ? { auth: { token: this.token } } : {})
 		});
 		this.open.add(socket);
 		return socket;
@@ -556,6 +562,7 @@ function reportText(r: LoadReport): string {
 export async function loadCommand(argv: readonly string[], io: LoadIo): Promise<number> {
 	let options: LoadOptions;
 	let api: ApiClient;
+	let token: string | null;
 	try {
 		options = parseLoadOptions(argv);
 		if (options.help) {
@@ -563,7 +570,7 @@ export async function loadCommand(argv: readonly string[], io: LoadIo): Promise<
 			return 0;
 		}
 		// Each organizer's PIN is hashed on the server (a tenth of a second or so): allow for it.
-		api = connection(io.env, 30_000 + options.meetings * 1000);
+		({ api, token } = connection(io.env, 30_000 + options.meetings * 1000));
 	} catch (error) {
 		if (error instanceof UsageError) {
 			io.err.write(`lobby load: ${error.message}\nRun "lobby load --help" for the options.\n`);
@@ -609,7 +616,7 @@ export async function loadCommand(argv: readonly string[], io: LoadIo): Promise<
 		return 1;
 	}
 
-	const run = new LoadRun(api.url, options, organizers);
+	const run = new LoadRun(api.url, options, organizers, token);
 	io.err.write(
 		`lobby load: ${options.callers} callers over ${options.meetings} meetings, ${arrivalText(options)}\n`
 	);

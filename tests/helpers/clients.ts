@@ -3,13 +3,55 @@ import type { CallView, ClientToServerEvents, ServerToClientEvents } from '$lib/
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A real Socket.IO client connected to `url`. */
-export function connect(url: string): Promise<Client> {
-	const socket: Client = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+/** How a test client presents itself in the handshake. */
+export interface ConnectOptions {
+	/** The local address to connect from (any 127.0.0.x on Linux), so one test can be many clients. */
+	localAddress?: string;
+	/** An `Origin` header, as a browser page would send it. */
+	origin?: string;
+	/** A session cookie (from `signIn`). */
+	cookie?: string;
+	/** The `auth` payload of the handshake, e.g. `{ token }` for an API token. */
+	auth?: Record<string, unknown>;
+}
+
+/** A real Socket.IO client, not yet connected: for tests that expect the handshake to fail. */
+export function client(url: string, options: ConnectOptions = {}): Client {
+	const headers: Record<string, string> = {};
+	if (options.origin) headers.origin = options.origin;
+	if (options.cookie) headers.cookie = options.cookie;
+	return io(url, {
+		transports: ['websocket'],
+		reconnection: false,
+		forceNew: true,
+		extraHeaders: headers,
+		...(options.auth ? { auth: options.auth } : {}),
+		// engine.io-client hands this to `ws` in Node.
+		...(options.localAddress ? { localAddress: options.localAddress } : {})
+	} as Parameters<typeof io>[1]);
+}
+
+/** A real Socket.IO client connected to `url`; rejects with the server's refusal. */
+export function connect(url: string, options: ConnectOptions = {}): Promise<Client> {
+	const socket = client(url, options);
 	return new Promise((resolve, reject) => {
 		socket.once('connect', () => resolve(socket));
-		socket.once('connect_error', reject);
+		socket.once('connect_error', (error) => {
+			socket.close();
+			reject(error);
+		});
 	});
+}
+
+/** The message of the handshake's refusal, or null when it connected (and is then closed). */
+export async function refusal(url: string, options: ConnectOptions = {}): Promise<string | null> {
+	try {
+		const socket = await connect(url, options);
+		socket.close();
+		return null;
+	} catch (error) {
+		return error instanceof Error ? error.message : String(error);
+	}
 }
 
 /** Resolves with the first `call:state` push that satisfies `predicate` (within `ms`). */

@@ -112,8 +112,9 @@ export interface TimelineEvent {
 }
 
 /**
- * One meeting in full: its state as the domain sees it (phone numbers masked as the tenant says)
- * and the sequence number it is current to. A viewer applies later events with the domain's
+ * One meeting in full: its state as the domain sees it (phone numbers masked as the tenant says;
+ * for viewers who are not signed in, always masked, with every user id left out and the
+ * organizer's `userId` empty) and the sequence number it is current to. A viewer applies later events with the domain's
  * `evolveMeeting`, and asks for a new snapshot if a sequence number is skipped.
  */
 export interface MeetingSnapshot {
@@ -253,8 +254,16 @@ export interface SocketData {
 	connectedAt: number;
 	/** The phone call this socket owns, once dialed or resumed. */
 	callId: string | null;
-	/** The signed-in user, once sign-in exists; null for anonymous sockets. */
+	/** The signed-in user from the handshake's session cookie; null for anonymous sockets. */
 	userId: string | null;
+	/** The session that signed the user in, re-checked before anything privileged; null when anonymous. */
+	sessionId: string | null;
+	/** When that session ends (ms since the epoch); null when anonymous. */
+	sessionExpiresAt: number | null;
+	/** The address per-client limits count this connection under (security/client-address.ts). */
+	clientAddress: string;
+	/** Whether an administrator's API token in the handshake lifted the per-client limits. */
+	limitsLifted: boolean;
 	/** The meeting this socket joined from the client, if any; it leaves when the socket goes. */
 	clientParticipant: { meetingId: string; participantId: string } | null;
 }

@@ -15,6 +15,17 @@ export interface SessionUser {
 	role: 'admin' | 'user';
 }
 
+/**
+ * A signed-in user with the session that vouches for them: a long-lived connection keeps the
+ * session's id and expiry, and asks again (`userOfSession`) before anything privileged.
+ */
+export interface SessionIdentity {
+	user: SessionUser;
+	sessionId: string;
+	/** When the session ends, ms since the epoch. */
+	expiresAt: number;
+}
+
 /** A cookie the authentication library asked the response to set (or clear). */
 export interface CookieToSet {
 	name: string;
@@ -93,7 +104,14 @@ async function authSecret(db: Database): Promise<string> {
  * Sessions are HTTP-only cookies. Sign-up is off: people come from the directory, passwords are set
  * at first start (LOBBY_ADMIN_PASSWORD, LOBBY_DEMO_PASSWORD) and by administrators.
  */
-export async function createAuth(db: Database, options: { baseURL: string }) {
+export async function createAuth(
+	db: Database,
+	options: {
+		baseURL: string;
+		/** Told the id of every session that signs out, so connections of that session can be closed. */
+		onSessionEnded?: (sessionId: string) => void;
+	}
+) {
 	const auth = betterAuth({
 		baseURL: options.baseURL,
 		secret: await authSecret(db),
@@ -120,6 +138,11 @@ export async function createAuth(db: Database, options: { baseURL: string }) {
 
 	/** The signed-in user for these request headers (the session cookie), or null. */
 	async function userFor(headers: Headers): Promise<SessionUser | null> {
+		return (await sessionFor(headers))?.user ?? null;
+	}
+
+	/** The signed-in user and their session for these request headers (the session cookie), or null. */
+	async function sessionFor(headers: Headers): Promise<SessionIdentity | null> {
 		const session = await auth.api.getSession({ headers }).catch(expected);
 		if (!session) return null;
 		// The role is read from the directory, so a change by an administrator applies at once.
@@ -127,7 +150,32 @@ export async function createAuth(db: Database, options: { baseURL: string }) {
 			.select({ id: users.id, email: users.email, displayName: users.displayName, role: users.role })
 			.from(users)
 			.where(eq(users.id, session.user.id));
-		return row ?? null;
+		if (!row) return null;
+		return {
+			user: row,
+			sessionId: session.session.id,
+			expiresAt: new Date(session.session.expiresAt).getTime()
+		};
+	}
+
+	/**
+	 * The user of session `sessionId` if the session still exists (not signed out) and has not
+	 * expired at `now`, with the role the directory has now; null otherwise.
+	 */
+	async function userOfSession(sessionId: string, now: number): Promise<SessionUser | null> {
+		const [row] = await db
+			.select({
+				id: users.id,
+				email: users.email,
+				displayName: users.displayName,
+				role: users.role,
+				expiresAt: sessions.expiresAt
+			})
+			.from(sessions)
+			.innerJoin(users, eq(users.id, sessions.userId))
+			.where(eq(sessions.id, sessionId));
+		if (!row || row.expiresAt.getTime() <= now) return null;
+		return { id: row.id, email: row.email, displayName: row.displayName, role: row.role };
 	}
 
 	/** Signs in; answers the cookies to set, or null for a wrong address or password. */
@@ -163,15 +211,20 @@ export async function createAuth(db: Database, options: { baseURL: string }) {
 		return row ?? null;
 	}
 
-	/** Signs out; answers the cookies that clear the session. */
+	/**
+	 * Signs out; answers the cookies that clear the session, and tells `onSessionEnded` which
+	 * session ended, so its open connections are closed too.
+	 */
 	async function signOut(headers: Headers): Promise<CookieToSet[]> {
+		const session = await auth.api.getSession({ headers }).catch(expected);
 		const response = await auth.api.signOut({ headers, asResponse: true }).catch(expected);
+		if (session && response?.ok) options.onSessionEnded?.(session.session.id);
 		return (response?.headers.getSetCookie() ?? [])
 			.map(parseSetCookie)
 			.filter((c): c is CookieToSet => c !== null);
 	}
 
-	return { auth, userFor, signIn, signOut, verifyPassword };
+	return { auth, userFor, sessionFor, userOfSession, signIn, signOut, verifyPassword };
 }
 
 export type Auth = Awaited<ReturnType<typeof createAuth>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEFAULT_CLIENT_LIMITS, loadConfig } from './config';
 
 describe('loadConfig', () => {
 	it('defaults to port 3000 on 127.0.0.1 with PGlite in ./data', () => {
@@ -11,7 +11,11 @@ describe('loadConfig', () => {
 			smtpUrl: null,
 			mailFrom: 'Lobby <no-reply@contoso.com>',
 			adminPassword: null,
-			demoPassword: null
+			demoPassword: null,
+			allowedOrigins: [],
+			hostHeader: null,
+			trustedProxies: [],
+			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
 		});
 	});
 
@@ -32,7 +36,11 @@ describe('loadConfig', () => {
 			smtpUrl: null,
 			mailFrom: 'Dial-in <dialin@contoso.com>',
 			adminPassword: null,
-			demoPassword: null
+			demoPassword: null,
+			allowedOrigins: [],
+			hostHeader: null,
+			trustedProxies: [],
+			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
 		});
 	});
 
@@ -61,6 +69,50 @@ describe('loadConfig', () => {
 	it('refuses a DATABASE_URL that is not a PostgreSQL URL', () => {
 		expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(
 			/DATABASE_URL must start with postgres:\/\//
+		);
+	});
+
+	it('reads the allowed origins from ORIGIN and LOBBY_ALLOWED_ORIGINS, spelled as browsers send them', () => {
+		expect(
+			loadConfig({
+				ORIGIN: 'https://lobby.example.com',
+				LOBBY_ALLOWED_ORIGINS: ' HTTP://Trainer.example:8080/ , https://lobby.example.com,'
+			}).allowedOrigins
+		).toEqual(['https://lobby.example.com', 'http://trainer.example:8080']);
+		expect(loadConfig({ HOST_HEADER: 'X-Forwarded-Host' }).hostHeader).toBe('x-forwarded-host');
+	});
+
+	it.each(['lobby.example.com', 'https://lobby.example.com/app', 'ftp://x.example', 'null'])(
+		'refuses LOBBY_ALLOWED_ORIGINS with %j, naming the entry',
+		(entry) => {
+			expect(() => loadConfig({ LOBBY_ALLOWED_ORIGINS: `https://ok.example,${entry}` })).toThrow(
+				new RegExp(`LOBBY_ALLOWED_ORIGINS has "${entry.replace(/[./]/g, '\\$&')}", which is not an origin`)
+			);
+		}
+	);
+
+	it('reads LOBBY_TRUSTED_PROXIES as IP addresses and refuses names', () => {
+		expect(
+			loadConfig({ LOBBY_TRUSTED_PROXIES: '10.0.0.1, ::ffff:10.0.0.2, fd00::1' }).trustedProxies
+		).toEqual(['10.0.0.1', '10.0.0.2', 'fd00::1']);
+		expect(() => loadConfig({ LOBBY_TRUSTED_PROXIES: '10.0.0.1,proxy.local' })).toThrow(
+			/LOBBY_TRUSTED_PROXIES must list IP addresses separated by commas; not addresses: proxy\.local/
+		);
+	});
+
+	it('reads the per-client limits; 0 turns one off, and an empty value is the default', () => {
+		expect(
+			loadConfig({
+				LOBBY_MAX_CONNECTIONS_PER_CLIENT: '1000',
+				LOBBY_DIAL_BURST_PER_CLIENT: '0',
+				LOBBY_DIALS_PER_MINUTE_PER_CLIENT: ''
+			}).clientLimits
+		).toEqual({ maxConnections: 1000, dialBurst: 0, dialsPerMinute: DEFAULT_CLIENT_LIMITS.dialsPerMinute });
+	});
+
+	it.each(['-1', 'many', '2.5', '99999999'])('refuses LOBBY_MAX_CONNECTIONS_PER_CLIENT=%j', (value) => {
+		expect(() => loadConfig({ LOBBY_MAX_CONNECTIONS_PER_CLIENT: value })).toThrow(
+			/LOBBY_MAX_CONNECTIONS_PER_CLIENT must be a whole number from 0 to 9999999/
 		);
 	});
 });

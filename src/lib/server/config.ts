@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseOrigin } from './security/allowed-origin';
+import { parseAddressList } from './security/client-address';
 
 /** The server's configuration, read once from the environment at start-up. */
 export interface Config {
@@ -16,7 +18,38 @@ export interface Config {
 	adminPassword: string | null;
 	/** Sign-in password for the demo users at first start; generated and printed once when absent. */
 	demoPassword: string | null;
+	/**
+	 * Origins (`scheme://host[:port]`) whose pages may open the live channel besides the server's own
+	 * host: ORIGIN (the public origin adapter-node knows) and LOBBY_ALLOWED_ORIGINS.
+	 */
+	allowedOrigins: string[];
+	/** The header a proxy names the public host in, when adapter-node is told to read it (HOST_HEADER). */
+	hostHeader: string | null;
+	/** Proxies whose X-Forwarded-For names the client (LOBBY_TRUSTED_PROXIES); none by default. */
+	trustedProxies: string[];
+	/** Per-client limits of the live channel; see `ClientLimits`. */
+	clientLimits: ClientLimits;
 }
+
+/**
+ * What one client address may do on the live channel, unless its handshake carries an
+ * administrator's API token (`lobby load`, `npm run bench`). A classroom of 50 phones behind one
+ * NAT is the case to survive: 200 connections leave each phone a softphone, a meeting view and
+ * reconnects to spare; a burst of 100 dials lets every phone dial at once twice over, and 60 a
+ * minute after that lets the whole class hang up and dial again within a minute. 0 turns a limit off.
+ */
+export interface ClientLimits {
+	maxConnections: number;
+	dialBurst: number;
+	dialsPerMinute: number;
+}
+
+/** The defaults of `ClientLimits`, in one place for the configuration and its documentation. */
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = Object.freeze({
+	maxConnections: 200,
+	dialBurst: 100,
+	dialsPerMinute: 60
+});
 
 /** A configuration value that cannot be used; the message names the variable and what it takes. */
 export class ConfigError extends Error {
@@ -31,6 +64,34 @@ const port = z.coerce
 	.int('must be a whole number from 0 to 65535')
 	.min(0, 'must be a whole number from 0 to 65535')
 	.max(65535, 'must be a whole number from 0 to 65535');
+
+/** A per-client limit: a whole number, 0 for none; empty reads as unset. */
+const limit = z
+	.string()
+	.trim()
+	.regex(/^\d{0,7}$/, 'must be a whole number from 0 to 9999999 (0 turns the limit off)')
+	.transform((v) => (v === '' ? undefined : Number(v)))
+	.optional();
+
+const originList = z
+	.string()
+	.optional()
+	.transform((value, context) => {
+		const origins: string[] = [];
+		for (const entry of (value ?? '').split(',')) {
+			const trimmed = entry.trim();
+			if (!trimmed) continue;
+			const origin = parseOrigin(trimmed);
+			if (origin) origins.push(origin);
+			else {
+				context.addIssue({
+					code: 'custom',
+					message: `has ${JSON.stringify(trimmed)}, which is not an origin like https://lobby.example.com or http://10.0.0.5:3000`
+				});
+			}
+		}
+		return origins;
+	});
 
 const schema = z.object({
 	PORT: z.string().trim().min(1, 'must be a whole number from 0 to 65535').pipe(port).default(3000),
@@ -52,7 +113,26 @@ const schema = z.object({
 		.min(3, 'must be a sender address')
 		.default('Lobby <no-reply@contoso.com>'),
 	LOBBY_ADMIN_PASSWORD: z.string().min(8, 'must have at least 8 characters').optional(),
-	LOBBY_DEMO_PASSWORD: z.string().min(8, 'must have at least 8 characters').optional()
+	LOBBY_DEMO_PASSWORD: z.string().min(8, 'must have at least 8 characters').optional(),
+	ORIGIN: originList,
+	HOST_HEADER: z.string().trim().toLowerCase().optional(),
+	LOBBY_ALLOWED_ORIGINS: originList,
+	LOBBY_TRUSTED_PROXIES: z
+		.string()
+		.optional()
+		.transform((value, context) => {
+			const { addresses, invalid } = parseAddressList(value ?? '');
+			if (invalid.length > 0) {
+				context.addIssue({
+					code: 'custom',
+					message: `must list IP addresses separated by commas; not addresses: ${invalid.join(', ')}`
+				});
+			}
+			return addresses;
+		}),
+	LOBBY_MAX_CONNECTIONS_PER_CLIENT: limit,
+	LOBBY_DIAL_BURST_PER_CLIENT: limit,
+	LOBBY_DIALS_PER_MINUTE_PER_CLIENT: limit
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -76,6 +156,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		smtpUrl: v.SMTP_URL ? v.SMTP_URL : null,
 		mailFrom: v.LOBBY_MAIL_FROM,
 		adminPassword: v.LOBBY_ADMIN_PASSWORD ?? null,
-		demoPassword: v.LOBBY_DEMO_PASSWORD ?? null
+		demoPassword: v.LOBBY_DEMO_PASSWORD ?? null,
+		allowedOrigins: [...new Set([...v.ORIGIN, ...v.LOBBY_ALLOWED_ORIGINS])],
+		hostHeader: v.HOST_HEADER ? v.HOST_HEADER : null,
+		trustedProxies: v.LOBBY_TRUSTED_PROXIES,
+		clientLimits: {
+			maxConnections: v.LOBBY_MAX_CONNECTIONS_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.maxConnections,
+			dialBurst: v.LOBBY_DIAL_BURST_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.dialBurst,
+			dialsPerMinute: v.LOBBY_DIALS_PER_MINUTE_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.dialsPerMinute
+		}
 	};
 }

@@ -150,7 +150,10 @@ export async function createServices(
 		randomDigit: deps.randomDigit,
 		onTenantSettingsChanged: () => masking.refresh()
 	});
-	const auth = await createAuth(db, { baseURL: deps.baseURL ?? 'http://127.0.0.1:3000' });
+	const auth = await createAuth(db, {
+		baseURL: deps.baseURL ?? 'http://127.0.0.1:3000',
+		onSessionEnded: (sessionId) => notifier.sessionEnded(sessionId)
+	});
 	return {
 		auth,
 		services: {

@@ -1,7 +1,7 @@
 import type { CallView, MeetingSummary, TimelineEvent } from '$lib/contract/events';
 import type { CommittedEvents } from '../services/meeting.service';
 import type { Notifier } from '../services/notifier';
-import { maskEvent, summaryOf } from '../services/views';
+import { eventFor, summaryOf, type Viewer } from '../services/views';
 import type { LobbyServer } from './socket-server';
 
 /** At most one all-meetings message per this many milliseconds, whatever the load. */
@@ -15,7 +15,11 @@ export const rooms = {
 	scenarios: 'scenarios',
 	/** Pages that show the connected-client count (they asked with status:get). */
 	presence: 'presence',
-	monitorMeeting: (meetingId: string) => `monitor:meeting:${meetingId}`
+	/** Watchers of one meeting: signed-in viewers, and anonymous ones (who see less: views.ts). */
+	monitorMeeting: (meetingId: string, viewer: Viewer = 'signed-in') =>
+		viewer === 'signed-in' ? `monitor:meeting:${meetingId}` : `monitor:meeting-anonymous:${meetingId}`,
+	/** Every connection of one signed-in session, closed when it signs out. */
+	session: (sessionId: string) => `session:${sessionId}`
 };
 
 /**
@@ -73,12 +77,15 @@ export class SocketNotifier implements Notifier {
 		if (state.status === 'ended') this.ended.add(meetingId);
 		this.scheduleFlush();
 
-		if (!this.io.of('/').adapter.rooms.has(rooms.monitorMeeting(meetingId))) return;
-		const mask = this.masked();
-		const timeline = events.map((e) => (mask ? { seq: e.seq, event: maskEvent(e.event) } : e));
+		const watched = this.io.of('/').adapter.rooms;
+		if (
+			!watched.has(rooms.monitorMeeting(meetingId)) &&
+			!watched.has(rooms.monitorMeeting(meetingId, 'anonymous'))
+		)
+			return;
 		const pending = this.pendingMeetingEvents.get(meetingId);
-		if (pending) pending.push(...timeline);
-		else this.pendingMeetingEvents.set(meetingId, timeline);
+		if (pending) pending.push(...events);
+		else this.pendingMeetingEvents.set(meetingId, [...events]);
 		if (!this.meetingFlushScheduled) {
 			this.meetingFlushScheduled = true;
 			setImmediate(() => this.flushMeetingEvents());
@@ -87,8 +94,14 @@ export class SocketNotifier implements Notifier {
 
 	private flushMeetingEvents(): void {
 		this.meetingFlushScheduled = false;
+		const mask = this.masked();
 		for (const [meetingId, events] of this.pendingMeetingEvents) {
-			this.io.to(rooms.monitorMeeting(meetingId)).emit('monitor:meeting', { meetingId, events });
+			for (const viewer of ['signed-in', 'anonymous'] as const) {
+				const room = rooms.monitorMeeting(meetingId, viewer);
+				if (!this.io.of('/').adapter.rooms.has(room)) continue;
+				const shown = events.map((e) => ({ seq: e.seq, event: eventFor(e.event, viewer, mask) }));
+				this.io.to(room).emit('monitor:meeting', { meetingId, events: shown });
+			}
 		}
 		this.pendingMeetingEvents.clear();
 	}

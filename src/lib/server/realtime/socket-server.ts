@@ -17,7 +17,8 @@ import type { Actor } from '../services/audit.service';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
 import { CallError } from '../services/call.service';
 import { EngineUnavailableError } from '../services/meeting.service';
-import { maskEvent, maskMeeting, summaryOf } from '../services/views';
+import { eventFor, meetingFor, summaryOf, type Viewer } from '../services/views';
+import { Handshake } from './handshake';
 import { TokenBucket } from './rate-limit';
 import {
 	clientJoinSchema,
@@ -81,9 +82,16 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 	httpServer.once('close', stopScenarioFeed);
 	const detachNotifier = runtime.notifier.attach(notifier);
 	const stopMonitoring = services.meetings.onCommitted((committed) => notifier.meetingCommitted(committed));
+	const handshake = new Handshake(runtime);
+	// Signing out closes the session's connections, on every server that has one (room broadcast).
+	const stopSessionFeed = runtime.notifier.onSessionEnded((sessionId) =>
+		io.in(rooms.session(sessionId)).disconnectSockets(true)
+	);
 	httpServer.once('close', () => {
 		detachNotifier();
 		stopMonitoring();
+		stopSessionFeed();
+		handshake.stop();
 		notifier.stop();
 	});
 
@@ -108,24 +116,14 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		if (presenceTimer) clearTimeout(presenceTimer);
 	});
 
-	// Identity comes from the same session cookie as the pages; anonymous sockets are phone callers.
-	io.use((socket, next) => {
-		const cookie = socket.handshake.headers.cookie;
-		socket.data.userId = null;
-		if (!cookie) return next();
-		runtime.auth.userFor(new Headers({ cookie })).then(
-			(user) => {
-				socket.data.userId = user?.id ?? null;
-				next();
-			},
-			() => next()
-		);
-	});
+	// Origin, session cookie, the token that lifts the limits, and the per-client limits.
+	io.use(handshake.middleware);
 
 	io.on('connection', (socket: LobbySocket) => {
 		socket.data.connectedAt = Date.now();
 		socket.data.callId = null;
 		socket.data.clientParticipant = null;
+		if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
 		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
 
 		/**
@@ -189,6 +187,14 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			if (socket.data.callId && services.calls.isLive(socket.data.callId)) {
 				throw new CallError('bad-request', 'This connection already has a call; hang up first.');
 			}
+			if (!handshake.dial(socket)) {
+				const { dialBurst, dialsPerMinute } = runtime.config.clientLimits;
+				throw new CallError(
+					'rate-limited',
+					`Too many calls from your address: ${dialBurst} at once, then ${dialsPerMinute} a minute ` +
+						'(LOBBY_DIAL_BURST_PER_CLIENT, LOBBY_DIALS_PER_MINUTE_PER_CLIENT). Wait a moment and dial again.'
+				);
+			}
 			const dialed = services.calls.dial(phoneNumber ?? runtime.ids.phoneNumber());
 			socket.data.callId = dialed.callId;
 			await socket.join(rooms.call(dialed.callId));
@@ -210,9 +216,31 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			return { call };
 		});
 
+		/**
+		 * The socket's user if its session still exists and has not expired, with the role the
+		 * directory has now; checked before every privileged request. A socket whose session ended
+		 * is answered `unauthenticated` and then closed, so it stops being anyone's.
+		 */
+		async function sessionUser() {
+			const { sessionId, sessionExpiresAt } = socket.data;
+			if (!sessionId) return null;
+			const now = Date.now();
+			const current =
+				sessionExpiresAt !== null && sessionExpiresAt > now
+					? await runtime.auth.userOfSession(sessionId, now)
+					: null;
+			if (!current) {
+				socket.data.userId = null;
+				socket.data.sessionId = null;
+				socket.data.sessionExpiresAt = null;
+				setImmediate(() => socket.disconnect(true));
+				return null;
+			}
+			return services.directory.user(current.id);
+		}
+
 		on('client:join', clientJoinSchema, async ({ conferenceId }) => {
-			const userId = socket.data.userId;
-			const user = userId ? await services.directory.user(userId) : null;
+			const user = await sessionUser();
 			if (!user) {
 				throw new CallError(
 					'unauthenticated',
@@ -237,12 +265,14 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			return {};
 		});
 
-		/** Who asks to steer a live run; LiveScenarios admits administrators only and audits refusals. */
+		/**
+		 * Who asks to steer a live run, from the session as it is now; LiveScenarios admits
+		 * administrators only and audits refusals.
+		 */
 		async function scenarioRequester(): Promise<LiveRunRequester> {
-			const user = socket.data.userId ? await services.directory.user(socket.data.userId) : null;
-			const actor: Actor = user
-				? { userId: user.id, email: user.email, role: user.role }
-				: { userId: null, email: 'anonymous', role: 'anonymous' };
+			const user = await sessionUser();
+			if (!user) throw new CallError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
+			const actor: Actor = { userId: user.id, email: user.email, role: user.role };
 			return { actor, path: 'socket' };
 		}
 
@@ -261,6 +291,9 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			return { run: await runtime.liveScenarios.control(control, await scenarioRequester()) };
 		});
 
+		/** Who this socket watches as: anonymous viewers see less (services/views.ts). */
+		const viewer = (): Viewer => (socket.data.userId ? 'signed-in' : 'anonymous');
+
 		on('monitor:subscribe', monitorScopeSchema, async (scope) => {
 			const mask = runtime.masking.masked();
 			if (scope.scope === 'all') {
@@ -270,20 +303,22 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			}
 			// Join, then take the snapshot: every event after it reaches the viewer through the room,
 			// and the viewer skips those at or below the snapshot's sequence number.
-			await socket.join(rooms.monitorMeeting(scope.meetingId));
+			const as = viewer();
+			const room = rooms.monitorMeeting(scope.meetingId, as);
+			await socket.join(room);
 			const live = services.meetings.snapshot(scope.meetingId);
 			const history = await services.meetings.history(scope.meetingId);
 			const replayed = live ?? services.meetings.replay(history);
 			if (!replayed) {
-				await socket.leave(rooms.monitorMeeting(scope.meetingId));
+				await socket.leave(room);
 				throw new CallError('not-found', `There is no meeting ${scope.meetingId}.`);
 			}
 			const timeline: TimelineEvent[] = history
 				.filter((e) => e.seq <= replayed.seq)
-				.map((e) => (mask ? { seq: e.seq, event: maskEvent(e.event) } : e));
+				.map((e) => ({ seq: e.seq, event: eventFor(e.event, as, mask) }));
 			return {
 				snapshot: {
-					meeting: mask ? maskMeeting(replayed.state) : replayed.state,
+					meeting: meetingFor(replayed.state, as, mask),
 					seq: replayed.seq,
 					timeline
 				}
@@ -291,7 +326,11 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		});
 
 		on('monitor:unsubscribe', monitorScopeSchema, async (scope) => {
-			await socket.leave(scope.scope === 'all' ? rooms.monitorAll : rooms.monitorMeeting(scope.meetingId));
+			if (scope.scope === 'all') await socket.leave(rooms.monitorAll);
+			else {
+				await socket.leave(rooms.monitorMeeting(scope.meetingId, 'signed-in'));
+				await socket.leave(rooms.monitorMeeting(scope.meetingId, 'anonymous'));
+			}
 			return {};
 		});
 	});

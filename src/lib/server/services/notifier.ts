@@ -34,6 +34,23 @@ export const silentNotifier: Notifier = {
 export class NotifierHub implements Notifier {
 	private target: Notifier = silentNotifier;
 	private taps: Notifier[] = [];
+	private sessionListeners: ((sessionId: string) => void)[] = [];
+
+	/**
+	 * Calls `listener` with the id of every session that signs out, until the returned function
+	 * removes it: the Socket.IO server closes that session's connections.
+	 */
+	onSessionEnded(listener: (sessionId: string) => void): () => void {
+		this.sessionListeners = [...this.sessionListeners, listener];
+		return () => {
+			this.sessionListeners = this.sessionListeners.filter((l) => l !== listener);
+		};
+	}
+
+	/** A session signed out: whoever listens closes what it opened. */
+	sessionEnded(sessionId: string): void {
+		for (const listener of this.sessionListeners) listener(sessionId);
+	}
 
 	/**
 	 * Also tells `listener` everything, after the attached transport, until the returned function

@@ -1,6 +1,7 @@
 /**
  * Turns the domain's states and events into what the wire carries (src/lib/contract/events.ts),
- * masking caller numbers as the tenant's `MaskPstnNumbersType` says.
+ * masking caller numbers as the tenant's `MaskPstnNumbersType` says, and for viewers who are not
+ * signed in, always, and without user ids (`Viewer`).
  */
 import {
 	musicFor,
@@ -73,6 +74,45 @@ export function maskEvent(event: MeetingEvent): MeetingEvent {
 			};
 		default:
 			return event;
+	}
+}
+
+/**
+ * Who watches a meeting: `anonymous` viewers (trainees on the projector, phones) see conference IDs
+ * and names, which they need to dial in, but never a user id, and caller numbers masked whatever
+ * the tenant says; `signed-in` viewers see numbers as the tenant's MaskPstnNumbersType says.
+ */
+export type Viewer = 'anonymous' | 'signed-in';
+
+/** The organizer as anonymous viewers see them: the name, and an empty user id. */
+function anonymousOrganizer(organizer: OpenedMeeting['organizer']): OpenedMeeting['organizer'] {
+	return { userId: '', displayName: organizer.displayName };
+}
+
+/** A meeting as `viewer` sees it; `masked` is the tenant's setting. */
+export function meetingFor(state: OpenedMeeting, viewer: Viewer, masked: boolean): OpenedMeeting {
+	if (viewer === 'signed-in') return masked ? maskMeeting(state) : state;
+	const shown = maskMeeting(state);
+	return {
+		...shown,
+		organizer: anonymousOrganizer(shown.organizer),
+		participants: shown.participants.map(({ userId: _userId, ...participant }) => participant)
+	};
+}
+
+/** An event as `viewer` sees it; `masked` is the tenant's setting. */
+export function eventFor(event: MeetingEvent, viewer: Viewer, masked: boolean): MeetingEvent {
+	if (viewer === 'signed-in') return masked ? maskEvent(event) : event;
+	const shown = maskEvent(event);
+	switch (shown.type) {
+		case 'MeetingOpened':
+			return { ...shown, organizer: anonymousOrganizer(shown.organizer) };
+		case 'ParticipantJoined': {
+			const { userId: _userId, ...joined } = shown;
+			return joined;
+		}
+		default:
+			return shown;
 	}
 }
 
