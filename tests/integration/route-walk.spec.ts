@@ -284,7 +284,8 @@ describe('every route, as an anonymous visitor, a user and an administrator', ()
 		if (probe.kind === 'data' || probe.kind === 'data-skip') {
 			const dataPath = `${path === '/' ? '' : path}/__data.json`;
 			// One flag a node, layouts first: skip every layout's load, run the page's.
-			const query = probe.kind === 'data-skip' ? `?x-sveltekit-invalidated=${'0'.repeat(layoutsOf(routeId))}1` : '';
+			const query =
+				probe.kind === 'data-skip' ? `?x-sveltekit-invalidated=${'0'.repeat(layoutsOf(routeId))}1` : '';
 			const r = await fetch(url + dataPath + query, { headers, redirect: 'manual' });
 			const text = await r.text();
 			if (r.status !== 200) return { status: r.status, text };

@@ -62,10 +62,7 @@ export class LeaderPinService {
 		try {
 			correct = reserved.hash !== null && /^\d{1,32}$/.test(pin) && (await verifyPin(pin, reserved.hash));
 		} catch (error) {
-			await this.db
-				.update(users)
-				.set({ pinAttemptsPending: released })
-				.where(eq(users.id, organizerUserId));
+			await this.db.update(users).set({ pinAttemptsPending: released }).where(eq(users.id, organizerUserId));
 			throw error;
 		}
 		if (correct) {
