@@ -1,6 +1,7 @@
 import { error, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
 import { getRuntime } from '$lib/server/runtime';
+import { clientAddress } from '$lib/server/security/client-address';
 
 const THEMES = ['system', 'light', 'dark'] as const;
 type Theme = (typeof THEMES)[number];
@@ -40,7 +41,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const runtime = await getRuntime();
 	event.locals.runtime = runtime;
 	event.locals.user = await runtime.auth.userFor(event.request.headers);
-	event.locals.clientAddress = event.getClientAddress();
+	event.locals.clientAddress = clientAddress({
+		remoteAddress: event.getClientAddress(),
+		forwardedFor: event.request.headers.get('x-forwarded-for'),
+		trustedProxies: runtime.config.trustedProxies
+	});
 	event.locals.locale = negotiateLocale(
 		event.cookies.get('lobby-lang'),
 		event.request.headers.get('accept-language')

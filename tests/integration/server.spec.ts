@@ -104,3 +104,40 @@ describe('shutdown', () => {
 		}
 	});
 });
+
+/** Signs in through the sign-in page as a browser on `origin` would; answers the Set-Cookie headers. */
+async function signInCookies(url: string, origin: string): Promise<{ status: number; cookies: string[] }> {
+	const response = await fetch(`${url}/signin`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email: 'admin@contoso.com', password: 'admin-test-password' })
+	});
+	return { status: response.status, cookies: response.headers.getSetCookie() };
+}
+
+describe('session cookies', () => {
+	const plain = serverPerSuite();
+	const https = serverPerSuite({ env: () => ({ ORIGIN: 'https://lobby.example' }) });
+
+	it('are Secure when the public origin (ORIGIN) is HTTPS, and the session they carry works', async () => {
+		const { status, cookies } = await signInCookies(https.server.url, 'https://lobby.example');
+		expect(status).toBe(303);
+		const session = cookies.find((c) => /session_token=/.test(c));
+		expect(session).toMatch(/;\s*Secure/i);
+		expect(session).toMatch(/;\s*HttpOnly/i);
+		const admin = await fetch(`${https.server.url}/admin/dial-in-users`, {
+			headers: { cookie: session!.split(';')[0]!, accept: 'text/html' },
+			redirect: 'manual'
+		});
+		expect(admin.status).toBe(200);
+	});
+
+	it('are not Secure on a plain-HTTP server, or a browser on http://127.0.0.1 could not sign in', async () => {
+		const { status, cookies } = await signInCookies(plain.server.url, plain.server.url);
+		expect(status).toBe(303);
+		const session = cookies.find((c) => /session_token=/.test(c));
+		expect(session).toMatch(/;\s*HttpOnly/i);
+		expect(session).not.toMatch(/;\s*Secure/i);
+	});
+});

@@ -133,7 +133,11 @@ export async function createAuth(
 		// A refreshed expiry would need a new cookie that server-side calls cannot set: sessions last 12 h.
 		session: { expiresIn: 60 * 60 * 12, disableSessionRefresh: true },
 		logger: { level: 'error' },
-		advanced: { database: { generateId: () => randomBytes(16).toString('hex') } }
+		advanced: {
+			database: { generateId: () => randomBytes(16).toString('hex') },
+			// Behind HTTPS (ORIGIN https://…) the session cookie is Secure, so it never travels in clear.
+			useSecureCookies: options.baseURL.startsWith('https:')
+		}
 	});
 
 	/** The signed-in user for these request headers (the session cookie), or null. */

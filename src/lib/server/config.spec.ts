@@ -13,6 +13,7 @@ describe('loadConfig', () => {
 			adminPassword: null,
 			demoPassword: null,
 			allowedOrigins: [],
+			publicOrigin: null,
 			hostHeader: null,
 			trustedProxies: [],
 			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
 			adminPassword: null,
 			demoPassword: null,
 			allowedOrigins: [],
+			publicOrigin: null,
 			hostHeader: null,
 			trustedProxies: [],
 			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
@@ -79,6 +81,10 @@ describe('loadConfig', () => {
 				LOBBY_ALLOWED_ORIGINS: ' HTTP://Trainer.example:8080/ , https://lobby.example.com,'
 			}).allowedOrigins
 		).toEqual(['https://lobby.example.com', 'http://trainer.example:8080']);
+		// ORIGIN is also the public origin: sign-in cookies are Secure when it is HTTPS.
+		expect(loadConfig({ ORIGIN: 'https://lobby.example.com' }).publicOrigin).toBe(
+			'https://lobby.example.com'
+		);
 		expect(loadConfig({ HOST_HEADER: 'X-Forwarded-Host' }).hostHeader).toBe('x-forwarded-host');
 	});
 

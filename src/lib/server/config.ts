@@ -23,6 +23,8 @@ export interface Config {
 	 * host: ORIGIN (the public origin adapter-node knows) and LOBBY_ALLOWED_ORIGINS.
 	 */
 	allowedOrigins: string[];
+	/** The public origin (ORIGIN) when a proxy serves the app under another address, e.g. over HTTPS. */
+	publicOrigin: string | null;
 	/** The header a proxy names the public host in, when adapter-node is told to read it (HOST_HEADER). */
 	hostHeader: string | null;
 	/** Proxies whose X-Forwarded-For names the client (LOBBY_TRUSTED_PROXIES); none by default. */
@@ -158,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		adminPassword: v.LOBBY_ADMIN_PASSWORD ?? null,
 		demoPassword: v.LOBBY_DEMO_PASSWORD ?? null,
 		allowedOrigins: [...new Set([...v.ORIGIN, ...v.LOBBY_ALLOWED_ORIGINS])],
+		publicOrigin: v.ORIGIN[0] ?? null,
 		hostHeader: v.HOST_HEADER ? v.HOST_HEADER : null,
 		trustedProxies: v.LOBBY_TRUSTED_PROXIES,
 		clientLimits: {

@@ -210,7 +210,7 @@ async function boot(config: Config): Promise<Runtime> {
 	try {
 		built = await createServices(database, {
 			mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
-			baseURL: `http://${config.host}:${config.port}`
+			baseURL: config.publicOrigin ?? `http://${config.host}:${config.port}`
 		});
 	} catch (error) {
 		await database.close();
