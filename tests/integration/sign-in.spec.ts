@@ -4,6 +4,7 @@
  * and every checked attempt is in the audit log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from '../helpers/clients';
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
 
 const ADMIN_PASSWORD = 'admin-test-password';
@@ -95,5 +96,40 @@ describe('sign-in throttling and audit', () => {
 		expect(response.status).toBe(429);
 		expect(response.headers.getSetCookie()).toEqual([]);
 		expect(await response.text()).toContain('Too many sign-in attempts');
+	});
+});
+
+describe('looking up meetings by conference ID', () => {
+	let database: TestDatabase;
+	let server: TestServer;
+
+	beforeAll(async () => {
+		database = await createTestDatabase();
+		server = await startServer({ env: database.env });
+	});
+
+	afterAll(async () => {
+		await server?.stop();
+		await database?.drop();
+	});
+
+	it('given an anonymous visitor trying conference IDs in a row, then past 60 lookups they are refused with 429, while a signed-in user is not', async () => {
+		const statuses: number[] = [];
+		for (let i = 0; i < 70; i++) {
+			const response = await fetch(`${server.url}/join/${4_000_000 + i}`, {
+				headers: { accept: 'text/html' }
+			});
+			statuses.push(response.status);
+			await response.arrayBuffer();
+		}
+		expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+		expect(statuses.slice(60)).toContain(429);
+		const cookie = await signIn(server.url, 'amos.marble@contoso.com', USER_PASSWORD);
+		expect(cookie).not.toBeNull();
+		const signedIn = await fetch(`${server.url}/join/4410273`, {
+			headers: { accept: 'text/html', cookie: cookie! }
+		});
+		expect(signedIn.status).toBe(200);
+		expect(await signedIn.text()).toContain('Amos Marble');
 	});
 });

@@ -30,6 +30,7 @@ import { MailService } from './services/mail.service';
 import { LiveScenarios } from './simulator/live-scenarios';
 import { SimulatedOrganizersService } from './services/simulated-organizers.service';
 import { SignInService } from './services/sign-in.service';
+import { ConferenceLookupService } from './services/conference-lookup.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
 export interface Services {
@@ -45,6 +46,7 @@ export interface Services {
 	apiTokens: ApiTokenService;
 	simulatedOrganizers: SimulatedOrganizersService;
 	signIn: SignInService;
+	conferences: ConferenceLookupService;
 }
 
 /** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
@@ -168,7 +170,8 @@ export async function createServices(
 			mail,
 			apiTokens: new ApiTokenService(db, DEMO_TENANT_ID, audit, clock),
 			simulatedOrganizers: new SimulatedOrganizersService({ db, tenantId: DEMO_TENANT_ID, dialIn, audit }),
-			signIn: new SignInService({ db, auth, audit, directory, clock, tenantId: DEMO_TENANT_ID })
+			signIn: new SignInService({ db, auth, audit, directory, clock, tenantId: DEMO_TENANT_ID }),
+			conferences: new ConferenceLookupService(directory)
 		},
 		notifier,
 		masking,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientLimiter, TokenBucket } from './rate-limit';
+import { ClientLimiter, TokenBucket, KeyedBuckets } from './rate-limit';
 
 describe('TokenBucket', () => {
 	it('allows a burst, then refuses until time refills it', () => {
@@ -73,5 +73,26 @@ describe('ClientLimiter', () => {
 			expect(limiter.dial('10.0.0.1')).toBe(true);
 		}
 		expect(limiter.size().dials).toBe(0);
+	});
+});
+
+describe('KeyedBuckets', () => {
+	it('given a burst of 3 and 60 a minute, then each key has its own 3, refilled one a second', () => {
+		let now = 0;
+		const buckets = new KeyedBuckets(3, 60, () => now);
+		expect([1, 2, 3, 4].map(() => buckets.take('10.0.0.1'))).toEqual([true, true, true, false]);
+		expect(buckets.take('10.0.0.2')).toBe(true);
+		now += 1000;
+		expect([buckets.take('10.0.0.1'), buckets.take('10.0.0.1')]).toEqual([true, false]);
+	});
+
+	it('forgets keys whose bucket has refilled, so the map holds only recent clients', () => {
+		let now = 0;
+		const buckets = new KeyedBuckets(2, 60, () => now, 60_000);
+		for (let i = 0; i < 500; i++) buckets.take(`10.0.${i >> 8}.${i & 255}`);
+		expect(buckets.size).toBe(500);
+		now += 61_000;
+		buckets.take('10.9.9.9');
+		expect(buckets.size).toBe(1);
 	});
 });

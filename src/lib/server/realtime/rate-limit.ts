@@ -106,3 +106,40 @@ export class ClientLimiter {
 		return { connections: this.connections.size, dials: this.dials.size };
 	}
 }
+
+/**
+ * One token bucket per key (a client address), in memory, for lookups a client may repeat only so
+ * often. Buckets that have refilled are forgotten as they are met and at most every `sweepEveryMs`,
+ * so the map holds only keys seen within the last refill time.
+ */
+export class KeyedBuckets {
+	private readonly buckets = new Map<string, TokenBucket>();
+	private lastSweep: number;
+
+	constructor(
+		private readonly burst: number,
+		private readonly perMinute: number,
+		private readonly now: () => number = () => Date.now(),
+		private readonly sweepEveryMs = 60_000
+	) {
+		this.lastSweep = now();
+	}
+
+	/** Takes one token for `key`; false when its bucket is empty. */
+	take(key: string): boolean {
+		if (this.now() - this.lastSweep >= this.sweepEveryMs) this.sweep();
+		let bucket = this.buckets.get(key);
+		if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.burst, this.perMinute / 60, this.now)));
+		return bucket.take();
+	}
+
+	/** How many keys are remembered (for specs and diagnostics). */
+	get size(): number {
+		return this.buckets.size;
+	}
+
+	private sweep(): void {
+		this.lastSweep = this.now();
+		for (const [key, bucket] of this.buckets) if (bucket.full()) this.buckets.delete(key);
+	}
+}
