@@ -12,7 +12,7 @@ import type { Runtime } from '../runtime';
 import { originAllowed } from '../security/allowed-origin';
 import { clientAddress } from '../security/client-address';
 import type { TokenIdentity } from '../services/api-token.service';
-import { ClientLimiter, TokenBucket } from './rate-limit';
+import { ClientLimiter, TokenBucket } from '../security/rate-limit';
 
 type LobbySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 

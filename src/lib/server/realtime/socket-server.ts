@@ -19,7 +19,7 @@ import { CallError } from '../services/call.service';
 import { EngineUnavailableError } from '../services/meeting.service';
 import { eventFor, meetingFor, summaryOf, type Viewer } from '../services/views';
 import { Handshake } from './handshake';
-import { TokenBucket } from './rate-limit';
+import { TokenBucket } from '../security/rate-limit';
 import {
 	clientJoinSchema,
 	describeIssues,

@@ -1,5 +1,5 @@
 import { conferenceIdSchema } from '../identifier-schemas';
-import { KeyedBuckets } from '../realtime/rate-limit';
+import { KeyedBuckets } from '../security/rate-limit';
 import type { DirectoryRepository } from '../repositories/directory.repository';
 import type { Actor } from './audit.service';
 

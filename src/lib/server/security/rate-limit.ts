@@ -1,5 +1,5 @@
 /**
- * A token bucket per socket: `burst` messages at once, refilled at `perSecond`. A socket that keeps
+ * Rate limits kept in memory. A token bucket per socket: `burst` messages at once, refilled at `perSecond`. A socket that keeps
  * sending while empty is flooding and may be disconnected; other clients are never slowed by it.
  */
 export class TokenBucket {
