@@ -1,6 +1,7 @@
 /**
- * Rate limits kept in memory. A token bucket per socket: `burst` messages at once, refilled at `perSecond`. A socket that keeps
- * sending while empty is flooding and may be disconnected; other clients are never slowed by it.
+ * A token bucket (rate limits here are kept in memory): `burst` messages at once, refilled at
+ * `perSecond`. Per socket, one that keeps sending while empty is flooding and may be disconnected;
+ * other clients are never slowed by it.
  */
 export class TokenBucket {
 	private tokens: number;
