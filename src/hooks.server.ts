@@ -1,5 +1,6 @@
 import { error, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
+import { DEMO_TENANT_ID } from '$lib/server/db/seed';
 import { getRuntime } from '$lib/server/runtime';
 import { clientAddress } from '$lib/server/security/client-address';
 
@@ -25,16 +26,28 @@ function isAdminCenter(event: RequestEvent): boolean {
  * layout's load altogether, so a guard in `+layout.server.ts` alone does not protect the data.
  * The services check the actor again themselves; this is the second line, for people.
  */
-function guardAdminCenter(event: RequestEvent): void {
+async function guardAdminCenter(event: RequestEvent): Promise<void> {
 	if (!isAdminCenter(event)) return;
 	const user = event.locals.user;
 	if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
-	if (user.role !== 'admin') {
-		error(
-			403,
-			'The admin center is for administrators. Users cannot reset PINs, not even their own: ask an administrator.'
-		);
+	if (user.role === 'admin') return;
+	if (event.request.method !== 'GET') {
+		// A signed-in user posting to the admin center by hand: refused here, and audited as the
+		// services audit every refused administrator action.
+		await event.locals.runtime.services.audit.record({
+			tenantId: DEMO_TENANT_ID,
+			actor: { userId: user.id, email: user.email, role: user.role },
+			action: 'admin-center.post',
+			target: null,
+			path: 'page',
+			outcome: 'denied',
+			details: { route: event.route.id ?? event.url.pathname, action: event.url.search.slice(0, 100) }
+		});
 	}
+	error(
+		403,
+		'The admin center is for administrators. Users cannot reset PINs, not even their own: ask an administrator.'
+	);
 }
 
 export const handle: Handle = async ({ event, resolve }) => {
@@ -52,7 +65,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	);
 	const theme = event.cookies.get('lobby-theme');
 	event.locals.theme = (THEMES as readonly string[]).includes(theme ?? '') ? (theme as Theme) : 'system';
-	guardAdminCenter(event);
+	await guardAdminCenter(event);
 	return resolve(event, {
 		transformPageChunk: ({ html }) =>
 			html.replace('%lobby.lang%', event.locals.locale).replace('%lobby.theme%', event.locals.theme)

@@ -369,4 +369,24 @@ describe('every route, as an anonymous visitor, a user and an administrator', ()
 			if (principal === 'admin') expect([...seen].sort()).toEqual(secrets.map((s) => s.name).sort());
 		}, 120_000);
 	}
+
+	it('audits every form post a user made to the admin center as refused, naming the action', async () => {
+		const { entries } = (await api(
+			credentials.admin,
+			'GET',
+			'/audit?action=admin-center.post&limit=100'
+		)) as {
+			entries: { actorEmail: string; outcome: string; details: { route: string; action: string } }[];
+		};
+		const tried = [...walkRoutes()].flatMap(([routeId, probes]) =>
+			probes
+				.filter((p) => p.kind === 'action' && routeId.startsWith('/admin'))
+				.map((p) => `${routeId} ${p.kind === 'action' && p.name !== 'default' ? `?/${p.name}` : ''}`)
+		);
+		expect(tried.length).toBeGreaterThanOrEqual(7);
+		const audited = entries
+			.filter((e) => e.actorEmail === USER && e.outcome === 'denied')
+			.map((e) => `${e.details.route} ${e.details.action}`);
+		expect(audited.sort()).toEqual(tried.sort());
+	});
 });
