@@ -13,6 +13,7 @@ import type { Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
+import { SYSTEM_ACTOR } from '../services/access';
 import type { AccessPath, Actor } from '../services/audit.service';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
 import { literalPins, liveRunServices, setUpLiveWorld } from './live-world';
@@ -27,7 +28,7 @@ export interface LiveRunRequester {
 }
 
 /** Runs stopped by the server itself (shutting down). */
-const SYSTEM: LiveRunRequester = { actor: { userId: null, email: 'system', role: 'admin' }, path: 'system' };
+const SYSTEM: LiveRunRequester = { actor: SYSTEM_ACTOR, path: 'system' };
 
 /** A request the live runner refuses, with a code for the socket answer. */
 export class LiveScenarioError extends Error {

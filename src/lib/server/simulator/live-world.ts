@@ -26,7 +26,13 @@ import { MailService } from '../services/mail.service';
 import { systemClock, systemScheduler } from '../services/ports';
 import { SimulatedOrganizersService } from '../services/simulated-organizers.service';
 import type { ScenarioHost } from './scenario-host';
-import { SetupError, type World, type WorldOrganizer, type WorldUser } from './scenario-world';
+import {
+	addSimulatedOrganizers,
+	SetupError,
+	type World,
+	type WorldOrganizer,
+	type WorldUser
+} from './scenario-world';
 
 /** Stand-ins' addresses: `.invalid` is reserved (RFC 2606), so no message to one can be delivered. */
 export const LIVE_SCENARIO_DOMAIN = 'scenarios.invalid';
@@ -292,41 +298,11 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 			const { id: _id, ...set } = row;
 			await db.insert(users).values(row).onConflictDoUpdate({ target: users.id, set });
 		}
-		const sharedPin = simulated.pin === 'known' ? newPin() : null;
-		rows.forEach((row, i) => {
-			const name = simulatedNames[i]!;
-			organizers.set(name, {
-				name,
-				userId: row.id,
-				email: row.email,
-				displayName: row.displayName,
-				role: 'user',
-				conferenceId: row.conferenceId,
-				phone: host.ids.phoneNumber()
-			});
-			if (sharedPin) {
-				knownPins.set(name, sharedPin);
-				actualPins.set(row.id, sharedPin);
-			}
+		await addSimulatedOrganizers(host, rows, simulatedNames, simulated.pin === 'known' ? newPin() : null, {
+			organizers,
+			knownPins,
+			actualPins
 		});
-		if (sharedPin && rows[0]) {
-			// One hash for all: they share the PIN, so setup hashes once however many there are.
-			await services.pins.setPin(rows[0].id, sharedPin);
-			const [first] = await db.select().from(users).where(eq(users.id, rows[0].id));
-			await db
-				.update(users)
-				.set({
-					leaderPinHash: first?.leaderPinHash ?? null,
-					leaderPinLength: first?.leaderPinLength ?? null,
-					leaderPinSetAt: first?.leaderPinSetAt ?? null
-				})
-				.where(
-					inArray(
-						users.id,
-						rows.map((r) => r.id)
-					)
-				);
-		}
 	}
 
 	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, pin)));

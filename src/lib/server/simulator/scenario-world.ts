@@ -174,41 +174,11 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 					allowPstnOnlyMeetings: sql`excluded.allow_pstn_only_meetings`
 				}
 			});
-		const sharedPin = simulated.pin === 'known' ? newPin() : null;
-		rows.forEach((row, i) => {
-			const name = simulatedNames[i]!;
-			organizers.set(name, {
-				name,
-				userId: row.id,
-				email: row.email,
-				displayName: row.displayName,
-				role: 'user',
-				conferenceId: row.conferenceId,
-				phone: host.ids.phoneNumber()
-			});
-			if (sharedPin) {
-				knownPins.set(name, sharedPin);
-				actualPins.set(row.id, sharedPin);
-			}
+		await addSimulatedOrganizers(host, rows, simulatedNames, simulated.pin === 'known' ? newPin() : null, {
+			organizers,
+			knownPins,
+			actualPins
 		});
-		if (sharedPin && rows[0]) {
-			// One hash for all: they share the PIN, so setup hashes once however many there are.
-			await services.pins.setPin(rows[0].id, sharedPin);
-			const [first] = await db.select().from(users).where(eq(users.id, rows[0].id));
-			await db
-				.update(users)
-				.set({
-					leaderPinHash: first?.leaderPinHash ?? null,
-					leaderPinLength: first?.leaderPinLength ?? null,
-					leaderPinSetAt: first?.leaderPinSetAt ?? null
-				})
-				.where(
-					inArray(
-						users.id,
-						rows.map((r) => r.id)
-					)
-				);
-		}
 	}
 
 	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, pin)));
@@ -240,4 +210,52 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 		identities: new Map(),
 		conferenceIds: new Map()
 	};
+}
+
+/**
+ * Puts simulated organizers (already in the run's directory as `rows`, in the order of `names`)
+ * into the world. With a `known` PIN they share it: it is hashed once and the hash copied, so setup
+ * costs one hash however many there are.
+ */
+export async function addSimulatedOrganizers(
+	host: ScenarioHost,
+	rows: readonly { id: string; email: string; displayName: string; conferenceId: string }[],
+	names: readonly string[],
+	sharedPin: string | null,
+	into: Pick<World, 'organizers' | 'knownPins' | 'actualPins'> & { organizers: Map<string, WorldOrganizer> }
+): Promise<void> {
+	const { db, services } = host;
+	rows.forEach((row, i) => {
+		const name = names[i]!;
+		into.organizers.set(name, {
+			name,
+			userId: row.id,
+			email: row.email,
+			displayName: row.displayName,
+			role: 'user',
+			conferenceId: row.conferenceId,
+			phone: host.ids.phoneNumber()
+		});
+		if (sharedPin) {
+			into.knownPins.set(name, sharedPin);
+			into.actualPins.set(row.id, sharedPin);
+		}
+	});
+	const first = rows[0];
+	if (!sharedPin || !first) return;
+	await services.pins.setPin(first.id, sharedPin);
+	const [hashed] = await db.select().from(users).where(eq(users.id, first.id));
+	await db
+		.update(users)
+		.set({
+			leaderPinHash: hashed?.leaderPinHash ?? null,
+			leaderPinLength: hashed?.leaderPinLength ?? null,
+			leaderPinSetAt: hashed?.leaderPinSetAt ?? null
+		})
+		.where(
+			inArray(
+				users.id,
+				rows.map((r) => r.id)
+			)
+		);
 }
