@@ -135,7 +135,9 @@ export class SignInService {
 	private async count(key: string): Promise<{ attempts: number; retryAfterSeconds: number }> {
 		const now = new Date(this.deps.clock.now());
 		const windowMs = this.limits.windowSeconds * 1000;
-		const stale = sql`${signInAttempts.windowStartedAt} <= ${new Date(now.getTime() - windowMs)}`;
+		// Instants go to SQL as typed text: postgres.js takes no Date inside a raw fragment.
+		const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+		const stale = sql`${signInAttempts.windowStartedAt} <= ${at(new Date(now.getTime() - windowMs))}`;
 		const [row] = await this.deps.db
 			.insert(signInAttempts)
 			.values({ key, attempts: 1, windowStartedAt: now })
@@ -143,7 +145,7 @@ export class SignInService {
 				target: signInAttempts.key,
 				set: {
 					attempts: sql`case when ${stale} then 1 else ${signInAttempts.attempts} + 1 end`,
-					windowStartedAt: sql`case when ${stale} then ${now} else ${signInAttempts.windowStartedAt} end`
+					windowStartedAt: sql`case when ${stale} then ${at(now)} else ${signInAttempts.windowStartedAt} end`
 				}
 			})
 			.returning({ attempts: signInAttempts.attempts, since: signInAttempts.windowStartedAt });
