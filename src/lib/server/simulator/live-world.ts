@@ -28,6 +28,7 @@ import { SimulatedOrganizersService } from '../services/simulated-organizers.ser
 import type { ScenarioHost } from './scenario-host';
 import {
 	addSimulatedOrganizers,
+	completeWorld,
 	SetupError,
 	type World,
 	type WorldOrganizer,
@@ -326,26 +327,14 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 		if (row) await standInOf(row);
 	}
 
-	const callers = new Map<string, { phone: string }>();
-	for (const [name, spec] of Object.entries(actors.callers)) {
-		callers.set(name, { phone: typeof spec === 'string' ? spec : spec.phone });
-	}
-	const byConference = new Map<string, string>();
-	for (const [name, o] of organizers) byConference.set(o.conferenceId, name);
-	const byUserId = new Map<string, string>();
-	for (const [name, u] of userMap) if (!byUserId.has(u.userId)) byUserId.set(u.userId, name);
-	if (!byUserId.has(admin.userId)) byUserId.set(admin.userId, admin.email.split('@')[0] ?? 'admin');
-	return {
-		callers,
+	return completeWorld(actors, {
 		organizers,
 		users: userMap,
 		admin,
-		byConference,
-		byUserId,
 		knownPins,
 		actualPins,
 		tenantId: LIVE_SCENARIO_TENANT_ID,
 		identities,
 		conferenceIds
-	};
+	});
 }

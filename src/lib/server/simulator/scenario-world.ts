@@ -188,28 +188,16 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 		userMap.set(name, await find(name, typeof spec === 'string' ? spec : spec.user));
 	}
 	const admin = await find('admin', actors.admin);
-	const callers = new Map<string, { phone: string }>();
-	for (const [name, spec] of Object.entries(actors.callers)) {
-		callers.set(name, { phone: typeof spec === 'string' ? spec : spec.phone });
-	}
-	const byConference = new Map<string, string>();
-	for (const [name, o] of organizers) byConference.set(o.conferenceId, name);
-	const byUserId = new Map<string, string>();
-	for (const [name, u] of userMap) if (!byUserId.has(u.userId)) byUserId.set(u.userId, name);
-	if (!byUserId.has(admin.userId)) byUserId.set(admin.userId, admin.email.split('@')[0] ?? 'admin');
-	return {
-		callers,
+	return completeWorld(actors, {
 		organizers,
 		users: userMap,
 		admin,
-		byConference,
-		byUserId,
 		knownPins,
 		actualPins,
 		tenantId: DEMO_TENANT_ID,
 		identities: new Map(),
 		conferenceIds: new Map()
-	};
+	});
 }
 
 /**
@@ -258,4 +246,25 @@ export async function addSimulatedOrganizers(
 				rows.map((r) => r.id)
 			)
 		);
+}
+
+/**
+ * The world from the people a setup resolved: the callers from the scenario, and the look-ups by
+ * conference ID and by user id (organizers first, then users, then the admin).
+ */
+export function completeWorld(
+	actors: Scenario['actors'],
+	resolved: Omit<World, 'callers' | 'byConference' | 'byUserId'>
+): World {
+	const callers = new Map<string, { phone: string }>();
+	for (const [name, spec] of Object.entries(actors.callers)) {
+		callers.set(name, { phone: typeof spec === 'string' ? spec : spec.phone });
+	}
+	const byConference = new Map<string, string>();
+	for (const [name, o] of resolved.organizers) byConference.set(o.conferenceId, name);
+	const byUserId = new Map<string, string>();
+	for (const [name, u] of resolved.users) if (!byUserId.has(u.userId)) byUserId.set(u.userId, name);
+	const { admin } = resolved;
+	if (!byUserId.has(admin.userId)) byUserId.set(admin.userId, admin.email.split('@')[0] ?? 'admin');
+	return { ...resolved, callers, byConference, byUserId };
 }
