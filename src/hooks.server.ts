@@ -1,6 +1,7 @@
-import { error, redirect, type Handle, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
 import { DEMO_TENANT_ID } from '$lib/server/db/seed';
+import { log } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
 import { clientAddress } from '$lib/server/security/client-address';
 
@@ -31,7 +32,7 @@ async function guardAdminCenter(event: RequestEvent): Promise<void> {
 	const user = event.locals.user;
 	if (!user) redirect(303, `/signin?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
 	if (user.role === 'admin') return;
-	if (event.request.method !== 'GET') {
+	if (event.request.method !== 'GET' && event.route.id !== null) {
 		// A signed-in user posting to the admin center by hand: refused here, and audited as the
 		// services audit every refused administrator action.
 		await event.locals.runtime.services.audit.record({
@@ -41,7 +42,7 @@ async function guardAdminCenter(event: RequestEvent): Promise<void> {
 			target: null,
 			path: 'page',
 			outcome: 'denied',
-			details: { route: event.route.id ?? event.url.pathname, action: event.url.search.slice(0, 100) }
+			details: { route: event.route.id, action: event.url.search.slice(0, 100) }
 		});
 	}
 	error(
@@ -70,4 +71,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 		transformPageChunk: ({ html }) =>
 			html.replace('%lobby.lang%', event.locals.locale).replace('%lobby.theme%', event.locals.theme)
 	});
+};
+
+/**
+ * An unexpected error in a load, an action or an endpoint: logged through the server's log (which
+ * escapes whatever a client put into the message), answered with a sentence that reveals nothing.
+ */
+export const handleError: HandleServerError = ({ error: failure, event, status, message }) => {
+	if (status === 404) return { message };
+	log.error(`${event.request.method} ${event.route.id ?? event.url.pathname} failed`, failure);
+	return { message: 'Something went wrong on the server; the error was logged. Try again.' };
 };

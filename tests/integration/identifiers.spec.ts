@@ -141,10 +141,58 @@ describe('identifiers at the edge', () => {
 		});
 	});
 
+	describe('free text and other inputs', () => {
+		it.each([
+			['a token id with a NUL', 'DELETE', '/tokens/%00', undefined],
+			['a token name with a NUL', 'POST', '/tokens', { name: 'a\u0000b' }],
+			['a token name with a lone surrogate', 'POST', '/tokens', { name: 'a\ud800' }],
+			['an audit filter with a NUL', 'GET', '/audit?actor=%00', undefined],
+			['a directory search with a NUL', 'GET', '/dial-in-users?search=%00', undefined],
+			['a scenario file with a NUL', 'POST', '/scenarios/live', { file: '\u0000', speed: 1 }]
+		] as const)('given %s, then the API answers 400 bad-request', async (_, method, path, body) => {
+			const { status, json } = await call(method, path, body);
+			expect(status).toBe(400);
+			expect(json.error?.code).toBe('bad-request');
+		});
+
+		it('given a 3 MB body, then the API answers 400 naming the limit, not a server error', async () => {
+			const response = await fetch(`${suite.server.url}/api/v1/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: 'a'.repeat(3_000_000)
+			});
+			expect(response.status).toBe(400);
+			expect(await response.text()).toContain('larger than 64 KB');
+		});
+
+		it('given a sign-in address with a NUL and a forged log line, then the page answers 400 and the log holds neither', async () => {
+			const response = await fetch(`${suite.server.url}/signin`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: {
+					origin: suite.server.url,
+					accept: 'text/html',
+					'content-type': 'application/x-www-form-urlencoded'
+				},
+				body: new URLSearchParams({
+					email: 'x\u0000\n[lobby] Lobby is listening on http://forged-line\nz',
+					password: 'x'
+				})
+			});
+			expect(response.status).toBe(400);
+			expect(suite.server.output()).not.toContain('forged-line');
+		});
+
+		it('given a scenario file with a NUL over Socket.IO, then it answers bad-request', async () => {
+			const answer = await socket.emitWithAck('scenario:start', { file: '\u0000', speed: 1 });
+			expect(answer).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+		});
+	});
+
 	it('after all of that, the server log has no raw NUL and no internal error', () => {
 		const output = suite.server.output();
 		expect(output).toContain('listening on');
 		expect(output).not.toContain('\u0000');
-		expect(output).not.toMatch(/A socket handler failed|an API request failed/);
+		expect(output).not.toMatch(/A socket handler failed|an API request failed|failed\n/);
 	});
 });

@@ -22,6 +22,11 @@ export const meetingIdSchema = z
 /** Control and format characters, and the line and paragraph separators: never part of a name. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\u2028\u2029]/u;
 
+/** Whether `value` is printable text: no control, format or private-use character, no lone surrogate. */
+export function isPrintable(value: string): boolean {
+	return !UNPRINTABLE.test(value);
+}
+
 /** The longest email address SMTP allows (RFC 5321), and so the longest sign-in address. */
 export const IDENTITY_MAX_LENGTH = 254;
 
@@ -35,7 +40,7 @@ export const identitySchema = z
 	.min(1, 'identity must not be empty')
 	.max(IDENTITY_MAX_LENGTH, `identity must be at most ${IDENTITY_MAX_LENGTH} characters`)
 	.refine(
-		(value) => !UNPRINTABLE.test(value),
+		isPrintable,
 		'identity must be printable text (a user id, a sign-in address or an alias), without control characters'
 	);
 
@@ -43,3 +48,26 @@ export const identitySchema = z
 export const conferenceIdSchema = z
 	.string({ error: 'conferenceId must be a string of digits' })
 	.regex(/^\d{1,20}$/, 'conferenceId must be 1 to 20 digits');
+
+/**
+ * Free text a client types (a token's name, a search, a filter, a file name): printable, at most
+ * `max` characters. PostgreSQL refuses a NUL in text and JSON, so without this check such a byte
+ * turned a request into an internal error (and an audit entry into none).
+ */
+export function printableText(field: string, max: number) {
+	return z
+		.string({ error: `${field} must be a string` })
+		.max(max, `${field} must be at most ${max} characters`)
+		.refine(isPrintable, `${field} must be printable text, without control characters`);
+}
+
+/** An API token's id as the server makes them (`tok_…`), or `current` for the token in use. */
+export const tokenIdSchema = z
+	.string({ error: 'id must be a string' })
+	.regex(GENERATED_ID, "id must be 1 to 64 letters, digits, - or _ (a token's id, such as tok_…)");
+
+/** Whether `text` may be stored as it is: no NUL (PostgreSQL refuses it) and no lone surrogate. */
+export function storableText(text: string): string {
+	// eslint-disable-next-line no-control-regex -- replacing the one character PostgreSQL refuses
+	return text.toWellFormed().replace(/\u0000/g, '\uFFFD');
+}

@@ -100,9 +100,13 @@ async function readJson(request: Request): Promise<unknown> {
 	if (!/^application\/(.+\+)?json\b/i.test(type)) {
 		throw new ApiError('bad-request', 'Send the request body as JSON (Content-Type: application/json).');
 	}
-	const text = await request.text();
-	if (text.length > MAX_BODY_BYTES)
-		throw new ApiError('bad-request', 'The request body is larger than 64 KB.');
+	const tooLarge = new ApiError('bad-request', 'The request body is larger than 64 KB.');
+	if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge;
+	// The server stops reading a body past its own limit and throws: that too is a body too large.
+	const text = await request.text().catch(() => {
+		throw tooLarge;
+	});
+	if (text.length > MAX_BODY_BYTES) throw tooLarge;
 	if (!text.trim()) return {};
 	try {
 		return JSON.parse(text) as unknown;

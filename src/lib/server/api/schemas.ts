@@ -3,6 +3,7 @@
  * its OpenAPI document, so the description cannot drift from what the server accepts.
  */
 import { z } from 'zod';
+import { printableText } from '../identifier-schemas';
 import { tenantSettingsSchema } from '../services/dial-in.service';
 import {
 	TOKEN_EXPIRY_DAYS_DEFAULT,
@@ -25,13 +26,13 @@ export const loginBody = z
 	.object({
 		email: email,
 		password: z.string().min(1, 'is required').max(1024),
-		tokenName: z.string().trim().min(1).max(100).optional()
+		tokenName: printableText('tokenName', 100).pipe(z.string().trim().min(1)).optional()
 	})
 	.strict();
 
 export const tokenBody = z
 	.object({
-		name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+		name: printableText('name', 100).pipe(z.string().trim().min(1, 'is required')),
 		expiresInDays: z
 			.number()
 			.int(TOKEN_EXPIRY_RULE)
@@ -44,7 +45,7 @@ export const tokenBody = z
 	.strict();
 
 export const usersQuery = z
-	.object({ search: z.string().max(200).optional(), limit: limit(1000).optional() })
+	.object({ search: printableText('search', 200).optional(), limit: limit(1000).optional() })
 	.strict();
 
 export const userPatchBody = z.object({ allowPstnOnlyMeetings: z.boolean() }).strict();
@@ -60,9 +61,9 @@ export const mailQuery = z.object({ limit: limit(500).optional() }).strict();
 
 export const auditQuery = z
 	.object({
-		action: z.string().max(100).optional(),
-		actor: z.string().max(254).optional(),
-		target: z.string().max(100).optional(),
+		action: printableText('action', 100).optional(),
+		actor: printableText('actor', 254).optional(),
+		target: printableText('target', 100).optional(),
 		limit: limit(1000).optional()
 	})
 	.strict();

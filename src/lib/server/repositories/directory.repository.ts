@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
+import { isPrintable } from '../identifier-schemas';
 
 /** A dial-in user as the engine needs them: whose meeting a conference ID leads to. */
 export interface DialInOrganizer {
@@ -57,7 +58,8 @@ export class DirectoryRepository {
 	 */
 	async findByIdentity(tenantId: string, identity: string, db: Database = this.db): Promise<UserRow | null> {
 		const wanted = identity.trim().toLowerCase();
-		if (!wanted) return null;
+		// No directory entry holds a control character; the database would refuse the text anyway.
+		if (!wanted || !isPrintable(identity)) return null;
 		const [row] = await db
 			.select()
 			.from(users)

@@ -10,6 +10,7 @@ import type { Database } from '../db/index';
 import { apiTokens, users, type ApiTokenRow } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
 import { AdminError } from './dial-in.service';
+import { isPrintable } from '../identifier-schemas';
 import type { Clock } from './ports';
 
 /** What a token's secret starts with, so people and secret scanners recognise one. */
@@ -68,8 +69,8 @@ export class ApiTokenService {
 			throw new AdminError('forbidden', 'Sign in to make an API token.');
 		}
 		const name = input.name.trim();
-		if (!name || name.length > NAME_MAX) {
-			throw new AdminError('bad-request', `A token needs a name of 1 to ${NAME_MAX} characters.`);
+		if (!name || name.length > NAME_MAX || !isPrintable(name)) {
+			throw new AdminError('bad-request', `A token needs a name of 1 to ${NAME_MAX} printable characters.`);
 		}
 		const days = input.expiresInDays ?? TOKEN_EXPIRY_DAYS_DEFAULT;
 		if (!Number.isInteger(days) || days < 1 || days > TOKEN_EXPIRY_DAYS_MAX) {

@@ -3,7 +3,11 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import { auditLog, type AuditRow } from '../db/schema';
 import { requireAdmin } from './access';
+import { storableText } from '../identifier-schemas';
 import type { Clock } from './ports';
+
+/** A detail longer than this is cut: the log records what was tried, not everything that was sent. */
+const MAX_DETAIL_LENGTH = 500;
 
 /** Through which door an action came (the audit log's "path"). */
 export type AccessPath = 'page' | 'api' | 'cli' | 'socket' | 'system';
@@ -47,18 +51,26 @@ export class AuditService {
 				throw new Error(`Audit details must never hold a PIN (field "${key}").`);
 			}
 		}
+		// Whatever a client sent that is recorded here is stored as it can be: an entry never fails
+		// because an address or a detail held a NUL, so a refused attempt always leaves its trace.
+		const details = Object.fromEntries(
+			Object.entries(entry.details ?? {}).map(([key, value]) => [
+				key,
+				typeof value === 'string' ? storableText(value).slice(0, MAX_DETAIL_LENGTH) : value
+			])
+		);
 		await db.insert(auditLog).values({
 			id: randomUUID(),
 			tenantId: entry.tenantId,
 			at: new Date(this.clock.now()),
 			actorId: entry.actor.userId,
-			actorEmail: entry.actor.email,
+			actorEmail: storableText(entry.actor.email),
 			action: entry.action,
 			targetId: entry.target?.id ?? null,
-			targetEmail: entry.target?.email ?? null,
+			targetEmail: entry.target ? storableText(entry.target.email) : null,
 			path: entry.path,
 			outcome: entry.outcome,
-			details: entry.details ?? {}
+			details
 		});
 	}
 

@@ -304,4 +304,16 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 		const [row] = await database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, AMOS)).limit(1);
 		expect(row?.body).not.toContain(reset.pin);
 	});
+
+	it('records a refused attempt whatever its identity holds: a NUL is stored as a replacement character, never an error', async () => {
+		await expect(
+			engine.services.dialIn.resetLeaderPin(megan, 'amos\u0000.marble', {}, 'api')
+		).rejects.toMatchObject({ code: 'forbidden' });
+		const [entry] = await engine.services.audit.list(admin, {
+			actorEmail: 'megan.bowen@contoso.com',
+			limit: 1
+		});
+		expect(entry).toMatchObject({ action: 'dial-in.reset-leader-pin', outcome: 'denied' });
+		expect(entry!.details).toEqual({ identity: 'amos\uFFFD.marble' });
+	});
 });

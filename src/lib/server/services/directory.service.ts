@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import { tenants, users, type TenantRow } from '../db/schema';
+import { isPrintable } from '../identifier-schemas';
 import { requireAdmin, requireSelfOrAdmin } from './access';
 import type { Actor } from './audit.service';
 
@@ -78,7 +79,7 @@ export class DirectoryService {
 	async find(actor: Actor, identity: string): Promise<DialInUserView | null> {
 		requireAdmin(actor, 'look up dial-in users');
 		const wanted = identity.trim().toLowerCase();
-		if (!wanted) return null;
+		if (!wanted || !isPrintable(identity)) return null;
 		const [row] = await this.db
 			.select(columns)
 			.from(users)
@@ -103,6 +104,7 @@ export class DirectoryService {
 	/** One user by id, or null: administrators, or a user about themselves. */
 	async get(actor: Actor, userId: string): Promise<DialInUserView | null> {
 		requireSelfOrAdmin(actor, userId, "read another user's dial-in settings");
+		if (!isPrintable(userId)) return null;
 		const [row] = await this.db
 			.select(columns)
 			.from(users)

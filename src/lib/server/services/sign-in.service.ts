@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Auth, CookieToSet, SessionUser } from '../auth';
 import type { Database } from '../db/index';
 import { signInAttempts } from '../db/schema';
+import { identitySchema } from '../identifier-schemas';
 import { ANONYMOUS_ACTOR } from './access';
 import type { AccessPath, AuditService } from './audit.service';
 import type { DirectoryRepository } from '../repositories/directory.repository';
@@ -41,8 +42,6 @@ export interface SignInAttempt {
 	mode: 'session' | 'verify';
 }
 
-const MAX_EMAIL_LENGTH = 254;
-
 /**
  * Password sign-in for every door (the sign-in page, `POST /api/v1/login`), slowed per account and
  * per client address. An attempt is counted in the database before the password is checked, so
@@ -68,7 +67,14 @@ export class SignInService {
 	}
 
 	async signIn(attempt: SignInAttempt): Promise<SignInOutcome> {
-		const email = attempt.email.trim().toLowerCase().slice(0, MAX_EMAIL_LENGTH);
+		const email = attempt.email.trim().toLowerCase();
+		// An address no directory can hold is answered as a wrong one, and counted for the client.
+		if (!identitySchema.safeParse(email).success) {
+			const client = await this.count(`client:${attempt.clientAddress}`);
+			return client.attempts > this.limits.perClient
+				? { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(client.retryAfterSeconds, 1) }
+				: { ok: false, reason: 'wrong-password' };
+		}
 		const accountKey = `email:${email}`;
 		const clientKey = `client:${attempt.clientAddress}`;
 		const { perAccount, perClient } = this.limits;

@@ -1,4 +1,6 @@
+import { fail } from '@sveltejs/kit';
 import { readOrRefuse, refused } from '$lib/server/admin-form';
+import { tokenIdSchema } from '$lib/server/identifier-schemas';
 import { actorOf } from '$lib/server/actor';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,12 +28,10 @@ export const actions: Actions = {
 	},
 	revoke: async ({ locals, request }) => {
 		const form = await request.formData();
+		const id = tokenIdSchema.safeParse(String(form.get('id') ?? ''));
+		if (!id.success) return fail(400, { problem: id.error.issues[0]?.message ?? 'No such token.' });
 		try {
-			const view = await locals.runtime.services.apiTokens.revoke(
-				actorOf(locals.user),
-				String(form.get('id') ?? ''),
-				'page'
-			);
+			const view = await locals.runtime.services.apiTokens.revoke(actorOf(locals.user), id.data, 'page');
 			return { revoked: view.name };
 		} catch (e) {
 			return refused(e);
