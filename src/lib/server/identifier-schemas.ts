@@ -54,9 +54,9 @@ export const conferenceIdSchema = z
  * `max` characters. PostgreSQL refuses a NUL in text and JSON, so without this check such a byte
  * turned a request into an internal error (and an audit entry into none).
  */
-export function printableText(field: string, max: number) {
-	return z
-		.string({ error: `${field} must be a string` })
+export function printableText(field: string, max: number, options: { required?: boolean } = {}) {
+	const text = z.string({ error: `${field} must be a string` }).trim();
+	return (options.required ? text.min(1, `${field} is required`) : text)
 		.max(max, `${field} must be at most ${max} characters`)
 		.refine(isPrintable, `${field} must be printable text, without control characters`);
 }

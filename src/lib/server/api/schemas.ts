@@ -26,13 +26,13 @@ export const loginBody = z
 	.object({
 		email: email,
 		password: z.string().min(1, 'is required').max(1024),
-		tokenName: printableText('tokenName', 100).pipe(z.string().trim().min(1)).optional()
+		tokenName: printableText('tokenName', 100, { required: true }).optional()
 	})
 	.strict();
 
 export const tokenBody = z
 	.object({
-		name: printableText('name', 100).pipe(z.string().trim().min(1, 'is required')),
+		name: printableText('name', 100, { required: true }),
 		expiresInDays: z
 			.number()
 			.int(TOKEN_EXPIRY_RULE)

@@ -50,7 +50,7 @@ export function describeIssues(error: z.ZodError): string {
 /** A scenario to run live: a file the server listed, and a speed from 0.25x to 100x. */
 export const scenarioStartSchema = z
 	.object({
-		file: printableText('file', 300).pipe(z.string().min(1, 'file is required')),
+		file: printableText('file', 300, { required: true }),
 		speed: z.number().min(0.25, 'speed must be from 0.25 to 100').max(100, 'speed must be from 0.25 to 100'),
 		paused: z.boolean().optional()
 	})
