@@ -1,5 +1,6 @@
 import { error, redirect, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
+import { actorOf } from '$lib/server/actor';
 import { DEMO_TENANT_ID } from '$lib/server/db/seed';
 import { log } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
@@ -8,11 +9,6 @@ import { clientAddress } from '$lib/server/security/client-address';
 const THEMES = ['system', 'light', 'dark'] as const;
 type Theme = (typeof THEMES)[number];
 
-/**
- * Every request reaches the services through the one process-wide runtime, and carries the
- * signed-in user from its session cookie (null when anonymous), the language (the remembered
- * choice, else the browser's) and the theme.
- */
 /** Whether the request is for the admin center: its pages, their `__data.json` and their form actions. */
 function isAdminCenter(event: RequestEvent): boolean {
 	const id = event.route.id;
@@ -37,7 +33,7 @@ async function guardAdminCenter(event: RequestEvent): Promise<void> {
 		// services audit every refused administrator action.
 		await event.locals.runtime.services.audit.record({
 			tenantId: DEMO_TENANT_ID,
-			actor: { userId: user.id, email: user.email, role: user.role },
+			actor: actorOf(user),
 			action: 'admin-center.post',
 			target: null,
 			path: 'page',
@@ -51,6 +47,11 @@ async function guardAdminCenter(event: RequestEvent): Promise<void> {
 	);
 }
 
+/**
+ * Every request reaches the services through the one process-wide runtime, and carries the
+ * signed-in user from its session cookie (null when anonymous), the client's address, the language
+ * (the remembered choice, else the browser's) and the theme.
+ */
 export const handle: Handle = async ({ event, resolve }) => {
 	const runtime = await getRuntime();
 	event.locals.runtime = runtime;

@@ -1,8 +1,7 @@
+import { actorFor, ANONYMOUS_ACTOR } from './services/access';
 import type { Actor } from './services/audit.service';
 
 /** The acting user as services see it, from the session the request carried (never from a payload). */
 export function actorOf(user: App.Locals['user']): Actor {
-	return user
-		? { userId: user.id, email: user.email, role: user.role }
-		: { userId: null, email: 'anonymous', role: 'anonymous' };
+	return user ? actorFor(user) : ANONYMOUS_ACTOR;
 }

@@ -11,6 +11,7 @@ import { log } from '../log';
 import type { Runtime } from '../runtime';
 import { originAllowed } from '../security/allowed-origin';
 import { clientAddress } from '../security/client-address';
+import { actorFor } from '../services/access';
 import type { TokenIdentity } from '../services/api-token.service';
 import { ClientLimiter, TokenBucket } from '../security/rate-limit';
 
@@ -162,7 +163,7 @@ export class Handshake {
 		this.runtime.services.audit
 			.record({
 				tenantId: user.tenantId,
-				actor: { userId: user.id, email: user.email, role: user.role },
+				actor: actorFor(user),
 				action: 'socket.limits-lifted',
 				target: null,
 				path: 'socket',

@@ -13,7 +13,7 @@ import type {
 } from '$lib/contract/events';
 import { log } from '../log';
 import type { Runtime } from '../runtime';
-import type { Actor } from '../services/audit.service';
+import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
 import { CallError } from '../services/call.service';
 import { EngineUnavailableError } from '../services/meeting.service';
@@ -272,8 +272,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		async function scenarioRequester(): Promise<LiveRunRequester> {
 			const user = await sessionUser();
 			if (!user) throw new CallError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
-			const actor: Actor = { userId: user.id, email: user.email, role: user.role };
-			return { actor, path: 'socket' };
+			return { actor: actorFor(user), path: 'socket' };
 		}
 
 		on('scenario:list', null, async () => ({ scenarios: await runtime.liveScenarios.list() }));

@@ -35,6 +35,11 @@ export const SYSTEM_ACTOR: Actor = Object.freeze({ userId: null, email: 'system'
 /** The actor of a request that proved nothing. */
 export const ANONYMOUS_ACTOR: Actor = Object.freeze({ userId: null, email: 'anonymous', role: 'anonymous' });
 
+/** A directory user as the actor of what they do; the role is the directory's, never a request's. */
+export function actorFor(user: { id: string; email: string; role: 'admin' | 'user' }): Actor {
+	return { userId: user.id, email: user.email, role: user.role };
+}
+
 /** Whether `actor` is an administrator (or the system). */
 export function isAdmin(actor: Actor): boolean {
 	return actor.role === 'admin';

@@ -3,7 +3,7 @@ import type { Auth, CookieToSet, SessionUser } from '../auth';
 import type { Database } from '../db/index';
 import { signInAttempts } from '../db/schema';
 import { identitySchema } from '../identifier-schemas';
-import { ANONYMOUS_ACTOR } from './access';
+import { actorFor, ANONYMOUS_ACTOR } from './access';
 import type { AccessPath, AuditService } from './audit.service';
 import type { DirectoryRepository } from '../repositories/directory.repository';
 import type { Clock } from './ports';
@@ -68,25 +68,25 @@ export class SignInService {
 
 	async signIn(attempt: SignInAttempt): Promise<SignInOutcome> {
 		const email = attempt.email.trim().toLowerCase();
-		// An address no directory can hold is answered as a wrong one, and counted for the client.
-		if (!identitySchema.safeParse(email).success) {
-			const client = await this.count(`client:${attempt.clientAddress}`);
-			return client.attempts > this.limits.perClient
-				? { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(client.retryAfterSeconds, 1) }
-				: { ok: false, reason: 'wrong-password' };
-		}
 		const accountKey = `email:${email}`;
 		const clientKey = `client:${attempt.clientAddress}`;
+		// An address no directory can hold is answered as a wrong one, and counted for the client only.
+		const plausible = identitySchema.safeParse(email).success;
 		const { perAccount, perClient } = this.limits;
-		const [account, client] = await Promise.all([this.count(accountKey), this.count(clientKey)]);
-		if (account.attempts > perAccount || client.attempts > perClient) {
-			const retryAfterSeconds = Math.max(
-				account.attempts > perAccount ? account.retryAfterSeconds : 0,
-				client.attempts > perClient ? client.retryAfterSeconds : 0,
-				1
-			);
-			return { ok: false, reason: 'throttled', retryAfterSeconds };
+		const checks = [{ key: clientKey, limit: perClient }];
+		if (plausible) checks.push({ key: accountKey, limit: perAccount });
+		const counted = await Promise.all(
+			checks.map(async ({ key, limit }) => ({ ...(await this.count(key)), limit }))
+		);
+		const over = counted.filter((c) => c.attempts > c.limit);
+		if (over.length > 0) {
+			return {
+				ok: false,
+				reason: 'throttled',
+				retryAfterSeconds: Math.max(1, ...over.map((c) => c.retryAfterSeconds))
+			};
 		}
+		if (!plausible) return { ok: false, reason: 'wrong-password' };
 		const user =
 			attempt.mode === 'session'
 				? await this.deps.auth.signIn(email, attempt.password, attempt.headers).then(async (cookies) => {
@@ -116,7 +116,7 @@ export class SignInService {
 					);
 		await this.deps.audit.record({
 			tenantId: this.deps.tenantId,
-			actor: user ? { userId: user.user.id, email: user.user.email, role: user.user.role } : ANONYMOUS_ACTOR,
+			actor: user ? actorFor(user.user) : ANONYMOUS_ACTOR,
 			action: 'auth.sign-in',
 			target,
 			path: attempt.path,

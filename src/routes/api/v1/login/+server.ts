@@ -1,5 +1,6 @@
 import { ApiError, apiRoute, created, errorResponse } from '$lib/server/api/api-route';
 import { loginBody } from '$lib/server/api/schemas';
+import { actorFor } from '$lib/server/services/access';
 
 /** `lobby login`: an address and password for an API token of one's own, shown once. */
 export const POST = apiRoute({ auth: 'none' }, async ({ runtime, body, event, path }) => {
@@ -22,7 +23,7 @@ export const POST = apiRoute({ auth: 'none' }, async ({ runtime, body, event, pa
 	if (!outcome.ok) throw new ApiError('unauthorized', 'That email address and password do not match.');
 	const { user } = outcome;
 	const issued = await runtime.services.apiTokens.issue(
-		{ userId: user.id, email: user.email, role: user.role },
+		actorFor(user),
 		{ name: input.tokenName ?? 'lobby login' },
 		path
 	);
