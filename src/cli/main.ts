@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ApiClient, ApiRequestError } from './api-client';
 import { CMDLETS, runCmdlet, UsageError } from './cmdlets';
 import { loadCommand } from './load-command';
-import { scenarioCommand } from '$lib/server/simulator/scenario-command';
+import { scenarioCommand } from './scenario-command';
 import { parseLiveOptions, runLive } from './scenario-live';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
 import { closest, cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';

@@ -19,7 +19,7 @@ import type { CallView, ClientToServerEvents, ServerToClientEvents } from '$lib/
 import { IN_MEMORY, openDatabase } from '$lib/server/db/index';
 import { tenants } from '$lib/server/db/schema';
 import { seedDemoTenant } from '$lib/server/db/seed';
-import { createServices } from '$lib/server/runtime';
+import { createServices } from '$lib/server/services/index';
 import { measureSimSpeedup, SIM_SPEEDUP_TARGET, type SimSpeedup } from '$lib/server/simulator';
 import { prepareDirectory, TEST_ADMIN_PASSWORD } from '../helpers/directory';
 import { createTestDatabase, ROOT, type TestDatabase } from '../helpers/server';

@@ -10,7 +10,7 @@ import type { CallView } from '$lib/contract/events';
 import { IN_MEMORY, openDatabase, type Database, type DatabaseHandle } from '../db/index';
 import { tenants, users, type TenantRow } from '../db/schema';
 import { DEMO_TENANT_ID, seedDemoTenant } from '../db/seed';
-import { createServices, type Services } from '../runtime';
+import { createServices, type Services } from './index';
 import type { CallServiceOptions } from './call.service';
 import { VirtualTime as ManualTime } from '../simulator/virtual-time';
 import type { Notifier } from './notifier';

@@ -9,7 +9,7 @@
  * (the services call each other through the same instances, so inner calls count too); `settle`
  * waits until none is left after a turn of the event loop.
  */
-import type { Services } from '../runtime';
+import type { Services } from '../services/index';
 
 /** Waits for the simulation's work in flight. */
 export interface Activity {

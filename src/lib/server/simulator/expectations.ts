@@ -6,7 +6,7 @@
 import type { CallView } from '$lib/contract/events';
 import { countMatches, describeCount, eventText } from '$lib/scenario/describe-step';
 import type { Count, Expectation } from '$lib/scenario/scenario-format';
-import type { Services } from '../runtime';
+import type { Services } from '../services/index';
 import { SYSTEM_ACTOR } from '../services/access';
 import { describeView, eventSubjects, type RunTracker } from './run-tracker';
 import { runIdentity, type World } from './scenario-world';
@@ -201,7 +201,7 @@ async function checkUser(e: Expectation, identity: string, ctx: ExpectationConte
 	const known = ctx.world.users.get(identity);
 	const userId =
 		known?.userId ??
-		(await ctx.services.directory.findByIdentity(ctx.world.tenantId, runIdentity(ctx.world, identity)))?.id;
+		(await ctx.services.dialInUsers.find(SYSTEM_ACTOR, runIdentity(ctx.world, identity)))?.id;
 	const view = userId ? await ctx.services.dialInUsers.get(SYSTEM_ACTOR, userId) : null;
 	if (!view || !userId)
 		return { passed: false, message: `expected a user ${identity}, but there is none in the directory` };

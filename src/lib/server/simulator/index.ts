@@ -2,11 +2,10 @@
  * The simulator: scenario runs on virtual time (or, later, on the live services), their reports,
  * and the `lobby scenario` command. Server-side: it builds services and opens databases.
  */
-export { scenarioCommand, SCENARIO_USAGE, type ScenarioCommandIo } from './scenario-command';
 export { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
 export { formatSummary, formatTotals, toJsonReport, toJUnitXml, type JsonReport } from './scenario-reports';
+export { runScenario, startVirtualRun } from './virtual-run';
 export {
-	runScenario,
 	ScenarioRun,
 	type ExpectationResult,
 	type RunOptions,

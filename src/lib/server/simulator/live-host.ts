@@ -5,7 +5,7 @@
  * keep real time: a live run speeds up the story, not the engine.
  */
 import type { Database } from '../db/index';
-import type { Services } from '../runtime';
+import type { Services } from '../services/index';
 import { NotifierHub, type Notifier } from '../services/notifier';
 import type { IdSource } from '../services/ports';
 import type { ScenarioHost } from './scenario-host';

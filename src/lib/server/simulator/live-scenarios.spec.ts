@@ -10,7 +10,7 @@ import { SeededRandom } from '$lib/scenario/seeded-random';
 import type { DatabaseHandle } from '../db/index';
 import { accounts, auditLog, mailOutbox, tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID, ensureCredentials, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
-import { createServices, type Services } from '../runtime';
+import { createServices, type Services } from '../services/index';
 import type { Actor } from '../services/audit.service';
 import type { NotifierHub } from '../services/notifier';
 import type { IdSource } from '../services/ports';
@@ -18,7 +18,7 @@ import { LiveHost } from './live-host';
 import { LiveScenarioError, LiveScenarios } from './live-scenarios';
 import { liveRunServices, setUpLiveWorld } from './live-world';
 import { loadScenarioFile } from './scenario-files';
-import { runScenario } from './scenario-runner';
+import { runScenario } from './virtual-run';
 import { openSimulationDatabase } from './simulation-database';
 
 const ROOT = new URL('../../../../', import.meta.url);

@@ -19,7 +19,8 @@ import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import type { Database } from '../db/index';
 import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
 import { DEMO_TENANT_ID, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
-import type { Services } from '../runtime';
+import { DirectoryRepository } from '../repositories/directory.repository';
+import type { Services } from '../services/index';
 import { DialInService } from '../services/dial-in.service';
 import { DirectoryService } from '../services/directory.service';
 import { MailService } from '../services/mail.service';
@@ -76,7 +77,7 @@ export function liveRunServices(services: Services, db: Database): Services {
 	const dialIn = new DialInService({
 		db,
 		tenantId: LIVE_SCENARIO_TENANT_ID,
-		directory: services.directory,
+		directory: new DirectoryRepository(db),
 		pins: services.pins,
 		mail,
 		audit: services.audit
@@ -168,6 +169,7 @@ function mentionedConferenceIds(scenario: Scenario): string[] {
  */
 export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Promise<World> {
 	const { db, services } = host;
+	const directory = new DirectoryRepository(db);
 	const { actors } = scenario;
 	const literal = literalPins(scenario);
 	if (literal.length > 0) {
@@ -227,7 +229,7 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 		name: string,
 		identity: string
 	): Promise<WorldUser & { conferenceId: string | null }> => {
-		const row = await services.directory.findByIdentity(DEMO_TENANT_ID, identity);
+		const row = await directory.findByIdentity(DEMO_TENANT_ID, identity);
 		if (!row) {
 			throw new SetupError(
 				`Actor ${name}: no user "${identity}" in the demo directory (try amos.marble, megan.bowen, astrid.lindqvist, lee.gu, diego.siciliani or admin).`
@@ -317,13 +319,13 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 	// stand-ins too, so the run reaches them and never the real ones.
 	for (const identity of mentionedIdentities(scenario)) {
 		if (userMap.has(identity)) continue;
-		const row = await services.directory.findByIdentity(DEMO_TENANT_ID, identity);
+		const row = await directory.findByIdentity(DEMO_TENANT_ID, identity);
 		if (row) await standInOf(row);
 	}
 	for (const conferenceId of mentionedConferenceIds(scenario)) {
-		const owner = await services.directory.organizerByConferenceId(conferenceId);
+		const owner = await directory.organizerByConferenceId(conferenceId);
 		if (!owner || owner.tenantId !== DEMO_TENANT_ID) continue;
-		const row = await services.directory.findByIdentity(DEMO_TENANT_ID, owner.userId);
+		const row = await directory.findByIdentity(DEMO_TENANT_ID, owner.userId);
 		if (row) await standInOf(row);
 	}
 

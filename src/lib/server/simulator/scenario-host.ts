@@ -6,7 +6,7 @@
  */
 import { SeededRandom } from '$lib/scenario/seeded-random';
 import type { Database } from '../db/index';
-import { createServices, type Services } from '../runtime';
+import { createServices, type Services } from '../services/index';
 import type { NotifierHub } from '../services/notifier';
 import type { IdSource } from '../services/ports';
 import { trackActivity } from './activity';

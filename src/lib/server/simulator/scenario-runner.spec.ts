@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '$lib/scenario/parse-scenario';
 import type { Scenario } from '$lib/scenario/scenario-format';
-import { runScenario, ScenarioRun, type RunProgress } from './scenario-runner';
+import type { RunProgress } from './scenario-runner';
+import { runScenario, startVirtualRun } from './virtual-run';
 
 function scenario(text: string): Scenario {
 	const parsed = parseScenario(text);
@@ -121,7 +122,7 @@ steps:
 
 	it('given a run driven step by step, then each step reports progress and the results add up to the whole run', async () => {
 		const progress: RunProgress[] = [];
-		const run = await ScenarioRun.start(scenario(LOBBY), { onProgress: (p) => progress.push(p) });
+		const run = await startVirtualRun(scenario(LOBBY), { onProgress: (p) => progress.push(p) });
 		try {
 			expect(run.done).toBe(false);
 			const first = await run.step();

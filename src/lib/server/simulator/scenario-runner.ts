@@ -23,16 +23,8 @@ import { SeededRandom } from '$lib/scenario/seeded-random';
 import { isAdminError } from '../services/dial-in.service';
 import { checkExpectation } from './expectations';
 import { describeView, RunTracker } from './run-tracker';
-import { openVirtualHost, type ScenarioHost } from './scenario-host';
-import {
-	actorOf,
-	runConferenceId,
-	runIdentity,
-	SetupError,
-	setUpWorld,
-	type World,
-	type WorldUser
-} from './scenario-world';
+import type { ScenarioHost } from './scenario-host';
+import { actorOf, runConferenceId, runIdentity, type World, type WorldUser } from './scenario-world';
 
 /** One checked expectation: an `expect` step, an `expectError`, or a step that failed unexpectedly. */
 export interface ExpectationResult {
@@ -131,7 +123,7 @@ interface CallHandle {
 }
 
 /**
- * One run of one scenario on one host. Create it with `ScenarioRun.start` (virtual time), or
+ * One run of one scenario on one host. Create it with `startVirtualRun` (virtual-run.ts) or
  * `ScenarioRun.attach` for a host and world prepared elsewhere; then `step()` until `done`, or
  * `runToEnd()`; then `close()`.
  */
@@ -170,29 +162,17 @@ export class ScenarioRun {
 	}
 
 	/**
-	 * Prepares a run in virtual time: an isolated in-memory database with the demo tenant, the
-	 * production services on a virtual clock, the scenario's tenant settings and actors.
-	 * Throws SetupError when an actor cannot be found or set up.
+	 * A run on a host and world prepared by the caller: a live host (live-scenarios.ts) or a virtual
+	 * one (virtual-run.ts). `setupMs` is how long preparing them took, for the result.
 	 */
-	static async start(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
-		const started = performance.now();
-		const seed = options.seed ?? scenario.seed;
-		const host = await openVirtualHost({ seed });
-		try {
-			const world = await setUpWorld(host, scenario, seed);
-			await host.settle();
-			const run = new ScenarioRun(scenario, host, world, seed, options, performance.now() - started);
-			await run.tracker.skipExistingMail(host.db);
-			return run;
-		} catch (error) {
-			await host.close();
-			throw error;
-		}
-	}
-
-	/** A run on a host and world prepared by the caller (a live host). */
-	static attach(scenario: Scenario, host: ScenarioHost, world: World, options: RunOptions = {}): ScenarioRun {
-		return new ScenarioRun(scenario, host, world, options.seed ?? scenario.seed, options, 0);
+	static attach(
+		scenario: Scenario,
+		host: ScenarioHost,
+		world: World,
+		options: RunOptions = {},
+		setupMs = 0
+	): ScenarioRun {
+		return new ScenarioRun(scenario, host, world, options.seed ?? scenario.seed, options, setupMs);
 	}
 
 	/** Mail written before now is not the run's (a live database has its own history). */
@@ -704,48 +684,5 @@ export class ScenarioRun {
 		this.tracker.note(
 			`admin ${by.email} reset the PIN of ${issued.user.email}: a ${issued.pin.length}-digit PIN shown once, ${email}`
 		);
-	}
-}
-
-/**
- * Runs `scenario` in virtual time on an isolated database and returns its result. A setup that
- * cannot go ahead (an actor missing from the directory) is a failed result, not an exception.
- */
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
-	const started = performance.now();
-	let run: ScenarioRun;
-	try {
-		run = await ScenarioRun.start(scenario, options);
-	} catch (error) {
-		if (!(error instanceof SetupError)) throw error;
-		return {
-			name: scenario.name,
-			description: scenario.description,
-			rules: scenario.rules,
-			file: options.source?.file ?? null,
-			seed: options.seed ?? scenario.seed,
-			passed: false,
-			expectations: [
-				{
-					step: 0,
-					line: null,
-					at: 0,
-					name: 'setup',
-					passed: false,
-					message: `setup failed: ${error.message}`
-				}
-			],
-			log: [],
-			simulatedMs: 0,
-			wallMs: 0,
-			setupMs: Math.round(performance.now() - started),
-			steps: scenario.steps.length,
-			items: 0
-		};
-	}
-	try {
-		return await run.runToEnd();
-	} finally {
-		await run.close();
 	}
 }

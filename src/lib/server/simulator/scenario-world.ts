@@ -10,6 +10,7 @@ import { simulatedOrganizerNames, type Scenario } from '$lib/scenario/scenario-f
 import { SeededRandom } from '$lib/scenario/seeded-random';
 import { tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID } from '../db/seed';
+import { DirectoryRepository } from '../repositories/directory.repository';
 import type { Actor } from '../services/audit.service';
 import type { ScenarioHost } from './scenario-host';
 
@@ -103,7 +104,7 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 		name: string,
 		identity: string
 	): Promise<WorldUser & { conferenceId: string | null }> => {
-		const row = await services.directory.findByIdentity(DEMO_TENANT_ID, identity);
+		const row = await new DirectoryRepository(db).findByIdentity(DEMO_TENANT_ID, identity);
 		if (!row) {
 			throw new SetupError(
 				`Actor ${name}: no user "${identity}" in the demo directory (try amos.marble, megan.bowen, astrid.lindqvist, lee.gu, diego.siciliani or admin).`

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from './scenario-files';
-import { runScenario } from './scenario-runner';
+import { runScenario } from './virtual-run';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FILES = readdirSync(`${ROOT}scenarios`)

@@ -3,7 +3,7 @@
  * in virtual time. Target: one simulated hour in 5 seconds or less, a speed-up of 720 or more.
  */
 import { loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
-import { ScenarioRun } from './scenario-runner';
+import { startVirtualRun } from './virtual-run';
 
 /** The scenario the benchmark runs. */
 export const BUSY_MORNING = `${SCENARIOS_DIR}/busy-morning.yaml`;
@@ -47,7 +47,7 @@ export async function measureSimSpeedup(
 		const first = parsed.errors[0];
 		throw new Error(`${file}:${first?.line}:${first?.column}: ${first?.message}`);
 	}
-	const run = await ScenarioRun.start(parsed.scenario, { seed: options.seed, source: parsed.source });
+	const run = await startVirtualRun(parsed.scenario, { seed: options.seed, source: parsed.source });
 	let result;
 	let cpuMs;
 	try {

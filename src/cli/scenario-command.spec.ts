@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '$lib/scenario/scenario-json-schema';
 import { scenarioCommand } from './scenario-command';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function sink(): Writable & { text: () => string } {
 	const chunks: string[] = [];

@@ -13,9 +13,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { scenarioJsonSchemaText } from '$lib/scenario/scenario-json-schema';
 import { formatOffset } from '$lib/scenario/scenario-time';
-import { expandScenarioPaths, loadScenarioFile } from './scenario-files';
-import { formatSummary, formatTotals, toJsonReport, toJUnitXml } from './scenario-reports';
-import { runScenario, type RunProgress, type ScenarioResult } from './scenario-runner';
+import { expandScenarioPaths, loadScenarioFile } from '$lib/server/simulator/scenario-files';
+import {
+	formatSummary,
+	formatTotals,
+	toJsonReport,
+	toJUnitXml
+} from '$lib/server/simulator/scenario-reports';
+import type { RunProgress, ScenarioResult } from '$lib/server/simulator/scenario-runner';
 
 /** Where the command writes and which folder relative paths start from. */
 export interface ScenarioCommandIo {
@@ -175,6 +180,8 @@ async function runCommand(args: readonly string[], io: ScenarioCommandIo): Promi
 		}
 		const seed = options.seed ?? parsed.scenario.seed;
 		write(io.err, `▶ ${file}: ${parsed.scenario.name} (seed ${seed}, virtual time)\n`);
+		// Loaded on demand: only virtual runs need the simulator's own database and services.
+		const { runScenario } = await import('$lib/server/simulator/virtual-run');
 		const result = await runScenario(parsed.scenario, {
 			seed,
 			source: parsed.source,

@@ -1,0 +1,154 @@
+/**
+ * The composition root: builds every service once, on an open database, and wires them together.
+ * The server's runtime (runtime.ts) calls it at boot; specs, the benchmark and virtual scenario runs
+ * call it with their own clock. Edges (pages, API routes, the socket layer, the CLI) receive the
+ * result and call services only, never a repository or the database (docs/architecture.md).
+ */
+import type { Auth } from '../auth';
+import { createAuth } from '../auth';
+import type { Database, DatabaseHandle } from '../db/index';
+import { DEMO_TENANT_ID } from '../db/seed';
+import { DirectoryRepository } from '../repositories/directory.repository';
+import { MeetingEventsRepository } from '../repositories/meeting-events.repository';
+import { ResumeTokens } from '../security/resume-token';
+import { ApiTokenService } from './api-token.service';
+import { AuditService } from './audit.service';
+import { CallService, type CallServiceOptions } from './call.service';
+import { ConferenceLookupService } from './conference-lookup.service';
+import { DialInService } from './dial-in.service';
+import { DirectoryService } from './directory.service';
+import { LeaderPinService } from './leader-pin.service';
+import { MailService } from './mail.service';
+import { MeetingService } from './meeting.service';
+import { NotifierHub } from './notifier';
+import { randomIds, systemClock, systemScheduler, type Clock, type IdSource, type Scheduler } from './ports';
+import { SignInService } from './sign-in.service';
+import { SimulatedOrganizersService } from './simulated-organizers.service';
+import { StatusService } from './status.service';
+
+/** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
+export interface Services {
+	status: StatusService;
+	meetings: MeetingService;
+	calls: CallService;
+	pins: LeaderPinService;
+	dialIn: DialInService;
+	dialInUsers: DirectoryService;
+	audit: AuditService;
+	mail: MailService;
+	apiTokens: ApiTokenService;
+	simulatedOrganizers: SimulatedOrganizersService;
+	signIn: SignInService;
+	conferences: ConferenceLookupService;
+}
+
+/** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
+export interface Masking {
+	masked(): boolean;
+	/** Re-reads the tenant setting (after an admin changes it). */
+	refresh(): Promise<void>;
+}
+
+/** What a runtime is built from; the defaults are the system's clock, timers and random ids. */
+export interface ServiceDeps {
+	clock?: Clock;
+	scheduler?: Scheduler;
+	ids?: IdSource;
+	callOptions?: Partial<CallServiceOptions>;
+	/** Outgoing mail: SMTP when a URL is given, else the simulated mailbox. */
+	mail?: { smtpUrl: string | null; from: string };
+	/** Where the app is reached, for sign-in cookies. */
+	baseURL?: string;
+	/** Digits for new leader PINs; a simulation passes a seeded source so a run repeats exactly. */
+	randomDigit?: () => number;
+}
+
+/**
+ * Builds the services on an open database and restores every live meeting and call from the event
+ * log. Used by the server's runtime, and by specs and simulations with their own clock.
+ */
+export async function createServices(
+	database: DatabaseHandle,
+	deps: ServiceDeps = {}
+): Promise<{ services: Services; notifier: NotifierHub; masking: Masking; ids: IdSource; auth: Auth }> {
+	const db: Database = database.db;
+	const clock = deps.clock ?? systemClock;
+	const scheduler = deps.scheduler ?? systemScheduler;
+	const ids = deps.ids ?? randomIds;
+	const notifier = new NotifierHub();
+	const directory = new DirectoryRepository(db);
+	const pins = new LeaderPinService(db);
+	const meetings = new MeetingService({
+		events: new MeetingEventsRepository(db),
+		directory,
+		clock,
+		ids,
+		scheduler
+	});
+	const calls = new CallService({
+		meetings,
+		directory,
+		pins,
+		tokens: await ResumeTokens.load(db),
+		notifier,
+		clock,
+		ids,
+		scheduler,
+		options: deps.callOptions
+	});
+	await meetings.restore();
+	calls.restore();
+
+	const audit = new AuditService(db, clock);
+	const mail = new MailService(db, {
+		smtpUrl: deps.mail?.smtpUrl ?? null,
+		from: deps.mail?.from ?? 'Lobby <no-reply@contoso.com>',
+		clock,
+		scheduler
+	});
+
+	let masked = true;
+	const masking: Masking = {
+		masked: () => masked,
+		async refresh() {
+			const tenant = await directory.tenant(DEMO_TENANT_ID);
+			// No viewer is signed in yet, so every viewer counts as external.
+			masked = tenant?.maskPstnNumbersType !== 'NoMasking';
+		}
+	};
+	await masking.refresh();
+	const dialIn = new DialInService({
+		db,
+		tenantId: DEMO_TENANT_ID,
+		directory,
+		pins,
+		mail,
+		audit,
+		randomDigit: deps.randomDigit,
+		onTenantSettingsChanged: () => masking.refresh()
+	});
+	const auth = await createAuth(db, {
+		baseURL: deps.baseURL ?? 'http://127.0.0.1:3000',
+		onSessionEnded: (sessionId) => notifier.sessionEnded(sessionId)
+	});
+	return {
+		auth,
+		services: {
+			status: new StatusService(database),
+			meetings,
+			calls,
+			pins,
+			dialIn,
+			dialInUsers: new DirectoryService(db, DEMO_TENANT_ID),
+			audit,
+			mail,
+			apiTokens: new ApiTokenService(db, DEMO_TENANT_ID, audit, clock),
+			simulatedOrganizers: new SimulatedOrganizersService({ db, tenantId: DEMO_TENANT_ID, dialIn, audit }),
+			signIn: new SignInService({ db, auth, audit, directory, clock, tenantId: DEMO_TENANT_ID }),
+			conferences: new ConferenceLookupService(directory, DEMO_TENANT_ID)
+		},
+		notifier,
+		masking,
+		ids
+	};
+}
