@@ -7,7 +7,7 @@ import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
 /**
- * The domain is pure (STYLE.md): it may import only its own files. Nothing from the server, the
+ * The domain is pure (docs/architecture.md): it may import only its own files. Nothing from the server, the
  * framework, the database, the transport, or Node itself.
  */
 /** @type {import('eslint').Linter.Config} */
@@ -70,20 +70,167 @@ const scenarioBoundary = {
 	}
 };
 
-/** Services and the domain never reach up into routes, handlers or the CLI. */
+/** What only the server's own inside may touch: the database, its tables and drivers. */
+const DATABASE = ['drizzle-orm', 'drizzle-orm/*', 'postgres', 'pg', '@electric-sql/*'];
+
+/**
+ * Services, repositories and the simulator never reach up into the edges: pages, API routes, the
+ * socket layer, the CLI (docs/architecture.md).
+ */
 /** @type {import('eslint').Linter.Config} */
 const layerBoundary = {
-	files: ['src/lib/server/services/**/*.ts', 'src/lib/server/db/**/*.ts'],
+	files: [
+		'src/lib/server/services/**/*.ts',
+		'src/lib/server/db/**/*.ts',
+		'src/lib/server/repositories/**/*.ts',
+		'src/lib/server/simulator/**/*.ts'
+	],
 	rules: {
 		'no-restricted-imports': [
 			'error',
 			{
 				patterns: [
 					{
-						group: ['$lib/server/realtime/*', '../realtime/*'],
-						message: 'Services do not depend on the socket layer.'
+						group: ['$lib/server/realtime/*', '../realtime/*', '$lib/server/api/*', '../api/*'],
+						message: 'Services do not depend on the edges (socket layer, API routes).'
 					},
-					{ group: ['$app/*', '$env/*'], message: 'Services run outside SvelteKit too (CLI, server entry).' }
+					{ group: ['$app/*', '$env/*'], message: 'Services run outside SvelteKit too (CLI, server entry).' },
+					{ group: ['../../../cli/*', '../../../routes/*'], message: 'Services do not depend on the edges.' }
+				]
+			}
+		]
+	}
+};
+
+/**
+ * The edges (pages, form actions, API routes, hooks, the socket layer) parse, call one service and
+ * answer: they never open the database, a repository or a driver. Types the services answer with
+ * may come from the schema.
+ */
+/** @type {import('eslint').Linter.Config} */
+const edgeBoundary = {
+	files: [
+		'src/routes/**/*.ts',
+		'src/routes/**/*.svelte',
+		'src/hooks.server.ts',
+		'src/lib/server/realtime/**/*.ts',
+		'src/lib/server/api/**/*.ts',
+		'src/lib/server/admin-form.ts',
+		'src/lib/server/actor.ts'
+	],
+	rules: {
+		'no-restricted-imports': 'off',
+		'@typescript-eslint/no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					{
+						group: ['$lib/server/db', '$lib/server/db/*', '../db', '../db/*'],
+						allowTypeImports: true,
+						message: 'Edges call services, never the database (docs/architecture.md).'
+					},
+					{
+						group: ['$lib/server/repositories/*', '../repositories/*'],
+						message: 'Edges call services, never a repository (docs/architecture.md).'
+					},
+					{ group: DATABASE, message: 'Edges call services, never the database (docs/architecture.md).' }
+				]
+			}
+		]
+	}
+};
+
+/**
+ * The `lobby` command talks to a server over its API. Besides the browser-safe modules it may read
+ * scenario files and format reports; a virtual run loads the simulator on demand with `import()`.
+ */
+/** @type {import('eslint').Linter.Config} */
+const cliBoundary = {
+	files: ['src/cli/**/*.ts'],
+	ignores: ['src/cli/**/*.spec.ts'],
+	rules: {
+		'@typescript-eslint/no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					{
+						group: [
+							'$lib/server/*',
+							'$lib/server/**',
+							'!$lib/server/simulator',
+							'$lib/server/simulator/*',
+							'!$lib/server/simulator/scenario-files',
+							'!$lib/server/simulator/scenario-reports'
+						],
+						allowTypeImports: true,
+						message:
+							'The CLI talks to the server over its API; a virtual run imports the simulator lazily (docs/architecture.md).'
+					},
+					{ group: DATABASE, message: 'The CLI never opens the database.' }
+				]
+			}
+		]
+	}
+};
+
+/** The wire contract is imported by the browser, the server and the CLI: types and schemas only. */
+/** @type {import('eslint').Linter.Config} */
+const contractBoundary = {
+	files: ['src/lib/contract/**/*.ts'],
+	rules: {
+		'no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					{
+						group: ['$lib/server/*', '$lib/client/*', '$app/*', '$env/*', '../server/*'],
+						message: 'The contract is shared by every side: it imports no side.'
+					},
+					{
+						group: [...DATABASE, 'node:*', ...builtinModules, '!$lib/domain', '!$lib/domain/*'],
+						message: 'The contract is pure.'
+					}
+				]
+			}
+		]
+	}
+};
+
+/**
+ * Inside the services, the database is reached through repositories, except by the services named
+ * here, each the one owner of its tables (docs/architecture.md says why). A new service that wants
+ * a query adds a repository method, or joins this list with a reason in that document.
+ */
+/** @type {import('eslint').Linter.Config} */
+const queryBoundary = {
+	files: ['src/lib/server/services/**/*.ts'],
+	ignores: [
+		'src/lib/server/services/**/*.spec.ts',
+		'src/lib/server/services/engine-test-kit.ts',
+		'src/lib/server/services/api-token.service.ts',
+		'src/lib/server/services/audit.service.ts',
+		'src/lib/server/services/dial-in.service.ts',
+		'src/lib/server/services/directory.service.ts',
+		'src/lib/server/services/leader-pin.service.ts',
+		'src/lib/server/services/mail.service.ts',
+		'src/lib/server/services/sign-in.service.ts',
+		'src/lib/server/services/simulated-organizers.service.ts',
+		'src/lib/server/services/status.service.ts'
+	],
+	rules: {
+		'no-restricted-imports': [
+			'error',
+			{
+				patterns: [
+					{
+						group: ['$lib/server/realtime/*', '../realtime/*', '$lib/server/api/*', '../api/*'],
+						message: 'Services do not depend on the edges (socket layer, API routes).'
+					},
+					{ group: ['$app/*', '$env/*'], message: 'Services run outside SvelteKit too (CLI, server entry).' },
+					{
+						group: DATABASE,
+						message: 'This service reaches the database through a repository (docs/architecture.md).'
+					}
 				]
 			}
 		]
@@ -129,5 +276,9 @@ export default ts.config(
 	},
 	domainBoundary,
 	scenarioBoundary,
-	layerBoundary
+	contractBoundary,
+	layerBoundary,
+	queryBoundary,
+	edgeBoundary,
+	cliBoundary
 );

@@ -1,7 +1,6 @@
 import { error, redirect, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
 import { actorOf } from '$lib/server/actor';
-import { DEMO_TENANT_ID } from '$lib/server/db/seed';
 import { log } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
 import { clientAddress } from '$lib/server/security/client-address';
@@ -32,7 +31,6 @@ async function guardAdminCenter(event: RequestEvent): Promise<void> {
 		// A signed-in user posting to the admin center by hand: refused here, and audited as the
 		// services audit every refused administrator action.
 		await event.locals.runtime.services.audit.record({
-			tenantId: DEMO_TENANT_ID,
 			actor: actorOf(user),
 			action: 'admin-center.post',
 			target: null,

@@ -10,7 +10,6 @@ import type { Runtime } from '../runtime';
 import type { AccessPath, Actor } from '../services/audit.service';
 import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../services/access';
 import { isAdminError } from '../services/dial-in.service';
-import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
 
 /** The error codes an API client can rely on, with their HTTP statuses. */
@@ -233,7 +232,6 @@ async function auditCall(
 ): Promise<void> {
 	await runtime.services.audit
 		.record({
-			tenantId: DEMO_TENANT_ID,
 			actor,
 			action: 'api.call',
 			target: null,

@@ -236,7 +236,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				setImmediate(() => socket.disconnect(true));
 				return null;
 			}
-			return services.directory.user(current.id);
+			return current;
 		}
 
 		on('client:join', clientJoinSchema, async ({ conferenceId }) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import { auditLog, type AuditRow } from '../db/schema';
+import { DEMO_TENANT_ID } from '../db/seed';
 import { requireAdmin } from './access';
 import { storableText } from '../identifier-schemas';
 import type { Clock } from './ports';
@@ -21,7 +22,8 @@ export interface Actor {
 
 /** One audited action. `details` must never hold a PIN (S8); `recordAction` refuses one that looks so. */
 export interface AuditEntry {
-	tenantId: string;
+	/** The tenant acted on; the server's own tenant when left out (an edge refusing a request). */
+	tenantId?: string;
 	actor: Actor;
 	action: string;
 	target?: { id: string; email: string } | null;
@@ -41,7 +43,8 @@ export interface AuditFilter {
 export class AuditService {
 	constructor(
 		private readonly db: Database,
-		private readonly clock: Clock
+		private readonly clock: Clock,
+		private readonly tenantId = DEMO_TENANT_ID
 	) {}
 
 	/** Appends an entry, in `db` when given (the transaction of the action it records). */
@@ -61,7 +64,7 @@ export class AuditService {
 		);
 		await db.insert(auditLog).values({
 			id: randomUUID(),
-			tenantId: entry.tenantId,
+			tenantId: entry.tenantId ?? this.tenantId,
 			at: new Date(this.clock.now()),
 			actorId: entry.actor.userId,
 			actorEmail: storableText(entry.actor.email),

@@ -10,7 +10,8 @@ export const ANONYMOUS_LOOKUPS = { burst: 60, perMinute: 60 } as const;
 export type ConferenceLookup = { organizer: { displayName: string } | null } | { throttled: true };
 
 /**
- * Whose meeting a conference ID leads to, for the client join page (`/join/<conference ID>`). It
+ * What anyone may know about a tenant's meetings: the dial-in number, and whose meeting a
+ * conference ID leads to, for the client join page (`/join/<conference ID>`). It
  * names the organizer to anyone, as the page a meeting invitation links to must; anonymous lookups
  * are slowed per client address so that conference IDs cannot be enumerated at speed. Signed-in
  * users are accountable and not slowed.
@@ -20,6 +21,7 @@ export class ConferenceLookupService {
 
 	constructor(
 		private readonly directory: DirectoryRepository,
+		private readonly tenantId: string,
 		now: () => number = () => Date.now()
 	) {
 		this.anonymous = new KeyedBuckets(ANONYMOUS_LOOKUPS.burst, ANONYMOUS_LOOKUPS.perMinute, now);
@@ -31,5 +33,10 @@ export class ConferenceLookupService {
 			? await this.directory.organizerByConferenceId(conferenceId)
 			: null;
 		return { organizer: organizer ? { displayName: organizer.displayName } : null };
+	}
+
+	/** The tenant's dial-in number, which every meeting invitation prints (the softphone shows it). */
+	async serviceNumber(): Promise<string> {
+		return (await this.directory.tenant(this.tenantId))?.serviceNumber ?? '';
 	}
 }

@@ -10,6 +10,7 @@ import type { MeetingEvent } from '$lib/domain';
 import type { DatabaseHandle } from '../db/index';
 import { meetingEvents, meetings as meetingRows, users } from '../db/schema';
 import { DEMO_TENANT_ID } from '../db/seed';
+import { DirectoryRepository } from '../repositories/directory.repository';
 import {
 	MeetingEventsRepository,
 	type StoredEvent,
@@ -316,7 +317,8 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 
 	// A group commit is one transaction: another meeting's conflict must not turn this one away.
 	it("given another server's conflict on Astrid's meeting, when Megan's meeting opens in the same group commit, then Megan's meeting still opens (S4, S5)", async () => {
-		const { meetings, directory } = engine.services;
+		const { meetings } = engine.services;
+		const directory = new DirectoryRepository(database.db);
 		const astrid = await callerInLobby(engine, ASTRID.conferenceId, '+46 8 430 00 01');
 		const astridMeeting = astrid.view.meetingId!;
 		const lee = await callerInLobby(engine, LEE.conferenceId, '+46 8 430 00 02');
