@@ -1,5 +1,5 @@
 /**
- * Given / when / then for deciders (STYLE.md, "Tests"): `given(events).when(command, now).then(events)`
+ * Given / when / then for deciders (docs/architecture.md, "Tests"): `given(events).when(command, now).then(events)`
  * or `.thenRejects(code)`. Every state on the way is deep-frozen, so any spec also proves that `evolve`
  * and `decide` never mutate what they are given. Test-only: not exported from the domain's index.
  */

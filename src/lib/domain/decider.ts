@@ -1,5 +1,5 @@
 /**
- * The shape every aggregate in the domain shares (STYLE.md, "The domain is pure"): `decide` turns a
+ * The shape every aggregate in the domain shares (docs/architecture.md, "Layers"): `decide` turns a
  * command into events or a rejection, `evolve` folds one event into a new state. Time comes in as
  * `now` (epoch milliseconds) so a scenario can run on virtual time and replay exactly.
  */

@@ -1,6 +1,6 @@
 /**
  * The pure domain of Lobby: the meeting and call aggregates, their prompts, and the decider shape they
- * share. Imports nothing outside this folder (STYLE.md, "Dependency direction").
+ * share. Imports nothing outside this folder (docs/architecture.md, "Layers").
  */
 export * from './decider';
 export * from './prompts';

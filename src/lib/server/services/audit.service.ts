@@ -20,7 +20,7 @@ export interface Actor {
 	role: 'admin' | 'user' | 'anonymous';
 }
 
-/** One audited action. `details` must never hold a PIN (S8); `recordAction` refuses one that looks so. */
+/** One audited action. `details` must never hold a PIN (S8); `record` refuses one that looks so. */
 export interface AuditEntry {
 	/** The tenant acted on; the server's own tenant when left out (an edge refusing a request). */
 	tenantId?: string;

@@ -1,7 +1,7 @@
 /**
  * Virtual time for simulations and specs: a clock that stands still and timers that fire only when
  * the run moves time on. A scenario's hour passes in as long as its work takes, and the same steps
- * always see the same times (STYLE.md: time is an input, so a seed reproduces a run exactly).
+ * always see the same times (docs/architecture.md: time is an input, so a seed reproduces a run exactly).
  */
 import type { Clock, Scheduler } from '../services/ports';
 
