@@ -115,7 +115,7 @@ const edgeBoundary = {
 		'src/hooks.server.ts',
 		'src/lib/server/realtime/**/*.ts',
 		'src/lib/server/api/**/*.ts',
-		'src/lib/server/admin-form.ts',
+		'src/lib/server/edge-errors.ts',
 		'src/lib/server/actor.ts'
 	],
 	rules: {
@@ -237,6 +237,47 @@ const queryBoundary = {
 	}
 };
 
+/**
+ * Service errors are recognised with `isServiceError`, never `instanceof`: production runs the pages
+ * and the Socket.IO server as two bundles with a copy of each class apiece, so an `instanceof` that
+ * passes every test in dev and Vitest (one module graph) fails only in production (STYLE.md).
+ */
+const noServiceErrorInstanceof = {
+	selector: "BinaryExpression[operator='instanceof'][right.name='ServiceError']",
+	message: 'Use isServiceError(error): instanceof fails across the two production bundles.'
+};
+
+/**
+ * At the edges (pages, endpoints, hooks, socket handlers, the API wrapper) an error thrown by a
+ * service may come from the other bundle in production: no `instanceof` of any error class but the
+ * built-in ones (this covers ServiceError too).
+ */
+const BUILT_IN_ERRORS = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'AggregateError'];
+const notBuiltIn = `(?!(${BUILT_IN_ERRORS.join('|')})$)`;
+/** @type {import('eslint').Linter.Config} */
+const edgeErrorChecks = {
+	files: [
+		'src/routes/**/*.ts',
+		'src/routes/**/*.svelte',
+		'src/hooks.server.ts',
+		'src/lib/server/realtime/**/*.ts',
+		'src/lib/server/api/**/*.ts',
+		'src/lib/server/edge-errors.ts'
+	],
+	rules: {
+		'no-restricted-syntax': [
+			'error',
+			...[`right.name=/^${notBuiltIn}\\w*Error$/`, `right.property.name=/^${notBuiltIn}\\w*Error$/`].map(
+				(test) => ({
+					selector: `BinaryExpression[operator='instanceof'][${test}]`,
+					message:
+						'An edge recognises service errors with isServiceError (edge-errors.ts): instanceof of an error class fails across the two production bundles.'
+				})
+			)
+		]
+	}
+};
+
 export default ts.config(
 	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'test-results/', 'playwright-report/'] },
 	js.configs.recommended,
@@ -274,6 +315,11 @@ export default ts.config(
 			'@typescript-eslint/consistent-type-imports': 'error'
 		}
 	},
+	{
+		files: ['src/**/*.ts', 'src/**/*.svelte'],
+		rules: { 'no-restricted-syntax': ['error', noServiceErrorInstanceof] }
+	},
+	edgeErrorChecks,
 	domainBoundary,
 	scenarioBoundary,
 	contractBoundary,

@@ -17,6 +17,12 @@ export default defineConfig({
 		target: 'node20',
 		sourcemap: true,
 		rollupOptions: {
+			/*
+			 * An external package is loaded only when something of it is used. The server shares
+			 * modules with the pages (edge-errors.ts answers form actions with SvelteKit's `fail`),
+			 * and must not load SvelteKit, a development dependency, just for importing them.
+			 */
+			treeshake: { moduleSideEffects: 'no-external' },
 			input: {
 				server: 'src/server/main.ts',
 				cli: 'src/cli/main.ts',

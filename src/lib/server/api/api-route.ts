@@ -8,43 +8,10 @@ import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { Runtime } from '../runtime';
 import type { AccessPath, Actor } from '../services/audit.service';
-import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../services/access';
-import { isAdminError } from '../services/dial-in.service';
+import { ANONYMOUS_ACTOR } from '../services/access';
+import { toJsonResponse } from '../edge-errors';
 import { log } from '../log';
-
-/** The error codes an API client can rely on, with their HTTP statuses. */
-export const API_ERRORS = {
-	'bad-request': 400,
-	unauthorized: 401,
-	forbidden: 403,
-	'not-found': 404,
-	conflict: 409,
-	'too-many-requests': 429,
-	internal: 500,
-	unavailable: 503
-} as const;
-
-export type ApiErrorCode = keyof typeof API_ERRORS;
-
-/** A refusal to answer as `{ "error": { "code", "message" } }` with the code's status. */
-export class ApiError extends Error {
-	constructor(
-		readonly code: ApiErrorCode,
-		message: string
-	) {
-		super(message);
-		this.name = 'ApiError';
-	}
-}
-
-function isApiError(error: unknown): error is ApiError {
-	return error instanceof Error && error.name === 'ApiError' && typeof (error as ApiError).code === 'string';
-}
-
-/** The JSON body of an error answer. */
-export function errorResponse(code: ApiErrorCode, message: string, headers: HeadersInit = {}): Response {
-	return json({ error: { code, message } }, { status: API_ERRORS[code], headers });
-}
+import { ServiceError } from '../service-error';
 
 /** A 201 answer for a POST that made something. */
 export function created(body: unknown): Response {
@@ -88,7 +55,7 @@ export function describeIssue(error: z.ZodError): string {
  */
 export function pathParam<T extends z.ZodType>(event: RequestEvent, name: string, schema: T): z.output<T> {
 	const parsed = schema.safeParse(event.params[name as keyof typeof event.params]);
-	if (!parsed.success) throw new ApiError('bad-request', describeIssue(parsed.error));
+	if (!parsed.success) throw new ServiceError('bad-request', describeIssue(parsed.error));
 	return parsed.data;
 }
 
@@ -97,9 +64,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 async function readJson(request: Request): Promise<unknown> {
 	const type = request.headers.get('content-type') ?? '';
 	if (!/^application\/(.+\+)?json\b/i.test(type)) {
-		throw new ApiError('bad-request', 'Send the request body as JSON (Content-Type: application/json).');
+		throw new ServiceError('bad-request', 'Send the request body as JSON (Content-Type: application/json).');
 	}
-	const tooLarge = new ApiError('bad-request', 'The request body is larger than 64 KB.');
+	const tooLarge = new ServiceError('bad-request', 'The request body is larger than 64 KB.');
 	if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge;
 	// The server stops reading a body past its own limit and throws: that too is a body too large.
 	const text = await request.text().catch(() => {
@@ -110,7 +77,7 @@ async function readJson(request: Request): Promise<unknown> {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch {
-		throw new ApiError('bad-request', 'The request body is not valid JSON.');
+		throw new ServiceError('bad-request', 'The request body is not valid JSON.');
 	}
 }
 
@@ -118,11 +85,9 @@ function bearer(request: Request): string | null {
 	const header = request.headers.get('authorization');
 	if (!header) return null;
 	const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-	if (!match) throw new ApiError('unauthorized', 'Send the token as "Authorization: Bearer <token>".');
+	if (!match) throw new ServiceError('unauthenticated', 'Send the token as "Authorization: Bearer <token>".');
 	return match[1]!;
 }
-
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="lobby"' };
 
 /**
  * Wraps a handler: authenticates, authorizes, runs it, answers JSON (or the handler's own Response),
@@ -144,21 +109,21 @@ export function apiRoute(
 			if (options.auth !== 'none') {
 				const secret = bearer(event.request);
 				if (!secret)
-					throw new ApiError(
-						'unauthorized',
+					throw new ServiceError(
+						'unauthenticated',
 						'This call needs an API token: "Authorization: Bearer <token>".'
 					);
 				const identity = await runtime.services.apiTokens.authenticate(secret);
 				if (!identity) {
-					throw new ApiError(
-						'unauthorized',
+					throw new ServiceError(
+						'unauthenticated',
 						'The API token is not valid: it is unknown, revoked or expired.'
 					);
 				}
 				tokenId = identity.tokenId;
 				actor = { userId: identity.user.id, email: identity.user.email, role: identity.user.role };
 				if (options.admin && actor.role !== 'admin') {
-					throw new ApiError('forbidden', 'Only administrators can do this.');
+					throw new ServiceError('forbidden', 'Only administrators can do this.');
 				}
 			}
 			const ctx: ApiContext = {
@@ -169,12 +134,12 @@ export function apiRoute(
 				path,
 				async body(schema) {
 					const parsed = schema.safeParse(await readJson(event.request));
-					if (!parsed.success) throw new ApiError('bad-request', describeIssue(parsed.error));
+					if (!parsed.success) throw new ServiceError('bad-request', describeIssue(parsed.error));
 					return parsed.data;
 				},
 				query(schema) {
 					const parsed = schema.safeParse(Object.fromEntries(event.url.searchParams));
-					if (!parsed.success) throw new ApiError('bad-request', describeIssue(parsed.error));
+					if (!parsed.success) throw new ServiceError('bad-request', describeIssue(parsed.error));
 					return parsed.data;
 				}
 			};
@@ -185,40 +150,13 @@ export function apiRoute(
 			}
 			return json(result);
 		} catch (error) {
-			const response = await toResponse(error, runtime);
+			const response = await toJsonResponse(error, runtime);
 			status = response.status;
 			return response;
 		} finally {
 			if (tokenId !== null) await auditCall(runtime, actor, tokenId, path, event, status);
 		}
 	};
-}
-
-async function toResponse(error: unknown, runtime: Runtime): Promise<Response> {
-	if (isApiError(error)) {
-		return errorResponse(error.code, error.message, error.code === 'unauthorized' ? CHALLENGE : {});
-	}
-	if (isAdminError(error)) return errorResponse(error.code, error.message);
-	if (error instanceof Error && error.name === 'LiveScenarioError') {
-		const code = (error as Error & { code: string }).code;
-		const mapped: ApiErrorCode =
-			code === 'not-found' || code === 'forbidden'
-				? code
-				: code === 'unauthenticated'
-					? 'unauthorized'
-					: 'bad-request';
-		return errorResponse(mapped, error.message);
-	}
-	const health = await runtime.services.status
-		.health(SYSTEM_ACTOR)
-		.catch(() => ({ status: 'unavailable' as const }));
-	if (health.status !== 'ok') {
-		return errorResponse('unavailable', 'The database is not reachable right now; try again shortly.', {
-			'Retry-After': '5'
-		});
-	}
-	log.error('an API request failed', error);
-	return errorResponse('internal', 'Something went wrong on the server; the details are in its log.');
 }
 
 /** Every call made with a token is audited under its owner, refused ones included. */

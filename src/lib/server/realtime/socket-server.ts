@@ -16,7 +16,7 @@ import type { Runtime } from '../runtime';
 import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
 import { CallError } from '../services/call.service';
-import { EngineUnavailableError } from '../services/meeting.service';
+import { toAck } from '../edge-errors';
 import { eventFor, meetingFor, summaryOf, type Viewer } from '../services/views';
 import { Handshake } from './handshake';
 import { TokenBucket } from '../security/rate-limit';
@@ -52,16 +52,6 @@ type AckPayload<E extends keyof ClientToServerEvents> =
 
 function failure(code: ErrorCode, message: string): Response {
 	return { ok: false, error: { code, message } };
-}
-
-function toFailure(error: unknown): Response {
-	if (error instanceof CallError) return failure(error.code, error.message);
-	if (error instanceof Error && error.name === 'LiveScenarioError') {
-		return failure((error as Error & { code: ErrorCode }).code, error.message);
-	}
-	if (error instanceof EngineUnavailableError) return failure('unavailable', error.message);
-	log.error('A socket handler failed', error);
-	return failure('internal', 'Something went wrong on the server; the error was logged. Try again.');
 }
 
 /**
@@ -154,7 +144,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 					.then(() => run(input as S extends z.ZodType ? z.output<S> : undefined))
 					.then(
 						(result) => answer({ ok: true, ...(result as object) }),
-						(error: unknown) => answer(toFailure(error))
+						(error: unknown) => answer(toAck(error))
 					);
 			});
 		}

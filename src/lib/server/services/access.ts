@@ -1,33 +1,11 @@
 /**
  * Who may read and change what: the one place the services ask. Every service method that reads
  * or changes protected data takes the acting principal and calls one of these itself, so no page,
- * endpoint, socket event or command can forget the check; refusals are `AdminError('forbidden')`,
+ * endpoint, socket event or command can forget the check; refusals are `ServiceError('forbidden')`,
  * which every edge turns into 401/403 (or a redirect to sign in), never a server error.
  */
+import { ServiceError } from '../service-error';
 import type { Actor } from './audit.service';
-
-/** A refused administrator request, with a stable code the page, API and CLI map to their answers. */
-export class AdminError extends Error {
-	constructor(
-		readonly code: 'forbidden' | 'not-found' | 'bad-request' | 'conflict',
-		message: string
-	) {
-		super(message);
-		this.name = 'AdminError';
-	}
-}
-
-/**
- * Whether `error` is an AdminError. Checked by name, not `instanceof`: in production the pages run
- * in SvelteKit's bundle while the services were built by the server's, each with its own class.
- */
-export function isAdminError(error: unknown): error is AdminError {
-	return (
-		error instanceof Error &&
-		error.name === 'AdminError' &&
-		typeof (error as { code?: unknown }).code === 'string'
-	);
-}
 
 /** The server acting on its own (first start, issuing missing PINs): audited under "system". */
 export const SYSTEM_ACTOR: Actor = Object.freeze({ userId: null, email: 'system', role: 'admin' });
@@ -51,7 +29,7 @@ export function isAdmin(actor: Actor): boolean {
  */
 export function requireAdmin(actor: Actor, what: string): void {
 	if (isAdmin(actor)) return;
-	throw new AdminError(
+	throw new ServiceError(
 		'forbidden',
 		actor.role === 'anonymous'
 			? `Sign in as an administrator to ${what}.`

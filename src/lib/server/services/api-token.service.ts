@@ -9,7 +9,7 @@ import {
 import type { Database } from '../db/index';
 import { apiTokens, users, type ApiTokenRow } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
-import { AdminError } from './dial-in.service';
+import { ServiceError } from '../service-error';
 import { isPrintable } from '../identifier-schemas';
 import type { Clock } from './ports';
 
@@ -66,15 +66,15 @@ export class ApiTokenService {
 	): Promise<IssuedToken> {
 		const action = 'api-token.create';
 		if (!actor.userId || actor.role === 'anonymous') {
-			throw new AdminError('forbidden', 'Sign in to make an API token.');
+			throw new ServiceError('forbidden', 'Sign in to make an API token.');
 		}
 		const name = input.name.trim();
 		if (!name || name.length > NAME_MAX || !isPrintable(name)) {
-			throw new AdminError('bad-request', `A token needs a name of 1 to ${NAME_MAX} printable characters.`);
+			throw new ServiceError('bad-request', `A token needs a name of 1 to ${NAME_MAX} printable characters.`);
 		}
 		const days = input.expiresInDays ?? TOKEN_EXPIRY_DAYS_DEFAULT;
 		if (!Number.isInteger(days) || days < 1 || days > TOKEN_EXPIRY_DAYS_MAX) {
-			throw new AdminError('bad-request', TOKEN_EXPIRY_RULE);
+			throw new ServiceError('bad-request', TOKEN_EXPIRY_RULE);
 		}
 		const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
 		const now = this.clock.now();
@@ -144,7 +144,7 @@ export class ApiTokenService {
 	/** Administrators see every token of the tenant; users see their own. Newest first. */
 	async list(actor: Actor): Promise<ApiTokenView[]> {
 		if (actor.role === 'admin') return this.views(eq(apiTokens.tenantId, this.tenantId));
-		if (!actor.userId) throw new AdminError('forbidden', 'Sign in to see API tokens.');
+		if (!actor.userId) throw new ServiceError('forbidden', 'Sign in to see API tokens.');
 		return this.views(and(eq(apiTokens.tenantId, this.tenantId), eq(apiTokens.userId, actor.userId))!);
 	}
 
@@ -164,7 +164,7 @@ export class ApiTokenService {
 				details: { tokenId }
 			});
 			// Someone else's token reads as missing, so ids cannot be probed.
-			throw new AdminError('not-found', `No API token "${tokenId}".`);
+			throw new ServiceError('not-found', `No API token "${tokenId}".`);
 		}
 		if (found.revokedAt) return found;
 		await this.db.transaction(async (tx) => {

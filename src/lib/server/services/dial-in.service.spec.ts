@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/index';
 import { auditLog, mailOutbox, meetingEvents, users } from '../db/schema';
 import type { Actor } from './audit.service';
-import { AdminError } from './dial-in.service';
+import { isServiceError } from '../service-error';
 import { openSeededDatabase, startEngine, updateTenant, userByEmail, type Engine } from './engine-test-kit';
 
 const ADMIN_EMAIL = 'admin@contoso.com';
@@ -87,8 +87,8 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 						() => null,
 						(e: unknown) => e
 					);
-					expect(error).toBeInstanceOf(AdminError);
-					expect((error as AdminError).code).toBe('forbidden');
+					expect(error).toSatisfy(isServiceError);
+					expect(error).toMatchObject({ code: 'forbidden', status: 403 });
 					// Nothing changed.
 					expect(await userByEmail(database.db, target)).toEqual(before);
 				}

@@ -7,10 +7,9 @@ import type { Database } from '../db/index';
 import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
 import type { DirectoryRepository } from '../repositories/directory.repository';
 import type { AccessPath, Actor, AuditService } from './audit.service';
-import { AdminError, SYSTEM_ACTOR } from './access';
+import { SYSTEM_ACTOR } from './access';
 import type { LeaderPinService } from './leader-pin.service';
-
-export { AdminError, isAdminError } from './access';
+import { ServiceError } from '../service-error';
 
 /** The part of the mail service this one needs: write to the outbox (in a transaction), then deliver. */
 export interface MailQueue {
@@ -138,19 +137,19 @@ export class DialInService {
 		const action = 'dial-in.reset-leader-pin';
 		await this.authorize(actor, action, identity, path);
 		if (options.sendEmailToAddress !== undefined && options.sendEmail !== true) {
-			throw new AdminError(
+			throw new ServiceError(
 				'bad-request',
 				'SendEmailToAddress is only valid together with SendEmail (S15): add -SendEmail, or leave the address out.'
 			);
 		}
 		const address = options.sendEmailToAddress?.trim();
 		if (address !== undefined && !EMAIL.test(address)) {
-			throw new AdminError('bad-request', `SendEmailToAddress "${address}" is not an email address.`);
+			throw new ServiceError('bad-request', `SendEmailToAddress "${address}" is not an email address.`);
 		}
 		const issued = await this.deps.db.transaction(async (tx) => {
 			const user = await this.lockUser(tx, identity);
 			if (!user.dialInEnabled || !user.conferenceId) {
-				throw new AdminError(
+				throw new ServiceError(
 					'conflict',
 					`${user.displayName} is not enabled for dial-in conferencing; enable dial-in first, which issues a PIN.`
 				);
@@ -182,7 +181,10 @@ export class DialInService {
 		const issued = await this.deps.db.transaction(async (tx) => {
 			const user = await this.lockUser(tx, identity);
 			if (user.dialInEnabled) {
-				throw new AdminError('conflict', `${user.displayName} is already enabled for dial-in conferencing.`);
+				throw new ServiceError(
+					'conflict',
+					`${user.displayName} is already enabled for dial-in conferencing.`
+				);
 			}
 			const tenant = await this.tenant(tx);
 			const conferenceId = await this.freeConferenceId(tx);
@@ -256,7 +258,7 @@ export class DialInService {
 		const result = await this.deps.db.transaction(async (tx) => {
 			const user = await this.lockUser(tx, identity);
 			if (!user.dialInEnabled) {
-				throw new AdminError('conflict', `${user.displayName} is not enabled for dial-in conferencing.`);
+				throw new ServiceError('conflict', `${user.displayName} is not enabled for dial-in conferencing.`);
 			}
 			const tenant = await this.tenant(tx);
 			await tx
@@ -329,7 +331,7 @@ export class DialInService {
 				issue?.code === 'unrecognized_keys'
 					? `Unknown setting: ${issue.keys.join(', ')}.`
 					: (issue?.message ?? 'The settings are not valid.');
-			throw new AdminError('bad-request', message);
+			throw new ServiceError('bad-request', message);
 		}
 		const changes = parsed.data;
 		const updated = await this.deps.db.transaction(async (tx) => {
@@ -338,7 +340,7 @@ export class DialInService {
 				.set(changes)
 				.where(eq(tenants.id, this.deps.tenantId))
 				.returning();
-			if (!row) throw new AdminError('not-found', 'The tenant does not exist.');
+			if (!row) throw new ServiceError('not-found', 'The tenant does not exist.');
 			await this.deps.audit.record(
 				{ tenantId: this.deps.tenantId, actor, action, target: null, path, outcome: 'ok', details: changes },
 				tx
@@ -390,7 +392,7 @@ export class DialInService {
 			outcome: 'denied',
 			details: { identity }
 		});
-		throw new AdminError(
+		throw new ServiceError(
 			'forbidden',
 			actor.role === 'anonymous'
 				? 'Sign in as an administrator to do this.'
@@ -401,15 +403,15 @@ export class DialInService {
 	/** The target user, locked for the rest of the transaction so concurrent changes run one after the other. */
 	private async lockUser(tx: Database, identity: string): Promise<UserRow> {
 		const found = await this.deps.directory.findByIdentity(this.deps.tenantId, identity, tx);
-		if (!found) throw new AdminError('not-found', `No user "${identity}" in the directory.`);
+		if (!found) throw new ServiceError('not-found', `No user "${identity}" in the directory.`);
 		const [user] = await tx.select().from(users).where(eq(users.id, found.id)).for('update');
-		if (!user) throw new AdminError('not-found', `No user "${identity}" in the directory.`);
+		if (!user) throw new ServiceError('not-found', `No user "${identity}" in the directory.`);
 		return user;
 	}
 
 	private async tenant(tx: Database): Promise<TenantRow> {
 		const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, this.deps.tenantId));
-		if (!tenant) throw new AdminError('not-found', 'The tenant does not exist.');
+		if (!tenant) throw new ServiceError('not-found', 'The tenant does not exist.');
 		return tenant;
 	}
 
@@ -424,7 +426,7 @@ export class DialInService {
 				.where(eq(users.conferenceId, id));
 			if (!taken) return id;
 		}
-		throw new AdminError('conflict', 'No free conference ID could be found; try again.');
+		throw new ServiceError('conflict', 'No free conference ID could be found; try again.');
 	}
 
 	/**

@@ -20,7 +20,8 @@ import {
 	type TemplateData
 } from '../mail/templates';
 import { ManualTime, openSeededDatabase, userByEmail } from './engine-test-kit';
-import { InvalidEmailAddressError, maskedBody, MailService, type MailServiceOptions } from './mail.service';
+import { isServiceError } from '../service-error';
+import { maskedBody, MailService, type MailServiceOptions } from './mail.service';
 import { SYSTEM_ACTOR } from './access';
 
 const FROM = 'Lobby <no-reply@lobby.example>';
@@ -438,7 +439,8 @@ describe('addresses', () => {
 
 			const refused = mail.enqueue(mailFor(amos, 'pin-reset', '86420', address));
 
-			await expect(refused).rejects.toBeInstanceOf(InvalidEmailAddressError);
+			await expect(refused).rejects.toSatisfy(isServiceError);
+			await expect(refused).rejects.toMatchObject({ code: 'bad-request', status: 400 });
 			await expect(refused).rejects.toThrow(/is not a valid email address/);
 			expect(await rowCount()).toBe(before);
 			expect(time.pending()).toBe(pending);

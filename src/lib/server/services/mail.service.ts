@@ -4,6 +4,7 @@ import { createTransport } from 'nodemailer';
 import type { Database } from '../db/index';
 import { mailOutbox, tenants, type MailRow } from '../db/schema';
 import { log } from '../log';
+import { ServiceError } from '../service-error';
 import {
 	PIN_PLACEHOLDER,
 	renderMail,
@@ -65,13 +66,11 @@ export interface MailServiceOptions {
 }
 
 /** Refused before anything is stored: the address is not one mailbox we can deliver to. */
-export class InvalidEmailAddressError extends Error {
-	constructor(readonly address: string) {
-		super(
-			`${JSON.stringify(address.length > 100 ? `${address.slice(0, 100)}…` : address)} is not a valid email address: give one address, such as u@hotmail.com.`
-		);
-		this.name = 'InvalidEmailAddressError';
-	}
+function invalidAddress(address: string): ServiceError {
+	return new ServiceError(
+		'bad-request',
+		`${JSON.stringify(address.length > 100 ? `${address.slice(0, 100)}…` : address)} is not a valid email address: give one address, such as u@hotmail.com.`
+	);
 }
 
 /**
@@ -97,7 +96,7 @@ export function validateEmailAddress(address: string): string {
 	const domain = trimmed.slice(at + 1);
 	const valid =
 		at > 0 && trimmed.length <= 254 && local.length <= 64 && LOCAL_PART.test(local) && DOMAIN.test(domain);
-	if (!valid) throw new InvalidEmailAddressError(String(address));
+	if (!valid) throw invalidAddress(String(address));
 	return trimmed;
 }
 

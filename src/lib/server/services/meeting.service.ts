@@ -19,6 +19,7 @@ import {
 	type StoredEvent,
 	type StreamAppend
 } from '../repositories/meeting-events.repository';
+import { ServiceError } from '../service-error';
 import { GroupCommitWriter } from './group-commit';
 import type { Clock, IdSource, Scheduler } from './ports';
 
@@ -34,11 +35,16 @@ export interface CommittedEvents {
 /** Told, in commit order, of everything that becomes durable; the notifier and the call flow listen. */
 export type CommitListener = (committed: CommittedEvents) => void;
 
-/** The engine could not make a change durable (the database is down, or kept conflicting). */
-export class EngineUnavailableError extends Error {
-	readonly code = 'unavailable';
+/**
+ * The engine could not make a change durable (the database is down, or kept conflicting): a
+ * ServiceError `unavailable`. A class of its own only while the call flow tells it apart with
+ * `instanceof` (same bundle); edges recognise it with `isServiceError` like any other.
+ */
+export class EngineUnavailableError extends ServiceError {
 	constructor(cause: unknown) {
-		super('The change could not be saved: the database did not accept it. Try again.', { cause });
+		super('unavailable', 'The change could not be saved: the database did not accept it. Try again.', {
+			cause
+		});
 		this.name = 'EngineUnavailableError';
 	}
 }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Database } from '../db/index';
 import { tenants, users } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
-import { AdminError, type DialInService } from './dial-in.service';
+import type { DialInService } from './dial-in.service';
+import { ServiceError } from '../service-error';
 
 /** How many simulated organizers one request may ask for. */
 export const SIMULATED_ORGANIZERS_MAX = 1000;
@@ -73,18 +74,18 @@ export class SimulatedOrganizersService {
 				outcome: 'denied',
 				details: { count }
 			});
-			throw new AdminError('forbidden', 'Only administrators can make simulated organizers.');
+			throw new ServiceError('forbidden', 'Only administrators can make simulated organizers.');
 		}
 		const parsed = simulatedOrganizersBody.shape.count.safeParse(count);
 		if (!parsed.success) {
-			throw new AdminError('bad-request', `count ${parsed.error.issues[0]?.message ?? 'is not valid'}.`);
+			throw new ServiceError('bad-request', `count ${parsed.error.issues[0]?.message ?? 'is not valid'}.`);
 		}
 
 		const [tenant] = await this.deps.db
 			.select({ domain: tenants.domain })
 			.from(tenants)
 			.where(eq(tenants.id, this.deps.tenantId));
-		if (!tenant) throw new AdminError('not-found', 'The tenant does not exist.');
+		if (!tenant) throw new ServiceError('not-found', 'The tenant does not exist.');
 		const wanted = Array.from({ length: count }, (_, i) => ({
 			email: `${simulatedOrganizerAlias(i + 1)}@${tenant.domain}`.toLowerCase(),
 			displayName: `Load organizer ${String(i + 1).padStart(3, '0')}`
@@ -105,7 +106,7 @@ export class SimulatedOrganizersService {
 		const organizers: SimulatedOrganizer[] = [];
 		for (const { email } of wanted) {
 			const user = rows.get(email);
-			if (!user) throw new AdminError('conflict', `${email} could not be made; try again.`);
+			if (!user) throw new ServiceError('conflict', `${email} could not be made; try again.`);
 			if (user.dialInEnabled && !user.conferenceId) {
 				// Enabled without a conference ID: not a state dial-in administration makes; start over.
 				await this.deps.dialIn.disableDialIn(actor, user.id, path);
@@ -141,7 +142,7 @@ export class SimulatedOrganizersService {
 		const existing = await this.rows(wanted.map((w) => w.email));
 		for (const user of existing.values()) {
 			if (user.role === 'admin') {
-				throw new AdminError(
+				throw new ServiceError(
 					'conflict',
 					`${user.email} is an administrator; it cannot be used as a simulated organizer.`
 				);

@@ -11,11 +11,12 @@ import type { DatabaseHandle } from '../db/index';
 import { accounts, auditLog, mailOutbox, tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID, ensureCredentials, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
 import { createServices, type Services } from '../services/index';
+import { isServiceError } from '../service-error';
 import type { Actor } from '../services/audit.service';
 import type { NotifierHub } from '../services/notifier';
 import type { IdSource } from '../services/ports';
 import { LiveHost } from './live-host';
-import { LiveScenarioError, LiveScenarios } from './live-scenarios';
+import { LiveScenarios } from './live-scenarios';
 import { liveRunServices, setUpLiveWorld } from './live-world';
 import { loadScenarioFile } from './scenario-files';
 import { runScenario } from './virtual-run';
@@ -111,8 +112,8 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 				(error: unknown) => error
 			);
 
-		expect(refused).toBeInstanceOf(LiveScenarioError);
-		expect(refused).toMatchObject({ code: 'bad-request' });
+		expect(refused).toSatisfy(isServiceError);
+		expect(refused).toMatchObject({ code: 'bad-request', status: 400 });
 		expect((refused as Error).message).toContain(
 			'scenarios/literal-pin.yaml:8: organizer amos has a PIN written in the file'
 		);

@@ -13,6 +13,7 @@ import type { Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
+import { ServiceError } from '../service-error';
 import { SYSTEM_ACTOR } from '../services/access';
 import type { AccessPath, Actor } from '../services/audit.service';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
@@ -29,17 +30,6 @@ export interface LiveRunRequester {
 
 /** Runs stopped by the server itself (shutting down). */
 const SYSTEM: LiveRunRequester = { actor: SYSTEM_ACTOR, path: 'system' };
-
-/** A request the live runner refuses, with a code for the socket answer. */
-export class LiveScenarioError extends Error {
-	constructor(
-		readonly code: 'not-found' | 'bad-request' | 'forbidden' | 'unauthenticated',
-		message: string
-	) {
-		super(message);
-		this.name = 'LiveScenarioError';
-	}
-}
 
 /** The first problem of a file that does not parse, as `line:column: message`. */
 function problemOf(errors: readonly { line: number; column: number; message: string }[]): string {
@@ -121,20 +111,19 @@ export class LiveScenarios {
 		by: LiveRunRequester
 	): Promise<LiveRunView> {
 		await this.authorize(by, 'scenario.start', { file });
-		const refuse = async (error: LiveScenarioError): Promise<never> => {
+		const refuse = async (error: ServiceError): Promise<never> => {
 			await this.audit(by, 'scenario.start', 'failed', { file, reason: error.message });
 			throw error;
 		};
 		if (!(await this.files()).includes(file)) {
-			return refuse(new LiveScenarioError('not-found', `There is no scenario file ${file}.`));
+			return refuse(new ServiceError('not-found', `There is no scenario file ${file}.`));
 		}
 		const parsed = await loadScenarioFile(file, this.cwd);
-		if (!parsed.ok)
-			return refuse(new LiveScenarioError('bad-request', `${file}:${problemOf(parsed.errors)}`));
+		if (!parsed.ok) return refuse(new ServiceError('bad-request', `${file}:${problemOf(parsed.errors)}`));
 		const literal = literalPins(parsed.scenario, parsed.source)[0];
 		if (literal) {
 			return refuse(
-				new LiveScenarioError(
+				new ServiceError(
 					'bad-request',
 					`${file}${literal.line ? `:${literal.line}` : ''}: organizer ${literal.organizer} has a PIN written in the file; a live run gives its organizers PINs nobody can read from a file. Use pin: known or pin: forgotten, or run it in virtual time.`
 				)
@@ -186,7 +175,7 @@ export class LiveScenarios {
 	async control(request: ScenarioControl, by: LiveRunRequester): Promise<LiveRunView> {
 		await this.authorize(by, `scenario.${request.action}`, {});
 		const current = this.current;
-		if (!current) throw new LiveScenarioError('not-found', 'No scenario is running; start one first.');
+		if (!current) throw new ServiceError('not-found', 'No scenario is running; start one first.');
 		const { host } = current;
 		if (request.action !== 'stop') {
 			await this.audit(by, `scenario.${request.action}`, 'ok', {
@@ -243,8 +232,8 @@ export class LiveScenarios {
 		if (by.actor.role === 'admin') return;
 		await this.audit(by, action, 'denied', details);
 		throw by.actor.role === 'anonymous'
-			? new LiveScenarioError('unauthenticated', 'Sign in as an administrator to run scenarios live.')
-			: new LiveScenarioError(
+			? new ServiceError('unauthenticated', 'Sign in as an administrator to run scenarios live.')
+			: new ServiceError(
 					'forbidden',
 					'Only administrators can run scenarios live: a run adds stand-ins and a tenant of its own to the live database.'
 				);

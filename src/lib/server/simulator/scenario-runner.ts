@@ -20,7 +20,7 @@ import {
 import { planScenario, type PlanItem, type ScenarioPlan } from '$lib/scenario/scenario-plan';
 import { formatOffset } from '$lib/scenario/scenario-time';
 import { SeededRandom } from '$lib/scenario/seeded-random';
-import { isAdminError } from '../services/dial-in.service';
+import { isServiceError } from '../service-error';
 import { checkExpectation } from './expectations';
 import { describeView, RunTracker } from './run-tracker';
 import type { ScenarioHost } from './scenario-host';
@@ -108,7 +108,7 @@ class StepRefusal extends Error {
 
 function refusalOf(error: unknown): { code: string; message: string } {
 	if (error instanceof StepRefusal) return { code: error.code, message: error.message };
-	if (isAdminError(error)) return { code: error.code, message: error.message };
+	if (isServiceError(error)) return { code: error.code, message: error.message };
 	if (error instanceof Error) {
 		const code = (error as { code?: unknown }).code;
 		return { code: typeof code === 'string' ? code : 'error', message: error.message };

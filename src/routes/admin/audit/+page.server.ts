@@ -1,4 +1,4 @@
-import { readOrRefuse } from '$lib/server/admin-form';
+import { readOrRefuse } from '$lib/server/edge-errors';
 import { actorOf } from '$lib/server/actor';
 import type { PageServerLoad } from './$types';
 

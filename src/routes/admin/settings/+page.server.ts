@@ -1,7 +1,5 @@
-import { fail } from '@sveltejs/kit';
-import { readOrRefuse } from '$lib/server/admin-form';
 import { actorOf } from '$lib/server/actor';
-import { isAdminError } from '$lib/server/services/dial-in.service';
+import { readOrRefuse, toFormFailure } from '$lib/server/edge-errors';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -38,8 +36,7 @@ export const actions: Actions = {
 			await locals.runtime.services.dialIn.updateTenantSettings(actorOf(locals.user), patch, 'page');
 			return { saved: true };
 		} catch (e) {
-			if (isAdminError(e)) return fail(e.code === 'forbidden' ? 403 : 400, { problem: e.message });
-			throw e;
+			return toFormFailure(e);
 		}
 	}
 };

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { readOrRefuse, refused } from '$lib/server/admin-form';
+import { readOrRefuse, toFormFailure } from '$lib/server/edge-errors';
 import { tokenIdSchema } from '$lib/server/identifier-schemas';
 import { actorOf } from '$lib/server/actor';
 import type { Actions, PageServerLoad } from './$types';
@@ -23,7 +23,7 @@ export const actions: Actions = {
 			);
 			return { issued: { token: issued.token, id: issued.view.id, name: issued.view.name } };
 		} catch (e) {
-			return refused(e);
+			return toFormFailure(e);
 		}
 	},
 	revoke: async ({ locals, request }) => {
@@ -34,7 +34,7 @@ export const actions: Actions = {
 			const view = await locals.runtime.services.apiTokens.revoke(actorOf(locals.user), id.data, 'page');
 			return { revoked: view.name };
 		} catch (e) {
-			return refused(e);
+			return toFormFailure(e);
 		}
 	}
 };

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { readOrRefuse, refused } from '$lib/server/admin-form';
+import { readOrRefuse, toFormFailure } from '$lib/server/edge-errors';
 import { actorOf } from '$lib/server/actor';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -41,7 +41,7 @@ export const actions: Actions = {
 			);
 			return { issued: { pin: issued.pin, email: issued.email } };
 		} catch (e) {
-			return refused(e);
+			return toFormFailure(e);
 		}
 	},
 	enable: async ({ locals, params }) => {
@@ -53,7 +53,7 @@ export const actions: Actions = {
 			);
 			return { issued: { pin: issued.pin, email: issued.email } };
 		} catch (e) {
-			return refused(e);
+			return toFormFailure(e);
 		}
 	},
 	disable: async ({ locals, params }) => {
@@ -61,7 +61,7 @@ export const actions: Actions = {
 			await locals.runtime.services.dialIn.disableDialIn(actorOf(locals.user), params.id, 'page');
 			return { done: 'disabled' as const };
 		} catch (e) {
-			return refused(e);
+			return toFormFailure(e);
 		}
 	},
 	unlock: async ({ locals, params }) => {
@@ -69,7 +69,7 @@ export const actions: Actions = {
 			await locals.runtime.services.dialIn.unlockLeaderPin(actorOf(locals.user), params.id, 'page');
 			return { done: 'unlocked' as const };
 		} catch (e) {
-			return refused(e);
+			return toFormFailure(e);
 		}
 	}
 };

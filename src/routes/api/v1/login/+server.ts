@@ -1,5 +1,7 @@
-import { ApiError, apiRoute, created, errorResponse } from '$lib/server/api/api-route';
+import { apiRoute, created } from '$lib/server/api/api-route';
 import { loginBody } from '$lib/server/api/schemas';
+import { errorResponse } from '$lib/server/edge-errors';
+import { ServiceError } from '$lib/server/service-error';
 import { actorFor } from '$lib/server/services/access';
 
 /** `lobby login`: an address and password for an API token of one's own, shown once. */
@@ -20,7 +22,7 @@ export const POST = apiRoute({ auth: 'none' }, async ({ runtime, body, event, pa
 			{ 'Retry-After': String(outcome.retryAfterSeconds) }
 		);
 	}
-	if (!outcome.ok) throw new ApiError('unauthorized', 'That email address and password do not match.');
+	if (!outcome.ok) throw new ServiceError('unauthenticated', 'That email address and password do not match.');
 	const { user } = outcome;
 	const issued = await runtime.services.apiTokens.issue(
 		actorFor(user),

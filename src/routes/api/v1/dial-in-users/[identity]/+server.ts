@@ -1,4 +1,5 @@
-import { ApiError, apiRoute, pathParam } from '$lib/server/api/api-route';
+import { apiRoute, pathParam } from '$lib/server/api/api-route';
+import { ServiceError } from '$lib/server/service-error';
 import { dialInUserJson } from '$lib/server/api/views';
 import { identitySchema, userPatchBody } from '$lib/server/api/schemas';
 
@@ -6,7 +7,7 @@ import { identitySchema, userPatchBody } from '$lib/server/api/schemas';
 export const GET = apiRoute({ admin: true }, async ({ runtime, actor, event }) => {
 	const identity = pathParam(event, 'identity', identitySchema);
 	const found = await runtime.services.dialInUsers.find(actor, identity);
-	if (!found) throw new ApiError('not-found', `No user "${identity}" in the directory.`);
+	if (!found) throw new ServiceError('not-found', `No user "${identity}" in the directory.`);
 	return { user: dialInUserJson(found) };
 });
 

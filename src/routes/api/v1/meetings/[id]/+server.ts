@@ -1,4 +1,5 @@
-import { ApiError, apiRoute, pathParam } from '$lib/server/api/api-route';
+import { apiRoute, pathParam } from '$lib/server/api/api-route';
+import { ServiceError } from '$lib/server/service-error';
 import { meetingIdSchema } from '$lib/server/api/schemas';
 import { maskEvent, maskMeeting } from '$lib/server/services/views';
 
@@ -8,7 +9,7 @@ export const GET = apiRoute({}, async ({ runtime, event }) => {
 	const { meetings } = runtime.services;
 	const history = await meetings.history(id);
 	const current = meetings.snapshot(id) ?? meetings.replay(history);
-	if (!current) throw new ApiError('not-found', `There is no meeting ${id}.`);
+	if (!current) throw new ServiceError('not-found', `There is no meeting ${id}.`);
 	const mask = runtime.masking.masked();
 	return {
 		meeting: mask ? maskMeeting(current.state) : current.state,

@@ -1,0 +1,60 @@
+/**
+ * The one error a service throws to refuse a request: a stable `code` every edge relies on, the
+ * HTTP `status` that code means, and a `message` written for the person who asked. The edges
+ * (socket acknowledgements, the JSON API, form actions) turn it into their answers in
+ * `edge-errors.ts`; anything else thrown is a server fault, logged and answered without details.
+ *
+ * Recognise it with `isServiceError`, never `instanceof`: production runs the pages
+ * (`build/handler.js`) and the Socket.IO server (`build/server.js`) as two bundles, each with its
+ * own copy of this class, and the services are built by the server's. An `instanceof` in a page
+ * passes in dev and in Vitest (one module graph) and fails only in production. The brand below is
+ * a `Symbol.for` key, which every copy of this module shares.
+ */
+
+/** Every refusal code a service uses, with the HTTP status it stands for. */
+export const SERVICE_ERROR_STATUS = {
+	'bad-request': 400,
+	/** Nobody is signed in (or the token proves nothing): the API calls it `unauthorized`. */
+	unauthenticated: 401,
+	forbidden: 403,
+	'not-found': 404,
+	/** The request does not fit the current state (already enabled, no free ID left). */
+	conflict: 409,
+	/** The database did not accept the change; trying again later may work. */
+	unavailable: 503
+} as const;
+
+export type ServiceErrorCode = keyof typeof SERVICE_ERROR_STATUS;
+export type ServiceErrorStatus = (typeof SERVICE_ERROR_STATUS)[ServiceErrorCode];
+
+/** Shared by every copy of this module in the process, whichever bundle loaded it. */
+const BRAND = Symbol.for('lobby.service-error');
+
+/** A refusal with a stable code; see the module comment for how to recognise it. */
+export class ServiceError extends Error {
+	readonly code: ServiceErrorCode;
+	readonly status: ServiceErrorStatus;
+
+	constructor(code: ServiceErrorCode, message: string, options?: ErrorOptions) {
+		super(message, options);
+		this.name = 'ServiceError';
+		this.code = code;
+		this.status = SERVICE_ERROR_STATUS[code];
+		Object.defineProperty(this, BRAND, { value: true });
+	}
+}
+
+/**
+ * Whether `error` is a ServiceError from any copy of this module: it carries the brand and a code
+ * this build knows. The one guard for service errors.
+ */
+export function isServiceError(error: unknown): error is ServiceError {
+	if (typeof error !== 'object' || error === null) return false;
+	const candidate = error as { code?: unknown; message?: unknown };
+	return (
+		(error as Record<symbol, unknown>)[BRAND] === true &&
+		typeof candidate.code === 'string' &&
+		Object.hasOwn(SERVICE_ERROR_STATUS, candidate.code) &&
+		typeof candidate.message === 'string'
+	);
+}
