@@ -1,10 +1,13 @@
 /**
  * What the wire carries for a call: the prompt's id with its English words, rendered from the i18n
- * catalog (the domain names prompts by id only; these assertions moved here from domain/call.spec.ts).
+ * catalog (the domain names prompts by id only; these assertions moved here from domain/call.spec.ts),
+ * and which channel tells the caller what: the answer to their own keys, or a push for what others did.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPT_IDS, callDecider, promptFor, replay, type CallEvent, type CallState } from '$lib/domain';
+import type { DatabaseHandle } from '../db/index';
 import { callViewOf, spokenPrompt } from './call.service';
+import { openSeededDatabase, startEngine, userByEmail, type Engine } from './engine-test-kit';
 
 const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 const dialed: CallEvent = {
@@ -91,5 +94,65 @@ describe('prompts on the wire: id and English words from the catalog', () => {
 			'leader-choice',
 			'joining'
 		]);
+	});
+});
+
+describe('each fact reaches the caller once: the answer for what they did, a push for what others did', () => {
+	const AMOS = { email: 'amos.marble@contoso.com', conferenceId: '4410273' };
+	let database: DatabaseHandle;
+	let engine: Engine;
+
+	beforeAll(async () => {
+		database = await openSeededDatabase();
+		engine = await startEngine(database);
+	});
+
+	afterAll(async () => {
+		await engine?.stop();
+		await database?.close();
+	});
+
+	it('given a caller at the leader prompt, when they press `#`, then one answer says joining and the lobby, nothing is pushed, and the organizer starting the meeting is one push to the lobby (S5, S10)', async () => {
+		const { calls, meetings } = engine.services;
+		const { callId } = calls.dial('+46 8 300 00 01');
+		const asked = await calls.pressKeys(callId, `${AMOS.conferenceId}#`);
+		expect(asked.prompts.map((p) => p.id)).toEqual(['leader-choice']);
+
+		// Digits at the leader prompt play nothing new.
+		expect((await calls.pressKeys(callId, '5')).prompts).toEqual([]);
+
+		const waiting = await calls.pressKeys(callId, '#');
+		expect(waiting).toMatchObject({ phase: 'lobby', music: 'lobby', prompt: { id: 'lobby-waiting' } });
+		expect(waiting.prompts.map((p) => p.id)).toEqual(['joining', 'lobby-waiting']);
+		expect(engine.notifier.viewsOf(callId)).toEqual([]);
+
+		const amos = await userByEmail(database.db, AMOS.email);
+		await meetings.joinFromClient({ id: amos.id, displayName: amos.displayName }, AMOS.conferenceId);
+		const admitted = engine.notifier.notices.filter((n) => n.kind === 'lobbyAdmitted');
+		expect(admitted).toHaveLength(1);
+		expect(admitted[0]).toMatchObject({ view: { phase: 'in-meeting', prompts: [{ id: 'admitted' }] } });
+		expect(engine.notifier.viewsOf(callId)).toEqual([]);
+		expect(calls.current(callId)).toMatchObject({ phase: 'in-meeting', prompts: [] });
+		await calls.hangUp(callId);
+	});
+
+	it('given a caller in the meeting, when they press *6 twice, then each answer says muted or unmuted once and the view follows the meeting', async () => {
+		const { calls, meetings } = engine.services;
+		// Amos started his meeting from the client above, so a caller goes straight in.
+		const { callId } = calls.dial('+46 8 300 00 02');
+		await calls.pressKeys(callId, `${AMOS.conferenceId}#`);
+		const joined = await calls.pressKeys(callId, '#');
+		expect(joined.phase).toBe('in-meeting');
+
+		const muted = await calls.pressKeys(callId, '*6');
+		expect(muted).toMatchObject({ muted: true, prompt: { id: 'muted' } });
+		expect(muted.prompts.map((p) => p.id)).toEqual(['muted']);
+		expect(
+			meetings.state(joined.meetingId!)?.participants.find((p) => p.participantId === callId)?.muted
+		).toBe(true);
+		const unmuted = await calls.pressKeys(callId, '*6');
+		expect(unmuted).toMatchObject({ muted: false, prompts: [{ id: 'unmuted' }] });
+		expect(engine.notifier.viewsOf(callId)).toEqual([]);
+		await calls.hangUp(callId);
 	});
 });
