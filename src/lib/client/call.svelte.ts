@@ -5,6 +5,7 @@
  */
 import { io } from 'socket.io-client';
 import type { CallView, WireError } from '$lib/contract/events';
+import { t } from '$lib/i18n/i18n.svelte';
 import type { LobbySocket } from './socket';
 
 export class PhoneCall {
@@ -86,7 +87,7 @@ export class PhoneCall {
 	): Promise<T | { ok: false; error: WireError }> {
 		return send().catch((): { ok: false; error: WireError } => ({
 			ok: false,
-			error: { code: 'unavailable', message: 'The server did not answer.' }
+			error: { code: 'unavailable', message: t('common.noAnswer') }
 		}));
 	}
 

@@ -4,15 +4,19 @@ import {
 	callDecider,
 	evolveCall,
 	initialCallState,
+	callFromMeeting,
 	isCallLive,
 	musicFor,
 	promptFor,
+	promptPlayedBy,
+	standingIn,
 	type CallEvent,
 	type CallState
 } from './call';
+import type { OpenedMeeting } from './meeting';
 import { deepFreeze, specFor } from './decider-spec';
 import { replay } from './decider';
-import { PROMPTS } from './prompts';
+import { PROMPT_IDS, prompt } from './prompts';
 
 const given = specFor(callDecider);
 
@@ -55,10 +59,8 @@ describe('Dial: the caller is asked for the conference ID', () => {
 			.when({ type: 'Dial', callId: 'call-1', phoneNumber: '+46700000001' }, T0)
 			.then([dialed]);
 		expect(state.status).toBe('awaiting-conference-id');
-		expect(promptFor(state)).toEqual({
-			id: 'enter-conference-id',
-			text: 'Welcome. Please enter the conference ID followed by the pound key.'
-		});
+		// Its words: call.service.spec.ts.
+		expect(promptFor(state)).toEqual({ id: 'enter-conference-id' });
 		expect(isCallLive(state)).toBe(true);
 	});
 
@@ -95,7 +97,7 @@ describe('Conference ID: unknown IDs are asked again, 3 tries', () => {
 			status: 'awaiting-leader-choice',
 			target: { conferenceId: '8675309', ...found }
 		});
-		expect(promptFor(state)?.text).toBe('If you are the leader, press star. Otherwise, please wait.');
+		expect(promptFor(state)?.id).toBe('leader-choice');
 	});
 
 	it('an unknown ID is asked again with the conference-id-unknown prompt', () => {
@@ -171,10 +173,7 @@ describe('S2: "If you are the leader, press star"; the organizer enters the PIN'
 			.when({ type: 'SubmitLeaderPin', verdict: 'locked-out' }, T0 + 4)
 			.then([{ type: 'LeaderPinLockedOut', at: T0 + 4 }]);
 		expect(state).toMatchObject({ status: 'joining', asLeader: false, pinLockedOut: true });
-		expect(promptFor(state)).toEqual({
-			id: 'pin-locked',
-			text: 'The leader PIN is locked; ask an administrator, or start the meeting from the client.'
-		});
+		expect(promptFor(state)).toEqual({ id: 'pin-locked' });
 	});
 
 	it('S8: the PIN never appears in the call’s events or state', () => {
@@ -234,7 +233,7 @@ describe('Disconnect and HangUp', () => {
 		const state = given([dialed, idAccepted, notLeader])
 			.when({ type: 'Disconnect', reason: 'meeting-full' }, T0 + 3)
 			.then([{ type: 'CallDisconnected', at: T0 + 3, reason: 'meeting-full' }]);
-		expect(promptFor(state)?.text).toBe('This meeting is full. Goodbye.');
+		expect(promptFor(state)?.id).toBe('meeting-full');
 		expect(state).toMatchObject({ status: 'disconnected', reason: 'meeting-full' });
 	});
 
@@ -324,11 +323,8 @@ describe('Commands in the wrong state are refused, naming the state', () => {
 });
 
 describe('Prompts', () => {
-	it('every prompt has its id and English text', () => {
-		for (const [id, prompt] of Object.entries(PROMPTS)) {
-			expect(prompt.id).toBe(id);
-			expect(prompt.text.length).toBeGreaterThan(0);
-		}
+	it('every prompt has its id (its words are in the catalogs: call.service.spec.ts)', () => {
+		for (const id of PROMPT_IDS) expect(prompt(id).id).toBe(id);
 	});
 });
 
@@ -360,5 +356,272 @@ describe('evolve never mutates its input', () => {
 		const after = evolveCall(before, { type: 'LeaderPinLockedOut', at: T0 + 3 });
 		expect(before.status).toBe('awaiting-pin');
 		expect(after.status).toBe('joining');
+	});
+});
+
+describe('PressKey: the call decider reads every key', () => {
+	const inLobby: CallEvent = { type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'lobby' };
+	const inMeeting: CallEvent = { type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'meeting' };
+
+	it('digits typed at the welcome build the conference ID; `*` starts it over; `#` submits it for look-up', () => {
+		const typed = given([dialed])
+			.when({ type: 'PressKey', key: '8' }, T0 + 1)
+			.then([{ type: 'ConferenceIdTyped', at: T0 + 1, entered: '8' }]);
+		expect(typed).toMatchObject({ status: 'awaiting-conference-id', entered: '8' });
+		given([dialed, { type: 'ConferenceIdTyped', at: T0 + 1, entered: '86' }])
+			.when({ type: 'PressKey', key: '*' }, T0 + 2)
+			.then([{ type: 'ConferenceIdTyped', at: T0 + 2, entered: '' }]);
+		const submitted = given([dialed, { type: 'ConferenceIdTyped', at: T0 + 1, entered: '8675309' }])
+			.when({ type: 'PressKey', key: '#' }, T0 + 2)
+			.then([{ type: 'ConferenceIdSubmitted', at: T0 + 2, digits: '8675309' }]);
+		expect(submitted).toMatchObject({ status: 'awaiting-conference-id', entered: '' });
+	});
+
+	it('at the leader question, `*` asks for the PIN and `#` joins as a caller; digits do nothing', () => {
+		given([dialed, idAccepted])
+			.when({ type: 'PressKey', key: '*' }, T0 + 2)
+			.then([askedForPin]);
+		const joining = given([dialed, idAccepted])
+			.when({ type: 'PressKey', key: '#' }, T0 + 2)
+			.then([notLeader]);
+		expect(joining).toMatchObject({ status: 'joining', asLeader: false });
+		given([dialed, idAccepted])
+			.when({ type: 'PressKey', key: '5' }, T0 + 2)
+			.then([]);
+	});
+
+	it('S8: PIN entry counts digits and never holds them; `#` submits for the service to check', () => {
+		const typed = given([dialed, idAccepted, askedForPin])
+			.when({ type: 'PressKey', key: '4' }, T0 + 3)
+			.then([{ type: 'LeaderPinTyped', at: T0 + 3, length: 1 }]);
+		expect(typed).toMatchObject({ status: 'awaiting-pin', pinLength: 1 });
+		expect(JSON.stringify(typed)).not.toContain('"4"');
+		given([dialed, idAccepted, askedForPin, { type: 'LeaderPinTyped', at: T0 + 3, length: 3 }])
+			.when({ type: 'PressKey', key: '*' }, T0 + 4)
+			.then([{ type: 'LeaderPinTyped', at: T0 + 4, length: 0 }]);
+		const submitted = given([
+			dialed,
+			idAccepted,
+			askedForPin,
+			{ type: 'LeaderPinTyped', at: T0 + 3, length: 5 }
+		])
+			.when({ type: 'PressKey', key: '#' }, T0 + 4)
+			.then([{ type: 'LeaderPinSubmitted', at: T0 + 4 }]);
+		expect(submitted).toMatchObject({ status: 'awaiting-pin', pinLength: 0 });
+	});
+
+	it('in the lobby keys do nothing: callers can only wait or hang up (S5)', () => {
+		given([dialed, idAccepted, notLeader, inLobby])
+			.when({ type: 'PressKey', key: '*' }, T0 + 4)
+			.then([]);
+	});
+
+	it('in the meeting, `*` starts a keypad command, which is entered as soon as it is whole', () => {
+		const started = given([dialed, idAccepted, notLeader, inMeeting])
+			.when({ type: 'PressKey', key: '*' }, T0 + 4)
+			.then([{ type: 'KeypadTyped', at: T0 + 4, entered: '*' }]);
+		expect(started).toMatchObject({ keypad: '*' });
+		given([dialed, idAccepted, notLeader, inMeeting, { type: 'KeypadTyped', at: T0 + 4, entered: '*' }])
+			.when({ type: 'PressKey', key: '6' }, T0 + 5)
+			.then([{ type: 'KeypadCommandEntered', at: T0 + 5, keys: '*6' }]);
+		// `*2` may still become `*21`.
+		given([dialed, idAccepted, notLeader, inMeeting, { type: 'KeypadTyped', at: T0 + 4, entered: '*' }])
+			.when({ type: 'PressKey', key: '2' }, T0 + 5)
+			.then([{ type: 'KeypadTyped', at: T0 + 5, entered: '*2' }]);
+		const unknown = given([
+			dialed,
+			idAccepted,
+			notLeader,
+			inMeeting,
+			{ type: 'KeypadTyped', at: T0 + 4, entered: '*' }
+		])
+			.when({ type: 'PressKey', key: '9' }, T0 + 5)
+			.then([{ type: 'KeypadAnswered', at: T0 + 5, prompt: 'unknown-command' }]);
+		expect(promptFor(unknown)?.id).toBe('unknown-command');
+		given([dialed, idAccepted, notLeader, inMeeting])
+			.when({ type: 'PressKey', key: '6' }, T0 + 4)
+			.then([]);
+	});
+
+	it('refuses what is not a key, and keys on a call that is over', () => {
+		given([dialed])
+			.when({ type: 'PressKey', key: 'a' }, T0 + 1)
+			.thenRejects('invalid-argument');
+		given([dialed, { type: 'CallDisconnected', at: T0 + 1, reason: 'hung-up' }])
+			.when({ type: 'PressKey', key: '1' }, T0 + 2)
+			.thenRejects('invalid-in-state');
+	});
+});
+
+describe('FollowMeeting: what the meeting’s events mean to the caller', () => {
+	const joining: CallEvent[] = [dialed, idAccepted, notLeader];
+	const lobby: CallEvent[] = [
+		...joining,
+		{ type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'lobby' }
+	];
+
+	it('S5: the meeting put the caller in its lobby: connected, with music', () => {
+		const state = given(joining)
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: {
+						type: 'CallerEnteredLobby',
+						at: T0 + 3,
+						participantId: 'call-1',
+						phoneNumber: '+46700000001',
+						music: true
+					}
+				},
+				T0 + 3
+			)
+			.then([{ type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'lobby' }]);
+		expect(musicFor(state)).toBe('lobby');
+	});
+
+	it('S10: the whole lobby admitted, this caller among them: admitted', () => {
+		given(lobby)
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: {
+						type: 'LobbyAdmitted',
+						at: T0 + 9,
+						participantIds: ['call-0', 'call-1'],
+						by: 'meeting-start',
+						byParticipantId: 'client-amos',
+						announcement: 'names'
+					}
+				},
+				T0 + 9
+			)
+			.then([{ type: 'CallAdmitted', at: T0 + 9 }]);
+	});
+
+	it('another caller’s arrival means nothing to this one', () => {
+		given(lobby)
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: {
+						type: 'CallerEnteredLobby',
+						at: T0 + 5,
+						participantId: 'call-2',
+						phoneNumber: '+46700000002',
+						music: true
+					}
+				},
+				T0 + 5
+			)
+			.then([]);
+	});
+
+	it('the lobby timed out: disconnected with lobby-timeout', () => {
+		given(lobby)
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: {
+						type: 'LobbyCallersDisconnected',
+						at: T0 + 61_000,
+						participantIds: ['call-1'],
+						reason: 'lobby-timeout'
+					}
+				},
+				T0 + 61_000
+			)
+			.then([{ type: 'CallDisconnected', at: T0 + 61_000, reason: 'lobby-timeout' }]);
+	});
+
+	it('a refused keypad command says why', () => {
+		const state = given([
+			...joining,
+			{ type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'meeting' }
+		])
+			.when({ type: 'AnswerKeypad', refused: 'not-leader' }, T0 + 4)
+			.then([{ type: 'KeypadAnswered', at: T0 + 4, prompt: 'not-leader' }]);
+		expect(promptFor(state)?.id).toBe('not-leader');
+	});
+});
+
+describe('promptPlayedBy: each step plays its prompt once; typing plays none', () => {
+	it('names the prompt of a step, nothing for a key typed, nothing for a last failed try', () => {
+		expect(promptPlayedBy(idAccepted, stateOf([dialed, idAccepted]))).toBe('leader-choice');
+		expect(promptPlayedBy(notLeader, stateOf([dialed, idAccepted, notLeader]))).toBe('joining');
+		const typed: CallEvent = { type: 'ConferenceIdTyped', at: T0 + 1, entered: '1' };
+		expect(promptPlayedBy(typed, stateOf([dialed, typed]))).toBeNull();
+		expect(promptPlayedBy(idRejected(1), stateOf([dialed, idRejected(1)]))).toBe('conference-id-unknown');
+		expect(
+			promptPlayedBy(idRejected(3), stateOf([dialed, idRejected(1), idRejected(2), idRejected(3)]))
+		).toBeNull();
+	});
+});
+
+describe('callFromMeeting: a call rebuilt from its meeting alone (restart, takeover)', () => {
+	const meeting: OpenedMeeting = {
+		status: 'in-progress',
+		meetingId: 'm-1',
+		conferenceId: '8675309',
+		organizer: { userId: 'user-amos', displayName: 'Amos Marble' },
+		settings: { maxParticipants: 250, lobbyTimeoutMinutes: 0, announcements: 'names', allowPstnOnly: false },
+		openedAt: T0,
+		startedAt: T0 + 5,
+		locked: true,
+		lobby: [{ participantId: 'call-2', phoneNumber: '+46700000002', arrivedAt: T0 + 6 }],
+		participants: [
+			{
+				participantId: 'call-1',
+				via: 'phone',
+				displayName: '+46700000001',
+				phoneNumber: '+46700000001',
+				isLeader: true,
+				muted: true,
+				joinedAt: T0 + 5
+			},
+			{
+				participantId: 'client-1',
+				via: 'client',
+				displayName: 'Adele',
+				userId: 'u-1',
+				isLeader: false,
+				muted: false,
+				joinedAt: T0 + 7
+			}
+		]
+	};
+
+	it('a caller in the meeting: in-meeting, leading, muted as the meeting says', () => {
+		expect(callFromMeeting(meeting, 'call-1', T0 + 9)).toMatchObject({
+			status: 'in-meeting',
+			meetingId: 'm-1',
+			asLeader: true,
+			maxTries: DEFAULT_MAX_TRIES,
+			target: { conferenceId: '8675309', organizerUserId: 'user-amos' }
+		});
+		expect(standingIn(meeting, 'call-1')).toMatchObject({
+			placement: 'meeting',
+			muted: true,
+			isLeader: true
+		});
+	});
+
+	it('a caller in the lobby: in-lobby at its place, with music (S5, S10)', () => {
+		const state = callFromMeeting(meeting, 'call-2', T0 + 9)!;
+		expect(state).toMatchObject({ status: 'in-lobby', asLeader: false, phoneNumber: '+46700000002' });
+		expect(musicFor(state)).toBe('lobby');
+		expect(standingIn(meeting, 'call-2')).toEqual({
+			placement: 'lobby',
+			position: 1,
+			phoneNumber: '+46700000002'
+		});
+	});
+
+	it('no call for a client participant or a stranger', () => {
+		expect(callFromMeeting(meeting, 'client-1', T0)).toBeNull();
+		expect(callFromMeeting(meeting, 'call-9', T0)).toBeNull();
 	});
 });

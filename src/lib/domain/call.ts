@@ -1,15 +1,26 @@
 /**
  * The call aggregate: one phone caller's way through the interactive voice response, from dialing the
- * service number to being connected to a meeting (or sent away). One aggregate per call.
+ * service number to being connected to a meeting (or sent away). One aggregate per call, and the one
+ * owner of the caller: which key does what (the conference-ID entry, the leader choice, the PIN entry's
+ * progress, the tries, the in-meeting keypad), what the meeting's events mean to the caller, and which
+ * prompt each step plays.
  *
  * The service does the look-ups and checks through its ports (conference directory, PIN verifier) and
- * passes in only the verdicts: the PIN digits never enter the domain or its events (S8).
+ * passes in only the verdicts: the PIN digits never enter the domain or its events (S8); the domain
+ * counts how many were typed.
  */
 import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
+import { KEYPAD_COMMANDS, type MeetingEvent, type MeetingRejectionCode, type OpenedMeeting } from './meeting';
 import { prompt, type Prompt, type PromptId } from './prompts';
 
 /** Tries for the conference ID and for the leader PIN: Asterisk ConfBridge and Teams both allow 3. */
 export const DEFAULT_MAX_TRIES = 3;
+
+/** Longest run of keys an entry holds (a conference ID, a PIN or a keypad command is far shorter). */
+export const MAX_ENTRY = 32;
+
+/** The keys of a phone keypad (DTMF). */
+export const DTMF_KEYS = /^[0-9*#]$/;
 
 /** Why a call ended. */
 export type CallDisconnectReason =
@@ -103,6 +114,50 @@ export type CallDisconnected = {
 	readonly reason: CallDisconnectReason;
 };
 
+/** A key typed toward the conference ID (`*` starts it over): the entry now reads `entered`. */
+export type ConferenceIdTyped = {
+	readonly type: 'ConferenceIdTyped';
+	readonly at: number;
+	readonly entered: string;
+};
+
+/** `#` ended the conference ID: the service looks `digits` up and answers with `EnterConferenceId`. */
+export type ConferenceIdSubmitted = {
+	readonly type: 'ConferenceIdSubmitted';
+	readonly at: number;
+	readonly digits: string;
+};
+
+/**
+ * A key typed toward the leader PIN (`*` starts it over): the entry now holds `length` digits. The
+ * digits themselves stay with the service, in memory, until `#` (S8).
+ */
+export type LeaderPinTyped = {
+	readonly type: 'LeaderPinTyped';
+	readonly at: number;
+	readonly length: number;
+};
+
+/** `#` ended the PIN: the service checks the digits it holds and answers with `SubmitLeaderPin`. */
+export type LeaderPinSubmitted = { readonly type: 'LeaderPinSubmitted'; readonly at: number };
+
+/** A key typed toward an in-meeting keypad command (`*` starts one, `#` drops it). */
+export type KeypadTyped = { readonly type: 'KeypadTyped'; readonly at: number; readonly entered: string };
+
+/** A whole keypad command was typed: the service runs it on the meeting (`PressKeys`). */
+export type KeypadCommandEntered = {
+	readonly type: 'KeypadCommandEntered';
+	readonly at: number;
+	readonly keys: string;
+};
+
+/** The keypad's answer to the caller (muted, locked, not the leader, ...), heard in the meeting. */
+export type KeypadAnswered = {
+	readonly type: 'KeypadAnswered';
+	readonly at: number;
+	readonly prompt: PromptId;
+};
+
 /** Everything that can happen to a call. */
 export type CallEvent =
 	| CallDialed
@@ -114,7 +169,14 @@ export type CallEvent =
 	| LeaderPinLockedOut
 	| CallConnected
 	| CallAdmitted
-	| CallDisconnected;
+	| CallDisconnected
+	| ConferenceIdTyped
+	| ConferenceIdSubmitted
+	| LeaderPinTyped
+	| LeaderPinSubmitted
+	| KeypadTyped
+	| KeypadCommandEntered
+	| KeypadAnswered;
 
 // State
 
@@ -129,10 +191,11 @@ type CallBase = {
 /** No `CallDialed` yet. */
 export type NoCall = { readonly status: 'none' };
 
-/** Asking for the conference ID; `conferenceIdFailures` unknown IDs so far. */
+/** Asking for the conference ID; `conferenceIdFailures` unknown IDs so far, `entered` the keys typed. */
 export type AwaitingConferenceId = CallBase & {
 	readonly status: 'awaiting-conference-id';
 	readonly conferenceIdFailures: number;
+	readonly entered: string;
 };
 
 /** "If you are the leader, press star. Otherwise, please wait." */
@@ -141,11 +204,12 @@ export type AwaitingLeaderChoice = CallBase & {
 	readonly target: MeetingTarget;
 };
 
-/** Asking for the leader PIN; `pinFailures` wrong PINs so far. */
+/** Asking for the leader PIN; `pinFailures` wrong PINs so far, `pinLength` digits typed (never the digits). */
 export type AwaitingPin = CallBase & {
 	readonly status: 'awaiting-pin';
 	readonly target: MeetingTarget;
 	readonly pinFailures: number;
+	readonly pinLength: number;
 };
 
 /**
@@ -167,13 +231,19 @@ export type InLobby = CallBase & {
 	readonly meetingId: string;
 };
 
-/** In the meeting; `admitted` when they came through the lobby. */
+/**
+ * In the meeting; `admitted` when they came through the lobby. `keypad` holds a keypad command being
+ * typed; `answer` is the keypad's last answer, heard in place of the meeting's prompt. Whether the
+ * caller is muted is the meeting's to say (`standingIn`), not the call's.
+ */
 export type InMeeting = CallBase & {
 	readonly status: 'in-meeting';
 	readonly target: MeetingTarget;
 	readonly asLeader: boolean;
 	readonly meetingId: string;
 	readonly admitted: boolean;
+	readonly keypad: string;
+	readonly answer: PromptId | null;
 };
 
 /** The call is over; `meetingId` when it had reached a meeting. */
@@ -212,7 +282,8 @@ export function evolveCall(state: CallState, event: CallEvent): CallState {
 			phoneNumber: event.phoneNumber,
 			dialedAt: event.at,
 			maxTries: event.maxTries,
-			conferenceIdFailures: 0
+			conferenceIdFailures: 0,
+			entered: ''
 		};
 	}
 	// Anything before CallDialed cannot come from decide; ignore it.
@@ -231,18 +302,18 @@ export function evolveCall(state: CallState, event: CallEvent): CallState {
 				}
 			};
 		case 'ConferenceIdRejected':
-			return { ...base, status: 'awaiting-conference-id', conferenceIdFailures: event.attempt };
+			return { ...base, status: 'awaiting-conference-id', conferenceIdFailures: event.attempt, entered: '' };
 		case 'LeaderPromptAnswered':
 			if (state.status !== 'awaiting-leader-choice') return state;
 			return event.isLeader
-				? { ...base, status: 'awaiting-pin', target: state.target, pinFailures: 0 }
+				? { ...base, status: 'awaiting-pin', target: state.target, pinFailures: 0, pinLength: 0 }
 				: { ...base, status: 'joining', target: state.target, asLeader: false, pinLockedOut: false };
 		case 'LeaderPinAccepted':
 			if (state.status !== 'awaiting-pin') return state;
 			return { ...base, status: 'joining', target: state.target, asLeader: true, pinLockedOut: false };
 		case 'LeaderPinRejected':
 			if (state.status !== 'awaiting-pin') return state;
-			return { ...state, pinFailures: event.attempt };
+			return { ...state, pinFailures: event.attempt, pinLength: 0 };
 		case 'LeaderPinLockedOut':
 			if (state.status !== 'awaiting-pin') return state;
 			return { ...base, status: 'joining', target: state.target, asLeader: false, pinLockedOut: true };
@@ -262,11 +333,13 @@ export function evolveCall(state: CallState, event: CallEvent): CallState {
 						target: state.target,
 						asLeader: state.asLeader,
 						meetingId: event.meetingId,
-						admitted: false
+						admitted: false,
+						keypad: '',
+						answer: null
 					};
 		case 'CallAdmitted':
 			if (state.status !== 'in-lobby') return state;
-			return { ...state, status: 'in-meeting', admitted: true };
+			return { ...state, status: 'in-meeting', admitted: true, keypad: '', answer: null };
 		case 'CallDisconnected':
 			return {
 				...base,
@@ -275,6 +348,27 @@ export function evolveCall(state: CallState, event: CallEvent): CallState {
 				...('target' in state ? { target: state.target } : {}),
 				...('meetingId' in state ? { meetingId: state.meetingId } : {})
 			};
+		case 'ConferenceIdTyped':
+			if (state.status !== 'awaiting-conference-id') return state;
+			return { ...state, entered: event.entered };
+		case 'ConferenceIdSubmitted':
+			if (state.status !== 'awaiting-conference-id') return state;
+			return { ...state, entered: '' };
+		case 'LeaderPinTyped':
+			if (state.status !== 'awaiting-pin') return state;
+			return { ...state, pinLength: event.length };
+		case 'LeaderPinSubmitted':
+			if (state.status !== 'awaiting-pin') return state;
+			return { ...state, pinLength: 0 };
+		case 'KeypadTyped':
+			if (state.status !== 'in-meeting') return state;
+			return { ...state, keypad: event.entered };
+		case 'KeypadCommandEntered':
+			if (state.status !== 'in-meeting') return state;
+			return { ...state, keypad: '' };
+		case 'KeypadAnswered':
+			if (state.status !== 'in-meeting') return state;
+			return { ...state, keypad: '', answer: event.prompt };
 		default: {
 			const _exhaustive: never = event;
 			return _exhaustive;
@@ -336,9 +430,39 @@ export type Disconnect = { readonly type: 'Disconnect'; readonly reason: CallDis
 /** The caller hangs up. */
 export type HangUp = { readonly type: 'HangUp' };
 
+/**
+ * The caller pressed one key (`0`-`9`, `*`, `#`). What it does depends on where the call is: it types
+ * toward the conference ID or the PIN (`*` starts over, `#` submits), answers the leader question
+ * (`*` leader, `#` not), or types an in-meeting keypad command (`*6`); in the lobby keys do nothing.
+ */
+export type PressKey = { readonly type: 'PressKey'; readonly key: string };
+
+/**
+ * A committed meeting event, as this caller's meeting told it: whatever it means to the caller
+ * (connected, admitted, sent away, a keypad answer) follows; anything else is no event.
+ */
+export type FollowMeeting = {
+	readonly type: 'FollowMeeting';
+	readonly meetingId: string;
+	readonly event: MeetingEvent;
+};
+
+/** The meeting refused the caller's keypad command; the caller hears why. */
+export type AnswerKeypad = { readonly type: 'AnswerKeypad'; readonly refused: MeetingRejectionCode };
+
 /** Everything that can be asked of a call. */
 export type CallCommand =
-	Dial | EnterConferenceId | AnswerLeaderPrompt | SubmitLeaderPin | Connect | Admit | Disconnect | HangUp;
+	| Dial
+	| EnterConferenceId
+	| AnswerLeaderPrompt
+	| SubmitLeaderPin
+	| Connect
+	| Admit
+	| Disconnect
+	| HangUp
+	| PressKey
+	| FollowMeeting
+	| AnswerKeypad;
 
 /** Every reason a call command can be refused. */
 export type CallRejectionCode = 'invalid-in-state' | 'invalid-argument';
@@ -433,8 +557,125 @@ export function decideCall(state: CallState, command: CallCommand, now: number):
 		case 'HangUp':
 			if (!isCallLive(state)) return wrongState(state, 'hang up', LIVE_STATUSES);
 			return accept([{ type: 'CallDisconnected', at: now, reason: 'hung-up' }]);
+		case 'PressKey':
+			if (!DTMF_KEYS.test(command.key)) {
+				return reject('invalid-argument', `A key is one of 0-9, * and #; got "${command.key}".`);
+			}
+			if (!isCallLive(state)) return wrongState(state, 'press a key', LIVE_STATUSES);
+			return accept(pressKey(state, command.key, now));
+		case 'FollowMeeting':
+			return accept(followMeeting(state, command.event, command.meetingId, now));
+		case 'AnswerKeypad':
+			if (state.status !== 'in-meeting') return wrongState(state, 'hear a keypad answer', ['in-meeting']);
+			return accept([{ type: 'KeypadAnswered', at: now, prompt: keypadRefusal(command.refused) }]);
 		default: {
 			const _exhaustive: never = command;
+			return _exhaustive;
+		}
+	}
+}
+
+/** What one key does, where the call is (see `PressKey`). */
+function pressKey(state: Exclude<CallState, NoCall | Disconnected>, key: string, at: number): CallEvent[] {
+	switch (state.status) {
+		case 'awaiting-conference-id':
+			if (key === '#') return [{ type: 'ConferenceIdSubmitted', at, digits: state.entered }];
+			if (key === '*') return [{ type: 'ConferenceIdTyped', at, entered: '' }];
+			if (state.entered.length >= MAX_ENTRY) return [];
+			return [{ type: 'ConferenceIdTyped', at, entered: state.entered + key }];
+		case 'awaiting-leader-choice':
+			if (key === '*' || key === '#') return [{ type: 'LeaderPromptAnswered', at, isLeader: key === '*' }];
+			return [];
+		case 'awaiting-pin':
+			if (key === '#') return [{ type: 'LeaderPinSubmitted', at }];
+			if (key === '*') return [{ type: 'LeaderPinTyped', at, length: 0 }];
+			if (state.pinLength >= MAX_ENTRY) return [];
+			return [{ type: 'LeaderPinTyped', at, length: state.pinLength + 1 }];
+		case 'in-meeting':
+			return keypadKey(state, key, at);
+		case 'joining':
+		case 'in-lobby':
+			// Callers on their way in or in the lobby can only wait or hang up; keys do nothing.
+			return [];
+		default: {
+			const _exhaustive: never = state;
+			return _exhaustive;
+		}
+	}
+}
+
+const KEYPAD_KEYS: readonly string[] = KEYPAD_COMMANDS.map((c) => c.keys);
+
+/** Teams' in-meeting keypad: `*` starts a command, which runs as soon as it is complete; `#` drops it. */
+function keypadKey(state: InMeeting, key: string, at: number): CallEvent[] {
+	let typed: string;
+	if (key === '*') typed = '*';
+	else if (key === '#') typed = '';
+	else if (state.keypad.startsWith('*')) typed = state.keypad + key;
+	else return [];
+	if (typed === '' || typed === '*' || KEYPAD_KEYS.some((k) => k !== typed && k.startsWith(typed))) {
+		return [{ type: 'KeypadTyped', at, entered: typed }];
+	}
+	if (!KEYPAD_KEYS.includes(typed)) return [{ type: 'KeypadAnswered', at, prompt: 'unknown-command' }];
+	return [{ type: 'KeypadCommandEntered', at, keys: typed }];
+}
+
+/** What the meeting's refusal of a keypad command sounds like. */
+function keypadRefusal(code: MeetingRejectionCode): PromptId {
+	if (code === 'not-leader') return 'not-leader';
+	if (code === 'lobby-empty') return 'lobby-empty';
+	return 'unknown-command';
+}
+
+/** What a committed meeting event means to this caller (see `FollowMeeting`). */
+function followMeeting(state: CallState, event: MeetingEvent, meetingId: string, at: number): CallEvent[] {
+	if (state.status === 'none' || state.status === 'disconnected') return [];
+	const me = state.callId;
+	switch (event.type) {
+		case 'CallerEnteredLobby':
+		case 'ParticipantJoined':
+			if (event.participantId !== me || state.status !== 'joining') return [];
+			return [
+				{
+					type: 'CallConnected',
+					at,
+					meetingId,
+					placement: event.type === 'CallerEnteredLobby' ? 'lobby' : 'meeting'
+				}
+			];
+		case 'LobbyAdmitted':
+			// S10: the whole lobby at once; the leader who admitted it hears so.
+			if (state.status === 'in-lobby' && event.participantIds.includes(me))
+				return [{ type: 'CallAdmitted', at }];
+			if (state.status === 'in-meeting' && event.by === 'leader' && event.byParticipantId === me) {
+				return [{ type: 'KeypadAnswered', at, prompt: 'lobby-admitted' }];
+			}
+			return [];
+		case 'CallerAdmitted':
+			if (state.status !== 'in-lobby' || event.participantId !== me) return [];
+			return [{ type: 'CallAdmitted', at }];
+		case 'LobbyCallersDisconnected':
+			if (!event.participantIds.includes(me)) return [];
+			return [{ type: 'CallDisconnected', at, reason: event.reason }];
+		case 'MeetingEnded':
+			if (!event.disconnectedParticipantIds.includes(me)) return [];
+			return [{ type: 'CallDisconnected', at, reason: 'meeting-ended' }];
+		case 'ParticipantMuteChanged':
+			if (state.status !== 'in-meeting' || event.participantId !== me) return [];
+			return [{ type: 'KeypadAnswered', at, prompt: event.muted ? 'muted' : 'unmuted' }];
+		case 'MeetingLockChanged':
+			if (state.status !== 'in-meeting' || event.byParticipantId !== me) return [];
+			return [{ type: 'KeypadAnswered', at, prompt: event.locked ? 'meeting-locked' : 'meeting-unlocked' }];
+		case 'KeypadHelpPlayed':
+			if (state.status !== 'in-meeting' || event.participantId !== me) return [];
+			return [{ type: 'KeypadAnswered', at, prompt: state.asLeader ? 'keypad-help-leader' : 'keypad-help' }];
+		case 'MeetingOpened':
+		case 'MeetingStarted':
+		case 'CallerLeftLobby':
+		case 'ParticipantLeft':
+			return [];
+		default: {
+			const _exhaustive: never = event;
 			return _exhaustive;
 		}
 	}
@@ -460,7 +701,7 @@ function wrongState(state: CallState, action: string, validIn: readonly CallStat
 // Read helpers
 
 /** True from dialing until the call is disconnected. */
-export function isCallLive(state: CallState): boolean {
+export function isCallLive(state: CallState): state is Exclude<CallState, NoCall | Disconnected> {
 	return state.status !== 'none' && state.status !== 'disconnected';
 }
 
@@ -480,7 +721,7 @@ export function promptFor(state: CallState): Prompt | null {
 		case 'in-lobby':
 			return prompt('lobby-waiting');
 		case 'in-meeting':
-			return prompt(state.admitted ? 'admitted' : 'joined');
+			return prompt(state.answer ?? (state.admitted ? 'admitted' : 'joined'));
 		case 'disconnected':
 			return prompt(farewell(state.reason));
 		default: {
@@ -506,6 +747,99 @@ function farewell(reason: CallDisconnectReason): PromptId {
 			return _exhaustive;
 		}
 	}
+}
+
+/**
+ * The prompt an event plays, given the state after it; null for keys typed into an entry, and for
+ * a last failed try (the farewell that follows it plays instead).
+ */
+export function promptPlayedBy(event: CallEvent, after: CallState): PromptId | null {
+	switch (event.type) {
+		case 'ConferenceIdTyped':
+		case 'ConferenceIdSubmitted':
+		case 'LeaderPinTyped':
+		case 'LeaderPinSubmitted':
+		case 'KeypadTyped':
+		case 'KeypadCommandEntered':
+			return null;
+		case 'ConferenceIdRejected':
+		case 'LeaderPinRejected':
+			return event.triesLeft === 0 ? null : (promptFor(after)?.id ?? null);
+		case 'CallDialed':
+		case 'ConferenceIdAccepted':
+		case 'LeaderPromptAnswered':
+		case 'LeaderPinAccepted':
+		case 'LeaderPinLockedOut':
+		case 'CallConnected':
+		case 'CallAdmitted':
+		case 'CallDisconnected':
+		case 'KeypadAnswered':
+			return promptFor(after)?.id ?? null;
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
+		}
+	}
+}
+
+// The call as its meeting holds it
+
+/**
+ * Where a meeting holds a caller, which the meeting alone knows: in its lobby at `position` (1 is
+ * next, S10), or in the meeting, muted or not, leading or not; null when it holds them nowhere.
+ */
+export type CallStanding =
+	| { readonly placement: 'lobby'; readonly position: number; readonly phoneNumber: string }
+	| {
+			readonly placement: 'meeting';
+			readonly muted: boolean;
+			readonly isLeader: boolean;
+			readonly phoneNumber: string;
+	  };
+
+/** Where `meeting` holds the caller `callId` (a phone participant's id is its call's id). */
+export function standingIn(meeting: OpenedMeeting, callId: string): CallStanding | null {
+	const i = meeting.lobby.findIndex((c) => c.participantId === callId);
+	if (i >= 0) return { placement: 'lobby', position: i + 1, phoneNumber: meeting.lobby[i]!.phoneNumber };
+	const p = meeting.participants.find((q) => q.participantId === callId && q.via === 'phone');
+	if (!p) return null;
+	return { placement: 'meeting', muted: p.muted, isLeader: p.isLeader, phoneNumber: p.phoneNumber ?? '' };
+}
+
+/**
+ * The call of a caller that `meeting` holds, rebuilt from the meeting alone: in its lobby or in the
+ * meeting, as leader or not. A restart restores its calls this way, and a server taking over another's
+ * callers will too; null when the meeting holds no such caller.
+ */
+export function callFromMeeting(
+	meeting: OpenedMeeting,
+	callId: string,
+	now: number
+): InLobby | InMeeting | null {
+	const standing = standingIn(meeting, callId);
+	if (!standing) return null;
+	const common = {
+		callId,
+		phoneNumber: standing.phoneNumber,
+		dialedAt: now,
+		maxTries: DEFAULT_MAX_TRIES,
+		target: {
+			conferenceId: meeting.conferenceId,
+			meetingKey: meeting.conferenceId,
+			organizerUserId: meeting.organizer.userId
+		},
+		meetingId: meeting.meetingId
+	};
+	return standing.placement === 'lobby'
+		? { ...common, status: 'in-lobby', asLeader: false }
+		: {
+				...common,
+				status: 'in-meeting',
+				asLeader: standing.isLeader,
+				admitted: false,
+				keypad: '',
+				answer: null
+			};
 }
 
 /** S5: music plays while the caller waits in the lobby, and only then. */

@@ -227,6 +227,36 @@ export type MeetingEvent =
 	| KeypadHelpPlayed
 	| MeetingEnded;
 
+/**
+ * The participant whose own command produced `event`, or null when nobody in the meeting did (the
+ * lobby timeout, an administrator, the meeting ending). A caller's service applies what the caller
+ * caused from the command's answer, and everything else from the committed feed.
+ */
+export function causedBy(event: MeetingEvent): string | null {
+	switch (event.type) {
+		case 'CallerEnteredLobby':
+		case 'ParticipantJoined':
+		case 'MeetingStarted':
+		case 'CallerLeftLobby':
+		case 'ParticipantLeft':
+		case 'KeypadHelpPlayed':
+			return event.participantId;
+		case 'LobbyAdmitted':
+		case 'CallerAdmitted':
+		case 'ParticipantMuteChanged':
+		case 'MeetingLockChanged':
+			return event.byParticipantId;
+		case 'MeetingOpened':
+		case 'LobbyCallersDisconnected':
+		case 'MeetingEnded':
+			return null;
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
+		}
+	}
+}
+
 // State
 
 /** A caller waiting in the lobby (S5). The lobby is kept in arrival order (S10). */

@@ -9,7 +9,12 @@
  * from `scenarioSchema` (see scenario-json-schema.ts), so editors complete and check the same format.
  */
 import { z } from 'zod';
-import { PROMPTS, type CallDisconnectReason, type MeetingEvent, type PromptId } from '$lib/domain';
+import {
+	PROMPT_IDS as ALL_PROMPT_IDS,
+	type CallDisconnectReason,
+	type MeetingEvent,
+	type PromptId
+} from '$lib/domain';
 import { DURATION_PATTERN, DURATION_RANGE_PATTERN, parseDuration } from './scenario-time';
 
 // Vocabulary
@@ -71,7 +76,7 @@ export const STEP_ACTIONS = [
 /** One of `STEP_ACTIONS`. */
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
-const PROMPT_IDS = Object.keys(PROMPTS) as [PromptId, ...PromptId[]];
+const PROMPT_IDS = [...ALL_PROMPT_IDS] as [PromptId, ...PromptId[]];
 
 // Building blocks
 

@@ -48,7 +48,8 @@ export const common = catalog(
 		'common.cancel': 'Cancel',
 		'common.yes': 'Yes',
 		'common.no': 'No',
-		'common.none': 'None'
+		'common.none': 'None',
+		'common.noAnswer': 'The server did not answer.'
 	},
 	{
 		'app.name': 'Lobby',
@@ -96,6 +97,7 @@ export const common = catalog(
 		'common.cancel': 'Avbryt',
 		'common.yes': 'Ja',
 		'common.no': 'Nej',
-		'common.none': 'Ingen'
+		'common.none': 'Ingen',
+		'common.noAnswer': 'Servern svarade inte.'
 	}
 );

@@ -67,7 +67,6 @@ export class SocketNotifier implements Notifier {
 			if (!s) continue;
 			for (const r of s.rooms) if (r.startsWith('lobby:')) void s.leave(r);
 			void s.leave(room);
-			s.data.callId = null;
 		}
 	}
 

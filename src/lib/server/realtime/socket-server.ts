@@ -149,6 +149,15 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			});
 		}
 
+		/**
+		 * This connection now carries `callId`: the one place that says which call a socket has (a call
+		 * that ends is no longer live, which `ownCall` checks).
+		 */
+		async function own(callId: string): Promise<void> {
+			socket.data.callId = callId;
+			await socket.join(rooms.call(callId));
+		}
+
 		function ownCall(): string {
 			const callId = socket.data.callId;
 			if (!callId || !services.calls.isLive(callId)) {
@@ -186,10 +195,11 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				);
 			}
 			const dialed = services.calls.dial(phoneNumber ?? runtime.ids.phoneNumber());
-			socket.data.callId = dialed.callId;
-			await socket.join(rooms.call(dialed.callId));
-			const call = keys ? await services.calls.pressKeys(dialed.callId, keys) : dialed.call;
-			return { ...dialed, call };
+			await own(dialed.callId);
+			if (!keys) return dialed;
+			// One request, one answer: the welcome, then whatever the keys played.
+			const call = await services.calls.pressKeys(dialed.callId, keys);
+			return { ...dialed, call: { ...call, prompts: [...dialed.call.prompts, ...call.prompts] } };
 		});
 
 		on('call:keys', keysRequestSchema, async ({ keys }) => ({
@@ -200,8 +210,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 
 		on('call:resume', resumeSchema, async ({ callId, resumeToken }) => {
 			const call = services.calls.resume(callId, resumeToken);
-			socket.data.callId = callId;
-			await socket.join(rooms.call(callId));
+			await own(callId);
 			if (call.phase === 'lobby' && call.meetingId) await socket.join(rooms.lobby(call.meetingId));
 			return { call };
 		});

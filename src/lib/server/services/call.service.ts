@@ -1,26 +1,30 @@
 import {
+	callFromMeeting,
+	causedBy,
 	decideCall,
-	promptFor,
 	evolveCall,
 	initialCallState,
-	KEYPAD_COMMANDS,
-	prompt,
+	isCallLive,
+	musicFor,
+	promptFor,
+	promptPlayedBy,
+	standingIn,
 	type CallCommand,
 	type CallDisconnectReason,
 	type CallEvent,
 	type CallState,
+	type LobbyAdmitted,
 	type MeetingEvent,
-	type OpenedMeeting,
-	type Prompt
+	type PromptId
 } from '$lib/domain';
-import type { CallView, ErrorCode } from '$lib/contract/events';
+import type { CallView, ErrorCode, IvrStep } from '$lib/contract/events';
+import { phone } from '$lib/i18n/messages/phone';
 import type { DialInOrganizer, DirectoryRepository } from '../repositories/directory.repository';
 import type { LeaderPinService } from './leader-pin.service';
 import { EngineUnavailableError, type CommittedEvents, type MeetingService } from './meeting.service';
 import type { Notifier } from './notifier';
 import type { Clock, IdSource, Scheduler } from './ports';
 import type { ResumeTokens } from '../security/resume-token';
-import { callViewOf } from './views';
 
 /** A failure the caller can be told about, with a stable code. */
 export class CallError extends Error {
@@ -33,26 +37,24 @@ export class CallError extends Error {
 	}
 }
 
+/**
+ * One live call as this service holds it: the domain's state, and what the domain must never see or
+ * cannot hold (the PIN's digits, timers, the order of the caller's requests).
+ */
 interface LiveCall {
 	readonly callId: string;
 	state: CallState;
-	/** Digits typed toward the conference ID or a keypad command. Never the PIN (see pinDigits). */
-	keyBuffer: string;
-	/** The PIN being typed: held in memory only until `#`, never stored, logged or sent. */
+	/** The PIN being typed: in memory only until `#`, never stored, logged or sent (S8). */
 	pinDigits: string;
 	organizer: DialInOrganizer | null;
-	muted: boolean;
-	/** A keypad answer shown in place of the state's prompt until the next change. */
-	transientPrompt: Prompt | null;
-	/** Serialises this call's key presses. */
+	/** Serialises this call's work: its requests and the leader prompt's wait. */
 	queue: Promise<unknown>;
-	/**
-	 * Requests of the caller's own being handled: their answer carries the final state, so changes
-	 * meanwhile are not pushed as well (one message per key press instead of one per step).
-	 */
-	requests: number;
-	/** Prompts played during the caller's own request, told with its answer (the last is current). */
-	played: Prompt[];
+	/** A request (or the leader prompt's wait) of this call is running. */
+	busy: boolean;
+	/** Prompts the running work played, told once with its answer. */
+	played: PromptId[];
+	/** What others did to the caller while it was busy: told after its answer, in commit order. */
+	overtaken: { meetingId: string; event: MeetingEvent }[];
 	cancelLeaderWait: (() => void) | null;
 	cancelGrace: (() => void) | null;
 }
@@ -69,11 +71,6 @@ export const DEFAULT_CALL_OPTIONS: CallServiceOptions = {
 	reconnectGraceMs: 30_000
 };
 
-/** Longest run of digits the IVR buffers (a conference ID or keypad command is far shorter). */
-const MAX_BUFFER = 32;
-
-const KEYPAD_KEYS = KEYPAD_COMMANDS.map((c) => c.keys as string);
-
 export interface CallServiceDeps {
 	meetings: MeetingService;
 	directory: DirectoryRepository;
@@ -87,9 +84,15 @@ export interface CallServiceDeps {
 }
 
 /**
- * The phone side of the bridge: each call's IVR (conference ID, "are you the leader?", PIN), its key
- * presses, and its way into the meeting. Meeting events that concern a caller (admitted, sent away)
- * reach it through the engine's commit listener, so a caller is only told what is durable.
+ * The phone side of the bridge. The call decider (domain/call.ts) says what each key and each meeting
+ * event means to a caller; this service does the I/O it asks for (the conference-ID look-up, the PIN
+ * check, the meeting's commands) and tells the caller.
+ *
+ * Calls go one way: a request calls the meeting service and applies what its command caused from the
+ * answer, then answers once with exactly the prompts it played. What others do to a caller (the
+ * organizer starts the meeting, the lobby times out) arrives through `follow`, the one subscription to
+ * the meeting's committed events, and is pushed through the notifier; a caller's own events are
+ * skipped there, so nothing is applied twice and a request is never completed by a listener.
  */
 export class CallService {
 	private readonly calls = new Map<string, LiveCall>();
@@ -98,66 +101,24 @@ export class CallService {
 
 	constructor(private readonly deps: CallServiceDeps) {
 		this.options = { ...DEFAULT_CALL_OPTIONS, ...deps.options };
-		deps.meetings.onCommitted((committed) => this.onMeetingCommitted(committed));
 	}
 
 	/**
-	 * Rebuilds the calls of every restored meeting's lobby and participants, so callers can take their
-	 * place back with `resume`; each is hung up if it does not come back within the grace period.
+	 * Rebuilds the calls of every restored meeting's lobby and phone participants from the meeting
+	 * alone (`callFromMeeting`), so callers can take their place back with `resume`; each is hung up if
+	 * it does not come back within the grace period.
 	 */
 	restore(): void {
 		const now = this.deps.clock.now();
 		for (const meeting of this.deps.meetings.liveMeetings()) {
-			const target = {
-				conferenceId: meeting.conferenceId,
-				meetingKey: meeting.conferenceId,
-				organizerUserId: meeting.organizer.userId
-			};
-			const base = (callId: string, phoneNumber: string, asLeader: boolean): CallEvent[] => [
-				{ type: 'CallDialed', at: now, callId, phoneNumber, maxTries: 3 },
-				{ type: 'ConferenceIdAccepted', at: now, ...target },
-				{ type: 'LeaderPromptAnswered', at: now, isLeader: asLeader },
-				...(asLeader ? [{ type: 'LeaderPinAccepted', at: now } as const] : [])
-			];
-			for (const c of meeting.lobby) {
-				this.adopt(c.participantId, [
-					...base(c.participantId, c.phoneNumber, false),
-					{ type: 'CallConnected', at: now, meetingId: meeting.meetingId, placement: 'lobby' }
-				]);
-			}
-			for (const p of meeting.participants) {
-				if (p.via !== 'phone') continue;
-				const call = this.adopt(p.participantId, [
-					...base(p.participantId, p.phoneNumber ?? '', p.isLeader),
-					{ type: 'CallConnected', at: now, meetingId: meeting.meetingId, placement: 'meeting' }
-				]);
-				call.muted = p.muted;
+			const held = [...meeting.lobby, ...meeting.participants].map((p) => p.participantId);
+			for (const callId of held) {
+				const state = callFromMeeting(meeting, callId, now);
+				if (!state) continue;
+				this.calls.set(callId, this.newCall(callId, state));
+				this.connectionLost(callId);
 			}
 		}
-	}
-
-	private adopt(callId: string, events: CallEvent[]): LiveCall {
-		const call = this.newCall(callId, events.reduce(evolveCall, initialCallState));
-		this.calls.set(callId, call);
-		this.connectionLost(callId);
-		return call;
-	}
-
-	private newCall(callId: string, state: CallState): LiveCall {
-		return {
-			callId,
-			state,
-			keyBuffer: '',
-			pinDigits: '',
-			organizer: null,
-			muted: false,
-			transientPrompt: null,
-			queue: Promise.resolve(),
-			requests: 0,
-			played: [],
-			cancelLeaderWait: null,
-			cancelGrace: null
-		};
 	}
 
 	/** Dials the bridge number: a new call asking for the conference ID. */
@@ -166,54 +127,38 @@ export class CallService {
 		const call = this.newCall(callId, initialCallState);
 		this.apply(call, { type: 'Dial', callId, phoneNumber });
 		this.calls.set(callId, call);
-		return { callId, resumeToken: this.deps.tokens.issue(callId), call: this.view(call) };
+		return { callId, resumeToken: this.deps.tokens.issue(callId), call: this.tell(call) };
 	}
 
-	/** The caller's current view; throws CallError('no-call') for an unknown call. */
+	/** The caller's current view (no prompt is new to them); throws CallError('no-call') for an unknown call. */
 	current(callId: string): CallView {
-		return this.view(this.require(callId));
+		return this.view(this.require(callId), []);
 	}
 
 	/** Whether the call exists and has not been disconnected. */
 	isLive(callId: string): boolean {
 		const call = this.calls.get(callId);
-		return call !== undefined && call.state.status !== 'disconnected';
+		return call !== undefined && isCallLive(call.state);
 	}
 
 	/**
 	 * Presses DTMF keys in order, as a phone would send them; each waits for the previous one's effect
-	 * (a conference ID look-up, a PIN check, a meeting command) before the next is handled.
+	 * (a conference ID look-up, a PIN check, a meeting command) before the next is handled. Answers
+	 * with the call as it is then, and every prompt the keys played.
 	 */
 	pressKeys(callId: string, keys: string): Promise<CallView> {
 		const call = this.require(callId);
-		const run = call.queue.then(async () => {
-			call.requests += 1;
-			try {
-				for (const key of keys) {
-					if (call.state.status === 'disconnected') break;
-					await this.pressKey(call, key);
-				}
-				return this.tell(call);
-			} finally {
-				call.requests -= 1;
+		return this.serially(call, 'answer', async () => {
+			for (const key of keys) {
+				if (!isCallLive(call.state)) break;
+				await this.pressKey(call, key);
 			}
 		});
-		call.queue = run.catch(() => undefined);
-		return run;
 	}
 
 	/** Hangs up: leaves the lobby or meeting (S10: others see it) and ends the call. */
-	async hangUp(callId: string, reason: CallDisconnectReason = 'hung-up'): Promise<CallView> {
-		const call = this.require(callId);
-		if (call.state.status === 'disconnected') return this.view(call);
-		const meetingId = 'meetingId' in call.state ? call.state.meetingId : undefined;
-		this.disconnect(call, reason);
-		if (meetingId && this.deps.meetings.state(meetingId)) {
-			await this.deps.meetings
-				.execute(meetingId, { type: 'Leave', participantId: callId })
-				.catch(() => undefined);
-		}
-		return this.view(call);
+	hangUp(callId: string, reason: CallDisconnectReason = 'hung-up'): Promise<CallView> {
+		return this.end(this.require(callId), reason, 'answer');
 	}
 
 	/** Takes a call back after a reconnect; the token proves it is the caller's own. */
@@ -222,29 +167,29 @@ export class CallService {
 			throw new CallError('invalid-token', 'That call cannot be resumed: the token does not match.');
 		}
 		const call = this.calls.get(callId);
-		if (!call || call.state.status === 'disconnected') {
+		if (!call || !isCallLive(call.state)) {
 			throw new CallError('call-ended', 'That call has ended. Dial again.');
 		}
 		call.cancelGrace?.();
 		call.cancelGrace = null;
-		return this.view(call);
+		return this.view(call, []);
 	}
 
 	/** The caller's connection dropped: hang up unless they come back within the grace period. */
 	connectionLost(callId: string): void {
 		const call = this.calls.get(callId);
-		if (!call || call.state.status === 'disconnected') return;
+		if (!call || !isCallLive(call.state)) return;
 		call.cancelGrace?.();
 		call.cancelGrace = this.deps.scheduler.after(this.options.reconnectGraceMs, () => {
 			call.cancelGrace = null;
-			void this.hangUp(callId, 'connection-lost').catch(() => undefined);
+			void this.end(call, 'connection-lost', 'push').catch(() => undefined);
 		});
 	}
 
 	/** How many calls are live, for presence and the benchmark. */
 	liveCount(): number {
 		let n = 0;
-		for (const call of this.calls.values()) if (call.state.status !== 'disconnected') n++;
+		for (const call of this.calls.values()) if (isCallLive(call.state)) n++;
 		return n;
 	}
 
@@ -256,100 +201,196 @@ export class CallService {
 		}
 	}
 
+	/**
+	 * The one subscription: committed meeting events, in commit order, wherever they were decided. What
+	 * a caller caused is skipped (its own request applies that from its command's answer); what others
+	 * did is applied and pushed, or, while the caller's own request runs, told right after its answer.
+	 */
+	follow({ meetingId, events }: CommittedEvents): void {
+		for (const { event } of events) {
+			const by = causedBy(event);
+			if (event.type === 'LobbyAdmitted') this.admitLobby(meetingId, event, by);
+			for (const callId of concerned(event)) {
+				const call = this.calls.get(callId);
+				if (!call || callId === by) continue;
+				if (call.busy) call.overtaken.push({ meetingId, event });
+				else this.tellFollowed(call, meetingId, event);
+			}
+		}
+	}
+
+	private newCall(callId: string, state: CallState): LiveCall {
+		return {
+			callId,
+			state,
+			pinDigits: '',
+			organizer: null,
+			queue: Promise.resolve(),
+			busy: false,
+			played: [],
+			overtaken: [],
+			cancelLeaderWait: null,
+			cancelGrace: null
+		};
+	}
+
 	private require(callId: string): LiveCall {
 		const call = this.calls.get(callId);
 		if (!call) throw new CallError('no-call', 'There is no such call. Dial first.');
 		return call;
 	}
 
-	private view(call: LiveCall): CallView {
-		return callViewOf(call.state, { muted: call.muted, prompt: call.transientPrompt });
+	/**
+	 * Runs `work` after the call's earlier work, then tells the caller once: `answer` returns the view
+	 * (the caller's request), `push` sends it (a timer's). A request that fails pushes what it changed.
+	 */
+	private serially(call: LiveCall, by: 'answer' | 'push', work: () => Promise<void>): Promise<CallView> {
+		const run = call.queue.then(async () => {
+			call.busy = true;
+			try {
+				await work();
+				const view = this.tell(call);
+				if (by === 'push') this.deps.notifier.callUpdated(call.callId, view);
+				return view;
+			} catch (error) {
+				if (call.played.length > 0) this.deps.notifier.callUpdated(call.callId, this.tell(call));
+				throw error;
+			} finally {
+				if (!isCallLive(call.state)) this.forget(call);
+			}
+		});
+		call.queue = run.catch(() => undefined).then(() => this.catchUp(call));
+		return run;
 	}
 
-	/** Applies a call command; the domain's rejection here would be a bug in this service. */
-	private apply(call: LiveCall, command: CallCommand): void {
+	/** Tells what others did while the caller was busy, once the answer has gone out. */
+	private async catchUp(call: LiveCall): Promise<void> {
+		while (call.overtaken.length > 0) {
+			await new Promise<void>((resolve) => setImmediate(resolve));
+			for (const { meetingId, event } of call.overtaken.splice(0)) this.tellFollowed(call, meetingId, event);
+		}
+		call.busy = false;
+	}
+
+	/** Applies a call command and notes the prompts it plays; the domain refusing it is a bug here. */
+	private apply(call: LiveCall, command: CallCommand): readonly CallEvent[] {
 		const decision = decideCall(call.state, command, this.deps.clock.now());
 		if (!decision.ok) throw new Error(`Call ${call.callId}: ${decision.rejection.message}`);
-		for (const event of decision.events) call.state = evolveCall(call.state, event);
-		call.transientPrompt = null;
+		for (const event of decision.events) {
+			call.state = evolveCall(call.state, event);
+			const played = promptPlayedBy(event, call.state);
+			if (played && call.played.at(-1) !== played) call.played.push(played);
+		}
 		if (call.state.status !== 'awaiting-leader-choice') {
 			call.cancelLeaderWait?.();
 			call.cancelLeaderWait = null;
 		}
+		return decision.events;
 	}
 
-	/**
-	 * Pushes the call's state, unless the caller's own request will answer with it: then the prompt
-	 * is kept, so the answer still tells every prompt that played ("the PIN is locked", then "wait
-	 * in the lobby").
-	 */
-	private changed(call: LiveCall, always = false): void {
-		if (call.requests > 0 && !always) {
-			const current = call.transientPrompt ?? promptFor(call.state);
-			if (current && call.played.at(-1)?.id !== current.id) call.played.push(current);
-			return;
-		}
-		this.deps.notifier.callUpdated(call.callId, this.tell(call));
-	}
-
-	/** The view with every prompt played since the caller was last told; clears that list. */
+	/** The view with every prompt played since the caller was last told; starts that list afresh. */
 	private tell(call: LiveCall): CallView {
-		const view = this.view(call);
-		const current = view.prompt;
 		const played = call.played;
 		call.played = [];
-		if (current && played.at(-1)?.id !== current.id) played.push(current);
-		return { ...view, prompts: played.map((p) => ({ id: p.id, text: p.text })) };
+		return this.view(call, played);
 	}
 
-	/** Ends the call (or finishes ending it, when the IVR already disconnected it) and says so once. */
-	private disconnect(call: LiveCall, reason: CallDisconnectReason): void {
+	/** What the caller sees and hears; whether they are muted is the meeting's to say. */
+	private view(call: LiveCall, played: readonly PromptId[]): CallView {
+		const state = call.state;
+		const meeting = state.status === 'in-meeting' ? this.deps.meetings.state(state.meetingId) : null;
+		const standing = meeting ? standingIn(meeting, call.callId) : null;
+		return callViewOf(state, standing?.placement === 'meeting' && standing.muted, played);
+	}
+
+	/** Applies meeting events to the call; returns how many call events they made. */
+	private applyMeeting(call: LiveCall, meetingId: string, events: readonly MeetingEvent[]): number {
+		let made = 0;
+		for (const event of events) {
+			const before = call.state.status;
+			made += this.apply(call, { type: 'FollowMeeting', meetingId, event }).length;
+			if (before === 'joining' && statusOf(call) === 'in-lobby') {
+				this.deps.notifier.callJoinedLobby(call.callId, meetingId);
+			}
+		}
+		return made;
+	}
+
+	/** Applies what someone else did to the caller and pushes it. */
+	private tellFollowed(call: LiveCall, meetingId: string, event: MeetingEvent): void {
 		if (!this.calls.has(call.callId)) return;
-		if (call.state.status !== 'disconnected') this.apply(call, { type: 'Disconnect', reason });
+		const wasInLobby = call.state.status === 'in-lobby';
+		if (this.applyMeeting(call, meetingId, [event]) === 0) return;
+		const view = this.tell(call);
+		if (wasInLobby && call.state.status === 'in-meeting') {
+			this.deps.notifier.callLeftLobby(call.callId, meetingId, view);
+		} else this.deps.notifier.callUpdated(call.callId, view);
+		if (!isCallLive(call.state)) this.forget(call);
+	}
+
+	/** S10: the whole lobby at once, as one message to the lobby, not one per caller. */
+	private admitLobby(meetingId: string, event: LobbyAdmitted, by: string | null): void {
+		let sample: CallView | null = null;
+		for (const callId of event.participantIds) {
+			const call = this.calls.get(callId);
+			if (!call || callId === by) continue;
+			if (call.busy) call.overtaken.push({ meetingId, event });
+			else if (this.applyMeeting(call, meetingId, [event]) > 0) sample ??= this.tell(call);
+			else call.played = [];
+		}
+		if (sample) this.deps.notifier.lobbyAdmitted(meetingId, sample);
+	}
+
+	/** Ends the call: says goodbye, leaves the lobby or meeting (S10: others see it), forgets it. */
+	private async end(call: LiveCall, reason: CallDisconnectReason, by: 'answer' | 'push'): Promise<CallView> {
+		if (!isCallLive(call.state)) return this.view(call, []);
+		const meetingId = 'meetingId' in call.state ? call.state.meetingId : undefined;
+		this.apply(call, { type: 'Disconnect', reason });
+		const view = this.tell(call);
+		if (by === 'push') this.deps.notifier.callUpdated(call.callId, view);
+		this.forget(call);
+		if (meetingId && this.deps.meetings.state(meetingId)) {
+			await this.deps.meetings
+				.execute(meetingId, { type: 'Leave', participantId: call.callId })
+				.catch(() => undefined);
+		}
+		return view;
+	}
+
+	/** The call is over: drop what it held and tell the transport nothing more will come. */
+	private forget(call: LiveCall): void {
+		if (!this.calls.delete(call.callId)) return;
 		call.pinDigits = '';
 		call.cancelGrace?.();
 		call.cancelGrace = null;
-		// Always told: a request that fails with it answers with an error, not with this state.
-		this.changed(call, true);
-		this.calls.delete(call.callId);
+		call.cancelLeaderWait?.();
+		call.cancelLeaderWait = null;
 		this.deps.notifier.callEnded(call.callId);
 	}
 
+	/** One key, as the call decider reads it; then the look-up, check or command it asks for. */
 	private async pressKey(call: LiveCall, key: string): Promise<void> {
-		const state = call.state;
-		switch (state.status) {
-			case 'awaiting-conference-id':
-				if (key === '#') return this.submitConferenceId(call);
-				if (key === '*') call.keyBuffer = '';
-				else if (call.keyBuffer.length < MAX_BUFFER) call.keyBuffer += key;
-				return;
-			case 'awaiting-leader-choice':
-				if (key === '*' || key === '#') return this.answerLeaderPrompt(call, key === '*');
-				return;
-			case 'awaiting-pin':
-				if (key === '#') return this.submitPin(call);
-				if (key === '*') call.pinDigits = '';
-				else if (call.pinDigits.length < MAX_BUFFER) call.pinDigits += key;
-				return;
-			case 'in-meeting':
-				return this.keypad(call, key);
-			case 'joining':
-			case 'in-lobby':
-				// Callers in the lobby can only wait or hang up; keys do nothing.
-				return;
-			case 'none':
-			case 'disconnected':
-				return;
-			default: {
-				const _exhaustive: never = state;
-				return _exhaustive;
+		for (const event of this.apply(call, { type: 'PressKey', key })) {
+			switch (event.type) {
+				case 'ConferenceIdSubmitted':
+					return this.enterConferenceId(call, event.digits);
+				case 'LeaderPromptAnswered':
+					if (!event.isLeader) return this.join(call);
+					return;
+				case 'LeaderPinTyped':
+					call.pinDigits = event.length === 0 ? '' : call.pinDigits + key;
+					return;
+				case 'LeaderPinSubmitted':
+					return this.submitPin(call);
+				case 'KeypadCommandEntered':
+					return this.keypad(call, event.keys);
+				default:
+					continue;
 			}
 		}
 	}
 
-	private async submitConferenceId(call: LiveCall): Promise<void> {
-		const digits = call.keyBuffer;
-		call.keyBuffer = '';
+	private async enterConferenceId(call: LiveCall, digits: string): Promise<void> {
 		const organizer = digits ? await this.lookUp(digits) : null;
 		call.organizer = organizer;
 		this.apply(call, {
@@ -357,23 +398,16 @@ export class CallService {
 			digits,
 			found: organizer ? { meetingKey: organizer.conferenceId, organizerUserId: organizer.userId } : null
 		});
-		const after = stateOf(call);
-		if (after.status === 'disconnected') {
-			this.disconnect(call, after.reason);
-			return;
-		}
-		this.changed(call);
-		if (after.status === 'awaiting-leader-choice') {
-			// "Otherwise, please wait": a caller who presses nothing joins as a caller.
-			call.cancelLeaderWait = this.deps.scheduler.after(this.options.leaderPromptWaitMs, () => {
-				call.cancelLeaderWait = null;
+		if (call.state.status !== 'awaiting-leader-choice') return;
+		// "Otherwise, please wait": a caller who presses nothing joins as a caller.
+		call.cancelLeaderWait = this.deps.scheduler.after(this.options.leaderPromptWaitMs, () => {
+			call.cancelLeaderWait = null;
+			void this.serially(call, 'push', async () => {
 				if (call.state.status !== 'awaiting-leader-choice') return;
-				const run = call.queue.then(() =>
-					call.state.status === 'awaiting-leader-choice' ? this.answerLeaderPrompt(call, false) : undefined
-				);
-				call.queue = run.catch(() => undefined);
-			});
-		}
+				this.apply(call, { type: 'AnswerLeaderPrompt', isLeader: false });
+				await this.join(call);
+			}).catch(() => undefined);
+		});
 	}
 
 	private async lookUp(conferenceId: string): Promise<DialInOrganizer | null> {
@@ -391,12 +425,6 @@ export class CallService {
 		return pending;
 	}
 
-	private async answerLeaderPrompt(call: LiveCall, isLeader: boolean): Promise<void> {
-		this.apply(call, { type: 'AnswerLeaderPrompt', isLeader });
-		this.changed(call);
-		if (!isLeader) await this.join(call);
-	}
-
 	private async submitPin(call: LiveCall): Promise<void> {
 		const pin = call.pinDigits;
 		call.pinDigits = '';
@@ -404,39 +432,36 @@ export class CallService {
 		// S2: only the organizer of THIS meeting; another user's PIN is simply wrong here.
 		const verdict = await this.deps.pins.check(call.state.target.organizerUserId, pin);
 		this.apply(call, { type: 'SubmitLeaderPin', verdict });
-		const after = stateOf(call);
-		if (after.status === 'disconnected') {
-			this.disconnect(call, after.reason);
-			return;
-		}
-		this.changed(call);
-		if (after.status === 'joining') await this.join(call);
+		await this.join(call);
 	}
 
-	/** Joins the organizer's meeting, opening it when none is live. */
+	/**
+	 * Joins the organizer's meeting, opening it when none is live, and connects the call from the
+	 * command's own events (the lobby, or the meeting).
+	 */
 	private async join(call: LiveCall): Promise<void> {
-		if (call.state.status !== 'joining') return;
-		const organizer = call.organizer ?? (await this.lookUp(call.state.target.conferenceId));
-		if (!organizer) {
-			this.disconnect(call, 'meeting-ended');
-			return;
-		}
+		const state = call.state;
+		if (state.status !== 'joining') return;
+		const organizer = call.organizer ?? (await this.lookUp(state.target.conferenceId));
+		if (!organizer) return this.disconnect(call, 'meeting-ended');
 		const command = {
 			type: 'JoinByPhone',
 			participantId: call.callId,
-			phoneNumber: call.state.phoneNumber,
-			asLeader: call.state.asLeader
+			phoneNumber: state.phoneNumber,
+			asLeader: state.asLeader
 		} as const;
 		try {
 			for (let attempt = 0; attempt < 2; attempt++) {
 				const meetingId = await this.deps.meetings.openFor(organizer);
 				const decision = await this.deps.meetings.execute(meetingId, command);
-				if (decision.ok) return; // the commit listener connected the call
+				if (decision.ok) {
+					this.applyMeeting(call, meetingId, decision.events);
+					return;
+				}
 				const { code } = decision.rejection;
 				// The meeting ended between look-up and join: the next arrival opens a new one.
 				if (code === 'meeting-ended' && attempt === 0) continue;
-				this.disconnect(call, code === 'meeting-full' ? 'meeting-full' : 'meeting-ended');
-				return;
+				return this.disconnect(call, code === 'meeting-full' ? 'meeting-full' : 'meeting-ended');
 			}
 		} catch (error) {
 			if (error instanceof EngineUnavailableError) {
@@ -447,124 +472,100 @@ export class CallService {
 		}
 	}
 
-	/** Teams' in-meeting keypad: `*` starts a command, which runs as soon as it is complete. */
-	private async keypad(call: LiveCall, key: string): Promise<void> {
-		if (key === '*') call.keyBuffer = '*';
-		else if (key === '#') call.keyBuffer = '';
-		else if (call.keyBuffer.startsWith('*')) call.keyBuffer += key;
-		else return;
-		const typed = call.keyBuffer;
-		if (typed === '*' || KEYPAD_KEYS.some((k) => k !== typed && k.startsWith(typed))) return;
-		call.keyBuffer = '';
-		if (!KEYPAD_KEYS.includes(typed)) return this.answer(call, prompt('unknown-command'));
+	/** Runs a whole keypad command (`*6`) on the meeting; the caller hears its outcome. */
+	private async keypad(call: LiveCall, keys: string): Promise<void> {
 		if (call.state.status !== 'in-meeting') return;
-		const decision = await this.deps.meetings.execute(call.state.meetingId, {
+		const meetingId = call.state.meetingId;
+		const decision = await this.deps.meetings.execute(meetingId, {
 			type: 'PressKeys',
 			participantId: call.callId,
-			keys: typed
+			keys
 		});
-		if (!decision.ok) {
-			const code = decision.rejection.code;
-			if (code === 'not-leader') return this.answer(call, prompt('not-leader'));
-			if (code === 'lobby-empty') return this.answer(call, prompt('lobby-empty'));
-			return this.answer(call, prompt('unknown-command'));
+		if (decision.ok) this.applyMeeting(call, meetingId, decision.events);
+		else if (call.state.status === 'in-meeting') {
+			this.apply(call, { type: 'AnswerKeypad', refused: decision.rejection.code });
 		}
 	}
 
-	private answer(call: LiveCall, p: Prompt): void {
-		call.transientPrompt = p;
-		this.changed(call);
+	/** The system ends the call during the caller's request; the request's end forgets it. */
+	private disconnect(call: LiveCall, reason: CallDisconnectReason): void {
+		if (isCallLive(call.state)) this.apply(call, { type: 'Disconnect', reason });
 	}
+}
 
-	/** Meeting events that concern callers, in commit order. */
-	private onMeetingCommitted({ meetingId, events, state }: CommittedEvents): void {
-		for (const { event } of events) this.applyMeetingEvent(meetingId, event, state);
-	}
-
-	private applyMeetingEvent(meetingId: string, event: MeetingEvent, state: OpenedMeeting): void {
-		switch (event.type) {
-			case 'CallerEnteredLobby': {
-				const call = this.calls.get(event.participantId);
-				if (call?.state.status !== 'joining') return;
-				this.apply(call, { type: 'Connect', meetingId, placement: 'lobby' });
-				this.deps.notifier.callJoinedLobby(call.callId, meetingId);
-				this.changed(call);
-				return;
-			}
-			case 'ParticipantJoined': {
-				const call = this.calls.get(event.participantId);
-				if (call?.state.status !== 'joining') return;
-				this.apply(call, { type: 'Connect', meetingId, placement: 'meeting' });
-				this.changed(call);
-				return;
-			}
-			case 'LobbyAdmitted': {
-				// S10: the whole lobby at once, as one message to the lobby, not one per caller.
-				let sample: LiveCall | null = null;
-				for (const id of event.participantIds) {
-					const call = this.calls.get(id);
-					if (call?.state.status !== 'in-lobby') continue;
-					this.apply(call, { type: 'Admit' });
-					sample ??= call;
-				}
-				if (sample) this.deps.notifier.lobbyAdmitted(meetingId, this.view(sample));
-				if (event.by === 'leader') {
-					const leader = this.calls.get(event.byParticipantId);
-					if (leader) this.answer(leader, prompt('lobby-admitted'));
-				}
-				return;
-			}
-			case 'CallerAdmitted': {
-				const call = this.calls.get(event.participantId);
-				if (call?.state.status !== 'in-lobby') return;
-				this.apply(call, { type: 'Admit' });
-				this.deps.notifier.callLeftLobby(call.callId, meetingId, this.view(call));
-				return;
-			}
-			case 'LobbyCallersDisconnected':
-				for (const id of event.participantIds) {
-					const call = this.calls.get(id);
-					if (call) this.disconnect(call, event.reason);
-				}
-				return;
-			case 'MeetingEnded':
-				for (const id of event.disconnectedParticipantIds) {
-					const call = this.calls.get(id);
-					if (call) this.disconnect(call, 'meeting-ended');
-				}
-				return;
-			case 'ParticipantMuteChanged': {
-				const call = this.calls.get(event.participantId);
-				if (!call) return;
-				call.muted = event.muted;
-				this.answer(call, prompt(event.muted ? 'muted' : 'unmuted'));
-				return;
-			}
-			case 'MeetingLockChanged': {
-				const call = this.calls.get(event.byParticipantId);
-				if (call) this.answer(call, prompt(event.locked ? 'meeting-locked' : 'meeting-unlocked'));
-				return;
-			}
-			case 'KeypadHelpPlayed': {
-				const call = this.calls.get(event.participantId);
-				const leader = state.participants.some((p) => p.participantId === event.participantId && p.isLeader);
-				if (call) this.answer(call, prompt(leader ? 'keypad-help-leader' : 'keypad-help'));
-				return;
-			}
-			case 'MeetingOpened':
-			case 'MeetingStarted':
-			case 'CallerLeftLobby':
-			case 'ParticipantLeft':
-				return;
-			default: {
-				const _exhaustive: never = event;
-				return _exhaustive;
-			}
+/** The calls a meeting event may mean something to (LobbyAdmitted's lobby is told as one message). */
+function concerned(event: MeetingEvent): readonly string[] {
+	switch (event.type) {
+		case 'CallerEnteredLobby':
+		case 'ParticipantJoined':
+		case 'CallerAdmitted':
+		case 'ParticipantMuteChanged':
+		case 'KeypadHelpPlayed':
+			return [event.participantId];
+		case 'LobbyAdmitted':
+		case 'MeetingLockChanged':
+			return [event.byParticipantId];
+		case 'LobbyCallersDisconnected':
+			return event.participantIds;
+		case 'MeetingEnded':
+			return event.disconnectedParticipantIds;
+		case 'MeetingOpened':
+		case 'MeetingStarted':
+		case 'CallerLeftLobby':
+		case 'ParticipantLeft':
+			return [];
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
 		}
 	}
 }
 
-/** The call's state read afresh (TypeScript keeps narrowings across the awaits and calls above). */
-function stateOf(call: LiveCall): CallState {
-	return call.state;
+/** A prompt as the wire carries it: its id, and its English words from the catalog. */
+export function spokenPrompt(id: PromptId): { id: PromptId; text: string } {
+	return { id, text: phone.en[`phone.prompt.${id}`] };
+}
+
+function stepOf(state: CallState): IvrStep | null {
+	switch (state.status) {
+		case 'awaiting-conference-id':
+			return 'conference-id';
+		case 'awaiting-leader-choice':
+			return 'leader-choice';
+		case 'awaiting-pin':
+			return 'pin';
+		case 'joining':
+			return 'joining';
+		default:
+			return null;
+	}
+}
+
+/** What a phone caller sees and hears: phase, the current prompt, the prompts just played, music. */
+export function callViewOf(state: CallState, muted: boolean, played: readonly PromptId[]): CallView {
+	const phase =
+		state.status === 'in-lobby'
+			? 'lobby'
+			: state.status === 'in-meeting'
+				? 'in-meeting'
+				: state.status === 'disconnected'
+					? 'disconnected'
+					: 'ivr';
+	const current = promptFor(state);
+	return {
+		phase,
+		step: stepOf(state),
+		prompt: current ? spokenPrompt(current.id) : null,
+		prompts: played.map(spokenPrompt),
+		music: musicFor(state),
+		meetingId: 'meetingId' in state && state.meetingId !== undefined ? state.meetingId : null,
+		isLeader: 'asLeader' in state ? state.asLeader : false,
+		muted,
+		reason: state.status === 'disconnected' ? state.reason : null
+	};
+}
+
+/** The call's status read afresh (TypeScript keeps narrowings across the calls above). */
+function statusOf(call: LiveCall): CallState['status'] {
+	return call.state.status;
 }

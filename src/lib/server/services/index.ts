@@ -96,6 +96,9 @@ export async function createServices(
 		scheduler,
 		options: deps.callOptions
 	});
+	// What others do to callers (admitted, sent away, muted) reaches them through this one
+	// subscription; what a caller does reaches them through the answer to their own request.
+	meetings.onCommitted((committed) => calls.follow(committed));
 	await meetings.restore();
 	calls.restore();
 

@@ -3,15 +3,8 @@
  * masking caller numbers as the tenant's `MaskPstnNumbersType` says, and for viewers who are not
  * signed in, always, and without user ids (`Viewer`).
  */
-import {
-	musicFor,
-	promptFor,
-	type CallState,
-	type MeetingEvent,
-	type OpenedMeeting,
-	type Prompt
-} from '$lib/domain';
-import type { CallView, IvrStep, MeetingSummary } from '$lib/contract/events';
+import type { MeetingEvent, OpenedMeeting } from '$lib/domain';
+import type { MeetingSummary } from '$lib/contract/events';
 
 /**
  * Masks a phone number, keeping its first three and last two digits and its layout:
@@ -114,44 +107,4 @@ export function eventFor(event: MeetingEvent, viewer: Viewer, masked: boolean): 
 		default:
 			return shown;
 	}
-}
-
-function stepOf(state: CallState): IvrStep | null {
-	switch (state.status) {
-		case 'awaiting-conference-id':
-			return 'conference-id';
-		case 'awaiting-leader-choice':
-			return 'leader-choice';
-		case 'awaiting-pin':
-			return 'pin';
-		case 'joining':
-			return 'joining';
-		default:
-			return null;
-	}
-}
-
-/** What a phone caller sees and hears: phase, prompt (or a keypad answer in its place), music. */
-export function callViewOf(state: CallState, extra: { muted: boolean; prompt?: Prompt | null }): CallView {
-	const phase =
-		state.status === 'in-lobby'
-			? 'lobby'
-			: state.status === 'in-meeting'
-				? 'in-meeting'
-				: state.status === 'disconnected'
-					? 'disconnected'
-					: 'ivr';
-	const prompt = extra.prompt ?? promptFor(state);
-	const told = prompt ? { id: prompt.id, text: prompt.text } : null;
-	return {
-		phase,
-		step: stepOf(state),
-		prompt: told,
-		prompts: told ? [told] : [],
-		music: musicFor(state),
-		meetingId: 'meetingId' in state && state.meetingId !== undefined ? state.meetingId : null,
-		isLeader: 'asLeader' in state ? state.asLeader : false,
-		muted: extra.muted,
-		reason: state.status === 'disconnected' ? state.reason : null
-	};
 }
