@@ -52,7 +52,7 @@ describe('socket acknowledgements', () => {
 	});
 
 	it('given a refusal of the call flow, then the ack keeps its own code', () => {
-		const refusal = Object.assign(new Error('Dial first.'), { name: 'CallError', code: 'no-call' });
+		const refusal = new ServiceError('no-call', 'Dial first.');
 		expect(toAck(refusal)).toEqual({ ok: false, error: { code: 'no-call', message: 'Dial first.' } });
 	});
 

@@ -16,42 +16,26 @@ import type { ErrorCode, Response as Ack } from '$lib/contract/events';
 import { log } from './log';
 import type { Runtime } from './runtime';
 import { SYSTEM_ACTOR } from './services/access';
-import { isServiceError, type ServiceErrorCode } from './service-error';
+import { isServiceError, type ServiceErrorCode, type ServiceErrorStatus } from './service-error';
 
 // Socket.IO acknowledgements
 
-/** The socket contract's code for each refusal. It has no `conflict`: like the call flow's own refusals of a state, that is a bad request there. */
-const ACK_CODES: Record<ServiceErrorCode, ErrorCode> = {
-	'bad-request': 'bad-request',
-	unauthenticated: 'unauthenticated',
-	forbidden: 'forbidden',
-	'not-found': 'not-found',
-	conflict: 'bad-request',
-	unavailable: 'unavailable'
-};
+/**
+ * The socket contract's code for a refusal: its own code, which the contract names one by one. It
+ * has no `conflict`: like the call flow's own refusals of a state, that is a bad request there.
+ */
+function ackCode(code: ServiceErrorCode): ErrorCode {
+	return code === 'conflict' ? 'bad-request' : code;
+}
 
 /** A failed acknowledgement. */
 export function ackFailure(code: ErrorCode, message: string): Ack {
 	return { ok: false, error: { code, message } };
 }
 
-/**
- * The call flow's refusals (`CallError` in call.service.ts) carry a socket code of their own. They
- * are recognised by name and shape, which holds in either bundle, until the call flow throws
- * ServiceError too.
- */
-function isCallRefusal(error: unknown): error is Error & { code: ErrorCode } {
-	return (
-		error instanceof Error &&
-		error.name === 'CallError' &&
-		typeof (error as { code?: unknown }).code === 'string'
-	);
-}
-
 /** A socket handler's failure as its acknowledgement. */
 export function toAck(error: unknown): Ack {
-	if (isServiceError(error)) return ackFailure(ACK_CODES[error.code], error.message);
-	if (isCallRefusal(error)) return ackFailure(error.code, error.message);
+	if (isServiceError(error)) return ackFailure(ackCode(error.code), error.message);
 	log.error('A socket handler failed', error);
 	return ackFailure('internal', 'Something went wrong on the server; the error was logged. Try again.');
 }
@@ -72,14 +56,18 @@ export const API_ERRORS = {
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
-/** The API's code for each refusal: it says `unauthorized` where the services say `unauthenticated`. */
-const API_CODES: Record<ServiceErrorCode, ApiErrorCode> = {
-	'bad-request': 'bad-request',
-	unauthenticated: 'unauthorized',
-	forbidden: 'forbidden',
-	'not-found': 'not-found',
-	conflict: 'conflict',
-	unavailable: 'unavailable'
+/**
+ * The API's code for each refusal, by its status: the API names kinds of refusal, not each one,
+ * and says `unauthorized` where the services say `unauthenticated`.
+ */
+const API_CODES: Record<ServiceErrorStatus, ApiErrorCode> = {
+	400: 'bad-request',
+	401: 'unauthorized',
+	403: 'forbidden',
+	404: 'not-found',
+	409: 'conflict',
+	429: 'too-many-requests',
+	503: 'unavailable'
 };
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="lobby"' };
@@ -96,7 +84,7 @@ export function errorResponse(code: ApiErrorCode, message: string, headers: Head
  */
 export async function toJsonResponse(error: unknown, runtime: Runtime): Promise<Response> {
 	if (isServiceError(error)) {
-		const code = API_CODES[error.code];
+		const code = API_CODES[error.status];
 		const headers = code === 'unauthorized' ? CHALLENGE : code === 'unavailable' ? RETRY_LATER : {};
 		return errorResponse(code, error.message, headers);
 	}

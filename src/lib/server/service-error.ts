@@ -11,6 +11,8 @@
  * a `Symbol.for` key, which every copy of this module shares.
  */
 
+import type { MeetingRejectionCode } from '$lib/domain';
+
 /** Every refusal code a service uses, with the HTTP status it stands for. */
 export const SERVICE_ERROR_STATUS = {
 	'bad-request': 400,
@@ -21,8 +23,31 @@ export const SERVICE_ERROR_STATUS = {
 	/** The request does not fit the current state (already enabled, no free ID left). */
 	conflict: 409,
 	/** The database did not accept the change; trying again later may work. */
-	unavailable: 503
-} as const;
+	unavailable: 503,
+	/** Too many requests from one client in a short time. */
+	'rate-limited': 429,
+
+	// The call flow's refusals, which the socket contract names one by one (contract/events.ts).
+	/** The connection or id has no call. */
+	'no-call': 404,
+	/** The call is over; a new one must be dialled. */
+	'call-ended': 409,
+	/** A resume token that does not match its call. */
+	'invalid-token': 403,
+	/** The meeting refused the command (domain/meeting.ts, `MeetingRejectionCode`). */
+	'meeting-not-open': 409,
+	'meeting-already-open': 409,
+	'meeting-ended': 409,
+	'meeting-full': 409,
+	'meeting-locked': 409,
+	'already-joined': 409,
+	'not-in-meeting': 409,
+	'not-in-lobby': 409,
+	'not-leader': 403,
+	'unknown-keypad-command': 400,
+	'lobby-empty': 409,
+	'invalid-settings': 400
+} as const satisfies Record<string, number> & Record<MeetingRejectionCode, number>;
 
 export type ServiceErrorCode = keyof typeof SERVICE_ERROR_STATUS;
 export type ServiceErrorStatus = (typeof SERVICE_ERROR_STATUS)[ServiceErrorCode];

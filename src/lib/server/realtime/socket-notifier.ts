@@ -54,9 +54,12 @@ export class SocketNotifier implements Notifier {
 		this.callUpdated(callId, view);
 	}
 
-	lobbyAdmitted(meetingId: string, view: CallView): void {
+	lobbyAdmitted(meetingId: string, view: CallView, except: readonly string[] = []): void {
 		const lobby = rooms.lobby(meetingId);
-		this.io.to(lobby).emit('call:state', view);
+		this.io
+			.to(lobby)
+			.except(except.map((callId) => rooms.call(callId)))
+			.emit('call:state', view);
 		this.io.in(lobby).socketsLeave(lobby);
 	}
 

@@ -15,8 +15,8 @@ import { log } from '../log';
 import type { Runtime } from '../runtime';
 import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
-import { CallError } from '../services/call.service';
 import { toAck } from '../edge-errors';
+import { ServiceError } from '../service-error';
 import { eventFor, meetingFor, summaryOf, type Viewer } from '../services/views';
 import { Handshake } from './handshake';
 import { TokenBucket } from '../security/rate-limit';
@@ -161,7 +161,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		function ownCall(): string {
 			const callId = socket.data.callId;
 			if (!callId || !services.calls.isLive(callId)) {
-				throw new CallError('no-call', 'This connection has no call. Dial first (call:dial).');
+				throw new ServiceError('no-call', 'This connection has no call. Dial first (call:dial).');
 			}
 			return callId;
 		}
@@ -184,11 +184,11 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 
 		on('call:dial', dialSchema, async ({ phoneNumber, keys }) => {
 			if (socket.data.callId && services.calls.isLive(socket.data.callId)) {
-				throw new CallError('bad-request', 'This connection already has a call; hang up first.');
+				throw new ServiceError('bad-request', 'This connection already has a call; hang up first.');
 			}
 			if (!handshake.dial(socket)) {
 				const { dialBurst, dialsPerMinute } = runtime.config.clientLimits;
-				throw new CallError(
+				throw new ServiceError(
 					'rate-limited',
 					`Too many calls from your address: ${dialBurst} at once, then ${dialsPerMinute} a minute ` +
 						'(LOBBY_DIAL_BURST_PER_CLIENT, LOBBY_DIALS_PER_MINUTE_PER_CLIENT). Wait a moment and dial again.'
@@ -241,16 +241,19 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		on('client:join', clientJoinSchema, async ({ conferenceId }) => {
 			const user = await sessionUser();
 			if (!user) {
-				throw new CallError(
+				throw new ServiceError(
 					'unauthenticated',
 					'Joining from the client needs a signed-in user. Sign in first.'
 				);
 			}
 			if (socket.data.clientParticipant) {
-				throw new CallError('bad-request', 'This connection has joined a meeting already; leave it first.');
+				throw new ServiceError(
+					'bad-request',
+					'This connection has joined a meeting already; leave it first.'
+				);
 			}
 			const joined = await services.meetings.joinFromClient(user, conferenceId);
-			if (!joined.ok) throw new CallError(joined.code, joined.message);
+			if (!joined.ok) throw new ServiceError(joined.code, joined.message);
 			socket.data.clientParticipant = { meetingId: joined.meetingId, participantId: joined.participantId };
 			return { meetingId: joined.meetingId, participantId: joined.participantId };
 		});
@@ -258,7 +261,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		on('client:leave', null, async () => {
 			const joined = socket.data.clientParticipant;
 			if (!joined)
-				throw new CallError('no-call', 'This connection has not joined a meeting from the client.');
+				throw new ServiceError('no-call', 'This connection has not joined a meeting from the client.');
 			socket.data.clientParticipant = null;
 			await services.meetings.leave(joined.meetingId, joined.participantId);
 			return {};
@@ -270,7 +273,8 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		 */
 		async function scenarioRequester(): Promise<LiveRunRequester> {
 			const user = await sessionUser();
-			if (!user) throw new CallError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
+			if (!user)
+				throw new ServiceError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
 			return { actor: actorFor(user), path: 'socket' };
 		}
 
@@ -309,7 +313,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			const replayed = live ?? services.meetings.replay(history);
 			if (!replayed) {
 				await socket.leave(room);
-				throw new CallError('not-found', `There is no meeting ${scope.meetingId}.`);
+				throw new ServiceError('not-found', `There is no meeting ${scope.meetingId}.`);
 			}
 			const timeline: TimelineEvent[] = history
 				.filter((e) => e.seq <= replayed.seq)

@@ -17,25 +17,15 @@ import {
 	type MeetingEvent,
 	type PromptId
 } from '$lib/domain';
-import type { CallView, ErrorCode, IvrStep } from '$lib/contract/events';
+import type { CallView, IvrStep } from '$lib/contract/events';
 import { phone } from '$lib/i18n/messages/phone';
 import type { DialInOrganizer, DirectoryRepository } from '../repositories/directory.repository';
 import type { LeaderPinService } from './leader-pin.service';
 import { EngineUnavailableError, type CommittedEvents, type MeetingService } from './meeting.service';
+import { ServiceError } from '../service-error';
 import type { Notifier } from './notifier';
 import type { Clock, IdSource, Scheduler } from './ports';
 import type { ResumeTokens } from '../security/resume-token';
-
-/** A failure the caller can be told about, with a stable code. */
-export class CallError extends Error {
-	constructor(
-		readonly code: ErrorCode,
-		message: string
-	) {
-		super(message);
-		this.name = 'CallError';
-	}
-}
 
 /**
  * One live call as this service holds it: the domain's state, and what the domain must never see or
@@ -130,7 +120,7 @@ export class CallService {
 		return { callId, resumeToken: this.deps.tokens.issue(callId), call: this.tell(call) };
 	}
 
-	/** The caller's current view (no prompt is new to them); throws CallError('no-call') for an unknown call. */
+	/** The caller's current view (no prompt is new to them); throws ServiceError('no-call') for an unknown call. */
 	current(callId: string): CallView {
 		return this.view(this.require(callId), []);
 	}
@@ -164,11 +154,11 @@ export class CallService {
 	/** Takes a call back after a reconnect; the token proves it is the caller's own. */
 	resume(callId: string, token: string): CallView {
 		if (!this.deps.tokens.verify(callId, token)) {
-			throw new CallError('invalid-token', 'That call cannot be resumed: the token does not match.');
+			throw new ServiceError('invalid-token', 'That call cannot be resumed: the token does not match.');
 		}
 		const call = this.calls.get(callId);
 		if (!call || !isCallLive(call.state)) {
-			throw new CallError('call-ended', 'That call has ended. Dial again.');
+			throw new ServiceError('call-ended', 'That call has ended. Dial again.');
 		}
 		call.cancelGrace?.();
 		call.cancelGrace = null;
@@ -236,7 +226,7 @@ export class CallService {
 
 	private require(callId: string): LiveCall {
 		const call = this.calls.get(callId);
-		if (!call) throw new CallError('no-call', 'There is no such call. Dial first.');
+		if (!call) throw new ServiceError('no-call', 'There is no such call. Dial first.');
 		return call;
 	}
 
@@ -331,14 +321,18 @@ export class CallService {
 	/** S10: the whole lobby at once, as one message to the lobby, not one per caller. */
 	private admitLobby(meetingId: string, event: LobbyAdmitted, by: string | null): void {
 		let sample: CallView | null = null;
+		const busy: string[] = [];
 		for (const callId of event.participantIds) {
 			const call = this.calls.get(callId);
 			if (!call || callId === by) continue;
-			if (call.busy) call.overtaken.push({ meetingId, event });
-			else if (this.applyMeeting(call, meetingId, [event]) > 0) sample ??= this.tell(call);
+			if (call.busy) {
+				// Told once, right after their own answer, and left out of the lobby's message.
+				call.overtaken.push({ meetingId, event });
+				busy.push(callId);
+			} else if (this.applyMeeting(call, meetingId, [event]) > 0) sample ??= this.tell(call);
 			else call.played = [];
 		}
-		if (sample) this.deps.notifier.lobbyAdmitted(meetingId, sample);
+		if (sample) this.deps.notifier.lobbyAdmitted(meetingId, sample, busy);
 	}
 
 	/** Ends the call: says goodbye, leaves the lobby or meeting (S10: others see it), forgets it. */
@@ -466,7 +460,7 @@ export class CallService {
 		} catch (error) {
 			if (error instanceof EngineUnavailableError) {
 				this.disconnect(call, 'connection-lost');
-				throw new CallError('unavailable', error.message);
+				throw new ServiceError('unavailable', error.message);
 			}
 			throw error;
 		}

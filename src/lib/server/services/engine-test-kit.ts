@@ -33,7 +33,12 @@ export type Notice =
 			readonly meetingId: string;
 			readonly view: CallView;
 	  }
-	| { readonly kind: 'lobbyAdmitted'; readonly meetingId: string; readonly view: CallView }
+	| {
+			readonly kind: 'lobbyAdmitted';
+			readonly meetingId: string;
+			readonly view: CallView;
+			readonly except: readonly string[];
+	  }
 	| { readonly kind: 'callEnded'; readonly callId: string };
 
 /** A notifier that keeps every call it gets, for specs to read back. */
@@ -49,8 +54,8 @@ export class RecordingNotifier implements Notifier {
 	callLeftLobby(callId: string, meetingId: string, view: CallView): void {
 		this.notices.push({ kind: 'callLeftLobby', callId, meetingId, view });
 	}
-	lobbyAdmitted(meetingId: string, view: CallView): void {
-		this.notices.push({ kind: 'lobbyAdmitted', meetingId, view });
+	lobbyAdmitted(meetingId: string, view: CallView, except: readonly string[] = []): void {
+		this.notices.push({ kind: 'lobbyAdmitted', meetingId, view, except });
 	}
 	callEnded(callId: string): void {
 		this.notices.push({ kind: 'callEnded', callId });

@@ -11,12 +11,12 @@ import type { DatabaseHandle } from '../db/index';
 import { meetingEvents, meetings as meetingRows, users } from '../db/schema';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
+import { isServiceError } from '../service-error';
 import {
 	MeetingEventsRepository,
 	type StoredEvent,
 	type StreamAppend
 } from '../repositories/meeting-events.repository';
-import { CallError } from './call.service';
 import {
 	callerInLobby,
 	ManualTime,
@@ -426,7 +426,7 @@ describe('when the database becomes unavailable', () => {
 
 			// A caller on their way in is told the service is unavailable, and the call ends cleanly.
 			const error = await calls.pressKeys(late, '#').catch((e: unknown) => e);
-			expect(error).toBeInstanceOf(CallError);
+			expect(error).toSatisfy(isServiceError);
 			expect(error).toMatchObject({ code: 'unavailable' });
 			expect(engine.notifier.lastViewOf(late)).toMatchObject({
 				phase: 'disconnected',
@@ -489,7 +489,7 @@ describe('a restart on the same database', () => {
 			} catch (error) {
 				refused = error;
 			}
-			expect(refused).toBeInstanceOf(CallError);
+			expect(refused).toSatisfy(isServiceError);
 			expect(refused).toMatchObject({ code: 'invalid-token' });
 		}
 

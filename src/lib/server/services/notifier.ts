@@ -12,8 +12,11 @@ export interface Notifier {
 	callJoinedLobby(callId: string, meetingId: string): void;
 	/** One caller was admitted from the lobby. */
 	callLeftLobby(callId: string, meetingId: string, view: CallView): void;
-	/** S10: the whole lobby was admitted; one message to all of it. */
-	lobbyAdmitted(meetingId: string, view: CallView): void;
+	/**
+	 * S10: the whole lobby was admitted; one message to all of it but the callers in `except`, whose
+	 * own request was running and who are told right after its answer instead.
+	 */
+	lobbyAdmitted(meetingId: string, view: CallView, except?: readonly string[]): void;
 	/** The call is over; nothing more will be sent for it. */
 	callEnded(callId: string): void;
 }
@@ -83,9 +86,9 @@ export class NotifierHub implements Notifier {
 		this.target.callLeftLobby(callId, meetingId, view);
 		for (const t of this.taps) t.callLeftLobby(callId, meetingId, view);
 	}
-	lobbyAdmitted(meetingId: string, view: CallView): void {
-		this.target.lobbyAdmitted(meetingId, view);
-		for (const t of this.taps) t.lobbyAdmitted(meetingId, view);
+	lobbyAdmitted(meetingId: string, view: CallView, except: readonly string[] = []): void {
+		this.target.lobbyAdmitted(meetingId, view, except);
+		for (const t of this.taps) t.lobbyAdmitted(meetingId, view, except);
 	}
 	callEnded(callId: string): void {
 		this.target.callEnded(callId);
