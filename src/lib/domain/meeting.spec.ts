@@ -157,6 +157,39 @@ describe('OpenMeeting', () => {
 			.thenRejects('invalid-settings');
 	});
 
+	it('refuses a capacity of 1, below the tenant setting’s range of 2 to 10,000', () => {
+		given([])
+			.when(
+				{
+					type: 'OpenMeeting',
+					meetingId: 'm-1',
+					conferenceId: '1',
+					organizer,
+					settings: { maxParticipants: 1 }
+				},
+				T0
+			)
+			.thenRejects('invalid-settings');
+	});
+
+	it.each([1441, 2.5])(
+		'refuses a lobby timeout of %s minutes, outside the tenant setting’s range',
+		(minutes) => {
+			given([])
+				.when(
+					{
+						type: 'OpenMeeting',
+						meetingId: 'm-1',
+						conferenceId: '1',
+						organizer,
+						settings: { lobbyTimeoutMinutes: minutes }
+					},
+					T0
+				)
+				.thenRejects('invalid-settings');
+		}
+	);
+
 	it('refuses a negative lobby timeout', () => {
 		given([])
 			.when(

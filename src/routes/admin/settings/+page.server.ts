@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { TENANT_NUMBER_SETTINGS } from '$lib/domain/tenant-settings';
 import { readOrRefuse } from '$lib/server/admin-form';
 import { actorOf } from '$lib/server/actor';
 import { isAdminError } from '$lib/server/services/dial-in.service';
@@ -9,13 +10,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return { tenant };
 };
 
-const numberFields = [
-	'pinLength',
-	'maxParticipants',
-	'lobbyTimeoutMinutes',
-	'pinLockoutThreshold',
-	'mailboxPinRetentionHours'
-] as const;
+const numberFields = TENANT_NUMBER_SETTINGS;
 const booleanFields = [
 	'automaticallySendEmailsToUsers',
 	'allowPstnOnlyMeetingsByDefault',
