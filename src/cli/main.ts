@@ -13,6 +13,7 @@ import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } 
 import { closest, cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
 import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
 import { TOKEN_EXPIRY_DAYS_MAX } from '$lib/contract/token-policy';
+import { LIVE_SPEED_RANGE_TEXT } from '$lib/scenario/live-speed';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
@@ -52,7 +53,7 @@ Simulator:
   lobby scenario run FILE... [--virtual] [--seed N] [--junit FILE] [--json FILE]
                                    run scenarios (scenarios/*.yaml) in virtual time, with their expectations
   lobby scenario run FILE... --speed X [--url URL] [--paused] [--junit FILE] [--json FILE]
-                                   run them live on a running server at 0.25x to 100x (administrators)
+                                   run them live on a running server at ${LIVE_SPEED_RANGE_TEXT} (administrators)
   lobby scenario validate FILE...  report schema errors with line numbers
   lobby load --meetings M --callers N [--rate R | --duration D] [--concurrency C] [--json]
                                    real callers and organizers against a running server; "lobby load --help"

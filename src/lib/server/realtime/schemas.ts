@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIVE_SPEED_MAX, LIVE_SPEED_MIN, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
 import { conferenceIdSchema, meetingIdSchema, printableText } from '../identifier-schemas';
 
 /**
@@ -47,11 +48,16 @@ export function describeIssues(error: z.ZodError): string {
 	return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
 }
 
+const liveSpeed = z
+	.number()
+	.min(LIVE_SPEED_MIN, liveSpeedRangeMessage('speed'))
+	.max(LIVE_SPEED_MAX, liveSpeedRangeMessage('speed'));
+
 /** A scenario to run live: a file the server listed, and a speed from 0.25x to 100x. */
 export const scenarioStartSchema = z
 	.object({
 		file: printableText('file', 300, { required: true }),
-		speed: z.number().min(0.25, 'speed must be from 0.25 to 100').max(100, 'speed must be from 0.25 to 100'),
+		speed: liveSpeed,
 		paused: z.boolean().optional()
 	})
 	.strict();
@@ -64,7 +70,7 @@ export const scenarioControlSchema = z.discriminatedUnion('action', [
 	z
 		.object({
 			action: z.literal('speed'),
-			speed: z.number().min(0.25, 'speed must be from 0.25 to 100').max(100, 'speed must be from 0.25 to 100')
+			speed: liveSpeed
 		})
 		.strict()
 ]);
