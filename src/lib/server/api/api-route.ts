@@ -12,6 +12,7 @@ import { ANONYMOUS_ACTOR, SYSTEM_ACTOR } from '../services/access';
 import { isAdminError } from '../services/dial-in.service';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
+import { zodSentence } from '../zod-sentence';
 
 /** The error codes an API client can rely on, with their HTTP statuses. */
 export const API_ERRORS = {
@@ -75,13 +76,7 @@ export interface RouteOptions {
 }
 
 /** Turns zod's first issue into one sentence naming the field. */
-export function describeIssue(error: z.ZodError): string {
-	const issue = error.issues[0];
-	if (!issue) return 'The request is not valid.';
-	if (issue.code === 'unrecognized_keys') return `Unknown field: ${issue.keys.join(', ')}.`;
-	const field = issue.path.join('.');
-	return field ? `${field}: ${issue.message}` : issue.message;
-}
+export const describeIssue = (error: z.ZodError): string => zodSentence(error);
 
 /**
  * The path parameter `name` of the request, validated by `schema`: a 400 saying what the format is

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIVE_SPEED_MAX, LIVE_SPEED_MIN, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
 import { conferenceIdSchema, meetingIdSchema, printableText } from '../identifier-schemas';
+import { zodSentence } from '../zod-sentence';
 
 /**
  * Validation of every payload a socket may send (types are not validation). Messages name the field
@@ -41,12 +42,7 @@ export const monitorScopeSchema = z.discriminatedUnion(
 );
 
 /** The first problem of a failed parse, as one sentence. */
-export function describeIssues(error: z.ZodError): string {
-	const issue = error.issues[0];
-	if (!issue) return 'The request is not valid.';
-	const path = issue.path.join('.');
-	return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
-}
+export const describeIssues = (error: z.ZodError): string => zodSentence(error);
 
 const liveSpeed = z
 	.number()

@@ -9,6 +9,7 @@ import type { DirectoryRepository } from '../repositories/directory.repository';
 import type { AccessPath, Actor, AuditService } from './audit.service';
 import { AdminError, SYSTEM_ACTOR } from './access';
 import type { LeaderPinService } from './leader-pin.service';
+import { zodSentence } from '../zod-sentence';
 
 export { AdminError, isAdminError } from './access';
 
@@ -286,12 +287,10 @@ export class DialInService {
 		await this.authorize(actor, action, null, path);
 		const parsed = tenantSettingsSchema.safeParse(patch);
 		if (!parsed.success) {
-			const issue = parsed.error.issues[0];
-			const message =
-				issue?.code === 'unrecognized_keys'
-					? `Unknown setting: ${issue.keys.join(', ')}.`
-					: (issue?.message ?? 'The settings are not valid.');
-			throw new AdminError('bad-request', message);
+			throw new AdminError(
+				'bad-request',
+				zodSentence(parsed.error, { unknownKey: 'setting', unnamed: true })
+			);
 		}
 		const changes = parsed.data;
 		const updated = await this.deps.db.transaction(async (tx) => {

@@ -5,6 +5,7 @@ import type { Database } from '../db/index';
 import { tenants, users } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
 import { AdminError, type DialInService } from './dial-in.service';
+import { zodSentence } from '../zod-sentence';
 
 /** How many simulated organizers one request may ask for. */
 export const SIMULATED_ORGANIZERS_MAX = 1000;
@@ -75,9 +76,9 @@ export class SimulatedOrganizersService {
 			});
 			throw new AdminError('forbidden', 'Only administrators can make simulated organizers.');
 		}
-		const parsed = simulatedOrganizersBody.shape.count.safeParse(count);
+		const parsed = simulatedOrganizersBody.safeParse({ count });
 		if (!parsed.success) {
-			throw new AdminError('bad-request', `count ${parsed.error.issues[0]?.message ?? 'is not valid'}.`);
+			throw new AdminError('bad-request', `${zodSentence(parsed.error, { joiner: ' ' })}.`);
 		}
 
 		const [tenant] = await this.deps.db
