@@ -157,35 +157,11 @@ describe('OpenMeeting', () => {
 			.thenRejects('invalid-settings');
 	});
 
-	it('refuses a capacity of 1, below the tenant setting’s range of 2 to 10,000', () => {
-		given([])
-			.when(
-				{
-					type: 'OpenMeeting',
-					meetingId: 'm-1',
-					conferenceId: '1',
-					organizer,
-					settings: { maxParticipants: 1 }
-				},
-				T0
-			)
-			.thenRejects('invalid-settings');
-	});
-
-	it.each([1441, 2.5])(
-		'refuses a lobby timeout of %s minutes, outside the tenant setting’s range',
-		(minutes) => {
+	it.each([{ maxParticipants: 1 }, { lobbyTimeoutMinutes: 1441 }, { lobbyTimeoutMinutes: 2.5 }])(
+		'refuses %j, outside the range the tenant settings allow (2 to 10,000 people; 0 to 1,440 whole minutes)',
+		(settings) => {
 			given([])
-				.when(
-					{
-						type: 'OpenMeeting',
-						meetingId: 'm-1',
-						conferenceId: '1',
-						organizer,
-						settings: { lobbyTimeoutMinutes: minutes }
-					},
-					T0
-				)
+				.when({ type: 'OpenMeeting', meetingId: 'm-1', conferenceId: '1', organizer, settings }, T0)
 				.thenRejects('invalid-settings');
 		}
 	);

@@ -13,6 +13,17 @@ import {
 
 export { PIN_LENGTH_DEFAULT, PIN_LENGTH_MAX, PIN_LENGTH_MIN };
 
+/** S13: a PIN's digits as a pattern, for forms and checks: `\d{4,12}`. */
+export const PIN_DIGITS_PATTERN = `\\d{${PIN_LENGTH_MIN},${PIN_LENGTH_MAX}}`;
+
+/** S13: how many digits a PIN has, as messages say it: `4 to 12 digits`. */
+export const PIN_DIGITS_TEXT = `${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX} digits`;
+
+/** Whether `pin` is digits only, 4 to 12 of them (S13); whether it is a good PIN is `pinProblem`'s question. */
+export function isPinOfAllowedLength(pin: string): boolean {
+	return /^\d+$/.test(pin) && isValidPinLength(pin.length);
+}
+
 /** Why a PIN is refused. */
 export type PinProblem = 'not-digits' | 'length' | 'repeated' | 'sequence' | 'pattern' | 'blocklisted';
 

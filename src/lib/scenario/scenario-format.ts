@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 import {
+	PIN_DIGITS_PATTERN,
+	PIN_DIGITS_TEXT,
 	PROMPTS,
 	tenantSettingScenarioMessage,
 	type CallDisconnectReason,
@@ -202,7 +204,10 @@ const organizerActorSchema = z
 		user: identity,
 		phone: phoneNumber.optional(),
 		pin: z
-			.union([z.enum(['known', 'forgotten']), z.string().regex(/^\d{4,12}$/, 'A PIN has 4 to 12 digits.')])
+			.union([
+				z.enum(['known', 'forgotten']),
+				z.string().regex(new RegExp(`^${PIN_DIGITS_PATTERN}$`), `A PIN has ${PIN_DIGITS_TEXT}.`)
+			])
 			.default('known')
 			.describe(
 				'known (default): a PIN the scenario knows; digits: exactly this PIN (virtual runs only; a live run refuses it); forgotten: unknown.'
