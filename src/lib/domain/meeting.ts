@@ -10,12 +10,6 @@ import { TENANT_SETTING_RANGES, tenantSettingProblem } from './tenant-settings';
 
 // Settings
 
-/** Teams' dial-in default: up to 250 callers in one meeting (docs/rules.md, defaults). */
-export const DEFAULT_MAX_PARTICIPANTS = TENANT_SETTING_RANGES.maxParticipants.default;
-
-/** The highest capacity a meeting may be opened with; the simulator's load runs go up to here. */
-export const MAX_PARTICIPANTS_LIMIT = TENANT_SETTING_RANGES.maxParticipants.max;
-
 /**
  * Entry and exit announcements: Teams `EntryExitAnnouncementsType` (UseNames or ToneOnly), or off when
  * `EnableEntryExitNotifications` is false.
@@ -41,7 +35,7 @@ export type MeetingSettings = {
  * (`EnableEntryExitNotifications` true, UseNames), and PSTN-only meetings off (S11, `AllowPSTNOnlyMeetingsByDefault` false).
  */
 export const DEFAULT_MEETING_SETTINGS: MeetingSettings = Object.freeze({
-	maxParticipants: DEFAULT_MAX_PARTICIPANTS,
+	maxParticipants: TENANT_SETTING_RANGES.maxParticipants.default,
 	lobbyTimeoutMinutes: TENANT_SETTING_RANGES.lobbyTimeoutMinutes.default,
 	announcements: 'names',
 	allowPstnOnly: false

@@ -2,16 +2,14 @@
  * The organization's leader PIN policy (S1, S13): PINs are digits, 4 to 12 long (5 by default), made
  * from a random source the caller passes in, and never trivial (as Webex refuses 1111 and 1234).
  */
-
 import {
 	isTenantSettingInRange,
-	PIN_LENGTH_DEFAULT,
 	PIN_LENGTH_MAX,
 	PIN_LENGTH_MIN,
 	tenantSettingProblem
 } from './tenant-settings';
 
-export { PIN_LENGTH_DEFAULT, PIN_LENGTH_MAX, PIN_LENGTH_MIN };
+export { PIN_LENGTH_DEFAULT, PIN_LENGTH_MAX, PIN_LENGTH_MIN } from './tenant-settings';
 
 /** S13: a PIN's digits as a pattern, for forms and checks: `\d{4,12}`. */
 export const PIN_DIGITS_PATTERN = `\\d{${PIN_LENGTH_MIN},${PIN_LENGTH_MAX}}`;
