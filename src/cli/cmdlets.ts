@@ -5,7 +5,14 @@
  */
 import type { DialInUserJson, EmailOutcomeJson, PinIssuedJson, TenantSettingsJson } from '$lib/contract/api';
 import type { ApiClient } from './api-client';
-import type { CmdletSpec, ParamValue } from './powershell-args';
+import {
+	ENTRY_EXIT_ANNOUNCEMENTS_TYPES,
+	MASK_PSTN_NUMBERS_TYPES,
+	TENANT_NUMBER_SETTINGS,
+	TENANT_SETTING_RANGES,
+	type TenantNumberSetting
+} from '$lib/domain/tenant-settings';
+import type { CmdletSpec, ParamSpec, ParamValue } from './powershell-args';
 
 /** What a cmdlet writes to: out for results, err for notes; `json` asks for machine output. */
 export interface CmdletIo {
@@ -22,8 +29,14 @@ export class UsageError extends Error {
 	}
 }
 
-const ANNOUNCEMENTS = ['UseNames', 'ToneOnly'] as const;
-const MASKING = ['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking'] as const;
+const ANNOUNCEMENTS = ENTRY_EXIT_ANNOUNCEMENTS_TYPES;
+const MASKING = MASK_PSTN_NUMBERS_TYPES;
+
+/** A whole-number tenant setting as a cmdlet parameter: its name and range from the domain. */
+function settingParam(key: TenantNumberSetting, help: string): ParamSpec {
+	const { name, min, max } = TENANT_SETTING_RANGES[key];
+	return { name, kind: 'int', min, max, valueName: 'N', help };
+}
 
 export const CMDLETS: readonly CmdletSpec[] = [
 	{
@@ -121,14 +134,10 @@ export const CMDLETS: readonly CmdletSpec[] = [
 		name: 'Set-CsOnlineDialInConferencingTenantSettings',
 		synopsis: 'Changes the tenant’s dial-in settings; a new PIN length applies to new PINs only (S13).',
 		params: [
-			{
-				name: 'PinLength',
-				kind: 'int',
-				min: 4,
-				max: 12,
-				valueName: 'N',
-				help: 'Digits in new leader PINs, 4 to 12 (S13).'
-			},
+			settingParam(
+				'pinLength',
+				`Digits in new leader PINs, ${TENANT_SETTING_RANGES.pinLength.min} to ${TENANT_SETTING_RANGES.pinLength.max} (S13).`
+			),
 			{
 				name: 'AutomaticallySendEmailsToUsers',
 				kind: 'bool',
@@ -152,38 +161,13 @@ export const CMDLETS: readonly CmdletSpec[] = [
 				valueName: MASKING.join('|'),
 				help: 'Who sees callers’ phone numbers masked.'
 			},
-			{
-				name: 'MaxParticipants',
-				kind: 'int',
-				min: 2,
-				max: 10_000,
-				valueName: 'N',
-				help: 'People per meeting.'
-			},
-			{
-				name: 'LobbyTimeoutMinutes',
-				kind: 'int',
-				min: 0,
-				max: 1440,
-				valueName: 'N',
-				help: 'Callers leave the lobby after this wait; 0 waits forever.'
-			},
-			{
-				name: 'PinLockoutThreshold',
-				kind: 'int',
-				min: 1,
-				max: 100,
-				valueName: 'N',
-				help: 'Wrong PIN entries before the PIN is locked.'
-			},
-			{
-				name: 'MailboxPinRetentionHours',
-				kind: 'int',
-				min: 0,
-				max: 720,
-				valueName: 'N',
-				help: 'Hours the simulated mailbox shows a PIN in full; ***** after.'
-			}
+			settingParam('maxParticipants', 'People per meeting.'),
+			settingParam('lobbyTimeoutMinutes', 'Callers leave the lobby after this wait; 0 waits forever.'),
+			settingParam('pinLockoutThreshold', 'Wrong PIN entries before the PIN is locked.'),
+			settingParam(
+				'mailboxPinRetentionHours',
+				'Hours the simulated mailbox shows a PIN in full; ***** after.'
+			)
 		],
 		examples: [
 			{
@@ -382,15 +366,11 @@ export async function runCmdlet(
 		case 'Set-CsOnlineDialInConferencingTenantSettings': {
 			const patch: Record<string, unknown> = {};
 			const map: Record<string, string> = {
-				PinLength: 'pinLength',
 				AutomaticallySendEmailsToUsers: 'automaticallySendEmailsToUsers',
 				AllowPSTNOnlyMeetingsByDefault: 'allowPstnOnlyMeetingsByDefault',
-				EnableEntryExitNotifications: 'enableEntryExitNotifications',
-				MaxParticipants: 'maxParticipants',
-				LobbyTimeoutMinutes: 'lobbyTimeoutMinutes',
-				PinLockoutThreshold: 'pinLockoutThreshold',
-				MailboxPinRetentionHours: 'mailboxPinRetentionHours'
+				EnableEntryExitNotifications: 'enableEntryExitNotifications'
 			};
+			for (const key of TENANT_NUMBER_SETTINGS) map[TENANT_SETTING_RANGES[key].name] = key;
 			for (const [param, field] of Object.entries(map))
 				if (values[param] !== undefined) patch[field] = values[param];
 			const announcements = oneOf(

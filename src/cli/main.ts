@@ -10,9 +10,11 @@ import { loadCommand } from './load-command';
 import { scenarioCommand } from './scenario-command';
 import { parseLiveOptions, runLive } from './scenario-live';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
-import { closest, cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
+import { cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
+import { closest } from '$lib/format/did-you-mean';
 import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
 import { TOKEN_EXPIRY_DAYS_MAX } from '$lib/contract/token-policy';
+import { LIVE_SPEED_RANGE_TEXT } from '$lib/scenario/live-speed';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
@@ -52,7 +54,7 @@ Simulator:
   lobby scenario run FILE... [--virtual] [--seed N] [--junit FILE] [--json FILE]
                                    run scenarios (scenarios/*.yaml) in virtual time, with their expectations
   lobby scenario run FILE... --speed X [--url URL] [--paused] [--junit FILE] [--json FILE]
-                                   run them live on a running server at 0.25x to 100x (administrators)
+                                   run them live on a running server at ${LIVE_SPEED_RANGE_TEXT} (administrators)
   lobby scenario validate FILE...  report schema errors with line numbers
   lobby load --meetings M --callers N [--rate R | --duration D] [--concurrency C] [--json]
                                    real callers and organizers against a running server; "lobby load --help"

@@ -7,6 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { LiveRunView } from '$lib/contract/events';
+import { formatDuration } from '$lib/format/duration';
+import { isLiveSpeed, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
 import type { ScenarioResult } from '$lib/server/simulator/scenario-runner';
 import { formatSummary, toJsonReport, toJUnitXml } from '$lib/server/simulator/scenario-reports';
 import type { ApiClient } from './api-client';
@@ -35,8 +37,8 @@ export function parseLiveOptions(argv: readonly string[]): LiveOptions {
 			case '--speed': {
 				const text = value();
 				const speed = Number(text.replace(/x$/i, ''));
-				if (!Number.isFinite(speed) || speed < 0.25 || speed > 100) {
-					throw new UsageError(`--speed must be from 0.25 to 100 (got "${text}").`);
+				if (!isLiveSpeed(speed)) {
+					throw new UsageError(`${liveSpeedRangeMessage('--speed')} (got "${text}").`);
 				}
 				options.speed = speed;
 				break;
@@ -70,11 +72,6 @@ export function parseLiveOptions(argv: readonly string[]): LiveOptions {
 }
 
 const FINISHED = new Set<LiveRunView['status']>(['passed', 'failed', 'stopped', 'error']);
-
-function clock(ms: number): string {
-	const s = Math.max(0, Math.floor(ms / 1000));
-	return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
 
 /** A finished live run as a result, for the same summary and reports as virtual runs. */
 function resultOf(run: LiveRunView, wallMs: number): ScenarioResult {
@@ -147,7 +144,7 @@ export async function runLive(
 				if (run.item !== shown) {
 					shown = run.item;
 					io.err.write(
-						`  item ${run.item}/${run.items} at ${clock(run.at)}${run.last ? `: ${run.last}` : ''} [${run.status}]\n`
+						`  item ${run.item}/${run.items} at ${formatDuration(run.at)}${run.last ? `: ${run.last}` : ''} [${run.status}]\n`
 					);
 				}
 			}

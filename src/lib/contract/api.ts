@@ -4,6 +4,7 @@
  * (src/lib/server/api/schemas.ts); both are published in the OpenAPI document at
  * `/api/v1/openapi.json`.
  */
+import type { EntryExitAnnouncementsType, MaskPstnNumbersType } from '$lib/domain/tenant-settings';
 
 /** Every error answer: a stable code and a sentence for people. */
 export interface ApiErrorBody {
@@ -39,8 +40,8 @@ export interface TenantSettingsJson {
 	automaticallySendEmailsToUsers: boolean;
 	allowPstnOnlyMeetingsByDefault: boolean;
 	enableEntryExitNotifications: boolean;
-	entryExitAnnouncementsType: 'UseNames' | 'ToneOnly';
-	maskPstnNumbersType: 'MaskedForExternalUsers' | 'MaskedForAllUsers' | 'NoMasking';
+	entryExitAnnouncementsType: EntryExitAnnouncementsType;
+	maskPstnNumbersType: MaskPstnNumbersType;
 	maxParticipants: number;
 	lobbyTimeoutMinutes: number;
 	pinLockoutThreshold: number;

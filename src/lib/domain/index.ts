@@ -7,6 +7,7 @@ export * from './prompts';
 export * from './meeting';
 export * from './call';
 export * from './pin-policy';
+export * from './tenant-settings';
 
 import type { CallRejectionCode } from './call';
 import type { MeetingRejectionCode } from './meeting';

@@ -157,6 +157,15 @@ describe('OpenMeeting', () => {
 			.thenRejects('invalid-settings');
 	});
 
+	it.each([{ maxParticipants: 1 }, { lobbyTimeoutMinutes: 1441 }, { lobbyTimeoutMinutes: 2.5 }])(
+		'refuses %j, outside the range the tenant settings allow (2 to 10,000 people; 0 to 1,440 whole minutes)',
+		(settings) => {
+			given([])
+				.when({ type: 'OpenMeeting', meetingId: 'm-1', conferenceId: '1', organizer, settings }, T0)
+				.thenRejects('invalid-settings');
+		}
+	);
+
 	it('refuses a negative lobby timeout', () => {
 		given([])
 			.when(

@@ -6,14 +6,9 @@
  * a hash, only whether the call flow accepted the organizer's PIN for this meeting (`asLeader`).
  */
 import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
+import { TENANT_SETTING_RANGES, tenantSettingProblem } from './tenant-settings';
 
 // Settings
-
-/** Teams' dial-in default: up to 250 callers in one meeting (docs/rules.md, defaults). */
-export const DEFAULT_MAX_PARTICIPANTS = 250;
-
-/** The highest capacity a meeting may be opened with; the simulator's load runs go up to here. */
-export const MAX_PARTICIPANTS_LIMIT = 10_000;
 
 /**
  * Entry and exit announcements: Teams `EntryExitAnnouncementsType` (UseNames or ToneOnly), or off when
@@ -40,8 +35,8 @@ export type MeetingSettings = {
  * (`EnableEntryExitNotifications` true, UseNames), and PSTN-only meetings off (S11, `AllowPSTNOnlyMeetingsByDefault` false).
  */
 export const DEFAULT_MEETING_SETTINGS: MeetingSettings = Object.freeze({
-	maxParticipants: DEFAULT_MAX_PARTICIPANTS,
-	lobbyTimeoutMinutes: 0,
+	maxParticipants: TENANT_SETTING_RANGES.maxParticipants.default,
+	lobbyTimeoutMinutes: TENANT_SETTING_RANGES.lobbyTimeoutMinutes.default,
 	announcements: 'names',
 	allowPstnOnly: false
 });
@@ -580,18 +575,10 @@ function openMeeting(state: MeetingState, command: OpenMeeting, now: number): Me
 		allowPstnOnly: wanted.allowPstnOnly ?? DEFAULT_MEETING_SETTINGS.allowPstnOnly
 	};
 	const { maxParticipants, lobbyTimeoutMinutes, announcements } = settings;
-	if (!Number.isInteger(maxParticipants) || maxParticipants < 1 || maxParticipants > MAX_PARTICIPANTS_LIMIT) {
-		return reject(
-			'invalid-settings',
-			`The maximum number of participants must be a whole number from 1 to ${MAX_PARTICIPANTS_LIMIT}; got ${maxParticipants}.`
-		);
-	}
-	if (!Number.isFinite(lobbyTimeoutMinutes) || lobbyTimeoutMinutes < 0) {
-		return reject(
-			'invalid-settings',
-			`The lobby timeout must be 0 (no timeout) or a positive number of minutes; got ${lobbyTimeoutMinutes}.`
-		);
-	}
+	const problem =
+		tenantSettingProblem('maxParticipants', maxParticipants) ??
+		tenantSettingProblem('lobbyTimeoutMinutes', lobbyTimeoutMinutes);
+	if (problem) return reject('invalid-settings', problem);
 	if (!ANNOUNCEMENTS.includes(announcements)) {
 		return reject(
 			'invalid-settings',

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
 	generateLeaderPin,
+	isPinOfAllowedLength,
 	isValidPinLength,
+	PIN_DIGITS_PATTERN,
+	PIN_DIGITS_TEXT,
 	pinPeriod,
 	pinProblem,
 	PIN_LENGTH_DEFAULT,
@@ -199,4 +202,19 @@ describe('generated leader PINs never repeat a shorter block', () => {
 			expect(mostDraws).toBeLessThanOrEqual(8);
 		}
 	);
+});
+
+describe('the digits of a PIN (S13), as forms and checks see them', () => {
+	it('is 4 to 12 digits, nothing else', () => {
+		expect(['1234', '123456789012', '123', '1234567890123', '12a45', ''].map(isPinOfAllowedLength)).toEqual([
+			true,
+			true,
+			false,
+			false,
+			false,
+			false
+		]);
+		expect(new RegExp(`^${PIN_DIGITS_PATTERN}$`).test('48213')).toBe(true);
+		expect(PIN_DIGITS_TEXT).toBe('4 to 12 digits');
+	});
 });

@@ -2,13 +2,25 @@
  * The organization's leader PIN policy (S1, S13): PINs are digits, 4 to 12 long (5 by default), made
  * from a random source the caller passes in, and never trivial (as Webex refuses 1111 and 1234).
  */
+import {
+	isTenantSettingInRange,
+	PIN_LENGTH_MAX,
+	PIN_LENGTH_MIN,
+	tenantSettingProblem
+} from './tenant-settings';
 
-/** S13: the shortest PIN length a tenant may set. */
-export const PIN_LENGTH_MIN = 4;
-/** S13: the longest PIN length a tenant may set. */
-export const PIN_LENGTH_MAX = 12;
-/** S13: Teams' default PIN length. */
-export const PIN_LENGTH_DEFAULT = 5;
+export { PIN_LENGTH_DEFAULT, PIN_LENGTH_MAX, PIN_LENGTH_MIN } from './tenant-settings';
+
+/** S13: a PIN's digits as a pattern, for forms and checks: `\d{4,12}`. */
+export const PIN_DIGITS_PATTERN = `\\d{${PIN_LENGTH_MIN},${PIN_LENGTH_MAX}}`;
+
+/** S13: how many digits a PIN has, as messages say it: `4 to 12 digits`. */
+export const PIN_DIGITS_TEXT = `${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX} digits`;
+
+/** Whether `pin` is digits only, 4 to 12 of them (S13); whether it is a good PIN is `pinProblem`'s question. */
+export function isPinOfAllowedLength(pin: string): boolean {
+	return /^\d+$/.test(pin) && isValidPinLength(pin.length);
+}
 
 /** Why a PIN is refused. */
 export type PinProblem = 'not-digits' | 'length' | 'repeated' | 'sequence' | 'pattern' | 'blocklisted';
@@ -35,7 +47,7 @@ const BLOCKLIST = new Set([
 
 /** Whether `length` is a PIN length the policy allows (S13: 4 to 12). */
 export function isValidPinLength(length: number): boolean {
-	return Number.isInteger(length) && length >= PIN_LENGTH_MIN && length <= PIN_LENGTH_MAX;
+	return isTenantSettingInRange('pinLength', length);
 }
 
 /**
@@ -91,9 +103,7 @@ export function pinProblem(pin: string): PinProblem | null {
  */
 export function generateLeaderPin(length: number, randomDigit: () => number): string {
 	if (!isValidPinLength(length)) {
-		throw new RangeError(
-			`A PIN length must be a whole number from ${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX}; got ${length}.`
-		);
+		throw new RangeError(tenantSettingProblem('pinLength', length) ?? undefined);
 	}
 	for (let attempt = 0; attempt < 1000; attempt++) {
 		let pin = '';

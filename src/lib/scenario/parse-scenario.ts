@@ -14,6 +14,7 @@ import {
 	type Node as YamlNode
 } from 'yaml';
 import type { z } from 'zod';
+import { closest } from '$lib/format/did-you-mean';
 import { scenarioSchema, type Scenario } from './scenario-format';
 
 /** A problem in a scenario file, where it is (1-based line and column) and what to do about it. */
@@ -284,34 +285,6 @@ function knownKeysAt(path: PathSegment[]): string[] {
 	}
 	const def = (unwrap(schema) as { _zod: { def: Record<string, unknown> } })._zod.def;
 	return def.type === 'object' ? Object.keys(def.shape as Record<string, unknown>) : [];
-}
-
-/** The known key within two edits of `key`, if there is exactly one best. */
-function closest(key: string, known: readonly string[]): string | null {
-	let best: string | null = null;
-	let bestDistance = 3;
-	for (const candidate of known) {
-		const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-		if (d < bestDistance) {
-			best = candidate;
-			bestDistance = d;
-		}
-	}
-	return best;
-}
-
-function editDistance(a: string, b: string): number {
-	const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-	for (let i = 1; i <= a.length; i++) {
-		let previous = row[0]!;
-		row[0] = i;
-		for (let j = 1; j <= b.length; j++) {
-			const current = row[j]!;
-			row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-			previous = current;
-		}
-	}
-	return row[b.length]!;
 }
 
 /**

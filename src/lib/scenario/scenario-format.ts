@@ -10,11 +10,15 @@
  */
 import { z } from 'zod';
 import {
+	PIN_DIGITS_PATTERN,
+	PIN_DIGITS_TEXT,
 	PROMPT_IDS as ALL_PROMPT_IDS,
+	tenantSettingScenarioMessage,
 	type CallDisconnectReason,
 	type MeetingEvent,
 	type PromptId
 } from '$lib/domain';
+import { tenantSettingsPatchSchemaWorded } from '$lib/contract/tenant-settings';
 import { DURATION_PATTERN, DURATION_RANGE_PATTERN, parseDuration } from './scenario-time';
 
 // Vocabulary
@@ -150,37 +154,14 @@ export type Count = z.infer<typeof countSchema>;
 // Tenant settings
 
 /**
- * The tenant's dial-in settings a scenario starts from, with their ranges: the same names and
- * ranges as the admin center (`tenantSettingsSchema` in dial-in.service.ts; a spec keeps them in
- * step). S13: PIN length 4 to 12, default 5; S9: automatic email, default on.
+ * The tenant's dial-in settings a scenario starts from: the admin center's schema (one source, the
+ * domain's ranges), worded for the file's author with the rule it comes from. S13: PIN length 4 to
+ * 12, default 5; S9: automatic email, default on.
  */
-export const tenantSettingsPatchSchema = z
-	.strictObject({
-		pinLength: z.int().min(4, 'PinLength is 4 to 12 (S13).').max(12, 'PinLength is 4 to 12 (S13).'),
-		automaticallySendEmailsToUsers: z.boolean(),
-		allowPstnOnlyMeetingsByDefault: z.boolean(),
-		enableEntryExitNotifications: z.boolean(),
-		entryExitAnnouncementsType: z.enum(['UseNames', 'ToneOnly']),
-		maskPstnNumbersType: z.enum(['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking']),
-		maxParticipants: z
-			.int()
-			.min(2, 'MaxParticipants is 2 to 10000.')
-			.max(10_000, 'MaxParticipants is 2 to 10000.'),
-		lobbyTimeoutMinutes: z
-			.int()
-			.min(0, 'LobbyTimeoutMinutes is 0 (none) to 1440.')
-			.max(1440, 'LobbyTimeoutMinutes is 0 (none) to 1440.'),
-		pinLockoutThreshold: z
-			.int()
-			.min(1, 'PinLockoutThreshold is 1 to 100.')
-			.max(100, 'PinLockoutThreshold is 1 to 100.'),
-		mailboxPinRetentionHours: z
-			.int()
-			.min(0, 'MailboxPinRetentionHours is 0 to 720.')
-			.max(720, 'MailboxPinRetentionHours is 0 to 720.')
-	})
-	.partial()
-	.describe('Tenant settings (Set-CsOnlineDialInConferencingTenantSettings names, camelCase).');
+export const tenantSettingsPatchSchema = tenantSettingsPatchSchemaWorded({
+	range: tenantSettingScenarioMessage,
+	wholeNumber: tenantSettingScenarioMessage
+}).describe('Tenant settings (Set-CsOnlineDialInConferencingTenantSettings names, camelCase).');
 
 /** Settings a scenario starts from. */
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
@@ -223,7 +204,10 @@ const organizerActorSchema = z
 		user: identity,
 		phone: phoneNumber.optional(),
 		pin: z
-			.union([z.enum(['known', 'forgotten']), z.string().regex(/^\d{4,12}$/, 'A PIN has 4 to 12 digits.')])
+			.union([
+				z.enum(['known', 'forgotten']),
+				z.string().regex(new RegExp(`^${PIN_DIGITS_PATTERN}$`), `A PIN has ${PIN_DIGITS_TEXT}.`)
+			])
 			.default('known')
 			.describe(
 				'known (default): a PIN the scenario knows; digits: exactly this PIN (virtual runs only; a live run refuses it); forgotten: unknown.'

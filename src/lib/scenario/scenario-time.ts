@@ -3,6 +3,7 @@
  * `1.5s`, `250ms`, `2m`, `1h`, `1m30s`) and printed back as a clock would show them (`0:12`,
  * `1:02:03`, `0:01.5`). Pure: the browser's Scenarios page reads the same files.
  */
+import { formatDuration } from '$lib/format/duration';
 
 /** A time as scenario files write it: one or more number-and-unit parts, largest first. */
 export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
@@ -44,13 +45,9 @@ export function parseDurationRange(text: string): { min: number; max: number } {
 export function formatOffset(ms: number): string {
 	const sign = ms < 0 ? '-' : '';
 	const abs = Math.abs(Math.round(ms));
-	const hours = Math.floor(abs / 3_600_000);
-	const minutes = Math.floor(abs / 60_000) % 60;
-	const seconds = Math.floor(abs / 1000) % 60;
 	const millis = abs % 1000;
 	const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0').replace(/0+$/, '')}`;
-	const ss = `${String(seconds).padStart(2, '0')}${fraction}`;
-	return hours > 0 ? `${sign}${hours}:${String(minutes).padStart(2, '0')}:${ss}` : `${sign}${minutes}:${ss}`;
+	return `${sign}${formatDuration(abs)}${fraction}`;
 }
 
 /**

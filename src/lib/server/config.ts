@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseOrigin } from './security/allowed-origin';
 import { parseAddressList } from './security/client-address';
+import { issueSentence } from './zod-sentence';
 
 /** The server's configuration, read once from the environment at start-up. */
 export interface Config {
@@ -145,7 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			const name = String(issue.path[0]);
 			// Never echo a password back, not even a wrong one.
 			const shown = name.includes('PASSWORD') ? '' : ` (got ${JSON.stringify(env[name])})`;
-			return `${issue.path.join('.')} ${issue.message}${shown}`;
+			return `${issueSentence(issue, { joiner: ' ' })}${shown}`;
 		});
 		throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
 	}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, ServerClock } from './clock';
+import { ServerClock } from './clock';
 
 describe('the server clock', () => {
 	it('given no events yet, reads the browser clock', () => {
@@ -18,18 +18,5 @@ describe('the server clock', () => {
 		clock.observe(61_000, 1_000);
 		clock.reset();
 		expect(clock.now(3_000)).toBe(3_000);
-	});
-});
-
-describe('durations', () => {
-	it('reads like a clock', () => {
-		expect(formatDuration(0)).toBe('0:00');
-		expect(formatDuration(7_900)).toBe('0:07');
-		expect(formatDuration(750_000)).toBe('12:30');
-		expect(formatDuration(3_723_000)).toBe('1:02:03');
-	});
-
-	it('never goes negative', () => {
-		expect(formatDuration(-5_000)).toBe('0:00');
 	});
 });

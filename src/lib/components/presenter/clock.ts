@@ -27,13 +27,3 @@ export class ServerClock {
 		return browserNow + (this.skew ?? 0);
 	}
 }
-
-/** A duration as a clock reads: `0:07`, `12:30`, `1:02:03`. Negative durations read `0:00`. */
-export function formatDuration(ms: number): string {
-	const total = Math.max(0, Math.floor(ms / 1000));
-	const h = Math.floor(total / 3600);
-	const m = Math.floor((total % 3600) / 60);
-	const s = total % 60;
-	const ss = String(s).padStart(2, '0');
-	return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}

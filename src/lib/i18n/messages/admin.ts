@@ -73,7 +73,7 @@ export const admin = catalog(
 		'admin.user.historyEntry': '{at}: {action} by {actor} ({path}, {outcome})',
 
 		'admin.settings.saved': 'Saved.',
-		'admin.settings.pinLength': 'PIN length (4-12 digits; applies to new PINs only)',
+		'admin.settings.pinLength': 'PIN length ({min}-{max} digits; applies to new PINs only)',
 		'admin.settings.autoEmail': 'Automatically send emails to users',
 		'admin.settings.allowPstnOnly': 'Allow PSTN-only meetings for newly enabled users',
 		'admin.settings.entryExit': 'Entry and exit announcements',
@@ -84,10 +84,10 @@ export const admin = catalog(
 		'admin.settings.masking.MaskedForExternalUsers': 'Masked for external viewers',
 		'admin.settings.masking.MaskedForAllUsers': 'Masked for everyone',
 		'admin.settings.masking.NoMasking': 'Not masked',
-		'admin.settings.maxParticipants': 'Maximum participants (2-10000)',
-		'admin.settings.lobbyTimeout': 'Lobby timeout in minutes (0-1440; 0 = none)',
-		'admin.settings.pinLockout': 'PIN lockout after wrong entries (1-100)',
-		'admin.settings.mailboxPinRetention': 'Mailbox shows PINs in full for (hours, 0-720)',
+		'admin.settings.maxParticipants': 'Maximum participants ({min}-{max})',
+		'admin.settings.lobbyTimeout': 'Lobby timeout in minutes ({min}-{max}; 0 = none)',
+		'admin.settings.pinLockout': 'PIN lockout after wrong entries ({min}-{max})',
+		'admin.settings.mailboxPinRetention': 'Mailbox shows PINs in full for (hours, {min}-{max})',
 		'admin.settings.save': 'Save settings',
 
 		'admin.mail.delivers':
@@ -214,7 +214,7 @@ export const admin = catalog(
 		'admin.user.historyEntry': '{at}: {action} av {actor} ({path}, {outcome})',
 
 		'admin.settings.saved': 'Sparat.',
-		'admin.settings.pinLength': 'PIN-längd (4–12 siffror; gäller bara nya PIN-koder)',
+		'admin.settings.pinLength': 'PIN-längd ({min}–{max} siffror; gäller bara nya PIN-koder)',
 		'admin.settings.autoEmail': 'Skicka e-post till användare automatiskt',
 		'admin.settings.allowPstnOnly': 'Tillåt möten med enbart telefon (PSTN) för nyligen aktiverade användare',
 		'admin.settings.entryExit': 'Meddelanden när deltagare ansluter eller lämnar',
@@ -225,10 +225,10 @@ export const admin = catalog(
 		'admin.settings.masking.MaskedForExternalUsers': 'Maskerat för externa användare',
 		'admin.settings.masking.MaskedForAllUsers': 'Maskerat för alla',
 		'admin.settings.masking.NoMasking': 'Inte maskerat',
-		'admin.settings.maxParticipants': 'Högsta antal deltagare (2–10000)',
-		'admin.settings.lobbyTimeout': 'Tidsgräns i väntrummet i minuter (0–1440; 0 = ingen)',
-		'admin.settings.pinLockout': 'PIN spärras efter felaktiga försök (1–100)',
-		'admin.settings.mailboxPinRetention': 'Brevlådan visar PIN-koder i klartext i (timmar, 0–720)',
+		'admin.settings.maxParticipants': 'Högsta antal deltagare ({min}–{max})',
+		'admin.settings.lobbyTimeout': 'Tidsgräns i väntrummet i minuter ({min}–{max}; 0 = ingen)',
+		'admin.settings.pinLockout': 'PIN spärras efter felaktiga försök ({min}–{max})',
+		'admin.settings.mailboxPinRetention': 'Brevlådan visar PIN-koder i klartext i (timmar, {min}–{max})',
 		'admin.settings.save': 'Spara inställningar',
 
 		'admin.mail.delivers':

@@ -12,6 +12,7 @@ import { ANONYMOUS_ACTOR } from '../services/access';
 import { toJsonResponse } from '../edge-errors';
 import { log } from '../log';
 import { ServiceError } from '../service-error';
+import { zodSentence } from '../zod-sentence';
 
 /** A 201 answer for a POST that made something. */
 export function created(body: unknown): Response {
@@ -41,13 +42,7 @@ export interface RouteOptions {
 }
 
 /** Turns zod's first issue into one sentence naming the field. */
-export function describeIssue(error: z.ZodError): string {
-	const issue = error.issues[0];
-	if (!issue) return 'The request is not valid.';
-	if (issue.code === 'unrecognized_keys') return `Unknown field: ${issue.keys.join(', ')}.`;
-	const field = issue.path.join('.');
-	return field ? `${field}: ${issue.message}` : issue.message;
-}
+export const describeIssue = (error: z.ZodError): string => zodSentence(error);
 
 /**
  * The path parameter `name` of the request, validated by `schema`: a 400 saying what the format is

@@ -5,6 +5,7 @@
  * route is described and that the committed file is current.
  */
 import { z } from 'zod';
+import { LIVE_SPEED_RANGE_TEXT } from '$lib/scenario/live-speed';
 import { simulatedOrganizersBody } from '../services/simulated-organizers.service';
 import { scenarioControlBody, scenarioStartBody } from './scenario-schemas';
 import * as schemas from './schemas';
@@ -212,8 +213,7 @@ export const OPERATIONS: readonly Operation[] = [
 	{
 		method: 'post',
 		path: '/scenarios/live',
-		summary:
-			'Run a listed scenario file live at 0.25x to 100x (administrators; it acts on stand-ins, never on real users)',
+		summary: `Run a listed scenario file live at ${LIVE_SPEED_RANGE_TEXT} (administrators; it acts on stand-ins, never on real users)`,
 		admin: true,
 		body: scenarioStartBody,
 		answer: obj({ run: { type: 'object' } }),

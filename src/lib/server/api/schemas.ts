@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { printableText } from '../identifier-schemas';
-import { tenantSettingsSchema } from '../services/dial-in.service';
+import { tenantSettingsSchema } from '$lib/contract/tenant-settings';
 import {
 	TOKEN_EXPIRY_DAYS_DEFAULT,
 	TOKEN_EXPIRY_DAYS_MAX,

@@ -10,8 +10,25 @@ import {
 	primaryKey,
 	text,
 	timestamp,
-	uniqueIndex
+	uniqueIndex,
+	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
+import {
+	DEFAULT_TENANT_SETTINGS as TENANT_DEFAULTS,
+	ENTRY_EXIT_ANNOUNCEMENTS_TYPES,
+	MASK_PSTN_NUMBERS_TYPES,
+	TENANT_SETTING_RANGES,
+	type TenantNumberSetting
+} from '../../domain/tenant-settings';
+
+/**
+ * A CHECK that keeps a whole-number tenant setting in the domain's range. The bounds are written
+ * into the SQL as literals (a CHECK takes no parameters), the same text the migrations hold.
+ */
+function inRange(column: AnyPgColumn, key: TenantNumberSetting) {
+	const { min, max } = TENANT_SETTING_RANGES[key];
+	return sql`${column} between ${sql.raw(String(min))} and ${sql.raw(String(max))}`;
+}
 
 /**
  * A tenant's dial-in conferencing settings, named after Teams'
@@ -26,39 +43,54 @@ export const tenants = pgTable(
 		/** The bridge's service number callers dial. */
 		serviceNumber: text('service_number').notNull(),
 		/** S13: 4 to 12 digits, default 5; a change applies to new PINs only. */
-		pinLength: integer('pin_length').notNull().default(5),
+		pinLength: integer('pin_length').notNull().default(TENANT_DEFAULTS.pinLength),
 		/** S9: mail on enable, disable and PIN reset; default on. */
-		automaticallySendEmailsToUsers: boolean('automatically_send_emails_to_users').notNull().default(true),
-		/** Applies to users enabled afterwards; default off. */
-		allowPstnOnlyMeetingsByDefault: boolean('allow_pstn_only_meetings_by_default').notNull().default(false),
-		enableEntryExitNotifications: boolean('enable_entry_exit_notifications').notNull().default(true),
-		entryExitAnnouncementsType: text('entry_exit_announcements_type', { enum: ['UseNames', 'ToneOnly'] })
+		automaticallySendEmailsToUsers: boolean('automatically_send_emails_to_users')
 			.notNull()
-			.default('UseNames'),
-		maskPstnNumbersType: text('mask_pstn_numbers_type', {
-			enum: ['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking']
+			.default(TENANT_DEFAULTS.automaticallySendEmailsToUsers),
+		/** Applies to users enabled afterwards; default off. */
+		allowPstnOnlyMeetingsByDefault: boolean('allow_pstn_only_meetings_by_default')
+			.notNull()
+			.default(TENANT_DEFAULTS.allowPstnOnlyMeetingsByDefault),
+		enableEntryExitNotifications: boolean('enable_entry_exit_notifications')
+			.notNull()
+			.default(TENANT_DEFAULTS.enableEntryExitNotifications),
+		entryExitAnnouncementsType: text('entry_exit_announcements_type', {
+			enum: ENTRY_EXIT_ANNOUNCEMENTS_TYPES
 		})
 			.notNull()
-			.default('MaskedForExternalUsers'),
+			.default(TENANT_DEFAULTS.entryExitAnnouncementsType),
+		maskPstnNumbersType: text('mask_pstn_numbers_type', { enum: MASK_PSTN_NUMBERS_TYPES })
+			.notNull()
+			.default(TENANT_DEFAULTS.maskPstnNumbersType),
 		/** Teams and Twilio allow 250 callers; the simulator allows up to 10,000. */
-		maxParticipants: integer('max_participants').notNull().default(250),
+		maxParticipants: integer('max_participants').notNull().default(TENANT_DEFAULTS.maxParticipants),
 		/** 0 means callers may wait in the lobby indefinitely. */
-		lobbyTimeoutMinutes: integer('lobby_timeout_minutes').notNull().default(0),
+		lobbyTimeoutMinutes: integer('lobby_timeout_minutes')
+			.notNull()
+			.default(TENANT_DEFAULTS.lobbyTimeoutMinutes),
 		/** Consecutive wrong PIN entries before the leader PIN is locked (NIST SP 800-63B-4: 10). */
-		pinLockoutThreshold: integer('pin_lockout_threshold').notNull().default(10),
+		pinLockoutThreshold: integer('pin_lockout_threshold')
+			.notNull()
+			.default(TENANT_DEFAULTS.pinLockoutThreshold),
 		/**
 		 * How long the simulated mailbox shows a PIN in full; after that it reads `*****` (0: never
 		 * shown again once the message is read by the page that made it). Default 24 hours.
 		 */
-		mailboxPinRetentionHours: integer('mailbox_pin_retention_hours').notNull().default(24),
+		mailboxPinRetentionHours: integer('mailbox_pin_retention_hours')
+			.notNull()
+			.default(TENANT_DEFAULTS.mailboxPinRetentionHours),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
-		check('tenants_pin_length_range', sql`${t.pinLength} between 4 and 12`),
-		check('tenants_max_participants_range', sql`${t.maxParticipants} between 2 and 10000`),
-		check('tenants_lobby_timeout_range', sql`${t.lobbyTimeoutMinutes} between 0 and 1440`),
-		check('tenants_pin_lockout_range', sql`${t.pinLockoutThreshold} between 1 and 100`),
-		check('tenants_mailbox_pin_retention_range', sql`${t.mailboxPinRetentionHours} between 0 and 720`)
+		check('tenants_pin_length_range', inRange(t.pinLength, 'pinLength')),
+		check('tenants_max_participants_range', inRange(t.maxParticipants, 'maxParticipants')),
+		check('tenants_lobby_timeout_range', inRange(t.lobbyTimeoutMinutes, 'lobbyTimeoutMinutes')),
+		check('tenants_pin_lockout_range', inRange(t.pinLockoutThreshold, 'pinLockoutThreshold')),
+		check(
+			'tenants_mailbox_pin_retention_range',
+			inRange(t.mailboxPinRetentionHours, 'mailboxPinRetentionHours')
+		)
 	]
 );
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { LIVE_SPEED_MAX, LIVE_SPEED_MIN, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
 import { conferenceIdSchema, meetingIdSchema, printableText } from '../identifier-schemas';
+import { zodSentence } from '../zod-sentence';
 
 /**
  * Validation of every payload a socket may send (types are not validation). Messages name the field
@@ -40,18 +42,18 @@ export const monitorScopeSchema = z.discriminatedUnion(
 );
 
 /** The first problem of a failed parse, as one sentence. */
-export function describeIssues(error: z.ZodError): string {
-	const issue = error.issues[0];
-	if (!issue) return 'The request is not valid.';
-	const path = issue.path.join('.');
-	return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
-}
+export const describeIssues = (error: z.ZodError): string => zodSentence(error);
+
+const liveSpeed = z
+	.number()
+	.min(LIVE_SPEED_MIN, liveSpeedRangeMessage('speed'))
+	.max(LIVE_SPEED_MAX, liveSpeedRangeMessage('speed'));
 
 /** A scenario to run live: a file the server listed, and a speed from 0.25x to 100x. */
 export const scenarioStartSchema = z
 	.object({
 		file: printableText('file', 300, { required: true }),
-		speed: z.number().min(0.25, 'speed must be from 0.25 to 100').max(100, 'speed must be from 0.25 to 100'),
+		speed: liveSpeed,
 		paused: z.boolean().optional()
 	})
 	.strict();
@@ -64,7 +66,7 @@ export const scenarioControlSchema = z.discriminatedUnion('action', [
 	z
 		.object({
 			action: z.literal('speed'),
-			speed: z.number().min(0.25, 'speed must be from 0.25 to 100').max(100, 'speed must be from 0.25 to 100')
+			speed: liveSpeed
 		})
 		.strict()
 ]);

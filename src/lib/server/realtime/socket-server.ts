@@ -8,8 +8,7 @@ import type {
 	MeetingSummary,
 	Response,
 	ServerToClientEvents,
-	SocketData,
-	TimelineEvent
+	SocketData
 } from '$lib/contract/events';
 import { log } from '../log';
 import type { Runtime } from '../runtime';
@@ -17,7 +16,7 @@ import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
 import { toAck } from '../edge-errors';
 import { ServiceError } from '../service-error';
-import { eventFor, meetingFor, summaryOf, type Viewer } from '../services/views';
+import { summaryOf, type Viewer } from '../services/views';
 import { Handshake } from './handshake';
 import { TokenBucket } from '../security/rate-limit';
 import {
@@ -308,23 +307,12 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			const as = viewer();
 			const room = rooms.monitorMeeting(scope.meetingId, as);
 			await socket.join(room);
-			const live = services.meetings.snapshot(scope.meetingId);
-			const history = await services.meetings.history(scope.meetingId);
-			const replayed = live ?? services.meetings.replay(history);
-			if (!replayed) {
+			const snapshot = await services.meetings.view(scope.meetingId, as, mask);
+			if (!snapshot) {
 				await socket.leave(room);
 				throw new ServiceError('not-found', `There is no meeting ${scope.meetingId}.`);
 			}
-			const timeline: TimelineEvent[] = history
-				.filter((e) => e.seq <= replayed.seq)
-				.map((e) => ({ seq: e.seq, event: eventFor(e.event, as, mask) }));
-			return {
-				snapshot: {
-					meeting: meetingFor(replayed.state, as, mask),
-					seq: replayed.seq,
-					timeline
-				}
-			};
+			return { snapshot };
 		});
 
 		on('monitor:unsubscribe', monitorScopeSchema, async (scope) => {

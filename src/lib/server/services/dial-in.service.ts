@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import { generateLeaderPin, PIN_LENGTH_MAX, PIN_LENGTH_MIN } from '$lib/domain';
+import { generateLeaderPin } from '$lib/domain';
+import { tenantSettingsSchema } from '$lib/contract/tenant-settings';
 import type { EmailOutcomeJson } from '$lib/contract/api';
 import type { Database } from '../db/index';
 import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
@@ -10,6 +10,7 @@ import type { AccessPath, Actor, AuditService } from './audit.service';
 import { SYSTEM_ACTOR } from './access';
 import type { LeaderPinService } from './leader-pin.service';
 import { ServiceError } from '../service-error';
+import { zodSentence } from '../zod-sentence';
 
 /** The part of the mail service this one needs: write to the outbox (in a transaction), then deliver. */
 export interface MailQueue {
@@ -53,45 +54,7 @@ export interface ResetOptions {
 	sendEmailToAddress?: string;
 }
 
-/** Tenant settings an administrator may change, with their ranges (docs/rules.md defaults). */
-export const tenantSettingsSchema = z
-	.object({
-		pinLength: z
-			.number()
-			.int(`PinLength must be a whole number from ${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX}`)
-			.min(PIN_LENGTH_MIN, `PinLength must be from ${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX}`)
-			.max(PIN_LENGTH_MAX, `PinLength must be from ${PIN_LENGTH_MIN} to ${PIN_LENGTH_MAX}`),
-		automaticallySendEmailsToUsers: z.boolean(),
-		allowPstnOnlyMeetingsByDefault: z.boolean(),
-		enableEntryExitNotifications: z.boolean(),
-		entryExitAnnouncementsType: z.enum(['UseNames', 'ToneOnly']),
-		maskPstnNumbersType: z.enum(['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking']),
-		maxParticipants: z
-			.number()
-			.int('MaxParticipants must be a whole number from 2 to 10000')
-			.min(2, 'MaxParticipants must be from 2 to 10000')
-			.max(10_000, 'MaxParticipants must be from 2 to 10000'),
-		lobbyTimeoutMinutes: z
-			.number()
-			.int('LobbyTimeoutMinutes must be a whole number from 0 to 1440 (0: no timeout)')
-			.min(0, 'LobbyTimeoutMinutes must be from 0 to 1440 (0: no timeout)')
-			.max(1440, 'LobbyTimeoutMinutes must be from 0 to 1440 (0: no timeout)'),
-		pinLockoutThreshold: z
-			.number()
-			.int('PinLockoutThreshold must be a whole number from 1 to 100')
-			.min(1, 'PinLockoutThreshold must be from 1 to 100')
-			.max(100, 'PinLockoutThreshold must be from 1 to 100'),
-		/** How long the simulated mailbox shows a PIN in full before `*****`. */
-		mailboxPinRetentionHours: z
-			.number()
-			.int('MailboxPinRetentionHours must be a whole number from 0 to 720')
-			.min(0, 'MailboxPinRetentionHours must be from 0 to 720')
-			.max(720, 'MailboxPinRetentionHours must be from 0 to 720')
-	})
-	.partial()
-	.strict();
-
-export type TenantSettingsPatch = z.infer<typeof tenantSettingsSchema>;
+export { tenantSettingsSchema, type TenantSettingsPatch } from '$lib/contract/tenant-settings';
 
 export interface DialInServiceDeps {
 	db: Database;
@@ -326,12 +289,10 @@ export class DialInService {
 		await this.authorize(actor, action, null, path);
 		const parsed = tenantSettingsSchema.safeParse(patch);
 		if (!parsed.success) {
-			const issue = parsed.error.issues[0];
-			const message =
-				issue?.code === 'unrecognized_keys'
-					? `Unknown setting: ${issue.keys.join(', ')}.`
-					: (issue?.message ?? 'The settings are not valid.');
-			throw new ServiceError('bad-request', message);
+			throw new ServiceError(
+				'bad-request',
+				zodSentence(parsed.error, { unknownKey: 'setting', unnamed: true })
+			);
 		}
 		const changes = parsed.data;
 		const updated = await this.deps.db.transaction(async (tx) => {

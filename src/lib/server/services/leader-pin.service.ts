@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { isPinOfAllowedLength, PIN_DIGITS_TEXT } from '$lib/domain';
 import type { Database } from '../db/index';
 import { tenants, users } from '../db/schema';
 import { hashPin, verifyPin } from '../security/pin-hash';
@@ -92,7 +93,7 @@ export class LeaderPinService {
 	 * given (a transaction). The admin center's reset (authorization, audit, email) is built on this.
 	 */
 	async setPin(userId: string, pin: string, db: Database = this.db): Promise<void> {
-		if (!/^\d{4,12}$/.test(pin)) throw new RangeError('A leader PIN has 4 to 12 digits.');
+		if (!isPinOfAllowedLength(pin)) throw new RangeError(`A leader PIN has ${PIN_DIGITS_TEXT}.`);
 		const hash = await hashPin(pin);
 		await db
 			.update(users)

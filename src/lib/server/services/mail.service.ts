@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { createTransport } from 'nodemailer';
+import { isPinOfAllowedLength, PIN_DIGITS_TEXT } from '$lib/domain';
 import type { Database } from '../db/index';
 import { mailOutbox, tenants, type MailRow } from '../db/schema';
 import { log } from '../log';
@@ -217,8 +218,8 @@ export class MailService {
 		const toAddress = validateEmailAddress(input.toAddress);
 		const { subject, body } = renderMail(input.kind, input.language, input.data);
 		const carriesPin = body.includes(PIN_PLACEHOLDER);
-		if (carriesPin && (input.pin === null || !/^\d{4,12}$/.test(input.pin))) {
-			throw new RangeError(`A ${input.kind} message carries the user's PIN: give one of 4 to 12 digits.`);
+		if (carriesPin && (input.pin === null || !isPinOfAllowedLength(input.pin))) {
+			throw new RangeError(`A ${input.kind} message carries the user's PIN: give one of ${PIN_DIGITS_TEXT}.`);
 		}
 		const id = randomUUID();
 		const status = this.smtpUrl ? 'queued' : 'mailbox';

@@ -19,9 +19,11 @@ import {
 	type StoredEvent,
 	type StreamAppend
 } from '../repositories/meeting-events.repository';
+import type { MeetingSnapshot } from '$lib/contract/events';
 import { ServiceError } from '../service-error';
 import { GroupCommitWriter } from './group-commit';
 import type { Clock, IdSource, Scheduler } from './ports';
+import { eventFor, meetingFor, type Viewer } from './views';
 
 /** Events of one meeting that just became durable, with the meeting's state after them. */
 export interface CommittedEvents {
@@ -360,6 +362,28 @@ export class MeetingService {
 	/** A meeting's whole history from the event log (live or ended). */
 	history(meetingId: string): Promise<StoredEvent[]> {
 		return this.deps.events.load(meetingId);
+	}
+
+	/**
+	 * One meeting, live or past, as `viewer` sees it: its state, the sequence number it is current to
+	 * and its timeline up to there, caller numbers masked as the tenant says (`masked`, the tenant's
+	 * MaskPstnNumbersType) and always for anonymous viewers. The meeting page's socket and
+	 * `GET /api/v1/meetings/{id}` both answer with it. Null when there is no such meeting.
+	 */
+	async view(meetingId: string, viewer: Viewer, masked: boolean): Promise<MeetingSnapshot | null> {
+		// The live state before the history: a subscriber that joined its room first gets every later
+		// event from there, and skips those at or below `seq`.
+		const live = this.snapshot(meetingId);
+		const history = await this.history(meetingId);
+		const current = live ?? this.replay(history);
+		if (!current) return null;
+		return {
+			meeting: meetingFor(current.state, viewer, masked),
+			seq: current.seq,
+			timeline: history
+				.filter((e) => e.seq <= current.seq)
+				.map((e) => ({ seq: e.seq, event: eventFor(e.event, viewer, masked) }))
+		};
 	}
 
 	/**

@@ -6,6 +6,7 @@ import { tenants, users } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
 import type { DialInService } from './dial-in.service';
 import { ServiceError } from '../service-error';
+import { zodSentence } from '../zod-sentence';
 
 /** How many simulated organizers one request may ask for. */
 export const SIMULATED_ORGANIZERS_MAX = 1000;
@@ -76,9 +77,9 @@ export class SimulatedOrganizersService {
 			});
 			throw new ServiceError('forbidden', 'Only administrators can make simulated organizers.');
 		}
-		const parsed = simulatedOrganizersBody.shape.count.safeParse(count);
+		const parsed = simulatedOrganizersBody.safeParse({ count });
 		if (!parsed.success) {
-			throw new ServiceError('bad-request', `count ${parsed.error.issues[0]?.message ?? 'is not valid'}.`);
+			throw new ServiceError('bad-request', `${zodSentence(parsed.error, { joiner: ' ' })}.`);
 		}
 
 		const [tenant] = await this.deps.db

@@ -9,9 +9,9 @@ import type { Services } from '../services/index';
 import { NotifierHub, type Notifier } from '../services/notifier';
 import type { IdSource } from '../services/ports';
 import type { ScenarioHost } from './scenario-host';
+import { LIVE_SPEED_MAX, LIVE_SPEED_MIN } from '$lib/scenario/live-speed';
 
-export const LIVE_SPEED_MIN = 0.25;
-export const LIVE_SPEED_MAX = 100;
+export { LIVE_SPEED_MAX, LIVE_SPEED_MIN };
 
 /** Thrown out of `advanceTo` when the run is stopped while it waits. */
 export class RunStopped extends Error {

@@ -1,3 +1,4 @@
+import { TENANT_NUMBER_SETTINGS } from '$lib/domain/tenant-settings';
 import { actorOf } from '$lib/server/actor';
 import { readOrRefuse, toFormFailure } from '$lib/server/edge-errors';
 import type { Actions, PageServerLoad } from './$types';
@@ -7,13 +8,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return { tenant };
 };
 
-const numberFields = [
-	'pinLength',
-	'maxParticipants',
-	'lobbyTimeoutMinutes',
-	'pinLockoutThreshold',
-	'mailboxPinRetentionHours'
-] as const;
+const numberFields = TENANT_NUMBER_SETTINGS;
 const booleanFields = [
 	'automaticallySendEmailsToUsers',
 	'allowPstnOnlyMeetingsByDefault',

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { readOrRefuse, toFormFailure } from '$lib/server/edge-errors';
 import { tokenIdSchema } from '$lib/server/identifier-schemas';
 import { actorOf } from '$lib/server/actor';
+import { zodSentence } from '$lib/server/zod-sentence';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => ({
@@ -29,7 +30,7 @@ export const actions: Actions = {
 	revoke: async ({ locals, request }) => {
 		const form = await request.formData();
 		const id = tokenIdSchema.safeParse(String(form.get('id') ?? ''));
-		if (!id.success) return fail(400, { problem: id.error.issues[0]?.message ?? 'No such token.' });
+		if (!id.success) return fail(400, { problem: zodSentence(id.error) });
 		try {
 			const view = await locals.runtime.services.apiTokens.revoke(actorOf(locals.user), id.data, 'page');
 			return { revoked: view.name };

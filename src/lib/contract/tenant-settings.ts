@@ -1,0 +1,58 @@
+/**
+ * The one zod schema of the tenant settings an administrator may change, built from the domain's
+ * ranges, defaults and choices (`$lib/domain/tenant-settings`). The admin center, the API, the
+ * `lobby` cmdlet and the scenario format all parse with it; only the wording of a range differs
+ * between the admin's answer and a scenario file's line.
+ */
+import { z } from 'zod';
+import {
+	ENTRY_EXIT_ANNOUNCEMENTS_TYPES,
+	MASK_PSTN_NUMBERS_TYPES,
+	TENANT_SETTING_RANGES,
+	tenantSettingRangeMessage,
+	tenantSettingWholeNumberMessage,
+	type TenantNumberSetting
+} from '$lib/domain/tenant-settings';
+
+/** How a schema words a value out of range: the admin's sentence, or the scenario file's. */
+export type RangeWording = {
+	range: (key: TenantNumberSetting) => string;
+	wholeNumber: (key: TenantNumberSetting) => string;
+};
+
+/** The admin center's, the API's and the cmdlet's wording: `PinLength must be from 4 to 12`. */
+export const ADMIN_RANGE_WORDING: RangeWording = {
+	range: tenantSettingRangeMessage,
+	wholeNumber: tenantSettingWholeNumberMessage
+};
+
+function wholeNumberIn(key: TenantNumberSetting, wording: RangeWording) {
+	const { min, max } = TENANT_SETTING_RANGES[key];
+	return z.number().int(wording.wholeNumber(key)).min(min, wording.range(key)).max(max, wording.range(key));
+}
+
+/** The settings, each optional, no others (`Unknown setting: …`), worded as asked. */
+export function tenantSettingsPatchSchemaWorded(wording: RangeWording) {
+	return z
+		.object({
+			pinLength: wholeNumberIn('pinLength', wording),
+			automaticallySendEmailsToUsers: z.boolean(),
+			allowPstnOnlyMeetingsByDefault: z.boolean(),
+			enableEntryExitNotifications: z.boolean(),
+			entryExitAnnouncementsType: z.enum(ENTRY_EXIT_ANNOUNCEMENTS_TYPES),
+			maskPstnNumbersType: z.enum(MASK_PSTN_NUMBERS_TYPES),
+			maxParticipants: wholeNumberIn('maxParticipants', wording),
+			lobbyTimeoutMinutes: wholeNumberIn('lobbyTimeoutMinutes', wording),
+			pinLockoutThreshold: wholeNumberIn('pinLockoutThreshold', wording),
+			/** How long the simulated mailbox shows a PIN in full before `*****`. */
+			mailboxPinRetentionHours: wholeNumberIn('mailboxPinRetentionHours', wording)
+		})
+		.partial()
+		.strict();
+}
+
+/** Tenant settings an administrator may change, with their ranges (docs/rules.md defaults). */
+export const tenantSettingsSchema = tenantSettingsPatchSchemaWorded(ADMIN_RANGE_WORDING);
+
+/** A change to the tenant settings, as the API and the cmdlet send it. */
+export type TenantSettingsPatch = z.infer<typeof tenantSettingsSchema>;

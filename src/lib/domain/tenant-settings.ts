@@ -1,0 +1,124 @@
+/**
+ * The tenant's dial-in conferencing settings (docs/rules.md, "Defaults taken from the real systems"):
+ * their names as Teams' `Set-CsOnlineDialInConferencingTenantSettings` spells them, their ranges,
+ * defaults and choices, and the one wording of a range. The domain, the contract's zod schema, the
+ * services, the scenario format, the CLI, the admin page and the database checks all read this
+ * module, so a range cannot drift apart between them.
+ */
+
+/** S13: the shortest PIN length a tenant may set. */
+export const PIN_LENGTH_MIN = 4;
+/** S13: the longest PIN length a tenant may set. */
+export const PIN_LENGTH_MAX = 12;
+/** S13: Teams' default PIN length. */
+export const PIN_LENGTH_DEFAULT = 5;
+
+/** `EntryExitAnnouncementsType`: callers announced by name or by a tone. */
+export const ENTRY_EXIT_ANNOUNCEMENTS_TYPES = ['UseNames', 'ToneOnly'] as const;
+export type EntryExitAnnouncementsType = (typeof ENTRY_EXIT_ANNOUNCEMENTS_TYPES)[number];
+
+/** `MaskPstnNumbersType`: who sees callers' phone numbers masked. */
+export const MASK_PSTN_NUMBERS_TYPES = ['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking'] as const;
+export type MaskPstnNumbersType = (typeof MASK_PSTN_NUMBERS_TYPES)[number];
+
+/** A whole-number setting: its Teams name, its inclusive range, its default. */
+export type TenantSettingRange = {
+	/** The name as the cmdlet and the messages spell it. */
+	readonly name: string;
+	readonly min: number;
+	readonly max: number;
+	readonly default: number;
+	/** What 0 means, where it is special (`LobbyTimeoutMinutes`: no timeout). */
+	readonly zero?: string;
+	/** The rule in docs/rules.md that sets the range. */
+	readonly rule?: string;
+};
+
+/**
+ * The whole-number settings and their ranges. S13: PIN length 4 to 12, 5 by default. Teams allows
+ * 250 callers; the simulator's load runs go up to 10,000, and a meeting needs room for at least the
+ * organizer and one caller. A lobby wait of up to a day (0: none); 10 wrong PINs before lockout
+ * (NIST SP 800-63B); the simulated mailbox shows a PIN for up to 30 days (SECURITY.md).
+ */
+export const TENANT_SETTING_RANGES = {
+	pinLength: {
+		name: 'PinLength',
+		min: PIN_LENGTH_MIN,
+		max: PIN_LENGTH_MAX,
+		default: PIN_LENGTH_DEFAULT,
+		rule: 'S13'
+	},
+	maxParticipants: { name: 'MaxParticipants', min: 2, max: 10_000, default: 250 },
+	lobbyTimeoutMinutes: { name: 'LobbyTimeoutMinutes', min: 0, max: 1440, default: 0, zero: 'no timeout' },
+	pinLockoutThreshold: { name: 'PinLockoutThreshold', min: 1, max: 100, default: 10 },
+	mailboxPinRetentionHours: { name: 'MailboxPinRetentionHours', min: 0, max: 720, default: 24 }
+} as const satisfies Record<string, TenantSettingRange>;
+
+/** The keys of the whole-number settings. */
+export type TenantNumberSetting = keyof typeof TENANT_SETTING_RANGES;
+
+/** Every whole-number setting, in the order the admin center lists them. */
+export const TENANT_NUMBER_SETTINGS = Object.keys(TENANT_SETTING_RANGES) as readonly TenantNumberSetting[];
+
+/** The settings an administrator may change, with their types. */
+export type TenantSettings = { readonly [K in TenantNumberSetting]: number } & {
+	/** S9: mail on enable, disable and PIN reset. */
+	readonly automaticallySendEmailsToUsers: boolean;
+	/** S6: PSTN-only meetings for users enabled afterwards. */
+	readonly allowPstnOnlyMeetingsByDefault: boolean;
+	readonly enableEntryExitNotifications: boolean;
+	readonly entryExitAnnouncementsType: EntryExitAnnouncementsType;
+	readonly maskPstnNumbersType: MaskPstnNumbersType;
+};
+
+/** Teams' defaults (docs/rules.md), and Lobby's for the settings it adds. */
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = Object.freeze({
+	pinLength: TENANT_SETTING_RANGES.pinLength.default,
+	automaticallySendEmailsToUsers: true,
+	allowPstnOnlyMeetingsByDefault: false,
+	enableEntryExitNotifications: true,
+	entryExitAnnouncementsType: 'UseNames',
+	maskPstnNumbersType: 'MaskedForExternalUsers',
+	maxParticipants: TENANT_SETTING_RANGES.maxParticipants.default,
+	lobbyTimeoutMinutes: TENANT_SETTING_RANGES.lobbyTimeoutMinutes.default,
+	pinLockoutThreshold: TENANT_SETTING_RANGES.pinLockoutThreshold.default,
+	mailboxPinRetentionHours: TENANT_SETTING_RANGES.mailboxPinRetentionHours.default
+});
+
+/** Whether `value` is a whole number in the setting's range. */
+export function isTenantSettingInRange(key: TenantNumberSetting, value: number): boolean {
+	const { min, max } = TENANT_SETTING_RANGES[key];
+	return Number.isInteger(value) && value >= min && value <= max;
+}
+
+function zeroNote(range: TenantSettingRange): string {
+	return range.zero ? ` (0: ${range.zero})` : '';
+}
+
+/** The one wording of a setting's range: `PinLength must be from 4 to 12`. */
+export function tenantSettingRangeMessage(key: TenantNumberSetting): string {
+	const range: TenantSettingRange = TENANT_SETTING_RANGES[key];
+	return `${range.name} must be from ${range.min} to ${range.max}${zeroNote(range)}`;
+}
+
+/** The same, for a value that is not a whole number: `PinLength must be a whole number from 4 to 12`. */
+export function tenantSettingWholeNumberMessage(key: TenantNumberSetting): string {
+	const range: TenantSettingRange = TENANT_SETTING_RANGES[key];
+	return `${range.name} must be a whole number from ${range.min} to ${range.max}${zeroNote(range)}`;
+}
+
+/**
+ * The range as a scenario file's author reads it next to the line, with the rule it comes from:
+ * `PinLength is 4 to 12 (S13).`
+ */
+export function tenantSettingScenarioMessage(key: TenantNumberSetting): string {
+	const range: TenantSettingRange = TENANT_SETTING_RANGES[key];
+	const rule = range.rule ? ` (${range.rule})` : '';
+	return `${range.name} is ${range.min} to ${range.max}${zeroNote(range)}${rule}.`;
+}
+
+/** What is wrong with `value` for the setting, or null when it is in range. */
+export function tenantSettingProblem(key: TenantNumberSetting, value: number): string | null {
+	if (isTenantSettingInRange(key, value)) return null;
+	return `${tenantSettingWholeNumberMessage(key)}; got ${value}.`;
+}
