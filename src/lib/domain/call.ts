@@ -627,6 +627,20 @@ function keypadRefusal(code: MeetingRejectionCode): PromptId {
 	return 'unknown-command';
 }
 
+/** Sets of the long id lists events carry, made once per list: a lobby of thousands is admitted in one event. */
+const idSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** Whether `ids` names `id`; constant time for the long lists, so following an admission stays linear. */
+function names(ids: readonly string[], id: string): boolean {
+	if (ids.length < 16) return ids.includes(id);
+	let set = idSets.get(ids);
+	if (!set) {
+		set = new Set(ids);
+		idSets.set(ids, set);
+	}
+	return set.has(id);
+}
+
 /** What a committed meeting event means to this caller (see `FollowMeeting`). */
 function followMeeting(state: CallState, event: MeetingEvent, meetingId: string, at: number): CallEvent[] {
 	if (state.status === 'none' || state.status === 'disconnected') return [];
@@ -645,7 +659,7 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 			];
 		case 'LobbyAdmitted':
 			// S10: the whole lobby at once; the leader who admitted it hears so.
-			if (state.status === 'in-lobby' && event.participantIds.includes(me))
+			if (state.status === 'in-lobby' && names(event.participantIds, me))
 				return [{ type: 'CallAdmitted', at }];
 			if (state.status === 'in-meeting' && event.by === 'leader' && event.byParticipantId === me) {
 				return [{ type: 'KeypadAnswered', at, prompt: 'lobby-admitted' }];
@@ -655,10 +669,10 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 			if (state.status !== 'in-lobby' || event.participantId !== me) return [];
 			return [{ type: 'CallAdmitted', at }];
 		case 'LobbyCallersDisconnected':
-			if (!event.participantIds.includes(me)) return [];
+			if (!names(event.participantIds, me)) return [];
 			return [{ type: 'CallDisconnected', at, reason: event.reason }];
 		case 'MeetingEnded':
-			if (!event.disconnectedParticipantIds.includes(me)) return [];
+			if (!names(event.disconnectedParticipantIds, me)) return [];
 			return [{ type: 'CallDisconnected', at, reason: 'meeting-ended' }];
 		case 'ParticipantMuteChanged':
 			if (state.status !== 'in-meeting' || event.participantId !== me) return [];

@@ -136,6 +136,25 @@ describe('each fact reaches the caller once: the answer for what they did, a pus
 		await calls.hangUp(callId);
 	});
 
+	it('given two callers admitted together with the lobby, when the second presses *6, then its answer says muted only: "admitted" was told once, in the lobby\'s message (S10)', async () => {
+		const { calls, meetings } = engine.services;
+		const astrid = await userByEmail(database.db, 'astrid.lindqvist@contoso.com');
+		const waiting = [calls.dial('+46 8 300 00 11').callId, calls.dial('+46 8 300 00 12').callId];
+		for (const callId of waiting) {
+			await calls.pressKeys(callId, `${astrid.conferenceId}#`);
+			expect(await calls.pressKeys(callId, '#')).toMatchObject({ phase: 'lobby' });
+		}
+		await meetings.joinFromClient({ id: astrid.id, displayName: astrid.displayName }, astrid.conferenceId!);
+		const admitted = engine.notifier.notices.filter((n) => n.kind === 'lobbyAdmitted');
+		expect(admitted.at(-1)).toMatchObject({ view: { prompts: [{ id: 'admitted' }] }, except: [] });
+
+		for (const callId of waiting) {
+			const muted = await calls.pressKeys(callId, '*6');
+			expect(muted.prompts.map((p) => p.id)).toEqual(['muted']);
+			await calls.hangUp(callId);
+		}
+	});
+
 	it('given a caller in the meeting, when they press *6 twice, then each answer says muted or unmuted once and the view follows the meeting', async () => {
 		const { calls, meetings } = engine.services;
 		// Amos started his meeting from the client above, so a caller goes straight in.

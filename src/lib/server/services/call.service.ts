@@ -329,7 +329,8 @@ export class CallService {
 				// Told once, right after their own answer, and left out of the lobby's message.
 				call.overtaken.push({ meetingId, event });
 				busy.push(callId);
-			} else if (this.applyMeeting(call, meetingId, [event]) > 0) sample ??= this.tell(call);
+			} else if (this.applyMeeting(call, meetingId, [event]) > 0 && !sample) sample = this.tell(call);
+			// Everyone else heard the same in the lobby's one message: nothing is left to tell them.
 			else call.played = [];
 		}
 		if (sample) this.deps.notifier.lobbyAdmitted(meetingId, sample, busy);
