@@ -5,7 +5,7 @@
  * load runs), and what anonymous monitors see.
  */
 import postgres from 'postgres';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MeetingSnapshot, TimelineEvent } from '$lib/contract/events';
 import { client, connect, must, refusal, signIn, type Client, type ConnectOptions } from '../helpers/clients';
 import type { LoadReport } from '../../src/cli/load-command';
@@ -82,7 +82,10 @@ describe('the Origin of a handshake', () => {
 		const refused = await refusal(suite.server.url, { cookie: cookie!, origin: 'http://evil.example' });
 		expect(refused).toMatch(/http:\/\/evil\.example/);
 		expect(refused).toMatch(/not allowed/);
-		expect(suite.server.output()).toMatch(/refused.*http:\/\/evil\.example/);
+		// The server's log reaches this process through a pipe, a moment after the client's refusal.
+		await vi.waitFor(() => expect(suite.server.output()).toMatch(/refused.*http:\/\/evil\.example/), {
+			timeout: 5000
+		});
 	});
 
 	it('accepts a page served by this server, and clients that send no Origin (the CLI, scripts)', async () => {
