@@ -73,6 +73,16 @@ const scenarioBoundary = {
 /** What only the server's own inside may touch: the database, its tables and drivers. */
 const DATABASE = ['drizzle-orm', 'drizzle-orm/*', 'postgres', 'pg', '@electric-sql/*'];
 
+/** What the server's inside (services, repositories, the database module, the simulator) never imports. */
+const INSIDE_PATTERNS = [
+	{
+		group: ['$lib/server/realtime/*', '../realtime/*', '$lib/server/api/*', '../api/*'],
+		message: 'Services do not depend on the edges (socket layer, API routes).'
+	},
+	{ group: ['$app/*', '$env/*'], message: 'Services run outside SvelteKit too (CLI, server entry).' },
+	{ group: ['../../../cli/*', '../../../routes/*'], message: 'Services do not depend on the edges.' }
+];
+
 /**
  * Services, repositories and the simulator never reach up into the edges: pages, API routes, the
  * socket layer, the CLI (docs/architecture.md).
@@ -89,14 +99,7 @@ const layerBoundary = {
 		'no-restricted-imports': [
 			'error',
 			{
-				patterns: [
-					{
-						group: ['$lib/server/realtime/*', '../realtime/*', '$lib/server/api/*', '../api/*'],
-						message: 'Services do not depend on the edges (socket layer, API routes).'
-					},
-					{ group: ['$app/*', '$env/*'], message: 'Services run outside SvelteKit too (CLI, server entry).' },
-					{ group: ['../../../cli/*', '../../../routes/*'], message: 'Services do not depend on the edges.' }
-				]
+				patterns: INSIDE_PATTERNS
 			}
 		]
 	}
@@ -222,11 +225,8 @@ const queryBoundary = {
 			'error',
 			{
 				patterns: [
-					{
-						group: ['$lib/server/realtime/*', '../realtime/*', '$lib/server/api/*', '../api/*'],
-						message: 'Services do not depend on the edges (socket layer, API routes).'
-					},
-					{ group: ['$app/*', '$env/*'], message: 'Services run outside SvelteKit too (CLI, server entry).' },
+					// This block takes the place of layerBoundary for these files, so it repeats its rules.
+					...INSIDE_PATTERNS,
 					{
 						group: DATABASE,
 						message: 'This service reaches the database through a repository (docs/architecture.md).'

@@ -252,6 +252,38 @@ export function causedBy(event: MeetingEvent): string | null {
 	}
 }
 
+/**
+ * The participants a meeting event may mean something to: the one it names, the leader who admitted
+ * or locked, the callers it sent away. A caller's service skips whoever caused it (`causedBy`);
+ * LobbyAdmitted's lobby is not listed here, as it is told in one message (`participantIds`).
+ */
+export function concerned(event: MeetingEvent): readonly string[] {
+	switch (event.type) {
+		case 'CallerEnteredLobby':
+		case 'ParticipantJoined':
+		case 'CallerAdmitted':
+		case 'ParticipantMuteChanged':
+		case 'KeypadHelpPlayed':
+			return [event.participantId];
+		case 'LobbyAdmitted':
+		case 'MeetingLockChanged':
+			return [event.byParticipantId];
+		case 'LobbyCallersDisconnected':
+			return event.participantIds;
+		case 'MeetingEnded':
+			return event.disconnectedParticipantIds;
+		case 'MeetingOpened':
+		case 'MeetingStarted':
+		case 'CallerLeftLobby':
+		case 'ParticipantLeft':
+			return [];
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
+		}
+	}
+}
+
 // State
 
 /** A caller waiting in the lobby (S5). The lobby is kept in arrival order (S10). */

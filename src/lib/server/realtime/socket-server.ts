@@ -3,7 +3,6 @@ import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import type {
 	ClientToServerEvents,
-	ErrorCode,
 	InterServerEvents,
 	MeetingSummary,
 	Response,
@@ -14,7 +13,7 @@ import { log } from '../log';
 import type { Runtime } from '../runtime';
 import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
-import { toAck } from '../edge-errors';
+import { ackFailure, toAck } from '../edge-errors';
 import { ServiceError } from '../service-error';
 import { summaryOf, type Viewer } from '../services/views';
 import { Handshake } from './handshake';
@@ -48,10 +47,6 @@ type AckPayload<E extends keyof ClientToServerEvents> =
 	Parameters<ClientToServerEvents[E]> extends [...unknown[], (response: Response<infer T>) => void]
 		? T
 		: never;
-
-function failure(code: ErrorCode, message: string): Response {
-	return { ok: false, error: { code, message } };
-}
 
 /**
  * Creates the Socket.IO server on `httpServer` with the handlers for phone callers, client
@@ -129,14 +124,14 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				if (typeof ack !== 'function') return;
 				const answer = (response: Response) => (ack as (r: Response) => void)(response);
 				if (!bucket.take()) {
-					answer(failure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
+					answer(ackFailure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
 					if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
 					return;
 				}
 				let input: unknown = undefined;
 				if (schema) {
 					const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
-					if (!parsed.success) return answer(failure('bad-request', describeIssues(parsed.error)));
+					if (!parsed.success) return answer(ackFailure('bad-request', describeIssues(parsed.error)));
 					input = parsed.data;
 				}
 				Promise.resolve()

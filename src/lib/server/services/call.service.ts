@@ -1,6 +1,7 @@
 import {
 	callFromMeeting,
 	causedBy,
+	concerned,
 	decideCall,
 	evolveCall,
 	initialCallState,
@@ -459,10 +460,8 @@ export class CallService {
 				return this.disconnect(call, code === 'meeting-full' ? 'meeting-full' : 'meeting-ended');
 			}
 		} catch (error) {
-			if (error instanceof EngineUnavailableError) {
-				this.disconnect(call, 'connection-lost');
-				throw new ServiceError('unavailable', error.message);
-			}
+			// The database did not take the join: the call ends, and the caller hears `unavailable`.
+			if (error instanceof EngineUnavailableError) this.disconnect(call, 'connection-lost');
 			throw error;
 		}
 	}
@@ -485,34 +484,6 @@ export class CallService {
 	/** The system ends the call during the caller's request; the request's end forgets it. */
 	private disconnect(call: LiveCall, reason: CallDisconnectReason): void {
 		if (isCallLive(call.state)) this.apply(call, { type: 'Disconnect', reason });
-	}
-}
-
-/** The calls a meeting event may mean something to (LobbyAdmitted's lobby is told as one message). */
-function concerned(event: MeetingEvent): readonly string[] {
-	switch (event.type) {
-		case 'CallerEnteredLobby':
-		case 'ParticipantJoined':
-		case 'CallerAdmitted':
-		case 'ParticipantMuteChanged':
-		case 'KeypadHelpPlayed':
-			return [event.participantId];
-		case 'LobbyAdmitted':
-		case 'MeetingLockChanged':
-			return [event.byParticipantId];
-		case 'LobbyCallersDisconnected':
-			return event.participantIds;
-		case 'MeetingEnded':
-			return event.disconnectedParticipantIds;
-		case 'MeetingOpened':
-		case 'MeetingStarted':
-		case 'CallerLeftLobby':
-		case 'ParticipantLeft':
-			return [];
-		default: {
-			const _exhaustive: never = event;
-			return _exhaustive;
-		}
 	}
 }
 

@@ -4,8 +4,7 @@
  * call it with their own clock. Edges (pages, API routes, the socket layer, the CLI) receive the
  * result and call services only, never a repository or the database (docs/architecture.md).
  */
-import type { Auth } from '../auth';
-import { createAuth } from '../auth';
+import { createAuth, type Auth } from '../auth';
 import type { Database, DatabaseHandle } from '../db/index';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';

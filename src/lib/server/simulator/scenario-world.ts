@@ -99,12 +99,13 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 	if (!tenant) throw new SetupError('The demo tenant is missing from the simulation database.');
 	const rng = new SeededRandom(seed, 'setup-pins');
 	const newPin = () => generateLeaderPin(tenant.pinLength, () => rng.digit());
+	const directory = new DirectoryRepository(db);
 
 	const find = async (
 		name: string,
 		identity: string
 	): Promise<WorldUser & { conferenceId: string | null }> => {
-		const row = await new DirectoryRepository(db).findByIdentity(DEMO_TENANT_ID, identity);
+		const row = await directory.findByIdentity(DEMO_TENANT_ID, identity);
 		if (!row) {
 			throw new SetupError(
 				`Actor ${name}: no user "${identity}" in the demo directory (try amos.marble, megan.bowen, astrid.lindqvist, lee.gu, diego.siciliani or admin).`
