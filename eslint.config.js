@@ -301,6 +301,7 @@ export default ts.config(
 						'drizzle.config.ts',
 						'vite.server.config.ts',
 						'vitest.config.ts',
+						'vitest.faults.config.ts',
 						'playwright.config.ts'
 					]
 				},
