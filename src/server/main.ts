@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '$lib/server/config';
 import { DirectoryLockedError } from '$lib/server/db/dir-lock';
+import { DatabaseOpenError } from '$lib/server/db/index';
 import { log } from '$lib/server/log';
 import { createSocketServer } from '$lib/server/realtime/socket-server';
 import { getRuntime } from '$lib/server/runtime';
@@ -89,7 +90,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	if (error instanceof ConfigError || error instanceof DirectoryLockedError) {
+	if (
+		error instanceof ConfigError ||
+		error instanceof DirectoryLockedError ||
+		error instanceof DatabaseOpenError
+	) {
 		log.error(error.message);
 	} else {
 		log.error('The server could not start.', error);

@@ -72,6 +72,29 @@ export function redactUrl(url: string): string {
 	}
 }
 
+/**
+ * The embedded database's files exist but PGlite cannot open them: damaged by a crash, a full disk
+ * or another program. Lobby never starts on an empty database in their place; the message says
+ * what the operator can do.
+ */
+export class DatabaseOpenError extends Error {
+	readonly code = 'data-dir-unreadable';
+	constructor(
+		readonly directory: string,
+		cause: unknown
+	) {
+		const detail = cause instanceof Error ? cause.message : String(cause);
+		super(
+			`The embedded database in ${directory} could not be opened (${detail}). Its files may be damaged, ` +
+				`for example by a full disk or a crash. Lobby will not start on an empty database in its place. ` +
+				`Free disk space and start again; or restore the folder from a backup; or move it aside ` +
+				`(mv ${directory} ${directory}.damaged) to start afresh with a new demo tenant.`,
+			{ cause }
+		);
+		this.name = 'DatabaseOpenError';
+	}
+}
+
 /** `dataDir` value for a PGlite database that lives in memory only (simulations, specs). */
 export const IN_MEMORY = 'memory://';
 
@@ -86,7 +109,7 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
 		client = await PGlite.create(inMemory ? undefined : join(lock.directory, 'pgdata'));
 	} catch (error) {
 		lock.release();
-		throw error;
+		throw inMemory ? error : new DatabaseOpenError(lock.directory, error);
 	}
 	const db = drizzlePglite({ client, schema }) as unknown as Database;
 	const handle: DatabaseHandle = {
