@@ -18,7 +18,8 @@ export interface Organizer {
 	leaderPin: string;
 }
 
-const now = () => performance.now();
+/** The crowd's clock: milliseconds, monotonic. */
+export const now = () => performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The server's availability, as the crowd sees it: everyone waits at the gate while it is down. */
@@ -99,6 +100,12 @@ export interface CrowdFigures {
 	resumed: number;
 	/** A call acknowledged in the lobby or meeting that could not be taken back after a crash. */
 	resumeFailed: number;
+	/** How long each `unavailable` answer took, from the request (ms). */
+	unavailableMs: number[];
+	/** Requests with no answer at all within the time limit. */
+	unanswered: number;
+	/** When each dial was answered with a place in a lobby or meeting (the crowd's clock). */
+	answeredAt: number[];
 	errors: Record<string, number>;
 }
 
@@ -115,6 +122,9 @@ export class Crowd {
 		redialed: 0,
 		resumed: 0,
 		resumeFailed: 0,
+		unavailableMs: [],
+		unanswered: 0,
+		answeredAt: [],
 		errors: {}
 	};
 	/** When each taken-back call was answered, for "time from restart to the last caller resumed". */
@@ -224,6 +234,7 @@ export class Crowd {
 			if (!asked.answered) {
 				// Never answered: nothing was confirmed, so dial again (the half-made call times out).
 				this.error(`dial-${asked.why}`);
+				if (asked.why === 'timeout') this.figures.unanswered++;
 				socket.close();
 				continue;
 			}
@@ -232,6 +243,7 @@ export class Crowd {
 				this.error(answer.error.code);
 				socket.close();
 				if (answer.error.code === 'unavailable') {
+					this.figures.unavailableMs.push(now() - sentAt);
 					await sleep(200);
 					continue;
 				}
@@ -240,6 +252,7 @@ export class Crowd {
 			}
 			phone.callId = answer.callId;
 			phone.resumeToken = answer.resumeToken;
+			this.figures.answeredAt.push(now());
 			this.told(phone, answer.call, sentAt, 'dial');
 			return;
 		}
@@ -250,8 +263,12 @@ export class Crowd {
 		const ackedAt = now();
 		const meetingId = call.meetingId;
 		if (meetingId && !phone.meeting.meetingId) phone.meeting.meetingId = meetingId;
-		if (!phone.callId || !meetingId) {
-			if (call.phase === 'disconnected') phone.phase = 'failed';
+		if (!phone.callId) return; // a push before the dial's own answer: the answer tells
+		if (!meetingId) {
+			// Answered without a place in a meeting: the server said what happened instead.
+			if (phone.phase !== 'failed')
+				this.error(`answer:${call.phase}:${call.reason ?? call.prompt?.id ?? ''}`);
+			phone.phase = 'failed';
 			return;
 		}
 		const entry = { meetingId, participantId: phone.callId, ackedAt };
@@ -272,6 +289,9 @@ export class Crowd {
 		} else if (call.phase === 'disconnected' && (phone.phase === 'lobby' || phone.phase === 'in-meeting')) {
 			phone.phase = 'failed';
 			this.error(`server-ended:${call.reason ?? 'unknown'}`);
+		} else if (phone.phase === 'idle' && how === 'dial') {
+			phone.phase = 'failed';
+			this.error(`answer:${call.phase}:${call.reason ?? call.prompt?.id ?? ''}`);
 		}
 	}
 

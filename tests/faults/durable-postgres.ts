@@ -3,7 +3,7 @@
  * synchronous commit on, unlike the fast throw-away cluster of `npm run test:postgres`), its own
  * port and folder, so it can be restarted, killed and frozen without disturbing anything else.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,11 +57,10 @@ function freePort(): Promise<number> {
 export interface DurablePostgres {
 	readonly url: string;
 	readonly port: number;
-	/** `pg_ctl restart` in the given shutdown mode; resolves when it answers again. */
-	restart(mode: 'fast' | 'immediate'): void;
-	/** Stops it (`pg_ctl stop`), to start it later with `start()`. */
-	stop(mode: 'fast' | 'immediate'): void;
-	start(): void;
+	/** `pg_ctl stop` in the given shutdown mode (without blocking this process's event loop). */
+	stop(mode: 'fast' | 'immediate'): Promise<void>;
+	/** `pg_ctl start`; resolves when it accepts connections. */
+	start(): Promise<void>;
 	/** SIGSTOP to the postmaster and every backend: it stops answering but keeps its connections. */
 	freeze(): number[];
 	/** SIGCONT to what `freeze` stopped. */
@@ -89,18 +88,22 @@ export async function startDurablePostgres(): Promise<DurablePostgres> {
 		const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
 		return spawnSync(cmd, argv, { encoding: 'utf8' });
 	};
+	const runAsync = (program: string, args: string[]) =>
+		new Promise<void>((resolve, reject) => {
+			const full = join(bin, program);
+			const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
+			execFile(cmd, argv, { encoding: 'utf8' }, (error, stdout, stderr) =>
+				error ? reject(new Error(`${program} ${args.join(' ')} failed:\n${stdout}\n${stderr}`)) : resolve()
+			);
+		});
 	const must = (what: string, result: ReturnType<typeof run>) => {
 		if (result.status !== 0) throw new Error(`${what} failed:\n${result.stdout}\n${result.stderr}`);
 	};
 	const port = await freePort();
 	must('initdb', run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C']));
 	const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`;
-	const start = () =>
-		must(
-			'pg_ctl start',
-			run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', options, 'start'])
-		);
-	start();
+	const startArgs = ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', options, 'start'];
+	must('pg_ctl start', run('pg_ctl', startArgs));
 	const psql = (sql: string) =>
 		run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-c', sql]);
 	must('createdb', psql('create database lobby'));
@@ -108,29 +111,8 @@ export async function startDurablePostgres(): Promise<DurablePostgres> {
 	return {
 		url: `postgres://postgres@127.0.0.1:${port}/lobby`,
 		port,
-		restart(mode) {
-			must(
-				`pg_ctl restart -m ${mode}`,
-				run('pg_ctl', [
-					'-D',
-					data,
-					'-l',
-					join(dir, 'postgres.log'),
-					'-w',
-					'-t',
-					'60',
-					'-m',
-					mode,
-					'-o',
-					options,
-					'restart'
-				])
-			);
-		},
-		stop(mode) {
-			must(`pg_ctl stop -m ${mode}`, run('pg_ctl', ['-D', data, '-w', '-m', mode, 'stop']));
-		},
-		start,
+		stop: (mode) => runAsync('pg_ctl', ['-D', data, '-w', '-m', mode, 'stop']),
+		start: () => runAsync('pg_ctl', startArgs),
 		freeze() {
 			const root = postmasterPid();
 			const children = childrenOf(root);

@@ -41,6 +41,9 @@ export interface OpenOptions {
  */
 const MIGRATION_LOCK_KEY = 727_001;
 
+/** How long connecting to PostgreSQL, and one statement, may take before it counts as unavailable. */
+export const DATABASE_TIMEOUT_SECONDS = 5;
+
 /** Finds `drizzle/` by walking up from this module, which sits at different depths in dev and build. */
 export function findMigrationsFolder(from = dirname(fileURLToPath(import.meta.url))): string {
 	let dir = from;
@@ -141,7 +144,14 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<DatabaseHandle> {
-	const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+	const client = postgres(url, {
+		max: 10,
+		onnotice: () => {},
+		// A database that cannot be reached is reported within these, and the caller hears
+		// `unavailable` instead of waiting (docs/reliability.md).
+		connect_timeout: DATABASE_TIMEOUT_SECONDS,
+		connection: { statement_timeout: DATABASE_TIMEOUT_SECONDS * 1000 }
+	});
 	const db = drizzlePostgres({ client, schema }) as unknown as Database;
 	const handle: DatabaseHandle = {
 		kind: 'postgres',
@@ -158,12 +168,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
 	try {
 		const reserved = await client.reserve();
 		try {
+			// Waiting for another server's migrations, and the migrations themselves, may take longer.
+			await reserved`set statement_timeout = 0`;
 			await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
 			try {
 				await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: findMigrationsFolder() });
 				await options.afterMigrate?.(db);
 			} finally {
 				await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+				await reserved`reset statement_timeout`;
 			}
 		} finally {
 			reserved.release();

@@ -21,7 +21,7 @@ import {
 } from '../repositories/meeting-events.repository';
 import type { MeetingSnapshot } from '$lib/contract/events';
 import { ServiceError } from '../service-error';
-import { GroupCommitWriter } from './group-commit';
+import { CommitRefusedError, GroupCommitWriter } from './group-commit';
 import type { Clock, IdSource, Scheduler } from './ports';
 import { eventFor, meetingFor, type Viewer } from './views';
 
@@ -44,9 +44,13 @@ export type CommitListener = (committed: CommittedEvents) => void;
  */
 export class EngineUnavailableError extends ServiceError {
 	constructor(cause: unknown) {
-		super('unavailable', 'The change could not be saved: the database did not accept it. Try again.', {
-			cause
-		});
+		super(
+			'unavailable',
+			cause instanceof CommitRefusedError
+				? cause.message
+				: 'The change could not be saved: the database did not accept it. Try again.',
+			{ cause }
+		);
 		this.name = 'EngineUnavailableError';
 	}
 }
