@@ -11,6 +11,7 @@ import { DatabaseOpenError } from '$lib/server/db/index';
 import { log } from '$lib/server/log';
 import { createSocketServer } from '$lib/server/realtime/socket-server';
 import { getRuntime } from '$lib/server/runtime';
+import { isDatabaseUnavailable } from '$lib/server/service-error';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -73,6 +74,23 @@ async function main(): Promise<void> {
 				}
 			);
 	};
+	/*
+	 * A database request that failed after everyone waiting for it had stopped waiting (PostgreSQL
+	 * closed its connections, say) must not take the server down with it: log it and serve on. Any
+	 * other unhandled rejection is a fault of the server: logged, and the process exits as Node would.
+	 */
+	process.on('unhandledRejection', (reason) => {
+		if (isDatabaseUnavailable(reason)) {
+			const code = (reason as { code?: unknown }).code;
+			log.warn(
+				`A database request failed after nobody waited for it any more (${String(code)}); serving on.`
+			);
+			return;
+		}
+		log.error('An unhandled rejection; the server stops.', reason);
+		process.exit(1);
+	});
+
 	// Installed before the "listening" line: whoever waits for that line may signal at once.
 	process.once('SIGINT', () => shutdown('SIGINT'));
 	process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -90,6 +90,8 @@ interface MeetingPlan {
 	/** When the organizer's PIN was first sent: what every admission in this meeting follows from. */
 	pinSentAt: number | null;
 	started: boolean;
+	/** The organizer's connection, once it is in the meeting. */
+	organizerSocket: Client | null;
 }
 
 export interface CrowdFigures {
@@ -174,8 +176,11 @@ export class Crowd {
 
 	/** The meeting ids learned from the answers, by conference ID. */
 	meetingIds(): string[] {
-		return this.meetings.flatMap((m) => (m.meetingId ? [m.meetingId] : []));
+		return [...this.seenMeetings];
 	}
+
+	/** Every meeting id any answer named, across meetings that ended and opened again. */
+	private readonly seenMeetings = new Set<string>();
 
 	private connect(): Client {
 		const socket = client(this.gate.url, { auth: { token: this.options.token } });
@@ -263,6 +268,7 @@ export class Crowd {
 		const ackedAt = now();
 		const meetingId = call.meetingId;
 		if (meetingId && !phone.meeting.meetingId) phone.meeting.meetingId = meetingId;
+		if (meetingId) this.seenMeetings.add(meetingId);
 		if (!phone.callId) return; // a push before the dial's own answer: the answer tells
 		if (!meetingId) {
 			// Answered without a place in a meeting: the server said what happened instead.
@@ -406,6 +412,8 @@ export class Crowd {
 				continue;
 			}
 			meeting.meetingId ??= call.meetingId;
+			this.seenMeetings.add(call.meetingId);
+			meeting.organizerSocket = socket;
 			const ackedAt = now();
 			const participantId = dialed.value.callId;
 			this.options.ledger.record({
@@ -430,6 +438,28 @@ export class Crowd {
 			// The organizer stays on the line; its socket is closed with the others at the end.
 			return;
 		}
+	}
+
+	/**
+	 * Everyone in meeting `m` hangs up, the organizer last, so the meeting ends; its callers are
+	 * forgotten and the next callers of `m` open a new meeting.
+	 */
+	async endMeeting(m: number): Promise<void> {
+		const meeting = this.meetings[m]!;
+		const leaving = this.phones.filter((p) => p.meeting === meeting);
+		await Promise.all(
+			leaving.map(async (phone) => {
+				phone.closing = true;
+				const socket = phone.socket;
+				if (socket?.connected) await ask(socket, (s) => s.emitWithAck('call:hangup'), this.timeoutMs);
+				socket?.close();
+			})
+		);
+		const organizer = meeting.organizerSocket;
+		if (organizer?.connected) await ask(organizer, (s) => s.emitWithAck('call:hangup'), this.timeoutMs);
+		organizer?.close();
+		for (const phone of leaving) this.phones.splice(this.phones.indexOf(phone), 1);
+		Object.assign(meeting, { meetingId: null, pinSentAt: null, started: false, organizerSocket: null });
 	}
 
 	/** Resolves when `done()` holds, or rejects after `ms` with what is still missing. */

@@ -44,7 +44,7 @@ export class Stage {
 
 	/** PGlite unless `DATABASE_URL` is set (then a durable cluster of the suite's own). */
 	static async create(
-		options: { kind?: 'pglite' | 'postgres'; env?: Record<string, string> } = {}
+		options: { kind?: 'pglite' | 'postgres'; env?: Record<string, string>; dataDir?: string } = {}
 	): Promise<Stage> {
 		const kind = options.kind ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 		const home = mkdtempSync(join(tmpdir(), 'lobby-faults-'));
@@ -60,7 +60,7 @@ export class Stage {
 				pg
 			);
 		}
-		const dataDir = join(home, 'data');
+		const dataDir = options.dataDir ?? join(home, 'data');
 		return new Stage(
 			kind,
 			port,

@@ -22,7 +22,7 @@ const ANSWER_LIMIT_MS = 5000 + 1000;
 
 /** The server's resident memory now, in MB (0 once it is gone). */
 function rssMb(pid: number): number {
-	let status = '';
+	let status: string;
 	try {
 		status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	} catch {
