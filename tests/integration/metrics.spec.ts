@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, must, nextCallState, type Client } from '../helpers/clients';
 import { parseScrape, type Scrape } from '../helpers/prometheus';
@@ -100,6 +101,55 @@ describe('liveness, readiness and metrics on the built server', () => {
 		expect(after.value('lobby_commits_total', { outcome: 'ok' })).toBeGreaterThan(
 			waiting.value('lobby_commits_total', { outcome: 'ok' })
 		);
+	});
+});
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+describe('while the server boots', () => {
+	it('answers /readyz with starting, then ready once it logs that it listens; other requests wait with a 503', async () => {
+		const database = await createTestDatabase();
+		const port = await freePort();
+		const base = `http://127.0.0.1:${port}`;
+		const seen: string[] = [];
+		let page: number | null = null;
+		let polling = true;
+		const poll = (async () => {
+			while (polling) {
+				try {
+					const response = await fetch(`${base}/readyz`);
+					const body = (await response.json()) as { reason?: string };
+					seen.push(`${response.status} ${body.reason ?? 'ready'}`);
+					if (response.status === 503 && page === null) page = (await fetch(`${base}/`)).status;
+				} catch {
+					// Not listening yet.
+				}
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+		})();
+		const server = await startServer({ env: { ...database.env, PORT: String(port) } });
+		polling = false;
+		await poll;
+		try {
+			// Migrations and the demo seed take far longer than one poll: it was seen starting.
+			expect(seen).toContain('503 starting');
+			expect(new Set(seen)).toEqual(new Set(seen.filter((s) => s === '503 starting' || s === '200 ready')));
+			expect(page).toBe(503);
+			expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+		} finally {
+			await server.stop();
+			await database.drop();
+		}
 	});
 });
 
