@@ -142,6 +142,7 @@ export class Crowd {
 			organizer,
 			meetingId: null,
 			pinSentAt: null,
+			organizerSocket: null,
 			started: false
 		}));
 	}

@@ -20,8 +20,8 @@ describe('the embedded database directory lock', () => {
 			expect(second.output).toContain(database.dataDir!);
 			expect(second.output).toContain(`process ${first.process.pid}`);
 			expect(second.ms).toBeLessThan(5000);
-			// The first server is unharmed.
-			const health = await fetch(`${first.url}/healthz`);
+			// The first server is unharmed: still ready, its database answering.
+			const health = await fetch(`${first.url}/readyz`);
 			expect(health.status).toBe(200);
 		} finally {
 			await first.stop();
@@ -46,7 +46,7 @@ describe('the embedded database directory lock', () => {
 			JSON.stringify({ pid: 4_194_000, host: hostname(), startedAt: '' })
 		);
 		const second = await startServer({ env: database.env });
-		const health = await fetch(`${second.url}/healthz`);
+		const health = await fetch(`${second.url}/readyz`);
 		expect(health.status).toBe(200);
 		await second.stop();
 	});

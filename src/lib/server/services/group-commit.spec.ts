@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamAppend } from '../repositories/meeting-events.repository';
 import { CommitRefusedError, GroupCommitWriter, type AppendTarget } from './group-commit';
+import { noMetrics } from './ports';
 
 /** An event log whose transactions finish only when the test says so, as a stalled database does. */
 class StalledLog implements AppendTarget {
@@ -39,7 +40,7 @@ describe('the group-commit writer when the database stalls', () => {
 	it('given a full queue, when one more change comes, then it is refused at once with its meeting’s queued changes, and the meeting is undone', async () => {
 		const log = new StalledLog();
 		const failed: string[] = [];
-		const writer = new GroupCommitWriter(log, (ids) => failed.push(...ids), {
+		const writer = new GroupCommitWriter(log, (ids) => failed.push(...ids), noMetrics, {
 			maxPending: 3,
 			queueDeadlineMs: 60_000
 		});
@@ -69,7 +70,9 @@ describe('the group-commit writer when the database stalls', () => {
 	it('given a transaction that does not finish, when the deadline passes, then waiting changes of other meetings are refused, and those behind the one in flight wait for it', async () => {
 		const log = new StalledLog();
 		const failed: string[] = [];
-		const writer = new GroupCommitWriter(log, (ids) => failed.push(...ids), { queueDeadlineMs: 30 });
+		const writer = new GroupCommitWriter(log, (ids) => failed.push(...ids), noMetrics, {
+			queueDeadlineMs: 30
+		});
 		const outcomes = new Map<string, string>();
 		track(writer, stream('a', 1), outcomes);
 		await settle();
@@ -90,7 +93,10 @@ describe('the group-commit writer when the database stalls', () => {
 
 	it('given a database that answers, then nothing is refused and batches keep append order', async () => {
 		const log = new StalledLog();
-		const writer = new GroupCommitWriter(log, () => undefined, { maxPending: 2, queueDeadlineMs: 30 });
+		const writer = new GroupCommitWriter(log, () => undefined, noMetrics, {
+			maxPending: 2,
+			queueDeadlineMs: 30
+		});
 		const outcomes = new Map<string, string>();
 		track(writer, stream('a', 1), outcomes);
 		track(writer, stream('b', 1), outcomes);

@@ -1,5 +1,6 @@
 import { log } from '../log';
 import type { StreamAppend } from '../repositories/meeting-events.repository';
+import { noMetrics, type Metrics } from './ports';
 
 interface Entry {
 	stream: StreamAppend;
@@ -56,10 +57,14 @@ export class GroupCommitWriter {
 	private readonly maxPending: number;
 	private readonly queueDeadlineMs: number;
 
-	/** `onFailed` is told synchronously which meetings' appends failed, before anyone is answered. */
+	/**
+	 * `onFailed` is told synchronously which meetings' appends failed, before anyone is answered;
+	 * `metrics` hears of every transaction (its size and how long the database took).
+	 */
 	constructor(
 		private readonly target: AppendTarget,
 		private readonly onFailed: (meetingIds: readonly string[]) => void,
+		private readonly metrics: Metrics = noMetrics,
 		options: GroupCommitOptions = {}
 	) {
 		this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
@@ -130,9 +135,15 @@ export class GroupCommitWriter {
 					'The database did not answer in time, so the change was not saved. Try again in a moment.'
 				);
 			}, this.queueDeadlineMs);
+			// Wall time even on a simulation's virtual clock: this is how long the database took.
+			const started = performance.now();
+			const measured = (ok: boolean) =>
+				this.metrics.committed({ streams: batch.length, seconds: (performance.now() - started) / 1000, ok });
 			try {
 				await this.target.append(batch.map((e) => e.stream));
+				measured(true);
 			} catch (error) {
+				measured(false);
 				const failed = new Set(batch.map((e) => e.stream.meetingId));
 				// Entries queued meanwhile for these meetings were decided on events that never became durable.
 				const doomed = this.queue.filter((e) => failed.has(e.stream.meetingId));

@@ -3,6 +3,7 @@ import { isPinOfAllowedLength, PIN_DIGITS_TEXT } from '$lib/domain';
 import type { Database } from '../db/index';
 import { tenants, users } from '../db/schema';
 import { hashPin, verifyPin } from '../security/pin-hash';
+import { noMetrics, type Metrics } from './ports';
 
 /** What the call flow learns about an entered PIN; never the PIN or its hash (S8). */
 export type PinVerdict = 'correct' | 'wrong' | 'locked-out';
@@ -16,7 +17,10 @@ const RESERVATION_SECONDS = 60;
  * about the meeting's organizer and nobody else.
  */
 export class LeaderPinService {
-	constructor(private readonly db: Database) {}
+	constructor(
+		private readonly db: Database,
+		private readonly metrics: Metrics = noMetrics
+	) {}
 
 	/**
 	 * Checks `pin` against the organizer's stored hash. Consecutive wrong entries are counted; at the
@@ -85,6 +89,7 @@ export class LeaderPinService {
 			})
 			.where(eq(users.id, organizerUserId))
 			.returning({ lockedAt: users.pinLockedAt });
+		this.metrics.pinFailed(Boolean(after?.lockedAt));
 		return after?.lockedAt ? 'locked-out' : 'wrong';
 	}
 
