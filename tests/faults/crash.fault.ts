@@ -32,7 +32,9 @@ async function lobbies(
 	try {
 		const result = new Map<string, string[]>();
 		for (const meetingId of meetingIds) {
-			const answer = await must(monitor.emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId }));
+			const answer = await must(
+				monitor.timeout(10_000).emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId })
+			);
 			const snapshot = (answer as { snapshot: MeetingSnapshot }).snapshot;
 			result.set(
 				meetingId,
@@ -93,6 +95,10 @@ describe('kill -9 under load', () => {
 				break;
 			}
 			const upAt = performance.now();
+			console.log(
+				`[faults] kill ${k + 1}/${KILLS}: down ${Math.round(upAt - killedAt)} ms; lobby ${crowd.count('lobby')}, ` +
+					`in meeting ${crowd.count('in-meeting')}, to resume ${crowd.waitingToResume}`
+			);
 			crowd.serverBack(stage.url);
 			await crowd.until(() => crowd.waitingToResume === 0, 30_000, 'every dropped call taken back');
 			const resumeMs = Math.max(0, crowd.lastResumedAt - upAt);
@@ -116,6 +122,7 @@ describe('kill -9 under load', () => {
 		}
 
 		await arrivals;
+		console.log(`[faults] every caller has dialed; ${crowd.figures.started}/${MEETINGS} meetings started`);
 		await organizing;
 		await crowd.until(
 			() => crowd.count('lobby') === 0 && crowd.waitingToResume === 0,

@@ -18,6 +18,9 @@ export interface Organizer {
 	leaderPin: string;
 }
 
+/** A caller or organizer gives up after this many tries (each waits for its answer or a time limit). */
+const MAX_ATTEMPTS = 60;
+
 /** The crowd's clock: milliseconds, monotonic. */
 export const now = () => performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -217,6 +220,11 @@ export class Crowd {
 
 	private async dialOnce(phone: Phone): Promise<void> {
 		for (let attempt = 0; !phone.closing; attempt++) {
+			if (attempt >= MAX_ATTEMPTS) {
+				this.error('dial-gave-up');
+				phone.phase = 'failed';
+				return;
+			}
 			if (attempt > 0) this.figures.redialed++;
 			await this.gate.pass();
 			const socket = this.connect();
@@ -319,6 +327,13 @@ export class Crowd {
 	/** Takes a dropped call back with its token once the server answers again. */
 	private async resume(phone: Phone): Promise<void> {
 		for (let attempt = 0; !phone.closing; attempt++) {
+			if (attempt >= MAX_ATTEMPTS) {
+				this.error('resume-gave-up');
+				this.figures.resumeFailed++;
+				phone.needsResume = false;
+				phone.phase = 'failed';
+				return;
+			}
 			await this.gate.pass();
 			const socket = this.connect();
 			if (!(await this.connected(socket))) {
@@ -368,6 +383,11 @@ export class Crowd {
 	async organize(m: number): Promise<void> {
 		const meeting = this.meetings[m]!;
 		for (let attempt = 0; ; attempt++) {
+			if (attempt >= MAX_ATTEMPTS) {
+				throw new Error(
+					`The organizer of ${meeting.organizer.conferenceId} could not start it in ${MAX_ATTEMPTS} tries: ${JSON.stringify(this.figures.errors)}`
+				);
+			}
 			await this.gate.pass();
 			const socket = this.connect();
 			if (!(await this.connected(socket))) {
