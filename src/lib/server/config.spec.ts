@@ -16,7 +16,8 @@ describe('loadConfig', () => {
 			publicOrigin: null,
 			hostHeader: null,
 			trustedProxies: [],
-			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
+			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
+			logLevel: 'info'
 		});
 	});
 
@@ -42,8 +43,28 @@ describe('loadConfig', () => {
 			publicOrigin: null,
 			hostHeader: null,
 			trustedProxies: [],
-			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
+			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
+			logLevel: 'info'
 		});
+	});
+
+	it.each(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const)(
+		'reads LOG_LEVEL=%s',
+		(level) => {
+			expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+		}
+	);
+
+	it('reads LOG_LEVEL in any case, and an empty one as the default info', () => {
+		expect(loadConfig({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
+		expect(loadConfig({ LOG_LEVEL: '' }).logLevel).toBe('info');
+	});
+
+	it.each(['verbose', '30', 'warning'])('refuses LOG_LEVEL=%j with a message naming the levels', (level) => {
+		expect(() => loadConfig({ LOG_LEVEL: level })).toThrow(ConfigError);
+		expect(() => loadConfig({ LOG_LEVEL: level })).toThrow(
+			`LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "${level}")`
+		);
 	});
 
 	it('treats an empty DATABASE_URL as unset', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS, parseLogLevel, type LogLevel } from './log';
 import { parseOrigin } from './security/allowed-origin';
 import { parseAddressList } from './security/client-address';
 import { issueSentence } from './zod-sentence';
@@ -32,6 +33,8 @@ export interface Config {
 	trustedProxies: string[];
 	/** Per-client limits of the live channel; see `ClientLimits`. */
 	clientLimits: ClientLimits;
+	/** The least severe level the log writes (LOG_LEVEL): `info` unless told otherwise. */
+	logLevel: LogLevel;
 }
 
 /**
@@ -96,6 +99,16 @@ const originList = z
 		return origins;
 	});
 
+/** A log level in any case; empty reads as unset. */
+const logLevel = z
+	.string()
+	.optional()
+	.refine(
+		(v) => v === undefined || v.trim() === '' || parseLogLevel(v) !== null,
+		`must be one of ${LOG_LEVELS.join(', ')}`
+	)
+	.transform((v): LogLevel => parseLogLevel(v) ?? 'info');
+
 const schema = z.object({
 	PORT: z.string().trim().min(1, 'must be a whole number from 0 to 65535').pipe(port).default(3000),
 	HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -135,7 +148,8 @@ const schema = z.object({
 		}),
 	LOBBY_MAX_CONNECTIONS_PER_CLIENT: limit,
 	LOBBY_DIAL_BURST_PER_CLIENT: limit,
-	LOBBY_DIALS_PER_MINUTE_PER_CLIENT: limit
+	LOBBY_DIALS_PER_MINUTE_PER_CLIENT: limit,
+	LOG_LEVEL: logLevel
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -168,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			maxConnections: v.LOBBY_MAX_CONNECTIONS_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.maxConnections,
 			dialBurst: v.LOBBY_DIAL_BURST_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.dialBurst,
 			dialsPerMinute: v.LOBBY_DIALS_PER_MINUTE_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.dialsPerMinute
-		}
+		},
+		logLevel: v.LOG_LEVEL
 	};
 }
