@@ -19,7 +19,8 @@ describe('loadConfig', () => {
 			trustedProxies: [],
 			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
 			nodeId: `${hostname()}:3000`,
-			metricsToken: null
+			metricsToken: null,
+			logLevel: 'info'
 		});
 	});
 
@@ -47,8 +48,28 @@ describe('loadConfig', () => {
 			trustedProxies: [],
 			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
 			nodeId: `${hostname()}:8080`,
-			metricsToken: null
+			metricsToken: null,
+			logLevel: 'info'
 		});
+	});
+
+	it.each(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const)(
+		'reads LOG_LEVEL=%s',
+		(level) => {
+			expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+		}
+	);
+
+	it('reads LOG_LEVEL in any case, and an empty one as the default info', () => {
+		expect(loadConfig({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
+		expect(loadConfig({ LOG_LEVEL: '' }).logLevel).toBe('info');
+	});
+
+	it.each(['verbose', '30', 'warning'])('refuses LOG_LEVEL=%j with a message naming the levels', (level) => {
+		expect(() => loadConfig({ LOG_LEVEL: level })).toThrow(ConfigError);
+		expect(() => loadConfig({ LOG_LEVEL: level })).toThrow(
+			`LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "${level}")`
+		);
 	});
 
 	it('treats an empty DATABASE_URL as unset', () => {

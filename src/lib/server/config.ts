@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { LOG_LEVELS, parseLogLevel, type LogLevel } from './log';
 import { parseOrigin } from './security/allowed-origin';
 import { parseAddressList } from './security/client-address';
 import { issueSentence } from './zod-sentence';
@@ -43,6 +44,8 @@ export interface Config {
 	 * the figures reveal activity, so `/metrics` is off until an operator chooses a token.
 	 */
 	metricsToken: string | null;
+	/** The least severe level the log writes (LOG_LEVEL): `info` unless told otherwise. */
+	logLevel: LogLevel;
 }
 
 /**
@@ -107,6 +110,16 @@ const originList = z
 		return origins;
 	});
 
+/** A log level in any case; empty reads as unset. */
+const logLevel = z
+	.string()
+	.optional()
+	.refine(
+		(v) => v === undefined || v.trim() === '' || parseLogLevel(v) !== null,
+		`must be one of ${LOG_LEVELS.join(', ')}`
+	)
+	.transform((v): LogLevel => parseLogLevel(v) ?? 'info');
+
 const schema = z.object({
 	PORT: z.string().trim().min(1, 'must be a whole number from 0 to 65535').pipe(port).default(3000),
 	HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -161,7 +174,8 @@ const schema = z.object({
 			/^$|^[\x21-\x7e]{32,512}$/,
 			'must be 32 to 512 visible characters without spaces (for example from `openssl rand -hex 32`)'
 		)
-		.optional()
+		.optional(),
+	LOG_LEVEL: logLevel
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -196,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			dialsPerMinute: v.LOBBY_DIALS_PER_MINUTE_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.dialsPerMinute
 		},
 		nodeId: v.LOBBY_NODE_ID || `${hostname()}:${v.PORT === 0 ? `pid-${process.pid}` : v.PORT}`,
-		metricsToken: v.LOBBY_METRICS_TOKEN ? v.LOBBY_METRICS_TOKEN : null
+		metricsToken: v.LOBBY_METRICS_TOKEN ? v.LOBBY_METRICS_TOKEN : null,
+		logLevel: v.LOG_LEVEL
 	};
 }

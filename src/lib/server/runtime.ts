@@ -3,7 +3,7 @@ import { loadConfig, type Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/index';
 import { ensureCredentials, seedDemoTenant } from './db/seed';
 import { announceFirstStartPasswords } from './first-start-passwords';
-import { log } from './log';
+import { log, setLogLevel } from './log';
 import { createLobbyMetrics, type LobbyMetrics } from './observability/metrics';
 import { createServices, type Masking, type Services } from './services/index';
 import type { NotifierHub } from './services/notifier';
@@ -41,6 +41,7 @@ const slot: Slot = ((globalThis as Record<symbol, unknown>)[KEY] as Slot | undef
 const FORGET_PINS_EVERY_MS = 10 * 60_000;
 
 async function boot(config: Config): Promise<Runtime> {
+	setLogLevel(config.logLevel);
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
@@ -9,7 +10,7 @@ import type {
 	ServerToClientEvents,
 	SocketData
 } from '$lib/contract/events';
-import { log } from '../log';
+import { addLogContext, log, withLogContext, type LogContext } from '../log';
 import type { Runtime } from '../runtime';
 import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
@@ -122,6 +123,12 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		socket.data.clientParticipant = null;
 		if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
 		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
+		/** What every line logged while handling one of this connection's events carries. */
+		const eventContext = (): LogContext => ({
+			eventId: randomUUID(),
+			socketId: socket.id,
+			...(socket.data.callId ? { callId: socket.data.callId } : {})
+		});
 
 		/**
 		 * Registers a handler: rate limit, validate, run, answer. A missing acknowledgement means the
@@ -134,7 +141,10 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			/** Runs when the work succeeds after its deadline was answered, to undo what the client never heard of. */
 			late?: (result: AckPayload<E>) => void
 		): void {
-			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) => {
+			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) =>
+				withLogContext(eventContext(), () => handle(args))
+			);
+			function handle(args: unknown[]): void {
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
 				const answer = (response: Response) => (ack as (r: Response) => void)(response);
@@ -143,6 +153,8 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 					if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
 					return;
 				}
+				// The event's name only: its payload can hold a PIN's digits (call:keys).
+				log.trace(`Socket event ${event}`);
 				let input: unknown = undefined;
 				if (schema) {
 					const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
@@ -158,10 +170,17 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 					);
 				}
 				requestsInFlight++;
+				const started = Date.now();
+				const answered = (response: Response) => {
+					log.debug(`Socket event ${event} answered ${response.ok ? 'ok' : response.error.code}`, {
+						ms: Date.now() - started
+					});
+					answer(response);
+				};
 				let overdue = false;
 				const deadline = setTimeout(() => {
 					overdue = true;
-					answer(
+					answered(
 						ackFailure(
 							'unavailable',
 							'The server could not finish this in time: its database is slow or unreachable. Try again in a moment.'
@@ -171,16 +190,16 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				Promise.resolve()
 					.then(() => run(input as S extends z.ZodType ? z.output<S> : undefined))
 					.then(
-						(result) => (overdue ? late?.(result) : answer({ ok: true, ...(result as object) })),
+						(result) => (overdue ? late?.(result) : answered({ ok: true, ...(result as object) })),
 						(error: unknown) => {
-							if (!overdue) answer(toAck(error));
+							if (!overdue) answered(toAck(error));
 						}
 					)
 					.finally(() => {
 						clearTimeout(deadline);
 						requestsInFlight--;
 					});
-			});
+			}
 		}
 
 		/**
@@ -189,6 +208,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		 */
 		async function own(callId: string): Promise<void> {
 			socket.data.callId = callId;
+			addLogContext({ callId });
 			await socket.join(rooms.call(callId));
 		}
 
@@ -201,7 +221,9 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		}
 
 		broadcastPresence();
-		socket.on('disconnect', () => {
+		socket.on('disconnect', (reason) => withLogContext(eventContext(), () => disconnected(reason)));
+		function disconnected(reason: string): void {
+			log.debug(`Connection closed: ${reason}`);
 			broadcastPresence();
 			if (socket.data.callId) services.calls.connectionLost(socket.data.callId);
 			const joined = socket.data.clientParticipant;
@@ -209,7 +231,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				socket.data.clientParticipant = null;
 				void services.meetings.leave(joined.meetingId, joined.participantId).catch(() => undefined);
 			}
-		});
+		}
 
 		on('status:get', null, async () => {
 			await socket.join(rooms.presence);
