@@ -193,11 +193,26 @@ export class Crowd {
 		return socket;
 	}
 
+	/** Whether `socket` connects: false on a refusal, a drop before it connected, or no answer in time. */
 	private connected(socket: Client): Promise<boolean> {
 		return new Promise((resolve) => {
 			if (socket.connected) return resolve(true);
-			socket.once('connect', () => resolve(true));
-			socket.once('connect_error', () => resolve(false));
+			const done = (ok: boolean) => {
+				clearTimeout(timer);
+				socket.off('connect', onConnect);
+				socket.off('connect_error', onFail);
+				socket.off('disconnect', onFail);
+				socket.io.off('close', onFail);
+				resolve(ok);
+			};
+			const onConnect = () => done(true);
+			const onFail = () => done(false);
+			const timer = setTimeout(onFail, this.timeoutMs);
+			socket.once('connect', onConnect);
+			socket.once('connect_error', onFail);
+			socket.once('disconnect', onFail);
+			// The transport closed while the namespace was still connecting (the server was killed).
+			socket.io.once('close', onFail);
 		});
 	}
 
