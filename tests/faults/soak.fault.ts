@@ -120,6 +120,12 @@ describe.skipIf(!FULL)('soak: steady churn', () => {
 		const rssGrowthPct = ((rssLate - rssEarly) / rssEarly) * 100;
 		const lags = window(1, MINUTES + 1).flatMap((s) => (s.lagP99Ms === null ? [] : [s.lagP99Ms]));
 		const lagP99MaxMs = Math.max(...lags);
+		const sortedLags = [...lags].sort((a, b) => a - b);
+		console.log(
+			`[faults] soak: event-loop p99 per ${SAMPLE_MS / 1000} s window: median ${median(lags).toFixed(1)} ms, ` +
+				`p90 ${(sortedLags[Math.floor(sortedLags.length * 0.9)] ?? 0).toFixed(1)} ms, worst ${lagP99MaxMs.toFixed(1)} ms; ` +
+				`windows over 50 ms: ${lags.filter((l) => l >= 50).length} of ${lags.length}`
+		);
 		const fdsEarly = median(early.map((s) => s.fds));
 		const fdsLate = median(late.map((s) => s.fds));
 		const dbEarly = pg ? median(early.map((s) => s.dbConnections ?? 0)) : 0;
@@ -135,6 +141,7 @@ describe.skipIf(!FULL)('soak: steady churn', () => {
 				rssEndMb: Math.round(rssLate),
 				rssGrowthPct: Number(rssGrowthPct.toFixed(1)),
 				lagP99MaxMs: Number(lagP99MaxMs.toFixed(1)),
+				lagP99MedianMs: Number(median(lags).toFixed(1)),
 				fdsMinute2: fdsEarly,
 				fdsEnd: fdsLate,
 				dbConnectionsMinute2: dbEarly,
