@@ -110,6 +110,25 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
 		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
 
+		/** Takes one message from the socket's bucket; a refusal is answered, and a flood disconnected. */
+		function withinRate(answer: (response: Response) => void): boolean {
+			if (bucket.take()) return true;
+			answer(ackFailure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
+			if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
+			return false;
+		}
+
+		// An event no handler takes is answered too, when it can be, so a client never waits in vain.
+		socket.use(([event, ...args], next) => {
+			if (socket.listeners(event as keyof ClientToServerEvents).length > 0) return next();
+			const ack = args.at(-1);
+			if (typeof ack !== 'function') return;
+			const answer = (response: Response) => (ack as (r: Response) => void)(response);
+			if (!withinRate(answer)) return;
+			const shown = JSON.stringify(String(event).slice(0, 64));
+			answer(ackFailure('unknown-event', `There is no event ${shown}; see src/lib/contract/events.ts.`));
+		});
+
 		/**
 		 * Registers a handler: rate limit, validate, run, answer. A missing acknowledgement means the
 		 * client cannot be answered, so the message is dropped.
@@ -123,11 +142,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
 				const answer = (response: Response) => (ack as (r: Response) => void)(response);
-				if (!bucket.take()) {
-					answer(ackFailure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
-					if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
-					return;
-				}
+				if (!withinRate(answer)) return;
 				let input: unknown = undefined;
 				if (schema) {
 					const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
