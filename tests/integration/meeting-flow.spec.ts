@@ -285,7 +285,9 @@ describe('bad input, wrong PINs and floods', () => {
 			ok: false,
 			error: { code: 'unknown-event', message: expect.stringContaining('"call:dail"') }
 		});
-		await expect(emit('__proto__')).resolves.toMatchObject({ ok: false, error: { code: 'unknown-event' } });
+		for (const event of ['__proto__', 'error', 'toString']) {
+			await expect(emit(event)).resolves.toMatchObject({ ok: false, error: { code: 'unknown-event' } });
+		}
 		await expect(emit('hasOwnProperty', 1, 2, 3)).resolves.toMatchObject({
 			ok: false,
 			error: { code: 'unknown-event' }

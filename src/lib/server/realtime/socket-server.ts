@@ -118,9 +118,13 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			return false;
 		}
 
+		/** The events registered with `on` below; no other event reaches a listener. */
+		const handled = new Set<string>();
+
 		// An event no handler takes is answered too, when it can be, so a client never waits in vain.
+		// Only handled events go on: a client's 'error' must not reach the socket's own error listeners.
 		socket.use(([event, ...args], next) => {
-			if (socket.listeners(event as keyof ClientToServerEvents).length > 0) return next();
+			if (handled.has(event)) return next();
 			const ack = args.at(-1);
 			if (typeof ack !== 'function') return;
 			const answer = (response: Response) => (ack as (r: Response) => void)(response);
@@ -138,6 +142,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			schema: S,
 			run: (input: S extends z.ZodType ? z.output<S> : undefined) => Promise<AckPayload<E>> | AckPayload<E>
 		): void {
+			handled.add(event);
 			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) => {
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
