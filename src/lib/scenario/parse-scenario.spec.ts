@@ -147,6 +147,22 @@ describe('a scenario file made to exhaust the parser', () => {
 		expect(errorsOf(nested)[0]).toMatchObject({ line: 65, column: 129 });
 	});
 
+	it('given 2^53 or fifty million simulated organizers, then it names the range at once, and makes none of them', () => {
+		for (const count of ['9007199254740992', '50000000']) {
+			const started = performance.now();
+			const errors = errorsOf(
+				`${HEAD.replace('actors:\n', `actors:\n  simulatedOrganizers: { count: ${count} }\n`)}  - at: 0s\n    dial: alice\n`
+			);
+			expect(performance.now() - started).toBeLessThan(1000);
+			expect(errors).toContainEqual({
+				line: 4,
+				column: 33,
+				path: 'actors.simulatedOrganizers.count',
+				message: 'Too big: expected number to be <=1000'
+			});
+		}
+	});
+
 	it('given a file over 256 KB, then it is refused at once, naming the limit', () => {
 		const started = performance.now();
 		const errors = errorsOf(`${HEAD}${'  - wait: 1s\n'.repeat(800_000)}`);
