@@ -1,6 +1,7 @@
 import { error, redirect, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
 import { actorOf } from '$lib/server/actor';
+import { errorResponse } from '$lib/server/edge-errors';
 import { log } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
 import { clientAddress } from '$lib/server/security/client-address';
@@ -45,12 +46,52 @@ async function guardAdminCenter(event: RequestEvent): Promise<void> {
 	);
 }
 
+/** The decoded path, or null when it does not decode (a bundler drops a call whose result is unused). */
+function decoded(pathname: string): string | null {
+	try {
+		return decodeURI(pathname);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * SvelteKit's own refusals under `/api/` (no such endpoint, a method the endpoint lacks) come as
+ * HTML or text; an API client gets them as the API's JSON errors, like every other answer.
+ */
+function asApiError(event: RequestEvent, response: Response): Response {
+	if (response.status < 400 || /^application\/json/.test(response.headers.get('content-type') ?? '')) {
+		return response;
+	}
+	const what = `${event.request.method} ${event.url.pathname.slice(0, 200)}`;
+	if (response.status === 404) {
+		return errorResponse('not-found', `There is no API endpoint ${what}; see /api/v1/openapi.json.`);
+	}
+	if (response.status === 405) {
+		const allow = response.headers.get('allow') ?? '';
+		return errorResponse(
+			'method-not-allowed',
+			`${what} is not allowed${allow ? `; this endpoint takes ${allow}` : ''}.`,
+			allow ? { allow } : {}
+		);
+	}
+	return response;
+}
+
 /**
  * Every request reaches the services through the one process-wide runtime, and carries the
  * signed-in user from its session cookie (null when anonymous), the client's address, the language
  * (the remembered choice, else the browser's) and the theme.
  */
 export const handle: Handle = async ({ event, resolve }) => {
+	// SvelteKit answers a path it cannot decode with its HTML error page; the API answers in JSON.
+	const api = event.url.pathname.startsWith('/api/');
+	if (api && decoded(event.url.pathname) === null) {
+		return errorResponse(
+			'bad-request',
+			'The path has a malformed percent-escape (such as %ff): encode it as UTF-8.'
+		);
+	}
 	const runtime = await getRuntime();
 	event.locals.runtime = runtime;
 	event.locals.user = await runtime.auth.userFor(event.request.headers);
@@ -66,10 +107,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const theme = event.cookies.get('lobby-theme');
 	event.locals.theme = (THEMES as readonly string[]).includes(theme ?? '') ? (theme as Theme) : 'system';
 	await guardAdminCenter(event);
-	return resolve(event, {
+	const response = await resolve(event, {
 		transformPageChunk: ({ html }) =>
 			html.replace('%lobby.lang%', event.locals.locale).replace('%lobby.theme%', event.locals.theme)
 	});
+	return api ? asApiError(event, response) : response;
 };
 
 /**
@@ -77,7 +119,8 @@ export const handle: Handle = async ({ event, resolve }) => {
  * escapes whatever a client put into the message), answered with a sentence that reveals nothing.
  */
 export const handleError: HandleServerError = ({ error: failure, event, status, message }) => {
-	if (status === 404) return { message };
+	// A client's mistake (a path that does not decode, a method the route lacks) is not a fault.
+	if (status < 500) return { message };
 	log.error(`${event.request.method} ${event.route.id ?? event.url.pathname} failed`, failure);
 	return { message: 'Something went wrong on the server; the error was logged. Try again.' };
 };
