@@ -118,6 +118,7 @@ const edgeBoundary = {
 		'src/hooks.server.ts',
 		'src/lib/server/realtime/**/*.ts',
 		'src/lib/server/api/**/*.ts',
+		'src/lib/server/observability/**/*.ts',
 		'src/lib/server/edge-errors.ts',
 		'src/lib/server/actor.ts'
 	],

@@ -37,7 +37,8 @@ export default defineConfig({
 	],
 	webServer: {
 		command: 'node build/server.js',
-		url: `http://127.0.0.1:${port}/healthz`,
+		// Ready, not merely alive: the server answers /healthz while it still migrates and restores.
+		url: `http://127.0.0.1:${port}/readyz`,
 		reuseExistingServer: false,
 		timeout: 60_000,
 		stdout: 'pipe',

@@ -16,7 +16,7 @@ function lobbyRealtime(): Plugin {
 		async configureServer(server: ViteDevServer) {
 			if (!server.httpServer || process.env.VITEST) return;
 			const mod = (await server.ssrLoadModule('/src/lib/server/realtime/dev-attach.ts')) as DevAttach;
-			await mod.attachToDevServer(server.httpServer);
+			await mod.attachToDevServer(server.httpServer, (middleware) => server.middlewares.use(middleware));
 		}
 	};
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { error, redirect, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
 import { actorOf } from '$lib/server/actor';
 import { errorResponse } from '$lib/server/edge-errors';
-import { log } from '$lib/server/log';
+import { log, withLogContext } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
 import { clientAddress } from '$lib/server/security/client-address';
 
@@ -79,11 +80,32 @@ function asApiError(event: RequestEvent, response: Response): Response {
 }
 
 /**
+ * Every line logged while a request is handled carries its `requestId`, made here: an id a client
+ * sends (`X-Request-Id`) is not taken, so nobody can make their request's lines look like another's.
+ * The answer is logged at `debug` by its route, never with the query or the body.
+ */
+export const handle: Handle = ({ event, resolve }) =>
+	withLogContext({ requestId: randomUUID() }, async () => {
+		const started = Date.now();
+		log.trace(`${event.request.method} ${routeOf(event)}`);
+		const response = await handleRequest({ event, resolve });
+		log.debug(`${event.request.method} ${routeOf(event)} answered ${response.status}`, {
+			ms: Date.now() - started
+		});
+		return response;
+	});
+
+/** The route a request matched, else its path: never its query, which may carry what a form sent. */
+function routeOf(event: RequestEvent): string {
+	return event.route.id ?? event.url.pathname;
+}
+
+/**
  * Every request reaches the services through the one process-wide runtime, and carries the
  * signed-in user from its session cookie (null when anonymous), the client's address, the language
  * (the remembered choice, else the browser's) and the theme.
  */
-export const handle: Handle = async ({ event, resolve }) => {
+const handleRequest: Handle = async ({ event, resolve }) => {
 	// SvelteKit answers a path it cannot decode with its HTML error page; the API answers in JSON.
 	const api = event.url.pathname.startsWith('/api/');
 	if (api && decoded(event.url.pathname) === null) {
@@ -121,6 +143,6 @@ export const handle: Handle = async ({ event, resolve }) => {
 export const handleError: HandleServerError = ({ error: failure, event, status, message }) => {
 	// A client's mistake (a path that does not decode, a method the route lacks) is not a fault.
 	if (status < 500) return { message };
-	log.error(`${event.request.method} ${event.route.id ?? event.url.pathname} failed`, failure);
+	log.error(`${event.request.method} ${routeOf(event)} failed`, failure);
 	return { message: 'Something went wrong on the server; the error was logged. Try again.' };
 };

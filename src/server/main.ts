@@ -1,15 +1,22 @@
 /**
  * The production server: SvelteKit's adapter-node handler and Socket.IO on one HTTP server and one
  * port. Started as `node build/server.js` (see `npm start`).
+ *
+ * It listens before the runtime boots, so that `/healthz` (alive) and `/readyz` (503 `starting`)
+ * answer while migrations run and live meetings are rebuilt; every other request is answered 503
+ * until then. The "listening" line is logged once the runtime has booted: the server serves from then.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '$lib/server/config';
 import { DirectoryLockedError } from '$lib/server/db/dir-lock';
+import { DatabaseOpenError } from '$lib/server/db/index';
 import { log } from '$lib/server/log';
 import { createSocketServer } from '$lib/server/realtime/socket-server';
-import { getRuntime } from '$lib/server/runtime';
+import { answerProbe, type ProbeTarget } from '$lib/server/observability/probes';
+import { getRuntime, type Runtime } from '$lib/server/runtime';
+import { isDatabaseUnavailable } from '$lib/server/service-error';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -21,7 +28,13 @@ const SHUTDOWN_DEADLINE_MS = 5000;
 
 async function main(): Promise<void> {
 	const config = loadConfig();
-	const runtime = await getRuntime(config);
+	let runtime: Runtime | null = null;
+	let stopping = false;
+	const probes: ProbeTarget = {
+		runtime: () => runtime,
+		stopping: () => stopping,
+		metricsToken: config.metricsToken
+	};
 
 	/*
 	 * This server speaks plain HTTP. Unless a proxy in front says otherwise (ORIGIN or
@@ -31,17 +44,22 @@ async function main(): Promise<void> {
 	const ownProtocolHeader = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 	if (ownProtocolHeader) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 
-	// Loaded at run time, never bundled: bundling SvelteKit's handler breaks its static files.
-	const handlerUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'handler.js')).href;
-	const { handler } = (await import(/* @vite-ignore */ handlerUrl)) as { handler: Handler };
-
+	let handler: Handler | null = null;
 	const httpServer = createServer((req, res) => {
+		if (answerProbe(req, res, probes)) return;
+		if (!handler) {
+			res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+			res.end('Lobby is starting; try again in a moment.\n');
+			return;
+		}
 		if (ownProtocolHeader) req.headers[PROTOCOL_HEADER] = 'http';
 		handler(req, res);
 	});
-	const io = createSocketServer(httpServer, runtime);
+	let io: ReturnType<typeof createSocketServer> | null = null;
+	const booting = getRuntime(config);
+	// Awaited after the server listens; a failed boot is reported there (main's catch), not as unhandled.
+	booting.catch(() => undefined);
 
-	let stopping = false;
 	const shutdown = (signal: string) => {
 		if (stopping) return;
 		stopping = true;
@@ -55,12 +73,13 @@ async function main(): Promise<void> {
 		const httpClosed = httpServer.listening
 			? new Promise<void>((resolve) => httpServer.once('close', () => resolve()))
 			: Promise.resolve();
-		void io.close();
+		if (io) void io.close();
+		else if (httpServer.listening) httpServer.close();
 		httpServer.closeIdleConnections();
 		const forceClose = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_DEADLINE_MS / 2);
 		forceClose.unref();
 		httpClosed
-			.then(() => runtime.close())
+			.then(() => booting.then((booted) => booted.close()))
 			.then(
 				() => {
 					log.info('Stopped.');
@@ -72,6 +91,23 @@ async function main(): Promise<void> {
 				}
 			);
 	};
+	/*
+	 * A database request that failed after everyone waiting for it had stopped waiting (PostgreSQL
+	 * closed its connections, say) must not take the server down with it: log it and serve on. Any
+	 * other unhandled rejection is a fault of the server: logged, and the process exits as Node would.
+	 */
+	process.on('unhandledRejection', (reason) => {
+		if (isDatabaseUnavailable(reason)) {
+			const code = (reason as { code?: unknown }).code;
+			log.warn(
+				`A database request failed after nobody waited for it any more (${String(code)}); serving on.`
+			);
+			return;
+		}
+		log.error('An unhandled rejection; the server stops.', reason);
+		process.exit(1);
+	});
+
 	// Installed before the "listening" line: whoever waits for that line may signal at once.
 	process.once('SIGINT', () => shutdown('SIGINT'));
 	process.once('SIGTERM', () => shutdown('SIGTERM'));
@@ -85,11 +121,25 @@ async function main(): Promise<void> {
 	});
 	const address = httpServer.address();
 	const port = typeof address === 'object' && address ? address.port : config.port;
+
+	const booted = await booting;
+	// Loaded at run time, never bundled: bundling SvelteKit's handler breaks its static files.
+	const handlerUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'handler.js')).href;
+	handler = ((await import(/* @vite-ignore */ handlerUrl)) as { handler: Handler }).handler;
+	if (stopping) return;
+	const socketServer = createSocketServer(httpServer, booted);
+	io = socketServer;
+	booted.metrics.observeConnections(() => socketServer.engine.clientsCount);
+	runtime = booted;
 	log.info(`Lobby is listening on http://${config.host}:${port}`);
 }
 
 main().catch((error: unknown) => {
-	if (error instanceof ConfigError || error instanceof DirectoryLockedError) {
+	if (
+		error instanceof ConfigError ||
+		error instanceof DirectoryLockedError ||
+		error instanceof DatabaseOpenError
+	) {
 		log.error(error.message);
 	} else {
 		log.error('The server could not start.', error);

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { openDatabase } from '$lib/server/db/index';
 import { tenants, users } from '$lib/server/db/schema';
 import { seedDemoTenant } from '$lib/server/db/seed';
+import { Pin } from '$lib/server/security/pin';
 import { LeaderPinService } from '$lib/server/services/leader-pin.service';
 import type { TestDatabase } from './server';
 
@@ -29,7 +30,7 @@ export async function prepareDirectory(
 		for (const [email, pin] of Object.entries(options.pins ?? {})) {
 			const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email));
 			if (!user) throw new Error(`No user ${email} in the demo directory`);
-			await pins.setPin(user.id, pin);
+			await pins.setPin(user.id, Pin.of(pin));
 		}
 		if (options.tenant) await handle.db.update(tenants).set(options.tenant);
 	} finally {

@@ -1,6 +1,7 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
 import { createTestDatabase, runServerToExit, startServer, type TestDatabase } from '../helpers/server';
 
 describe('the embedded database directory lock', () => {
@@ -19,8 +20,8 @@ describe('the embedded database directory lock', () => {
 			expect(second.output).toContain(database.dataDir!);
 			expect(second.output).toContain(`process ${first.process.pid}`);
 			expect(second.ms).toBeLessThan(5000);
-			// The first server is unharmed.
-			const health = await fetch(`${first.url}/healthz`);
+			// The first server is unharmed: still ready, its database answering.
+			const health = await fetch(`${first.url}/readyz`);
 			expect(health.status).toBe(200);
 		} finally {
 			await first.stop();
@@ -45,7 +46,7 @@ describe('the embedded database directory lock', () => {
 			JSON.stringify({ pid: 4_194_000, host: hostname(), startedAt: '' })
 		);
 		const second = await startServer({ env: database.env });
-		const health = await fetch(`${second.url}/healthz`);
+		const health = await fetch(`${second.url}/readyz`);
 		expect(health.status).toBe(200);
 		await second.stop();
 	});
@@ -57,5 +58,28 @@ describe('start-up errors', () => {
 		expect(result.code).toBe(1);
 		expect(result.output).toContain('PORT must be a whole number from 0 to 65535');
 		expect(existsSync('/nonexistent-never-used')).toBe(false);
+	});
+
+	it('exits non-zero when the embedded database cannot be opened, says what to do, and leaves the files as they were', async () => {
+		const database = await createTestDatabase({ forcePglite: true });
+		try {
+			const pgdata = join(database.dataDir!, 'pgdata');
+			const made = await PGlite.create(pgdata);
+			await made.query('create table kept (x int)');
+			await made.close();
+			// A damaged control file, as a full disk or a crash in the middle of a write can leave it.
+			const control = join(pgdata, 'global', 'pg_control');
+			const damaged = readFileSync(control).fill(7, 0, 64);
+			writeFileSync(control, damaged);
+			const result = await runServerToExit(database.env, 30_000);
+			expect(result.code).toBe(1);
+			expect(result.output).toContain(`The embedded database in ${database.dataDir} could not be opened`);
+			expect(result.output).toContain('will not start on an empty database');
+			expect(result.output).toContain(`mv ${database.dataDir} ${database.dataDir}.damaged`);
+			expect(readFileSync(control).equals(damaged)).toBe(true);
+			expect(existsSync(join(database.dataDir!, 'lobby.lock'))).toBe(false);
+		} finally {
+			await database.drop();
+		}
 	});
 });

@@ -157,7 +157,6 @@ const EXPECTED: Record<string, Row> = {
 	'/api/v1/tokens': { GET: [401, 200, 200], POST: [401, 400, 400] },
 	'/api/v1/tokens/[id]': { DELETE: [401, 404, null] },
 	'/dashboard': { page: [200, 200, 200], data: [200, 200, 200], 'data-skip': [200, 200, 200] },
-	'/healthz': { GET: [200, 200, 200] },
 	'/join/[conferenceId]': { page: [200, 200, 200], data: [200, 200, 200], 'data-skip': [200, 200, 200] },
 	'/meetings': { page: [200, 200, 200], data: [200, 200, 200], 'data-skip': [200, 200, 200] },
 	'/meetings/[id]': { page: [200, 200, 200], data: [200, 200, 200], 'data-skip': [200, 200, 200] },

@@ -19,10 +19,13 @@ function presence(socket: Client, predicate: (n: number) => boolean): Promise<nu
 describe('the production server', () => {
 	const suite = serverPerSuite();
 
-	it('answers /healthz with the database in use', async () => {
-		const response = await fetch(`${suite.server.url}/healthz`);
-		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ status: 'ok', db: suite.database.kind });
+	it('answers /healthz (alive, naming nothing) and /readyz (booted, database answering)', async () => {
+		const live = await fetch(`${suite.server.url}/healthz`);
+		expect(live.status).toBe(200);
+		expect(await live.json()).toEqual({ status: 'ok' });
+		const ready = await fetch(`${suite.server.url}/readyz`);
+		expect(ready.status).toBe(200);
+		expect(await ready.json()).toEqual({ status: 'ready' });
 	});
 
 	it('serves the home page and its static assets from the same port', async () => {

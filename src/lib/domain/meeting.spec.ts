@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deepFreeze, specFor } from './decider-spec';
 import {
+	admissionWaitsMs,
 	DEFAULT_MEETING_SETTINGS,
 	decideMeeting,
 	evolveMeeting,
@@ -861,6 +862,51 @@ describe('Read helpers: lobbySize, longestWaitMs, isLive', () => {
 		expect(longestWaitMs(initialMeetingState, T0)).toBe(0);
 		expect(isLive(initialMeetingState)).toBe(false);
 		expect(longestWaitMs(replay(meetingDecider, inProgress()), T0 + 5 * MIN)).toBe(0);
+	});
+});
+
+describe('Read helpers: admissionWaitsMs', () => {
+	const admitted = (at: number, participantIds: string[]): MeetingEvent => ({
+		type: 'LobbyAdmitted',
+		at,
+		participantIds,
+		by: 'meeting-start',
+		byParticipantId: 'leader',
+		announcement: 'names'
+	});
+
+	it('given two callers waiting, when the meeting starts, then each waited from their own arrival', () => {
+		const before = replay(meetingDecider, [opened(), inLobby('a', T0 + MIN), inLobby('b', T0 + 3 * MIN)]);
+		const events = [
+			leaderJoinedByPhone(T0 + 10 * MIN),
+			started(T0 + 10 * MIN),
+			admitted(T0 + 10 * MIN, ['a', 'b'])
+		];
+		expect(admissionWaitsMs(before, events)).toEqual([9 * MIN, 7 * MIN]);
+	});
+
+	it('given a locked meeting, when the leader admits one caller, then only that wait is counted', () => {
+		const before = replay(meetingDecider, [
+			...inProgress(),
+			locked(T0 + 2 * MIN),
+			inLobby('c', T0 + 4 * MIN)
+		]);
+		const events: MeetingEvent[] = [
+			{
+				type: 'CallerAdmitted',
+				at: T0 + 6 * MIN,
+				participantId: 'c',
+				byParticipantId: 'leader',
+				announcement: 'names'
+			}
+		];
+		expect(admissionWaitsMs(before, events)).toEqual([2 * MIN]);
+	});
+
+	it('counts a caller who arrives and is admitted in the same events, and nobody who left or joined directly', () => {
+		const events = [inLobby('d', T0 + MIN), callerJoined('e', T0 + MIN), admitted(T0 + 2 * MIN, ['d', 'e'])];
+		expect(admissionWaitsMs(replay(meetingDecider, [opened()]), events)).toEqual([MIN]);
+		expect(admissionWaitsMs(initialMeetingState, [])).toEqual([]);
 	});
 });
 

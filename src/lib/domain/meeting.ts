@@ -958,6 +958,31 @@ export function longestWaitMs(state: MeetingState, now: number): number {
 	return first === undefined ? 0 : Math.max(0, now - first.arrivedAt);
 }
 
+/**
+ * How long each caller that `events` admit from the lobby (S10: `LobbyAdmitted`, `CallerAdmitted`)
+ * had waited, in milliseconds, in admission order. `before` is the meeting's state before the
+ * events; callers who arrive within `events` count from their own `CallerEnteredLobby`. O(lobby +
+ * events). The operators' time-to-admit figure.
+ */
+export function admissionWaitsMs(before: MeetingState, events: readonly MeetingEvent[]): number[] {
+	const arrivals = new Map<string, number>();
+	if (before.status !== 'none')
+		for (const caller of before.lobby) arrivals.set(caller.participantId, caller.arrivedAt);
+	const waits: number[] = [];
+	const admit = (participantId: string, at: number) => {
+		const arrivedAt = arrivals.get(participantId);
+		if (arrivedAt === undefined) return;
+		arrivals.delete(participantId);
+		waits.push(Math.max(0, at - arrivedAt));
+	};
+	for (const event of events) {
+		if (event.type === 'CallerEnteredLobby') arrivals.set(event.participantId, event.at);
+		else if (event.type === 'CallerAdmitted') admit(event.participantId, event.at);
+		else if (event.type === 'LobbyAdmitted') for (const id of event.participantIds) admit(id, event.at);
+	}
+	return waits;
+}
+
 /** True while the meeting is open and not ended: waiting for a leader or in progress. */
 export function isLive(state: MeetingState): boolean {
 	return state.status === 'waiting' || state.status === 'in-progress';

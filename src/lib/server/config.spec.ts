@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CLIENT_LIMITS, loadConfig } from './config';
 
@@ -16,7 +17,10 @@ describe('loadConfig', () => {
 			publicOrigin: null,
 			hostHeader: null,
 			trustedProxies: [],
-			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
+			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
+			nodeId: `${hostname()}:3000`,
+			metricsToken: null,
+			logLevel: 'info'
 		});
 	});
 
@@ -42,8 +46,30 @@ describe('loadConfig', () => {
 			publicOrigin: null,
 			hostHeader: null,
 			trustedProxies: [],
-			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 }
+			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
+			nodeId: `${hostname()}:8080`,
+			metricsToken: null,
+			logLevel: 'info'
 		});
+	});
+
+	it.each(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const)(
+		'reads LOG_LEVEL=%s',
+		(level) => {
+			expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+		}
+	);
+
+	it('reads LOG_LEVEL in any case, and an empty one as the default info', () => {
+		expect(loadConfig({ LOG_LEVEL: ' Debug ' }).logLevel).toBe('debug');
+		expect(loadConfig({ LOG_LEVEL: '' }).logLevel).toBe('info');
+	});
+
+	it.each(['verbose', '30', 'warning'])('refuses LOG_LEVEL=%j with a message naming the levels', (level) => {
+		expect(() => loadConfig({ LOG_LEVEL: level })).toThrow(ConfigError);
+		expect(() => loadConfig({ LOG_LEVEL: level })).toThrow(
+			`LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "${level}")`
+		);
 	});
 
 	it('treats an empty DATABASE_URL as unset', () => {
@@ -120,5 +146,25 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ LOBBY_MAX_CONNECTIONS_PER_CLIENT: value })).toThrow(
 			/LOBBY_MAX_CONNECTIONS_PER_CLIENT must be a whole number from 0 to 9999999/
 		);
+	});
+
+	it('names the server in the metrics by LOBBY_NODE_ID, else by host name and port (or process with PORT=0)', () => {
+		expect(loadConfig({ LOBBY_NODE_ID: 'lobby-eu-1' }).nodeId).toBe('lobby-eu-1');
+		expect(loadConfig({ PORT: '0' }).nodeId).toBe(`${hostname()}:pid-${process.pid}`);
+		expect(loadConfig({ LOBBY_NODE_ID: '' }).nodeId).toBe(`${hostname()}:3000`);
+		expect(() => loadConfig({ LOBBY_NODE_ID: 'two words' })).toThrow(
+			/LOBBY_NODE_ID must be at most 128 letters/
+		);
+	});
+
+	it('reads LOBBY_METRICS_TOKEN, refuses a short one without echoing it, and leaves metrics off when unset', () => {
+		const token = 'a'.repeat(32);
+		expect(loadConfig({ LOBBY_METRICS_TOKEN: token }).metricsToken).toBe(token);
+		expect(loadConfig({ LOBBY_METRICS_TOKEN: '' }).metricsToken).toBeNull();
+		expect(() => loadConfig({ LOBBY_METRICS_TOKEN: 'short-secret' })).toThrow(
+			/LOBBY_METRICS_TOKEN must be 32 to 512 visible characters/
+		);
+		expect(() => loadConfig({ LOBBY_METRICS_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+		expect(() => loadConfig({ LOBBY_METRICS_TOKEN: `${token} ${token}` })).toThrow(/without spaces/);
 	});
 });

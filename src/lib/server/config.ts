@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
+import { LOG_LEVELS, parseLogLevel, type LogLevel } from './log';
 import { parseOrigin } from './security/allowed-origin';
 import { parseAddressList } from './security/client-address';
 import { issueSentence } from './zod-sentence';
@@ -32,6 +34,18 @@ export interface Config {
 	trustedProxies: string[];
 	/** Per-client limits of the live channel; see `ClientLimits`. */
 	clientLimits: ClientLimits;
+	/**
+	 * Names this server in every metric (the `node` label): LOBBY_NODE_ID, else `hostname:port`
+	 * (`hostname:pid-N` with PORT=0, whose port is known only once listening).
+	 */
+	nodeId: string;
+	/**
+	 * The bearer token a scraper sends to read `/metrics` (LOBBY_METRICS_TOKEN). Null when unset:
+	 * the figures reveal activity, so `/metrics` is off until an operator chooses a token.
+	 */
+	metricsToken: string | null;
+	/** The least severe level the log writes (LOG_LEVEL): `info` unless told otherwise. */
+	logLevel: LogLevel;
 }
 
 /**
@@ -96,6 +110,16 @@ const originList = z
 		return origins;
 	});
 
+/** A log level in any case; empty reads as unset. */
+const logLevel = z
+	.string()
+	.optional()
+	.refine(
+		(v) => v === undefined || v.trim() === '' || parseLogLevel(v) !== null,
+		`must be one of ${LOG_LEVELS.join(', ')}`
+	)
+	.transform((v): LogLevel => parseLogLevel(v) ?? 'info');
+
 const schema = z.object({
 	PORT: z.string().trim().min(1, 'must be a whole number from 0 to 65535').pipe(port).default(3000),
 	HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -135,7 +159,23 @@ const schema = z.object({
 		}),
 	LOBBY_MAX_CONNECTIONS_PER_CLIENT: limit,
 	LOBBY_DIAL_BURST_PER_CLIENT: limit,
-	LOBBY_DIALS_PER_MINUTE_PER_CLIENT: limit
+	LOBBY_DIALS_PER_MINUTE_PER_CLIENT: limit,
+	LOBBY_NODE_ID: z
+		.string()
+		.trim()
+		.regex(
+			/^[\w.:@/-]{0,128}$/,
+			'must be at most 128 letters, digits and . _ : @ / - (a name for this server in the metrics)'
+		)
+		.optional(),
+	LOBBY_METRICS_TOKEN: z
+		.string()
+		.regex(
+			/^$|^[\x21-\x7e]{32,512}$/,
+			'must be 32 to 512 visible characters without spaces (for example from `openssl rand -hex 32`)'
+		)
+		.optional(),
+	LOG_LEVEL: logLevel
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -144,8 +184,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	if (!result.success) {
 		const lines = result.error.issues.map((issue) => {
 			const name = String(issue.path[0]);
-			// Never echo a password back, not even a wrong one.
-			const shown = name.includes('PASSWORD') ? '' : ` (got ${JSON.stringify(env[name])})`;
+			// Never echo a password or a token back, not even a wrong one.
+			const shown = /PASSWORD|TOKEN/.test(name) ? '' : ` (got ${JSON.stringify(env[name])})`;
 			return `${issueSentence(issue, { joiner: ' ' })}${shown}`;
 		});
 		throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -168,6 +208,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 			maxConnections: v.LOBBY_MAX_CONNECTIONS_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.maxConnections,
 			dialBurst: v.LOBBY_DIAL_BURST_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.dialBurst,
 			dialsPerMinute: v.LOBBY_DIALS_PER_MINUTE_PER_CLIENT ?? DEFAULT_CLIENT_LIMITS.dialsPerMinute
-		}
+		},
+		nodeId: v.LOBBY_NODE_ID || `${hostname()}:${v.PORT === 0 ? `pid-${process.pid}` : v.PORT}`,
+		metricsToken: v.LOBBY_METRICS_TOKEN ? v.LOBBY_METRICS_TOKEN : null,
+		logLevel: v.LOG_LEVEL
 	};
 }

@@ -11,8 +11,9 @@ function runtimeWithDatabase(status: 'ok' | 'unavailable'): Runtime {
 	return { services: { status: { health: () => Promise.resolve({ status }) } } } as unknown as Runtime;
 }
 
+/** The log's stderr (where errors go), captured and kept off the test's output. */
 function quietLog() {
-	return vi.spyOn(console, 'error').mockImplementation(() => undefined);
+	return vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 }
 
 afterEach(() => {
@@ -97,7 +98,10 @@ describe('the JSON API', () => {
 		const text = await response.text();
 		expect(JSON.parse(text)).toMatchObject({ error: { code: 'internal' } });
 		expect(text).not.toContain('users');
-		expect(logged).toHaveBeenCalledWith(expect.stringContaining('relation "users" is locked'));
+		// In the JSON line, as JSON writes the quotes.
+		expect(logged).toHaveBeenCalledWith(
+			expect.stringContaining(JSON.stringify('relation "users" is locked'))
+		);
 	});
 
 	it('given a fault while the database is down, then it is a 503 to try again', async () => {

@@ -16,7 +16,12 @@ import type { ErrorCode, Response as Ack } from '$lib/contract/events';
 import { log } from './log';
 import type { Runtime } from './runtime';
 import { SYSTEM_ACTOR } from './services/access';
-import { isServiceError, type ServiceErrorCode, type ServiceErrorStatus } from './service-error';
+import {
+	isDatabaseUnavailable,
+	isServiceError,
+	type ServiceErrorCode,
+	type ServiceErrorStatus
+} from './service-error';
 
 // Socket.IO acknowledgements
 
@@ -36,6 +41,9 @@ export function ackFailure(code: ErrorCode, message: string): Ack {
 /** A socket handler's failure as its acknowledgement. */
 export function toAck(error: unknown): Ack {
 	if (isServiceError(error)) return ackFailure(ackCode(error.code), error.message);
+	if (isDatabaseUnavailable(error)) {
+		return ackFailure('unavailable', 'The database is not reachable right now; try again shortly.');
+	}
 	log.error('A socket handler failed', error);
 	return ackFailure('internal', 'Something went wrong on the server; the error was logged. Try again.');
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureLog } from '../../../tests/helpers/log-capture';
 import { announceFirstStartPasswords, FIRST_START_FILE } from './first-start-passwords';
 
 const generated = { admin: 'generated-admin-4Kq9', users: 'generated-users-7Zp2' };
@@ -21,12 +22,9 @@ function freshDir(): string {
 
 /** Everything the log wrote while `run` ran. */
 function logged(run: () => void): string {
-	const lines: string[] = [];
-	for (const method of ['log', 'warn', 'error'] as const) {
-		vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
-	}
+	const capture = captureLog();
 	run();
-	return lines.join('\n');
+	return capture.text();
 }
 
 describe('the first start tells its generated passwords once, never to the log', () => {

@@ -3,7 +3,8 @@ import { loadConfig, type Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db/index';
 import { ensureCredentials, seedDemoTenant } from './db/seed';
 import { announceFirstStartPasswords } from './first-start-passwords';
-import { log } from './log';
+import { log, setLogLevel } from './log';
+import { createLobbyMetrics, type LobbyMetrics } from './observability/metrics';
 import { createServices, type Masking, type Services } from './services/index';
 import type { NotifierHub } from './services/notifier';
 import type { IdSource } from './services/ports';
@@ -21,6 +22,8 @@ export interface Runtime {
 	readonly auth: Auth;
 	/** Scenarios run live on these services (the Scenarios page). */
 	readonly liveScenarios: LiveScenarios;
+	/** This runtime's Prometheus registry and the recorder its services report to (`/metrics`). */
+	readonly metrics: LobbyMetrics;
 	close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ const slot: Slot = ((globalThis as Record<symbol, unknown>)[KEY] as Slot | undef
 const FORGET_PINS_EVERY_MS = 10 * 60_000;
 
 async function boot(config: Config): Promise<Runtime> {
+	setLogLevel(config.logLevel);
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
@@ -54,17 +58,20 @@ async function boot(config: Config): Promise<Runtime> {
 		}
 	});
 	log.info(`Database: ${database.kind === 'pglite' ? 'PGlite in' : 'PostgreSQL at'} ${database.location}`);
+	const metrics = createLobbyMetrics({ nodeId: config.nodeId });
 	let built;
 	try {
 		built = await createServices(database, {
 			mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
-			baseURL: config.publicOrigin ?? `http://${config.host}:${config.port}`
+			baseURL: config.publicOrigin ?? `http://${config.host}:${config.port}`,
+			metrics: metrics.recorder
 		});
 	} catch (error) {
 		await database.close();
 		throw error;
 	}
 	const { services } = built;
+	metrics.observeMeetings(services.meetings);
 	const issued = await services.dialIn.issueMissingPins('system');
 	if (issued > 0) {
 		log.info(
@@ -94,6 +101,7 @@ async function boot(config: Config): Promise<Runtime> {
 		database,
 		...built,
 		liveScenarios,
+		metrics,
 		close() {
 			closing ??= (async () => {
 				clearInterval(forgetPins);

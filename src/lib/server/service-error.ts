@@ -85,3 +85,36 @@ export function isServiceError(error: unknown): error is ServiceError {
 		typeof candidate.message === 'string'
 	);
 }
+
+/** postgres.js's own codes for a connection that could not be made or was lost. */
+const CONNECTION_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'CONNECT_TIMEOUT',
+	'CONNECTION_CLOSED',
+	'CONNECTION_ENDED',
+	'CONNECTION_DESTROYED'
+]);
+
+/**
+ * SQLSTATEs that mean "not now" rather than "wrong": connection exceptions (class 08), the server
+ * shutting down or starting (57P01-57P03), a statement timeout (57014), insufficient resources such
+ * as a full disk (class 53).
+ */
+function isTransientSqlState(code: string): boolean {
+	return /^(08|53)[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '57014'].includes(code);
+}
+
+/**
+ * Whether `error` (or what caused it) says the database cannot be reached or cannot take work right
+ * now: the request may be tried again, and the edge answers `unavailable` instead of a server fault.
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+	if (typeof error !== 'object' || error === null || depth > 5) return false;
+	const { code, cause } = error as { code?: unknown; cause?: unknown };
+	if (typeof code === 'string' && (CONNECTION_CODES.has(code) || isTransientSqlState(code))) return true;
+	return isDatabaseUnavailable(cause, depth + 1);
+}

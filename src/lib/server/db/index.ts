@@ -41,6 +41,9 @@ export interface OpenOptions {
  */
 const MIGRATION_LOCK_KEY = 727_001;
 
+/** How long connecting to PostgreSQL, and one statement, may take before it counts as unavailable. */
+export const DATABASE_TIMEOUT_SECONDS = 5;
+
 /** Finds `drizzle/` by walking up from this module, which sits at different depths in dev and build. */
 export function findMigrationsFolder(from = dirname(fileURLToPath(import.meta.url))): string {
 	let dir = from;
@@ -72,6 +75,29 @@ export function redactUrl(url: string): string {
 	}
 }
 
+/**
+ * The embedded database's files exist but PGlite cannot open them: damaged by a crash, a full disk
+ * or another program. Lobby never starts on an empty database in their place; the message says
+ * what the operator can do.
+ */
+export class DatabaseOpenError extends Error {
+	readonly code = 'data-dir-unreadable';
+	constructor(
+		readonly directory: string,
+		cause: unknown
+	) {
+		const detail = cause instanceof Error ? cause.message : String(cause);
+		super(
+			`The embedded database in ${directory} could not be opened (${detail}). Its files may be damaged, ` +
+				`for example by a full disk or a crash. Lobby will not start on an empty database in its place. ` +
+				`Free disk space and start again; or restore the folder from a backup; or move it aside ` +
+				`(mv ${directory} ${directory}.damaged) to start afresh with a new demo tenant.`,
+			{ cause }
+		);
+		this.name = 'DatabaseOpenError';
+	}
+}
+
 /** `dataDir` value for a PGlite database that lives in memory only (simulations, specs). */
 export const IN_MEMORY = 'memory://';
 
@@ -86,7 +112,7 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
 		client = await PGlite.create(inMemory ? undefined : join(lock.directory, 'pgdata'));
 	} catch (error) {
 		lock.release();
-		throw error;
+		throw inMemory ? error : new DatabaseOpenError(lock.directory, error);
 	}
 	const db = drizzlePglite({ client, schema }) as unknown as Database;
 	const handle: DatabaseHandle = {
@@ -118,7 +144,14 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
 }
 
 async function openPostgres(url: string, options: OpenOptions): Promise<DatabaseHandle> {
-	const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+	const client = postgres(url, {
+		max: 10,
+		onnotice: () => {},
+		// A database that cannot be reached is reported within these, and the caller hears
+		// `unavailable` instead of waiting (docs/reliability.md).
+		connect_timeout: DATABASE_TIMEOUT_SECONDS,
+		connection: { statement_timeout: DATABASE_TIMEOUT_SECONDS * 1000 }
+	});
 	const db = drizzlePostgres({ client, schema }) as unknown as Database;
 	const handle: DatabaseHandle = {
 		kind: 'postgres',
@@ -135,12 +168,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
 	try {
 		const reserved = await client.reserve();
 		try {
+			// Waiting for another server's migrations, and the migrations themselves, may take longer.
+			await reserved`set statement_timeout = 0`;
 			await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
 			try {
 				await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: findMigrationsFolder() });
 				await options.afterMigrate?.(db);
 			} finally {
 				await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+				await reserved`reset statement_timeout`;
 			}
 		} finally {
 			reserved.release();

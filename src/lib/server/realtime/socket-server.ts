@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
@@ -9,7 +10,7 @@ import type {
 	ServerToClientEvents,
 	SocketData
 } from '$lib/contract/events';
-import { log } from '../log';
+import { addLogContext, log, withLogContext, type LogContext } from '../log';
 import type { Runtime } from '../runtime';
 import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
@@ -42,6 +43,16 @@ const RATE_PER_SECOND = 30;
 const PRESENCE_INTERVAL_MS = 250;
 /** A socket refused this many times in a row is flooding and is disconnected. */
 const FLOOD_LIMIT = 200;
+/**
+ * A request not finished within this is answered `unavailable` (its database is slow or
+ * unreachable), so nobody waits longer; the work itself goes on, and `late` undoes what it can.
+ */
+export const REQUEST_DEADLINE_MS = 5000;
+/**
+ * Requests under way at once on this server, finished or past their deadline; more are answered
+ * `unavailable` at once, so a database that stops answering cannot pile up work without bound.
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 10_000;
 
 type AckPayload<E extends keyof ClientToServerEvents> =
 	Parameters<ClientToServerEvents[E]> extends [...unknown[], (response: Response<infer T>) => void]
@@ -103,12 +114,21 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 	// Origin, session cookie, the token that lifts the limits, and the per-client limits.
 	io.use(handshake.middleware);
 
+	/** Requests of every connection under way now (MAX_REQUESTS_IN_FLIGHT). */
+	let requestsInFlight = 0;
+
 	io.on('connection', (socket: LobbySocket) => {
 		socket.data.connectedAt = Date.now();
 		socket.data.callId = null;
 		socket.data.clientParticipant = null;
 		if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
 		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
+		/** What every line logged while handling one of this connection's events carries. */
+		const eventContext = (): LogContext => ({
+			eventId: randomUUID(),
+			socketId: socket.id,
+			...(socket.data.callId ? { callId: socket.data.callId } : {})
+		});
 
 		/** Takes one message from the socket's bucket; a refusal is answered, and a flood disconnected. */
 		function withinRate(answer: (response: Response) => void): boolean {
@@ -140,27 +160,66 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		function on<E extends keyof ClientToServerEvents, S extends z.ZodType | null>(
 			event: E,
 			schema: S,
-			run: (input: S extends z.ZodType ? z.output<S> : undefined) => Promise<AckPayload<E>> | AckPayload<E>
+			run: (input: S extends z.ZodType ? z.output<S> : undefined) => Promise<AckPayload<E>> | AckPayload<E>,
+			/** Runs when the work succeeds after its deadline was answered, to undo what the client never heard of. */
+			late?: (result: AckPayload<E>) => void
 		): void {
 			handled.add(event);
-			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) => {
+			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) =>
+				withLogContext(eventContext(), () => handle(args))
+			);
+			function handle(args: unknown[]): void {
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
 				const answer = (response: Response) => (ack as (r: Response) => void)(response);
 				if (!withinRate(answer)) return;
+				// The event's name only: its payload can hold a PIN's digits (call:keys).
+				log.trace(`Socket event ${event}`);
 				let input: unknown = undefined;
 				if (schema) {
 					const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
 					if (!parsed.success) return answer(ackFailure('bad-request', describeIssues(parsed.error)));
 					input = parsed.data;
 				}
+				if (requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) {
+					return answer(
+						ackFailure(
+							'unavailable',
+							'The server is waiting for its database on too many requests. Try again in a moment.'
+						)
+					);
+				}
+				requestsInFlight++;
+				const started = Date.now();
+				const answered = (response: Response) => {
+					log.debug(`Socket event ${event} answered ${response.ok ? 'ok' : response.error.code}`, {
+						ms: Date.now() - started
+					});
+					answer(response);
+				};
+				let overdue = false;
+				const deadline = setTimeout(() => {
+					overdue = true;
+					answered(
+						ackFailure(
+							'unavailable',
+							'The server could not finish this in time: its database is slow or unreachable. Try again in a moment.'
+						)
+					);
+				}, REQUEST_DEADLINE_MS);
 				Promise.resolve()
 					.then(() => run(input as S extends z.ZodType ? z.output<S> : undefined))
 					.then(
-						(result) => answer({ ok: true, ...(result as object) }),
-						(error: unknown) => answer(toAck(error))
-					);
-			});
+						(result) => (overdue ? late?.(result) : answered({ ok: true, ...(result as object) })),
+						(error: unknown) => {
+							if (!overdue) answered(toAck(error));
+						}
+					)
+					.finally(() => {
+						clearTimeout(deadline);
+						requestsInFlight--;
+					});
+			}
 		}
 
 		/**
@@ -169,6 +228,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		 */
 		async function own(callId: string): Promise<void> {
 			socket.data.callId = callId;
+			addLogContext({ callId });
 			await socket.join(rooms.call(callId));
 		}
 
@@ -181,7 +241,9 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		}
 
 		broadcastPresence();
-		socket.on('disconnect', () => {
+		socket.on('disconnect', (reason) => withLogContext(eventContext(), () => disconnected(reason)));
+		function disconnected(reason: string): void {
+			log.debug(`Connection closed: ${reason}`);
 			broadcastPresence();
 			if (socket.data.callId) services.calls.connectionLost(socket.data.callId);
 			const joined = socket.data.clientParticipant;
@@ -189,32 +251,40 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				socket.data.clientParticipant = null;
 				void services.meetings.leave(joined.meetingId, joined.participantId).catch(() => undefined);
 			}
-		});
+		}
 
 		on('status:get', null, async () => {
 			await socket.join(rooms.presence);
 			return { status: await services.status.status(connectedClients()) };
 		});
 
-		on('call:dial', dialSchema, async ({ phoneNumber, keys }) => {
-			if (socket.data.callId && services.calls.isLive(socket.data.callId)) {
-				throw new ServiceError('bad-request', 'This connection already has a call; hang up first.');
+		on(
+			'call:dial',
+			dialSchema,
+			async ({ phoneNumber, keys }) => {
+				if (socket.data.callId && services.calls.isLive(socket.data.callId)) {
+					throw new ServiceError('bad-request', 'This connection already has a call; hang up first.');
+				}
+				if (!handshake.dial(socket)) {
+					const { dialBurst, dialsPerMinute } = runtime.config.clientLimits;
+					throw new ServiceError(
+						'rate-limited',
+						`Too many calls from your address: ${dialBurst} at once, then ${dialsPerMinute} a minute ` +
+							'(LOBBY_DIAL_BURST_PER_CLIENT, LOBBY_DIALS_PER_MINUTE_PER_CLIENT). Wait a moment and dial again.'
+					);
+				}
+				const dialed = services.calls.dial(phoneNumber ?? runtime.ids.phoneNumber());
+				await own(dialed.callId);
+				if (!keys) return dialed;
+				// One request, one answer: the welcome, then whatever the keys played.
+				const call = await services.calls.pressKeys(dialed.callId, keys);
+				return { ...dialed, call: { ...call, prompts: [...dialed.call.prompts, ...call.prompts] } };
+			},
+			(dialed) => {
+				// The caller heard `unavailable` and will dial again: this call must not linger in a lobby.
+				void services.calls.hangUp(dialed.callId).catch(() => undefined);
 			}
-			if (!handshake.dial(socket)) {
-				const { dialBurst, dialsPerMinute } = runtime.config.clientLimits;
-				throw new ServiceError(
-					'rate-limited',
-					`Too many calls from your address: ${dialBurst} at once, then ${dialsPerMinute} a minute ` +
-						'(LOBBY_DIAL_BURST_PER_CLIENT, LOBBY_DIALS_PER_MINUTE_PER_CLIENT). Wait a moment and dial again.'
-				);
-			}
-			const dialed = services.calls.dial(phoneNumber ?? runtime.ids.phoneNumber());
-			await own(dialed.callId);
-			if (!keys) return dialed;
-			// One request, one answer: the welcome, then whatever the keys played.
-			const call = await services.calls.pressKeys(dialed.callId, keys);
-			return { ...dialed, call: { ...call, prompts: [...dialed.call.prompts, ...call.prompts] } };
-		});
+		);
 
 		on('call:keys', keysRequestSchema, async ({ keys }) => ({
 			call: await services.calls.pressKeys(ownCall(), keys)

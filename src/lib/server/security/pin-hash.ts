@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { Pin } from './pin';
 
 /**
  * Leader PINs are stored only as salted hashes from a memory-hard password-hashing function (S8):
@@ -8,23 +9,23 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 const COST = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 
-function derive(pin: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+function derive(pin: Pin, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
-		scrypt(pin, salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) =>
+		scrypt(pin.reveal(), salt, KEY_LENGTH, { ...options, maxmem: 64 * 1024 * 1024 }, (error, key) =>
 			error ? reject(error) : resolve(key)
 		);
 	});
 }
 
 /** Hashes a PIN with a fresh salt. */
-export async function hashPin(pin: string): Promise<string> {
+export async function hashPin(pin: Pin): Promise<string> {
 	const salt = randomBytes(16);
 	const key = await derive(pin, salt, COST);
 	return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** Whether `pin` matches `encoded`, compared in constant time; false for a malformed hash. */
-export async function verifyPin(pin: string, encoded: string): Promise<boolean> {
+export async function verifyPin(pin: Pin, encoded: string): Promise<boolean> {
 	const parts = encoded.split('$');
 	if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
 	const [N, r, p] = parts.slice(1, 4).map(Number);

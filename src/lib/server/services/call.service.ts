@@ -26,6 +26,7 @@ import { EngineUnavailableError, type CommittedEvents, type MeetingService } fro
 import { ServiceError } from '../service-error';
 import type { Notifier } from './notifier';
 import type { Clock, IdSource, Scheduler } from './ports';
+import { Pin } from '../security/pin';
 import type { ResumeTokens } from '../security/resume-token';
 
 /**
@@ -422,7 +423,7 @@ export class CallService {
 	}
 
 	private async submitPin(call: LiveCall): Promise<void> {
-		const pin = call.pinDigits;
+		const pin = Pin.of(call.pinDigits);
 		call.pinDigits = '';
 		if (call.state.status !== 'awaiting-pin') return;
 		// S2: only the organizer of THIS meeting; another user's PIN is simply wrong here.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/index';
 import { auditLog, mailOutbox, meetingEvents, users } from '../db/schema';
 import type { Actor } from './audit.service';
+import { Pin } from '../security/pin';
 import { isServiceError } from '../service-error';
 import { openSeededDatabase, startEngine, updateTenant, userByEmail, type Engine } from './engine-test-kit';
 
@@ -49,7 +50,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 		const amosMail = welcome.find((m) => m.toAddress === AMOS)!;
 		const pin = /\b(\d{5})\b/.exec(amosMail.body.split('4410273').join(''))?.[1];
 		expect(pin).toBeDefined();
-		expect(await pins.check((await userByEmail(database.db, AMOS)).id, pin!)).toBe('correct');
+		expect(await pins.check((await userByEmail(database.db, AMOS)).id, Pin.of(pin!))).toBe('correct');
 		// Nothing is issued twice.
 		expect(await dialIn.issueMissingPins('system')).toBe(0);
 	});
@@ -113,13 +114,14 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 		it('S16: a reset issues a new PIN at the tenant length, shown once, stored only as a hash; the old PIN stops working', async () => {
 			const { dialIn, pins } = engine.services;
 			const first = await dialIn.resetLeaderPin(admin, 'amos.marble', {}, 'cli');
-			expect(first.pin).toMatch(/^\d{5}$/);
+			expect(first.pin.reveal()).toMatch(/^\d{5}$/);
 			const second = await dialIn.resetLeaderPin(admin, AMOS, {}, 'cli');
 			const row = await userByEmail(database.db, AMOS);
 			expect(row.leaderPinHash).toMatch(/^scrypt\$/);
-			expect(JSON.stringify(row)).not.toContain(second.pin);
+			expect(JSON.stringify(row)).not.toContain(second.pin.reveal());
 			expect(await pins.check(row.id, second.pin)).toBe('correct');
-			if (first.pin !== second.pin) expect(await pins.check(row.id, first.pin)).toBe('wrong');
+			if (first.pin.reveal() !== second.pin.reveal())
+				expect(await pins.check(row.id, first.pin)).toBe('wrong');
 		});
 
 		it('S9, S12: by default the email goes to the primary address, and the audit log names it but never the PIN', async () => {
@@ -128,7 +130,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			expect(reset.email).toEqual({ sent: true, to: AMOS, status: 'mailbox' });
 			const [message] = await mail.list(admin, { limit: 1 });
 			expect(message).toMatchObject({ toAddress: AMOS, kind: 'pin-reset' });
-			expect(message!.body).toContain(reset.pin);
+			expect(message!.body).toContain(reset.pin.reveal());
 			const [entry] = await audit.list(admin, { action: 'dial-in.reset-leader-pin', limit: 1 });
 			expect(entry).toMatchObject({
 				actorEmail: ADMIN_EMAIL,
@@ -136,7 +138,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 				path: 'page',
 				outcome: 'ok'
 			});
-			expect(JSON.stringify(await database.db.select().from(auditLog))).not.toContain(reset.pin);
+			expect(JSON.stringify(await database.db.select().from(auditLog))).not.toContain(reset.pin.reveal());
 		});
 
 		it('S14, S15: -SendEmail -SendEmailToAddress sends to the other address; the address alone is refused', async () => {
@@ -189,11 +191,11 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 		it('S13: a new PIN length applies to new PINs only; existing PINs keep working', async () => {
 			const { dialIn, pins } = engine.services;
 			const astrid = await dialIn.resetLeaderPin(admin, 'astrid.lindqvist', {}, 'page');
-			expect(astrid.pin).toHaveLength(5);
+			expect(astrid.pin.reveal()).toHaveLength(5);
 			await dialIn.updateTenantSettings(admin, { pinLength: 7 }, 'page');
 			try {
 				const amosNew = await dialIn.resetLeaderPin(admin, AMOS, {}, 'page');
-				expect(amosNew.pin).toHaveLength(7);
+				expect(amosNew.pin.reveal()).toHaveLength(7);
 				const astridRow = await userByEmail(database.db, 'astrid.lindqvist@contoso.com');
 				expect(await pins.check(astridRow.id, astrid.pin)).toBe('correct');
 			} finally {
@@ -212,7 +214,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			expect(after.length - before).toBe(2);
 			const row = await userByEmail(database.db, AMOS);
 			const verdicts = [await pins.check(row.id, a.pin), await pins.check(row.id, b.pin)];
-			if (a.pin !== b.pin) expect(verdicts.filter((v) => v === 'correct')).toHaveLength(1);
+			if (a.pin.reveal() !== b.pin.reveal()) expect(verdicts.filter((v) => v === 'correct')).toHaveLength(1);
 		});
 
 		it('refuses a user who is not enabled for dial-in, and an unknown identity, with clear messages', async () => {
@@ -232,7 +234,7 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			const { dialIn, pins, mail } = engine.services;
 			const enabled = await dialIn.enableDialIn(admin, 'diego.siciliani', 'page');
 			expect(enabled.user.conferenceId).toMatch(/^\d{7}$/);
-			expect(enabled.pin).toMatch(/^\d{5}$/);
+			expect(enabled.pin.reveal()).toMatch(/^\d{5}$/);
 			expect(enabled.email).toMatchObject({ sent: true, to: 'diego.siciliani@contoso.com' });
 			const [welcome] = await mail.list(admin, { limit: 1 });
 			expect(welcome).toMatchObject({ kind: 'dial-in-enabled', toAddress: 'diego.siciliani@contoso.com' });
@@ -258,8 +260,8 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			try {
 				const reset = await dialIn.resetLeaderPin(admin, 'megan.bowen', {}, 'page');
 				const meganRow = await userByEmail(database.db, 'megan.bowen@contoso.com');
-				await pins.check(meganRow.id, '00000');
-				expect(await pins.check(meganRow.id, '00000')).toBe('locked-out');
+				await pins.check(meganRow.id, Pin.of('00000'));
+				expect(await pins.check(meganRow.id, Pin.of('00000'))).toBe('locked-out');
 				expect(await pins.check(meganRow.id, reset.pin)).toBe('locked-out');
 				await dialIn.unlockLeaderPin(admin, 'megan.bowen', 'page');
 				expect(await pins.check(meganRow.id, reset.pin)).toBe('correct');
@@ -299,11 +301,11 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 		const { dialIn } = engine.services;
 		const reset = await dialIn.resetLeaderPin(admin, AMOS, {}, 'page');
 		for (const table of [users, auditLog, meetingEvents]) {
-			expect(JSON.stringify(await database.db.select().from(table))).not.toContain(reset.pin);
+			expect(JSON.stringify(await database.db.select().from(table))).not.toContain(reset.pin.reveal());
 		}
 		// The simulated mailbox (no SMTP configured) is the one place the user reads it, as in their inbox.
 		const [row] = await database.db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, AMOS)).limit(1);
-		expect(row?.body).not.toContain(reset.pin);
+		expect(row?.body).not.toContain(reset.pin.reveal());
 	});
 
 	it('records a refused attempt whatever its identity holds: a NUL is stored as a replacement character, never an error', async () => {

@@ -9,6 +9,7 @@ import type { DirectoryRepository } from '../repositories/directory.repository';
 import type { AccessPath, Actor, AuditService } from './audit.service';
 import { SYSTEM_ACTOR } from './access';
 import type { LeaderPinService } from './leader-pin.service';
+import { Pin } from '../security/pin';
 import { ServiceError } from '../service-error';
 import { zodSentence } from '../zod-sentence';
 
@@ -21,7 +22,7 @@ export interface MailQueue {
 			kind: 'dial-in-enabled' | 'dial-in-disabled' | 'pin-reset';
 			toAddress: string;
 			language: 'en' | 'sv';
-			pin: string | null;
+			pin: Pin | null;
 			data: {
 				displayName: string;
 				tenantName: string;
@@ -41,8 +42,8 @@ export type EmailOutcome = EmailOutcomeJson;
 /** The answer to a reset or enablement: the one time the PIN is shown (S8). */
 export interface PinIssued {
 	user: { id: string; email: string; displayName: string; conferenceId: string };
-	/** Shown once, to the administrator who asked; stored only as a hash. */
-	pin: string;
+	/** Shown once, to the administrator who asked (the edge calls `reveal()`); stored only as a hash. */
+	pin: Pin;
 	email: EmailOutcome;
 }
 
@@ -118,7 +119,7 @@ export class DialInService {
 				);
 			}
 			const tenant = await this.tenant(tx);
-			const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
+			const pin = this.newPin(tenant.pinLength);
 			await this.deps.pins.setPin(user.id, pin, tx);
 			const email = await this.email(tx, tenant, user, 'pin-reset', pin, options.sendEmail, address);
 			await this.audited(tx, actor, action, user, path, {
@@ -151,7 +152,7 @@ export class DialInService {
 			}
 			const tenant = await this.tenant(tx);
 			const conferenceId = await this.freeConferenceId(tx);
-			const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
+			const pin = this.newPin(tenant.pinLength);
 			await tx
 				.update(users)
 				.set({
@@ -199,7 +200,7 @@ export class DialInService {
 					if (user.leaderPinHash !== null || !user.dialInEnabled)
 						return { sent: false, reason: 'email-off' } as const;
 					const tenant = await this.tenant(tx);
-					const pin = generateLeaderPin(tenant.pinLength, this.randomDigit);
+					const pin = this.newPin(tenant.pinLength);
 					await this.deps.pins.setPin(user.id, pin, tx);
 					const email = await this.email(tx, tenant, user, 'dial-in-enabled', pin, undefined, undefined);
 					await this.audited(tx, actor, 'dial-in.issue-leader-pin', user, path, {
@@ -380,6 +381,11 @@ export class DialInService {
 		return tenant;
 	}
 
+	/** A fresh PIN of `length` digits, never trivial (pin-policy.ts), from this service's random source. */
+	private newPin(length: number): Pin {
+		return Pin.of(generateLeaderPin(length, this.randomDigit));
+	}
+
 	/** A seven-digit conference ID nobody has. */
 	private async freeConferenceId(tx: Database): Promise<string> {
 		for (let attempt = 0; attempt < 50; attempt++) {
@@ -403,7 +409,7 @@ export class DialInService {
 		tenant: TenantRow,
 		user: UserRow,
 		kind: 'dial-in-enabled' | 'dial-in-disabled' | 'pin-reset',
-		pin: string | null,
+		pin: Pin | null,
 		sendEmail: boolean | undefined,
 		otherAddress: string | undefined
 	): Promise<EmailOutcome> {

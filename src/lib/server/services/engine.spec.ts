@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../db/index';
 import { meetingEvents, meetings as meetingRows, users } from '../db/schema';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
+import { Pin } from '../security/pin';
 import { isServiceError } from '../service-error';
 import {
 	MeetingEventsRepository,
@@ -646,7 +647,7 @@ describe('leader PINs and who may start a meeting (S2, S6, S8, S11)', () => {
 		const { calls, meetings, pins } = engine.services;
 		const amos = await userByEmail(database.db, AMOS.email);
 		await updateTenant(database.db, { pinLockoutThreshold: 3 });
-		await pins.setPin(amos.id, AMOS_PIN);
+		await pins.setPin(amos.id, Pin.of(AMOS_PIN));
 
 		// First call: two wrong PINs, then the caller gives up.
 		const { callId: firstCall } = calls.dial('+46 70 800 00 01');
@@ -682,7 +683,7 @@ describe('leader PINs and who may start a meeting (S2, S6, S8, S11)', () => {
 		const third = await calls.pressKeys(thirdCall, `${AMOS.conferenceId}#*${AMOS_PIN}#`);
 		expect(third).toMatchObject({ phase: 'lobby', music: 'lobby', isLeader: false });
 		expect(third.prompts.map((p) => p.id)).toContain('pin-locked');
-		expect(await pins.check(amos.id, AMOS_PIN)).toBe('locked-out');
+		expect(await pins.check(amos.id, Pin.of(AMOS_PIN))).toBe('locked-out');
 		for (const callId of [secondCall, thirdCall]) {
 			expect(engine.notifier.viewsOf(callId).some((v) => v.phase === 'disconnected')).toBe(false);
 		}
@@ -744,7 +745,7 @@ describe('leader PINs and who may start a meeting (S2, S6, S8, S11)', () => {
 	it('given a PIN set for Amos, when he dials in with it, then no column of users, no meeting event and no notice holds the PIN in plain text (S8)', async () => {
 		const { calls, meetings, pins } = engine.services;
 		const amos = await userByEmail(database.db, AMOS.email);
-		await pins.setPin(amos.id, AMOS_PIN);
+		await pins.setPin(amos.id, Pin.of(AMOS_PIN));
 
 		const directory = JSON.stringify(await database.db.select().from(users));
 		expect(directory).not.toContain(AMOS_PIN);

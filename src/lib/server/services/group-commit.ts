@@ -1,5 +1,6 @@
 import { log } from '../log';
 import type { StreamAppend } from '../repositories/meeting-events.repository';
+import { noMetrics, type Metrics } from './ports';
 
 interface Entry {
 	stream: StreamAppend;
@@ -8,33 +9,85 @@ interface Entry {
 	reject: (error: unknown) => void;
 }
 
+/** An append the writer refused without sending it: nothing of it is durable. */
+export class CommitRefusedError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'CommitRefusedError';
+	}
+}
+
 /** The part of the event log the writer needs. */
 export interface AppendTarget {
 	append(batch: readonly StreamAppend[]): Promise<void>;
 }
 
+export interface GroupCommitOptions {
+	/**
+	 * Most appends waiting behind the one in flight. Past it, a new append is refused at once
+	 * (the caller hears `unavailable`), so a database that stops answering cannot grow the queue without bound.
+	 */
+	maxPending?: number;
+	/**
+	 * How long appends may wait behind one in flight before they are refused (the caller hears `unavailable`): they
+	 * were never sent, so nothing of theirs is durable, and their callers hear so in time.
+	 */
+	queueDeadlineMs?: number;
+}
+
 /** Most streams in one transaction; more wait for the next one. */
 const MAX_BATCH = 5000;
+export const DEFAULT_MAX_PENDING = 20_000;
+export const DEFAULT_QUEUE_DEADLINE_MS = 5000;
 
 /**
  * Group commit: everything decided while one transaction is in flight is appended together in the
  * next, so a burst of thousands of callers costs a handful of transactions, and each is still
  * durable before anyone is told. Commits, and their listeners, run strictly in append order.
+ *
+ * When the database stops answering, the queue is bounded twice: by `maxPending` entries, and by
+ * `queueDeadlineMs` of waiting. A refused entry's meeting is reported to `onFailed` (its decided
+ * state is undone), together with every later entry of that meeting.
  */
 export class GroupCommitWriter {
 	private queue: Entry[] = [];
 	private running: Promise<void> | null = null;
+	/** Meetings with a stream in the transaction in flight: their queued entries wait for its outcome. */
+	private inFlight = new Set<string>();
+	private readonly maxPending: number;
+	private readonly queueDeadlineMs: number;
 
-	/** `onFailed` is told synchronously which meetings' appends failed, before anyone is answered. */
+	/**
+	 * `onFailed` is told synchronously which meetings' appends failed, before anyone is answered;
+	 * `metrics` hears of every transaction (its size and how long the database took).
+	 */
 	constructor(
 		private readonly target: AppendTarget,
-		private readonly onFailed: (meetingIds: readonly string[]) => void
-	) {}
+		private readonly onFailed: (meetingIds: readonly string[]) => void,
+		private readonly metrics: Metrics = noMetrics,
+		options: GroupCommitOptions = {}
+	) {
+		this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+		this.queueDeadlineMs = options.queueDeadlineMs ?? DEFAULT_QUEUE_DEADLINE_MS;
+	}
+
+	/** Appends waiting behind the transaction in flight. */
+	get pending(): number {
+		return this.queue.length;
+	}
 
 	/** Resolves once `stream` is durable and `onCommitted` has run; rejects if the append failed. */
 	append(stream: StreamAppend, onCommitted: (stream: StreamAppend) => void): Promise<void> {
 		return new Promise<void>((resolve, reject) => {
-			this.queue.push({ stream, onCommitted, resolve, reject });
+			const entry = { stream, onCommitted, resolve, reject };
+			if (this.queue.length >= this.maxPending) {
+				this.refuse(
+					[entry],
+					`The server has ${this.maxPending} changes waiting for its database, which is not keeping up. Try again in a moment.`
+				);
+				return;
+			}
+			this.queue.push(entry);
 			this.kick();
 		});
 	}
@@ -52,14 +105,45 @@ export class GroupCommitWriter {
 		});
 	}
 
+	/**
+	 * Refuses `entries` (never sent to the database) and every queued entry of their meetings, except
+	 * those of meetings in flight, which wait for the transaction's outcome.
+	 */
+	private refuse(entries: readonly Entry[], message: string): void {
+		const meetings = new Set(entries.map((e) => e.stream.meetingId));
+		const doomed = this.queue.filter((e) => meetings.has(e.stream.meetingId));
+		this.queue = this.queue.filter((e) => !meetings.has(e.stream.meetingId));
+		this.onFailed([...meetings]);
+		const error = new CommitRefusedError(message);
+		for (const entry of new Set([...entries, ...doomed])) entry.reject(error);
+	}
+
 	private async run(): Promise<void> {
 		// Let everything decided in the current turn of the event loop join the first batch.
 		await new Promise<void>((resolve) => setImmediate(resolve));
 		while (this.queue.length > 0) {
 			const batch = this.queue.splice(0, MAX_BATCH);
+			this.inFlight = new Set(batch.map((e) => e.stream.meetingId));
+			const overdue = setTimeout(() => {
+				const waiting = this.queue.filter((e) => !this.inFlight.has(e.stream.meetingId));
+				if (waiting.length === 0) return;
+				log.warn(
+					`The database has not confirmed a commit for ${this.queueDeadlineMs} ms; refusing ${waiting.length} waiting change(s).`
+				);
+				this.refuse(
+					waiting,
+					'The database did not answer in time, so the change was not saved. Try again in a moment.'
+				);
+			}, this.queueDeadlineMs);
+			// Wall time even on a simulation's virtual clock: this is how long the database took.
+			const started = performance.now();
+			const measured = (ok: boolean) =>
+				this.metrics.committed({ streams: batch.length, seconds: (performance.now() - started) / 1000, ok });
 			try {
 				await this.target.append(batch.map((e) => e.stream));
+				measured(true);
 			} catch (error) {
+				measured(false);
 				const failed = new Set(batch.map((e) => e.stream.meetingId));
 				// Entries queued meanwhile for these meetings were decided on events that never became durable.
 				const doomed = this.queue.filter((e) => failed.has(e.stream.meetingId));
@@ -67,6 +151,9 @@ export class GroupCommitWriter {
 				this.onFailed([...failed]);
 				for (const entry of [...batch, ...doomed]) entry.reject(error);
 				continue;
+			} finally {
+				clearTimeout(overdue);
+				this.inFlight = new Set();
 			}
 			for (const entry of batch) {
 				try {

@@ -20,7 +20,16 @@ import { LeaderPinService } from './leader-pin.service';
 import { MailService } from './mail.service';
 import { MeetingService } from './meeting.service';
 import { NotifierHub } from './notifier';
-import { randomIds, systemClock, systemScheduler, type Clock, type IdSource, type Scheduler } from './ports';
+import {
+	noMetrics,
+	randomIds,
+	systemClock,
+	systemScheduler,
+	type Clock,
+	type IdSource,
+	type Metrics,
+	type Scheduler
+} from './ports';
 import { SignInService } from './sign-in.service';
 import { SimulatedOrganizersService } from './simulated-organizers.service';
 import { StatusService } from './status.service';
@@ -60,6 +69,8 @@ export interface ServiceDeps {
 	baseURL?: string;
 	/** Digits for new leader PINs; a simulation passes a seeded source so a run repeats exactly. */
 	randomDigit?: () => number;
+	/** Where joins, refusals, admissions, PIN failures and commits are counted (`/metrics`); nowhere by default. */
+	metrics?: Metrics;
 }
 
 /**
@@ -74,15 +85,17 @@ export async function createServices(
 	const clock = deps.clock ?? systemClock;
 	const scheduler = deps.scheduler ?? systemScheduler;
 	const ids = deps.ids ?? randomIds;
+	const metrics = deps.metrics ?? noMetrics;
 	const notifier = new NotifierHub();
 	const directory = new DirectoryRepository(db);
-	const pins = new LeaderPinService(db);
+	const pins = new LeaderPinService(db, metrics);
 	const meetings = new MeetingService({
 		events: new MeetingEventsRepository(db),
 		directory,
 		clock,
 		ids,
-		scheduler
+		scheduler,
+		metrics
 	});
 	const calls = new CallService({
 		meetings,

@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../tests/helpers
 import { openDatabase, type DatabaseHandle } from '../db/index';
 import { tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID, seedDemoTenant } from '../db/seed';
+import { Pin } from '../security/pin';
 import { LeaderPinService, type PinVerdict } from './leader-pin.service';
 
 const RIGHT = '48213';
@@ -60,18 +61,20 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-	await pins.setPin(organizerId, RIGHT);
+	await pins.setPin(organizerId, Pin.of(RIGHT));
 });
 
 describe('the leader PIN lockout, whatever the concurrency', () => {
 	it('given T-1 wrong entries, when the right PIN follows, then it still starts the meeting and the count is reset', async () => {
-		for (let i = 0; i < T - 1; i++) expect(await pins.check(organizerId, WRONG)).toBe('wrong');
-		expect(await pins.check(organizerId, RIGHT)).toBe('correct');
+		for (let i = 0; i < T - 1; i++) expect(await pins.check(organizerId, Pin.of(WRONG))).toBe('wrong');
+		expect(await pins.check(organizerId, Pin.of(RIGHT))).toBe('correct');
 		expect(await counters()).toMatchObject({ failed: 0, pending: 0, lockedAt: null });
 	});
 
 	it('given 100 wrong entries at once, then exactly T are answered "wrong", the rest "locked-out", and the count ends at exactly T', async () => {
-		const verdicts = await Promise.all(Array.from({ length: 100 }, () => pins.check(organizerId, WRONG)));
+		const verdicts = await Promise.all(
+			Array.from({ length: 100 }, () => pins.check(organizerId, Pin.of(WRONG)))
+		);
 		const { wrong, lockedOut, correct } = tally(verdicts);
 		expect(correct).toBe(0);
 		expect(wrong).toBeLessThanOrEqual(T);
@@ -92,13 +95,13 @@ describe('the leader PIN lockout, whatever the concurrency', () => {
 		let firstWrong!: () => void;
 		const firstWrongSeen = new Promise<void>((resolve) => (firstWrong = resolve));
 		const wrongs = Array.from({ length: 99 }, () =>
-			pins.check(organizerId, WRONG).then((v) => {
+			pins.check(organizerId, Pin.of(WRONG)).then((v) => {
 				if (v === 'wrong') firstWrong();
 				return record(WRONG)(v);
 			})
 		);
 		await firstWrongSeen;
-		const right = pins.check(organizerId, RIGHT).then(record(RIGHT));
+		const right = pins.check(organizerId, Pin.of(RIGHT)).then(record(RIGHT));
 		await Promise.all([...wrongs, right]);
 
 		// Wrong answers between two successes (or the start and the end) never exceed T.
@@ -117,21 +120,23 @@ describe('the leader PIN lockout, whatever the concurrency', () => {
 		expect(after.pending).toBe(0);
 		expect(after.lockedAt).not.toBeNull();
 		// Once locked, not even the right PIN is compared.
-		expect(await pins.check(organizerId, RIGHT)).toBe('locked-out');
+		expect(await pins.check(organizerId, Pin.of(RIGHT))).toBe('locked-out');
 	});
 
 	it('given a lock, when 50 right PINs arrive at once, then none is accepted and the count stays at T', async () => {
-		for (let i = 0; i < T; i++) await pins.check(organizerId, WRONG);
-		const verdicts = await Promise.all(Array.from({ length: 50 }, () => pins.check(organizerId, RIGHT)));
+		for (let i = 0; i < T; i++) await pins.check(organizerId, Pin.of(WRONG));
+		const verdicts = await Promise.all(
+			Array.from({ length: 50 }, () => pins.check(organizerId, Pin.of(RIGHT)))
+		);
 		expect(tally(verdicts)).toEqual({ correct: 0, wrong: 0, lockedOut: 50 });
 		expect((await counters()).failed).toBe(T);
 	});
 
 	it('given T-1 wrong entries, when the right PIN and many wrong ones arrive at once, then the right one is compared only while fewer than T can still fail', async () => {
-		for (let i = 0; i < T - 1; i++) await pins.check(organizerId, WRONG);
+		for (let i = 0; i < T - 1; i++) await pins.check(organizerId, Pin.of(WRONG));
 		const verdicts = await Promise.all([
-			pins.check(organizerId, RIGHT),
-			...Array.from({ length: 30 }, () => pins.check(organizerId, WRONG))
+			pins.check(organizerId, Pin.of(RIGHT)),
+			...Array.from({ length: 30 }, () => pins.check(organizerId, Pin.of(WRONG)))
 		]);
 		const { wrong } = tally(verdicts);
 		// One slot was left. If the right PIN took it, the count started again and at most T more
@@ -152,9 +157,9 @@ describe('the leader PIN lockout, whatever the concurrency', () => {
 	});
 
 	it('given a reset PIN, then failures, reservations and the lock are cleared', async () => {
-		for (let i = 0; i < T; i++) await pins.check(organizerId, WRONG);
-		await pins.setPin(organizerId, RIGHT);
+		for (let i = 0; i < T; i++) await pins.check(organizerId, Pin.of(WRONG));
+		await pins.setPin(organizerId, Pin.of(RIGHT));
 		expect(await counters()).toMatchObject({ failed: 0, pending: 0, lockedAt: null });
-		expect(await pins.check(organizerId, RIGHT)).toBe('correct');
+		expect(await pins.check(organizerId, Pin.of(RIGHT))).toBe('correct');
 	});
 });

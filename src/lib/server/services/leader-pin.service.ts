@@ -2,7 +2,10 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { isPinOfAllowedLength, PIN_DIGITS_TEXT } from '$lib/domain';
 import type { Database } from '../db/index';
 import { tenants, users } from '../db/schema';
+import { log } from '../log';
+import type { Pin } from '../security/pin';
 import { hashPin, verifyPin } from '../security/pin-hash';
+import { noMetrics, type Metrics } from './ports';
 
 /** What the call flow learns about an entered PIN; never the PIN or its hash (S8). */
 export type PinVerdict = 'correct' | 'wrong' | 'locked-out';
@@ -16,7 +19,10 @@ const RESERVATION_SECONDS = 60;
  * about the meeting's organizer and nobody else.
  */
 export class LeaderPinService {
-	constructor(private readonly db: Database) {}
+	constructor(
+		private readonly db: Database,
+		private readonly metrics: Metrics = noMetrics
+	) {}
 
 	/**
 	 * Checks `pin` against the organizer's stored hash. Consecutive wrong entries are counted; at the
@@ -31,7 +37,7 @@ export class LeaderPinService {
 	 * still starts the meeting, at most T wrong answers are given between successes, no PIN is
 	 * compared once the lock is set, and the count stops at exactly T.
 	 */
-	async check(organizerUserId: string, pin: string): Promise<PinVerdict> {
+	async check(organizerUserId: string, pin: Pin): Promise<PinVerdict> {
 		const threshold = sql`(select ${tenants.pinLockoutThreshold} from ${tenants} where ${tenants.id} = ${users.tenantId})`;
 		// Reservations older than this are from a process that died while comparing: not counted.
 		const inFlight = sql`(case when ${users.pinPendingUntil} > now() then ${users.pinAttemptsPending} else 0 end)`;
@@ -57,11 +63,15 @@ export class LeaderPinService {
 				.from(users)
 				.where(eq(users.id, organizerUserId));
 			// Locked, or as many attempts in flight as may still fail: either way nothing is compared.
+			log.debug('A leader PIN entry was not compared: the PIN is locked or not enabled', {
+				organizerUserId
+			});
 			return user?.enabled ? 'locked-out' : 'wrong';
 		}
 		let correct: boolean;
 		try {
-			correct = reserved.hash !== null && /^\d{1,32}$/.test(pin) && (await verifyPin(pin, reserved.hash));
+			correct =
+				reserved.hash !== null && /^\d{1,32}$/.test(pin.reveal()) && (await verifyPin(pin, reserved.hash));
 		} catch (error) {
 			await this.db.update(users).set({ pinAttemptsPending: released }).where(eq(users.id, organizerUserId));
 			throw error;
@@ -84,16 +94,28 @@ export class LeaderPinService {
 				pinLockedAt: sql`case when ${users.pinFailedAttempts} + 1 >= ${threshold} then coalesce(${users.pinLockedAt}, now()) else ${users.pinLockedAt} end`
 			})
 			.where(eq(users.id, organizerUserId))
-			.returning({ lockedAt: users.pinLockedAt });
-		return after?.lockedAt ? 'locked-out' : 'wrong';
+			.returning({ lockedAt: users.pinLockedAt, failedAttempts: users.pinFailedAttempts });
+		this.metrics.pinFailed(Boolean(after?.lockedAt));
+		if (after?.lockedAt) {
+			log.warn(
+				'A leader PIN is locked after too many wrong entries; an administrator can unlock or reset it',
+				{
+					organizerUserId,
+					failedAttempts: after.failedAttempts
+				}
+			);
+			return 'locked-out';
+		}
+		log.debug('A wrong leader PIN was entered', { organizerUserId, failedAttempts: after?.failedAttempts });
+		return 'wrong';
 	}
 
 	/**
 	 * Stores a new PIN for a user as a salted hash and clears failures and any lockout, in `db` when
 	 * given (a transaction). The admin center's reset (authorization, audit, email) is built on this.
 	 */
-	async setPin(userId: string, pin: string, db: Database = this.db): Promise<void> {
-		if (!isPinOfAllowedLength(pin)) throw new RangeError(`A leader PIN has ${PIN_DIGITS_TEXT}.`);
+	async setPin(userId: string, pin: Pin, db: Database = this.db): Promise<void> {
+		if (!isPinOfAllowedLength(pin.reveal())) throw new RangeError(`A leader PIN has ${PIN_DIGITS_TEXT}.`);
 		const hash = await hashPin(pin);
 		await db
 			.update(users)

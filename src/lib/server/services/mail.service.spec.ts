@@ -20,6 +20,7 @@ import {
 	type TemplateData
 } from '../mail/templates';
 import { ManualTime, openSeededDatabase, userByEmail } from './engine-test-kit';
+import { Pin } from '../security/pin';
 import { isServiceError } from '../service-error';
 import { maskedBody, MailService, type MailServiceOptions } from './mail.service';
 import { SYSTEM_ACTOR } from './access';
@@ -92,7 +93,7 @@ function mailFor(user: UserRow, kind: MailKind, pin: string | null, toAddress = 
 		kind,
 		toAddress,
 		language: user.language,
-		pin,
+		pin: pin === null ? null : Pin.of(pin),
 		data: {
 			displayName: user.displayName,
 			conferenceId: user.conferenceId,

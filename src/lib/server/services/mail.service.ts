@@ -5,6 +5,7 @@ import { isPinOfAllowedLength, PIN_DIGITS_TEXT } from '$lib/domain';
 import type { Database } from '../db/index';
 import { mailOutbox, tenants, type MailRow } from '../db/schema';
 import { log } from '../log';
+import { PIN_MASK, type Pin } from '../security/pin';
 import { ServiceError } from '../service-error';
 import {
 	PIN_PLACEHOLDER,
@@ -20,7 +21,7 @@ import type { Clock, Scheduler } from './ports';
 export type { MailKind, MailLanguage, TemplateData } from '../mail/templates';
 
 /** How a PIN reads once the stored copy keeps none (S8). */
-export const PIN_MASK = '*****';
+export { PIN_MASK };
 
 /** A message to send: the PIN travels beside the template data, never inside it. */
 export interface MailInput {
@@ -31,7 +32,7 @@ export interface MailInput {
 	toAddress: string;
 	language: MailLanguage;
 	/** The PIN the welcome and reset mails carry; null for the disabled mail. */
-	pin: string | null;
+	pin: Pin | null;
 	data: TemplateData;
 }
 
@@ -218,7 +219,7 @@ export class MailService {
 		const toAddress = validateEmailAddress(input.toAddress);
 		const { subject, body } = renderMail(input.kind, input.language, input.data);
 		const carriesPin = body.includes(PIN_PLACEHOLDER);
-		if (carriesPin && (input.pin === null || !isPinOfAllowedLength(input.pin))) {
+		if (carriesPin && (input.pin === null || !isPinOfAllowedLength(input.pin.reveal()))) {
 			throw new RangeError(`A ${input.kind} message carries the user's PIN: give one of ${PIN_DIGITS_TEXT}.`);
 		}
 		const id = randomUUID();
@@ -250,7 +251,8 @@ export class MailService {
 			language: input.language,
 			subject,
 			body,
-			secret: carriesPin ? input.pin : null,
+			// The outbox keeps the digits for the email body until delivery (or the mailbox's retention).
+			secret: carriesPin && input.pin ? input.pin.reveal() : null,
 			status,
 			createdAt: new Date(now)
 		});

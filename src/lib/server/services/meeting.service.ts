@@ -1,4 +1,5 @@
 import {
+	admissionWaitsMs,
 	decideMeeting,
 	evolveMeeting,
 	initialMeetingState,
@@ -21,8 +22,8 @@ import {
 } from '../repositories/meeting-events.repository';
 import type { MeetingSnapshot } from '$lib/contract/events';
 import { ServiceError } from '../service-error';
-import { GroupCommitWriter } from './group-commit';
-import type { Clock, IdSource, Scheduler } from './ports';
+import { CommitRefusedError, GroupCommitWriter } from './group-commit';
+import { noMetrics, type Clock, type IdSource, type Metrics, type Scheduler } from './ports';
 import { eventFor, meetingFor, type Viewer } from './views';
 
 /** Events of one meeting that just became durable, with the meeting's state after them. */
@@ -44,9 +45,13 @@ export type CommitListener = (committed: CommittedEvents) => void;
  */
 export class EngineUnavailableError extends ServiceError {
 	constructor(cause: unknown) {
-		super('unavailable', 'The change could not be saved: the database did not accept it. Try again.', {
-			cause
-		});
+		super(
+			'unavailable',
+			cause instanceof CommitRefusedError
+				? cause.message
+				: 'The change could not be saved: the database did not accept it. Try again.',
+			{ cause }
+		);
 		this.name = 'EngineUnavailableError';
 	}
 }
@@ -92,6 +97,8 @@ export interface MeetingServiceDeps {
 	clock: Clock;
 	ids: IdSource;
 	scheduler: Scheduler;
+	/** Joins, refusals, admissions and commits as they happen; none recorded when absent. */
+	metrics?: Metrics;
 }
 
 /**
@@ -107,9 +114,11 @@ export class MeetingService {
 	private readonly listeners: CommitListener[] = [];
 	private readonly writer: GroupCommitWriter;
 	private stopTicking: (() => void) | null = null;
+	private readonly metrics: Metrics;
 
 	constructor(private readonly deps: MeetingServiceDeps) {
-		this.writer = new GroupCommitWriter(deps.events, (meetingIds) => this.poison(meetingIds));
+		this.metrics = deps.metrics ?? noMetrics;
+		this.writer = new GroupCommitWriter(deps.events, (meetingIds) => this.poison(meetingIds), this.metrics);
 	}
 
 	/** Rebuilds every meeting that had not ended from its events, so a restart loses nothing. */
@@ -274,6 +283,7 @@ export class MeetingService {
 				continue;
 			}
 			const decision = decideMeeting(meeting.state, command, this.deps.clock.now());
+			if (!decision.ok) this.metrics.rejected(command.type, decision.rejection.code);
 			if (!decision.ok || decision.events.length === 0) return decision;
 			const firstSeq = meeting.nextSeq;
 			meeting.nextSeq += decision.events.length;
@@ -285,6 +295,8 @@ export class MeetingService {
 					{ meetingId, tenantId: meeting.tenantId, firstSeq, events: decision.events, state: meeting.state },
 					(stream) => this.committed(meeting, stream)
 				);
+				if (command.type === 'JoinByPhone') this.metrics.joined('phone');
+				else if (command.type === 'JoinFromClient') this.metrics.joined('client');
 				return decision;
 			} catch (error) {
 				// Another writer took the position (or failed the shared batch): reload and decide again.
@@ -420,6 +432,7 @@ export class MeetingService {
 	}
 
 	private committed(meeting: LiveMeeting, stream: StreamAppend): void {
+		for (const ms of admissionWaitsMs(meeting.committed, stream.events)) this.metrics.admitted(ms / 1000);
 		meeting.committed = stream.state;
 		meeting.committedSeq = stream.firstSeq + stream.events.length - 1;
 		if (stream.state.status === 'ended' && this.live.get(meeting.meetingId) === meeting)

@@ -42,3 +42,32 @@ export const randomIds: IdSource = {
 		return `+46 70 ${d.slice(0, 3)} ${d.slice(3, 5)} ${d.slice(5, 7)}`;
 	}
 };
+
+/**
+ * What the services report as it happens, for the operators' figures (`/metrics`). The services
+ * call it and never read it back; the runtime passes the Prometheus recorder
+ * (`observability/metrics.ts`), specs and simulations `noMetrics`. Figures that can be read off
+ * the live meetings (meetings by state, callers waiting) are not reported here: they are computed
+ * when scraped.
+ */
+export interface Metrics {
+	/** A join was committed: a caller by phone (into the lobby or the meeting) or a client participant. */
+	joined(via: 'phone' | 'client'): void;
+	/** The meeting's rules refused a command (`code` is the rejection's). */
+	rejected(command: string, code: string): void;
+	/** A caller left the lobby for the meeting after waiting `seconds` (S10). */
+	admitted(seconds: number): void;
+	/** A wrong leader PIN was compared; `lockedOut` when this one locked the PIN. */
+	pinFailed(lockedOut: boolean): void;
+	/** One group-commit transaction: how many streams it held, how long it took, whether it committed. */
+	committed(batch: { streams: number; seconds: number; ok: boolean }): void;
+}
+
+/** Records nothing: specs, simulations and benchmarks that do not publish figures. */
+export const noMetrics: Metrics = Object.freeze({
+	joined() {},
+	rejected() {},
+	admitted() {},
+	pinFailed() {},
+	committed() {}
+});

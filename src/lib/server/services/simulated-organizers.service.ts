@@ -7,6 +7,7 @@ import type { AccessPath, Actor, AuditService } from './audit.service';
 import type { DialInService } from './dial-in.service';
 import { ServiceError } from '../service-error';
 import { zodSentence } from '../zod-sentence';
+import type { Pin } from '../security/pin';
 
 /** How many simulated organizers one request may ask for. */
 export const SIMULATED_ORGANIZERS_MAX = 1000;
@@ -33,7 +34,8 @@ export interface SimulatedOrganizer {
 	email: string;
 	displayName: string;
 	conferenceId: string;
-	leaderPin: string;
+	/** Shown once, in the API's answer to the load generator. */
+	leaderPin: Pin;
 }
 
 export interface SimulatedOrganizersServiceDeps {

@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../db/index';
 import { accounts, auditLog, mailOutbox, tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID, ensureCredentials, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
 import { createServices, type Services } from '../services/index';
+import { Pin } from '../security/pin';
 import { isServiceError } from '../service-error';
 import type { Actor } from '../services/audit.service';
 import type { NotifierHub } from '../services/notifier';
@@ -179,7 +180,9 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 		expect(amosStandIn.conferenceId).not.toBe('4410273');
 		expect(second.organizers.get('amos')!.conferenceId).toBe(amosStandIn.conferenceId);
 		expect(first.admin).toMatchObject({ email: 'admin@scenarios.invalid', role: 'admin' });
-		expect(await services.pins.check(amosStandIn.userId, second.knownPins.get('amos')!)).toBe('correct');
+		expect(await services.pins.check(amosStandIn.userId, Pin.of(second.knownPins.get('amos')!))).toBe(
+			'correct'
+		);
 		expect(await realUsers()).toEqual(before);
 
 		// A restart gives sign-in passwords to directory users without one; never to a stand-in.

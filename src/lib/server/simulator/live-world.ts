@@ -26,6 +26,7 @@ import { DirectoryService } from '../services/directory.service';
 import { MailService } from '../services/mail.service';
 import { systemClock, systemScheduler } from '../services/ports';
 import { SimulatedOrganizersService } from '../services/simulated-organizers.service';
+import { Pin } from '../security/pin';
 import type { ScenarioHost } from './scenario-host';
 import {
 	addSimulatedOrganizers,
@@ -308,7 +309,7 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 		});
 	}
 
-	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, pin)));
+	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, Pin.of(pin))));
 
 	const userMap = new Map<string, WorldUser>(organizers);
 	for (const [name, spec] of Object.entries(actors.users)) {

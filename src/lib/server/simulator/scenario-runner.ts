@@ -676,10 +676,12 @@ export class ScenarioRun {
 				: {})
 		};
 		const issued = await this.host.services.dialIn.resetLeaderPin(actorOf(by), identity, options, 'page');
-		// S8: shown once, to the one who asked; the log says a PIN was issued, never which.
-		this.world.actualPins.set(issued.user.id, issued.pin);
-		if (this.world.organizers.has(spec.user)) this.world.knownPins.set(spec.user, issued.pin);
-		if (spec.capture) this.variables.set(spec.capture, issued.pin);
+		// S8: shown once, to the one who asked; the log says a PIN was issued, never which. The
+		// simulated administrator keeps the digits, as a person would, to dial with them.
+		const pin = issued.pin.reveal();
+		this.world.actualPins.set(issued.user.id, pin);
+		if (this.world.organizers.has(spec.user)) this.world.knownPins.set(spec.user, pin);
+		if (spec.capture) this.variables.set(spec.capture, pin);
 		const email = issued.email.sent ? `email to ${issued.email.to}` : `no email (${issued.email.reason})`;
 		this.tracker.note(
 			`admin ${by.email} reset the PIN of ${issued.user.email}: a ${issued.pin.length}-digit PIN shown once, ${email}`

@@ -13,6 +13,7 @@ import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
 import type { Actor } from '../services/audit.service';
 import type { ScenarioHost } from './scenario-host';
+import { Pin } from '../security/pin';
 
 /** A directory user an actor stands for. */
 export interface WorldUser {
@@ -183,7 +184,7 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 		});
 	}
 
-	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, pin)));
+	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, Pin.of(pin))));
 
 	const userMap = new Map<string, WorldUser>(organizers);
 	for (const [name, spec] of Object.entries(actors.users)) {
@@ -233,7 +234,7 @@ export async function addSimulatedOrganizers(
 	});
 	const first = rows[0];
 	if (!sharedPin || !first) return;
-	await services.pins.setPin(first.id, sharedPin);
+	await services.pins.setPin(first.id, Pin.of(sharedPin));
 	const [hashed] = await db.select().from(users).where(eq(users.id, first.id));
 	await db
 		.update(users)

@@ -39,7 +39,7 @@ export const actions: Actions = {
 				{ sendEmail, sendEmailToAddress: otherAddress || undefined },
 				'page'
 			);
-			return { issued: { pin: issued.pin, email: issued.email } };
+			return { issued: { pin: issued.pin.reveal(), email: issued.email } };
 		} catch (e) {
 			return toFormFailure(e);
 		}
@@ -51,7 +51,7 @@ export const actions: Actions = {
 				params.id,
 				'page'
 			);
-			return { issued: { pin: issued.pin, email: issued.email } };
+			return { issued: { pin: issued.pin.reveal(), email: issued.email } };
 		} catch (e) {
 			return toFormFailure(e);
 		}

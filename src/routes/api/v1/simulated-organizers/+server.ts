@@ -9,5 +9,6 @@ import { simulatedOrganizersBody } from '$lib/server/services/simulated-organize
 export const POST = apiRoute({ admin: true }, async ({ runtime, actor, body, path }) => {
 	const { count } = await body(simulatedOrganizersBody);
 	const organizers = await runtime.services.simulatedOrganizers.ensure(actor, count, path);
-	return { organizers };
+	// The one place these PINs are shown.
+	return { organizers: organizers.map((o) => ({ ...o, leaderPin: o.leaderPin.reveal() })) };
 });

@@ -5,5 +5,5 @@ import { identitySchema } from '$lib/server/api/schemas';
 export const POST = apiRoute({}, async ({ runtime, actor, event, path }) => {
 	const identity = pathParam(event, 'identity', identitySchema);
 	const issued = await runtime.services.dialIn.enableDialIn(actor, identity, path);
-	return { user: issued.user, leaderPin: issued.pin, email: issued.email };
+	return { user: issued.user, leaderPin: issued.pin.reveal(), email: issued.email };
 });

@@ -10,5 +10,5 @@ export const POST = apiRoute({}, async ({ runtime, actor, body, event, path }) =
 	const identity = pathParam(event, 'identity', identitySchema);
 	const input = await body(resetBody);
 	const issued = await runtime.services.dialIn.resetLeaderPin(actor, identity, input, path);
-	return { user: issued.user, leaderPin: issued.pin, email: issued.email };
+	return { user: issued.user, leaderPin: issued.pin.reveal(), email: issued.email };
 });
