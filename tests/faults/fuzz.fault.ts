@@ -132,6 +132,7 @@ describe('fuzzing the live channel', () => {
 			outOfOrder: 0
 		});
 		console.log(`[faults] live channel codes: ${JSON.stringify(tally.codes)}`);
+		if (faults > 0) console.log(server.output().slice(-4000));
 		expect(tally.problems).toEqual([]);
 		expect(tally).toMatchObject({ unanswered: 0, untyped: 0, internal: 0, mismatched: 0, disconnects: 0 });
 		expect(tally.answered).toBe(tally.acknowledged);
@@ -257,7 +258,6 @@ describe('fuzzing the HTTP API', () => {
 		});
 		console.log(`[faults] HTTP statuses: ${JSON.stringify(tally.statuses)}`);
 		if (faults > 0) console.log(server.output().slice(-4000));
-		console.log(tally.problems.join('\n'));
 		expect(restored.status, JSON.stringify(restored.json)).toBe(200);
 		expect(tally.problems).toEqual([]);
 		expect(tally).toMatchObject({ errors500: 0, notJson: 0, noCode: 0, failed: 0 });
