@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { error, redirect, type Handle, type HandleServerError, type RequestEvent } from '@sveltejs/kit';
 import { negotiateLocale } from '$lib/i18n/catalog';
 import { actorOf } from '$lib/server/actor';
+import { errorResponse } from '$lib/server/edge-errors';
 import { log, withLogContext } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
 import { clientAddress } from '$lib/server/security/client-address';
@@ -46,6 +47,38 @@ async function guardAdminCenter(event: RequestEvent): Promise<void> {
 	);
 }
 
+/** The decoded path, or null when it does not decode (a bundler drops a call whose result is unused). */
+function decoded(pathname: string): string | null {
+	try {
+		return decodeURI(pathname);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * SvelteKit's own refusals under `/api/` (no such endpoint, a method the endpoint lacks) come as
+ * HTML or text; an API client gets them as the API's JSON errors, like every other answer.
+ */
+function asApiError(event: RequestEvent, response: Response): Response {
+	if (response.status < 400 || /^application\/json/.test(response.headers.get('content-type') ?? '')) {
+		return response;
+	}
+	const what = `${event.request.method} ${event.url.pathname.slice(0, 200)}`;
+	if (response.status === 404) {
+		return errorResponse('not-found', `There is no API endpoint ${what}; see /api/v1/openapi.json.`);
+	}
+	if (response.status === 405) {
+		const allow = response.headers.get('allow') ?? '';
+		return errorResponse(
+			'method-not-allowed',
+			`${what} is not allowed${allow ? `; this endpoint takes ${allow}` : ''}.`,
+			allow ? { allow } : {}
+		);
+	}
+	return response;
+}
+
 /**
  * Every line logged while a request is handled carries its `requestId`, made here: an id a client
  * sends (`X-Request-Id`) is not taken, so nobody can make their request's lines look like another's.
@@ -73,6 +106,14 @@ function routeOf(event: RequestEvent): string {
  * (the remembered choice, else the browser's) and the theme.
  */
 const handleRequest: Handle = async ({ event, resolve }) => {
+	// SvelteKit answers a path it cannot decode with its HTML error page; the API answers in JSON.
+	const api = event.url.pathname.startsWith('/api/');
+	if (api && decoded(event.url.pathname) === null) {
+		return errorResponse(
+			'bad-request',
+			'The path has a malformed percent-escape (such as %ff): encode it as UTF-8.'
+		);
+	}
 	const runtime = await getRuntime();
 	event.locals.runtime = runtime;
 	event.locals.user = await runtime.auth.userFor(event.request.headers);
@@ -88,10 +129,11 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	const theme = event.cookies.get('lobby-theme');
 	event.locals.theme = (THEMES as readonly string[]).includes(theme ?? '') ? (theme as Theme) : 'system';
 	await guardAdminCenter(event);
-	return resolve(event, {
+	const response = await resolve(event, {
 		transformPageChunk: ({ html }) =>
 			html.replace('%lobby.lang%', event.locals.locale).replace('%lobby.theme%', event.locals.theme)
 	});
+	return api ? asApiError(event, response) : response;
 };
 
 /**
@@ -99,7 +141,8 @@ const handleRequest: Handle = async ({ event, resolve }) => {
  * escapes whatever a client put into the message), answered with a sentence that reveals nothing.
  */
 export const handleError: HandleServerError = ({ error: failure, event, status, message }) => {
-	if (status === 404) return { message };
+	// A client's mistake (a path that does not decode, a method the route lacks) is not a fault.
+	if (status < 500) return { message };
 	log.error(`${event.request.method} ${routeOf(event)} failed`, failure);
 	return { message: 'Something went wrong on the server; the error was logged. Try again.' };
 };

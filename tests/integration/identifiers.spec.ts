@@ -79,12 +79,14 @@ describe('identifiers at the edge', () => {
 			method === 'PATCH' ? { allowPstnOnlyMeetings: true } : method === 'POST' ? {} : undefined;
 
 		it.each(routes)(
-			'given identities with a NUL, a line feed or 255 characters, when %s %s, then it answers 400 bad-request',
+			'given identities with a NUL, a line feed, 255 characters or bytes that are not UTF-8, when %s %s, then it answers 400 bad-request in JSON',
 			async (method, rest) => {
 				for (const [identity, message] of [
 					['%00', /printable text/],
 					['amos.marble%0a', /printable text/],
-					['a'.repeat(255), /at most 254 characters/]
+					['a'.repeat(255), /at most 254 characters/],
+					['%ff%fe', /malformed percent-escape/],
+					['%C0%AF', /malformed percent-escape/]
 				] as const) {
 					const { status, json } = await call(method, `/dial-in-users/${identity}${rest}`, bodyFor(method));
 					expect(status, `${method} ${identity}${rest}`).toBe(400);
@@ -187,6 +189,23 @@ describe('identifiers at the edge', () => {
 		it('given a scenario file with a NUL over Socket.IO, then it answers bad-request', async () => {
 			const answer = await socket.emitWithAck('scenario:start', { file: '\u0000', speed: 1 });
 			expect(answer).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+		});
+	});
+
+	it('given no such endpoint or a method the endpoint lacks, then the API answers in JSON with a code, not a page', async () => {
+		const missing = await call('GET', '/no-such-endpoint');
+		expect(missing).toEqual({
+			status: 404,
+			json: { error: { code: 'not-found', message: expect.stringContaining('openapi.json') } }
+		});
+		const response = await fetch(`${suite.server.url}/api/v1/meetings`, {
+			method: 'PUT',
+			headers: { authorization: `Bearer ${adminToken}` }
+		});
+		expect(response.status).toBe(405);
+		expect(response.headers.get('allow')).toContain('GET');
+		expect(await response.json()).toEqual({
+			error: { code: 'method-not-allowed', message: expect.stringContaining('PUT /api/v1/meetings') }
 		});
 	});
 

@@ -274,6 +274,31 @@ describe('bad input, wrong PINs and floods', () => {
 		socket.disconnect();
 	});
 
+	it('answers an event outside the contract with unknown-event, also under a flood, and keeps serving', async () => {
+		const socket = await connect(suite.server.url);
+		// Events outside the contract are not typed; a missing answer fails after 5 s.
+		const emit = (event: string, ...args: unknown[]) => {
+			const timed = socket.timeout(5000) as unknown as { emitWithAck(...a: unknown[]): Promise<unknown> };
+			return timed.emitWithAck(event, ...args);
+		};
+		await expect(emit('call:dail', { keys: '1#' })).resolves.toMatchObject({
+			ok: false,
+			error: { code: 'unknown-event', message: expect.stringContaining('"call:dail"') }
+		});
+		for (const event of ['__proto__', 'error', 'toString']) {
+			await expect(emit(event)).resolves.toMatchObject({ ok: false, error: { code: 'unknown-event' } });
+		}
+		await expect(emit('hasOwnProperty', 1, 2, 3)).resolves.toMatchObject({
+			ok: false,
+			error: { code: 'unknown-event' }
+		});
+		const flood = await Promise.all(Array.from({ length: 80 }, () => emit('no:such')));
+		const codes = new Set(flood.map((a) => (a as { error: { code: string } }).error.code));
+		expect(codes).toEqual(new Set(['unknown-event', 'rate-limited']));
+		expect((await fetch(`${suite.server.url}/healthz`)).status).toBe(200);
+		socket.disconnect();
+	});
+
 	it('disconnects after three unknown conference IDs', async () => {
 		const socket = await connect(suite.server.url);
 		await must(socket.emitWithAck('call:dial', { keys: '1#' }));

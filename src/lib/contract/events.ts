@@ -20,6 +20,8 @@ export interface WireError {
 export type ErrorCode =
 	| MeetingRejectionCode
 	| 'bad-request'
+	/** The event is not one of `ClientToServerEvents`. */
+	| 'unknown-event'
 	| 'rate-limited'
 	| 'unavailable'
 	| 'internal'

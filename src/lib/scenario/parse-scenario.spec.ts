@@ -132,3 +132,60 @@ describe('parsing a scenario file', () => {
 		]);
 	});
 });
+
+describe('a scenario file made to exhaust the parser', () => {
+	it('given two files nested 100,000 levels deep, one after the other, then both are refused with where, and the process lives on', () => {
+		for (const text of [
+			'['.repeat(100_000) + ']'.repeat(100_000),
+			`steps:\n  - ${'- '.repeat(100_000)}x\n`
+		]) {
+			const [error] = errorsOf(text);
+			expect(error).toMatchObject({ message: expect.stringContaining('more than 64 levels deep') });
+			expect(error!.line).toBeGreaterThanOrEqual(1);
+		}
+		const nested = Array.from({ length: 200 }, (_, i) => `${' '.repeat(i * 2)}a:`).join('\n');
+		expect(errorsOf(nested)[0]).toMatchObject({ line: 65, column: 129 });
+	});
+
+	it('given 2^53 or fifty million simulated organizers, then it names the range at once, and makes none of them', () => {
+		for (const count of ['9007199254740992', '50000000']) {
+			const started = performance.now();
+			const errors = errorsOf(
+				`${HEAD.replace('actors:\n', `actors:\n  simulatedOrganizers: { count: ${count} }\n`)}  - at: 0s\n    dial: alice\n`
+			);
+			expect(performance.now() - started).toBeLessThan(1000);
+			expect(errors).toContainEqual({
+				line: 4,
+				column: 33,
+				path: 'actors.simulatedOrganizers.count',
+				message: 'Too big: expected number to be <=1000'
+			});
+		}
+	});
+
+	it('given a file over 256 KB, then it is refused at once, naming the limit', () => {
+		const started = performance.now();
+		const errors = errorsOf(`${HEAD}${'  - wait: 1s\n'.repeat(800_000)}`);
+		expect(performance.now() - started).toBeLessThan(1000);
+		expect(errors).toEqual([
+			{
+				line: 1,
+				column: 1,
+				path: '',
+				message: 'The file has 10157 KB; a scenario file may have at most 256 KB.'
+			}
+		]);
+	});
+
+	it('given a YAML alias bomb, then it is refused naming the aliases, without expanding them', () => {
+		const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+		for (let i = 1; i < 10; i++) {
+			const name = String.fromCharCode(97 + i);
+			const previous = String.fromCharCode(96 + i);
+			levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+		}
+		expect(errorsOf(levels.join('\n'))).toEqual([
+			expect.objectContaining({ message: expect.stringContaining('alias count') })
+		]);
+	});
+});

@@ -10,6 +10,8 @@ import {
 	isSeq,
 	LineCounter,
 	parseDocument,
+	Parser,
+	type CST,
 	type Document,
 	type Node as YamlNode
 } from 'yaml';
@@ -42,10 +44,52 @@ export type ParseScenarioResult =
 type PathSegment = string | number;
 
 /**
+ * The largest scenario file read, in bytes of UTF-8. The shipped files are about 2 KB; the YAML
+ * library takes seconds and hundreds of megabytes for each megabyte, so a larger file is refused
+ * before it is parsed.
+ */
+export const MAX_SCENARIO_BYTES = 256 * 1024;
+
+/**
+ * How deeply mappings and lists may nest (a scenario needs six levels). The YAML library builds
+ * documents recursively: a few hundred levels overflow its stack, and a second such file in the same
+ * process can bring Node down altogether, so deeper files are refused before they are built.
+ */
+export const MAX_SCENARIO_DEPTH = 64;
+
+/** The refusal of a file over `MAX_SCENARIO_BYTES` (also used before reading one from disk). */
+export function scenarioTooLarge(bytes: number): ScenarioError {
+	return {
+		line: 1,
+		column: 1,
+		path: '',
+		message: `The file has ${Math.ceil(bytes / 1024)} KB; a scenario file may have at most ${MAX_SCENARIO_BYTES / 1024} KB.`
+	};
+}
+
+/**
  * Parses and checks a scenario's YAML text. `fileName` only names the source in the result. Never
  * throws for bad input: everything wrong is an error with a line number, in document order.
  */
 export function parseScenario(text: string, fileName = 'scenario.yaml'): ParseScenarioResult {
+	const bytes = new TextEncoder().encode(text).length;
+	if (bytes > MAX_SCENARIO_BYTES) return { ok: false, errors: [scenarioTooLarge(bytes)] };
+	const tooDeep = nestedBeyond(text, MAX_SCENARIO_DEPTH);
+	if (tooDeep !== null) {
+		const before = text.slice(0, tooDeep);
+		const line = before.split('\n').length;
+		return {
+			ok: false,
+			errors: [
+				{
+					line,
+					column: tooDeep - before.lastIndexOf('\n'),
+					path: '',
+					message: `YAML: mappings and lists nest more than ${MAX_SCENARIO_DEPTH} levels deep here.`
+				}
+			]
+		};
+	}
 	const lineCounter = new LineCounter();
 	const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
 	if (doc.errors.length > 0) {
@@ -100,6 +144,37 @@ export function parseScenario(text: string, fileName = 'scenario.yaml'): ParseSc
 		if (pin?.range) organizerPinLines[name] = lineCounter.linePos(pin.range[0]).line;
 	}
 	return { ok: true, scenario: parsed.data, source: { file: fileName, stepLines, organizerPinLines } };
+}
+
+/**
+ * The offset of the first collection nested deeper than `limit`, or null. It reads the YAML
+ * library's concrete syntax tree, which is built without recursion, and walks it with a stack of
+ * its own.
+ */
+function nestedBeyond(text: string, limit: number): number | null {
+	const stack: { token: CST.Token; depth: number }[] = [];
+	for (const token of new Parser().parse(text)) stack.push({ token, depth: 0 });
+	for (let next = stack.pop(); next; next = stack.pop()) {
+		const { token, depth } = next;
+		switch (token.type) {
+			case 'document':
+				if (token.value) stack.push({ token: token.value, depth });
+				break;
+			case 'block-map':
+			case 'block-seq':
+			case 'flow-collection': {
+				if (depth + 1 > limit) return token.offset;
+				for (const item of token.items as { key?: CST.Token | null; value?: CST.Token | null }[]) {
+					if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+					if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+				}
+				break;
+			}
+			default:
+				break;
+		}
+	}
+	return null;
 }
 
 /** `steps[3].dial.caller` */

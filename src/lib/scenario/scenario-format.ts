@@ -223,6 +223,9 @@ const userActorSchema = z
 	.union([identity, z.strictObject({ user: identity })])
 	.describe('A signed-in user of the demo directory: alias, or { user }.');
 
+/** The most simulated organizers a scenario may add. */
+const SIMULATED_ORGANIZERS_MAX = 1000;
+
 /**
  * Dial-in users the run adds before it starts, for load: the demo directory has only a few. A
  * virtual run adds them to its own isolated database, a live run to its own tenant (never the demo
@@ -230,7 +233,7 @@ const userActorSchema = z
  */
 const simulatedOrganizersSchema = z
 	.strictObject({
-		count: z.int().min(1).max(1000),
+		count: z.int().min(1).max(SIMULATED_ORGANIZERS_MAX),
 		prefix: actorName.default('organizer'),
 		pin: z
 			.enum(['none', 'known'])
@@ -628,7 +631,11 @@ interface CrossIssue {
 /** The simulated organizers' names: `organizer-001` ... */
 export function simulatedOrganizerNames(scenario: Pick<Scenario, 'actors'>): string[] {
 	const simulated = scenario.actors.simulatedOrganizers;
-	if (!simulated) return [];
+	// The checks across steps run even when a field failed its own check (zod goes on after an
+	// out-of-range number): a count the schema refused names nobody here, rather than 2^53 names.
+	const { count } = simulated ?? {};
+	if (!simulated || !Number.isInteger(count) || !(count! >= 1 && count! <= SIMULATED_ORGANIZERS_MAX))
+		return [];
 	const width = String(simulated.count).length;
 	return Array.from(
 		{ length: simulated.count },

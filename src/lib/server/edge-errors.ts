@@ -56,6 +56,8 @@ export const API_ERRORS = {
 	unauthorized: 401,
 	forbidden: 403,
 	'not-found': 404,
+	/** The endpoint exists but takes other methods (the `Allow` header names them). */
+	'method-not-allowed': 405,
 	conflict: 409,
 	'too-many-requests': 429,
 	internal: 500,

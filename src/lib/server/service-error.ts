@@ -16,6 +16,8 @@ import type { MeetingRejectionCode } from '$lib/domain';
 /** Every refusal code a service uses, with the HTTP status it stands for. */
 export const SERVICE_ERROR_STATUS = {
 	'bad-request': 400,
+	/** A socket event that no handler takes (the socket contract names every event). */
+	'unknown-event': 400,
 	/** Nobody is signed in (or the token proves nothing): the API calls it `unauthorized`. */
 	unauthenticated: 401,
 	forbidden: 403,

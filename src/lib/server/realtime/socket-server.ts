@@ -130,6 +130,29 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			...(socket.data.callId ? { callId: socket.data.callId } : {})
 		});
 
+		/** Takes one message from the socket's bucket; a refusal is answered, and a flood disconnected. */
+		function withinRate(answer: (response: Response) => void): boolean {
+			if (bucket.take()) return true;
+			answer(ackFailure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
+			if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
+			return false;
+		}
+
+		/** The events registered with `on` below; no other event reaches a listener. */
+		const handled = new Set<string>();
+
+		// An event no handler takes is answered too, when it can be, so a client never waits in vain.
+		// Only handled events go on: a client's 'error' must not reach the socket's own error listeners.
+		socket.use(([event, ...args], next) => {
+			if (handled.has(event)) return next();
+			const ack = args.at(-1);
+			if (typeof ack !== 'function') return;
+			const answer = (response: Response) => (ack as (r: Response) => void)(response);
+			if (!withinRate(answer)) return;
+			const shown = JSON.stringify(String(event).slice(0, 64));
+			answer(ackFailure('unknown-event', `There is no event ${shown}; see src/lib/contract/events.ts.`));
+		});
+
 		/**
 		 * Registers a handler: rate limit, validate, run, answer. A missing acknowledgement means the
 		 * client cannot be answered, so the message is dropped.
@@ -141,6 +164,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			/** Runs when the work succeeds after its deadline was answered, to undo what the client never heard of. */
 			late?: (result: AckPayload<E>) => void
 		): void {
+			handled.add(event);
 			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) =>
 				withLogContext(eventContext(), () => handle(args))
 			);
@@ -148,11 +172,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 				const ack = args.at(-1);
 				if (typeof ack !== 'function') return;
 				const answer = (response: Response) => (ack as (r: Response) => void)(response);
-				if (!bucket.take()) {
-					answer(ackFailure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
-					if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
-					return;
-				}
+				if (!withinRate(answer)) return;
 				// The event's name only: its payload can hold a PIN's digits (call:keys).
 				log.trace(`Socket event ${event}`);
 				let input: unknown = undefined;

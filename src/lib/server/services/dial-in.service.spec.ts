@@ -278,7 +278,8 @@ describe('dial-in administration (S1, S3, S7-S9, S12-S16)', () => {
 			[{ maxParticipants: 10_001 }, 'MaxParticipants must be from 2 to 10000'],
 			[{ lobbyTimeoutMinutes: -1 }, 'LobbyTimeoutMinutes must be from 0 to 1440'],
 			[{ pinLockoutThreshold: 0 }, 'PinLockoutThreshold must be from 1 to 100'],
-			[{ favouriteColour: 'blue' }, 'Unknown setting: favouriteColour']
+			[{ favouriteColour: 'blue' }, 'Unknown setting: favouriteColour'],
+			[{}, 'Name at least one setting to change']
 		])('refuses %j with a message naming the range', async (patch, message) => {
 			await expect(engine.services.dialIn.updateTenantSettings(admin, patch, 'page')).rejects.toMatchObject({
 				code: 'bad-request',

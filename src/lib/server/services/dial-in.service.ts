@@ -296,6 +296,10 @@ export class DialInService {
 			);
 		}
 		const changes = parsed.data;
+		if (Object.values(changes).every((value) => value === undefined)) {
+			// An update with nothing to set is not a change: without this, the database refused it.
+			throw new ServiceError('bad-request', 'Name at least one setting to change, such as PinLength.');
+		}
 		const updated = await this.deps.db.transaction(async (tx) => {
 			const [row] = await tx
 				.update(tenants)

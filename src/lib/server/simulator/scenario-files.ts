@@ -4,13 +4,21 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { parseScenario, type ParseScenarioResult } from '$lib/scenario/parse-scenario';
+import {
+	MAX_SCENARIO_BYTES,
+	parseScenario,
+	scenarioTooLarge,
+	type ParseScenarioResult
+} from '$lib/scenario/parse-scenario';
 
 /** Where the shipped scenarios live, from the repository root. */
 export const SCENARIOS_DIR = 'scenarios';
 
 /** Reads and parses one file; `file` in the result is the path as given. */
 export async function loadScenarioFile(path: string, cwd = process.cwd()): Promise<ParseScenarioResult> {
+	const { size } = await stat(resolve(cwd, path));
+	// Refused without reading it whole; parseScenario refuses the same for text from elsewhere.
+	if (size > MAX_SCENARIO_BYTES) return { ok: false, errors: [scenarioTooLarge(size)] };
 	const text = await readFile(resolve(cwd, path), 'utf8');
 	return parseScenario(text, path);
 }
