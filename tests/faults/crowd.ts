@@ -193,6 +193,19 @@ export class Crowd {
 		return socket;
 	}
 
+	/**
+	 * Once the server is up, a new connection to it; null (after a short pause) when it could not be
+	 * made, for the caller to try again.
+	 */
+	private async reach(): Promise<Client | null> {
+		await this.gate.pass();
+		const socket = this.connect();
+		if (await this.connected(socket)) return socket;
+		socket.close();
+		await sleep(100);
+		return null;
+	}
+
 	/** Whether `socket` connects: false on a refusal, a drop before it connected, or no answer in time. */
 	private connected(socket: Client): Promise<boolean> {
 		return new Promise((resolve) => {
@@ -241,13 +254,8 @@ export class Crowd {
 				return;
 			}
 			if (attempt > 0) this.figures.redialed++;
-			await this.gate.pass();
-			const socket = this.connect();
-			if (!(await this.connected(socket))) {
-				socket.close();
-				await sleep(100);
-				continue;
-			}
+			const socket = await this.reach();
+			if (!socket) continue;
 			phone.socket = socket;
 			this.watch(phone, socket);
 			const sentAt = now();
@@ -349,13 +357,8 @@ export class Crowd {
 				phone.phase = 'failed';
 				return;
 			}
-			await this.gate.pass();
-			const socket = this.connect();
-			if (!(await this.connected(socket))) {
-				socket.close();
-				await sleep(100);
-				continue;
-			}
+			const socket = await this.reach();
+			if (!socket) continue;
 			phone.socket = socket;
 			this.watch(phone, socket);
 			const sentAt = now();
@@ -403,13 +406,8 @@ export class Crowd {
 					`The organizer of ${meeting.organizer.conferenceId} could not start it in ${MAX_ATTEMPTS} tries: ${JSON.stringify(this.figures.errors)}`
 				);
 			}
-			await this.gate.pass();
-			const socket = this.connect();
-			if (!(await this.connected(socket))) {
-				socket.close();
-				await sleep(100);
-				continue;
-			}
+			const socket = await this.reach();
+			if (!socket) continue;
 			const dialed = await ask(
 				socket,
 				(s) => s.emitWithAck('call:dial', { keys: `${meeting.organizer.conferenceId}#*` }),

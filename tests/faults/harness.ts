@@ -5,7 +5,6 @@
  * organizers with fresh PINs, and the event log read back at the end.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -15,20 +14,8 @@ import { TEST_ADMIN_PASSWORD } from '../helpers/directory';
 import { loggedIn } from '../helpers/lobby-cli';
 import { startServer, type TestServer } from '../helpers/server';
 import type { Organizer } from './crowd';
-import { startDurablePostgres, type DurablePostgres } from './durable-postgres';
+import { freePort, startDurablePostgres, type DurablePostgres } from './durable-postgres';
 import type { LoggedEvent } from './ledger';
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** One fault scenario's server and database. */
 export class Stage {
