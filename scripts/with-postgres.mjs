@@ -2,29 +2,13 @@
 // cluster. The cluster lives in a temporary folder on a free loopback port and is removed
 // afterwards, also when the command fails or is interrupted.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, chownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asOwner, findPgBin, freePort, isRoot } from './postgres-programs.mjs';
 
 const command = process.argv.slice(2);
 if (command.length === 0) command.push('npm', 'test');
-
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-/** Debian keeps each major version's server programs in /usr/lib/postgresql/<major>/bin. */
-function findPgBin() {
-	const base = '/usr/lib/postgresql';
-	if (existsSync(base)) {
-		const majors = readdirSync(base)
-			.filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
-			.sort((a, b) => Number(b) - Number(a));
-		if (majors[0]) return join(base, majors[0], 'bin');
-	}
-	const which = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' });
-	const initdb = which.stdout.trim();
-	return initdb ? initdb.replace(/\/initdb$/, '') : null;
-}
 
 let bin = findPgBin();
 if (!bin && isRoot && existsSync('/etc/debian_version')) {
@@ -41,26 +25,12 @@ if (!bin) {
 	process.exit(1);
 }
 
-/** @returns {Promise<number>} a loopback port nobody listens on right now */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'lobby-pg-'));
 const data = join(dir, 'data');
 
-/** initdb refuses to run as root, so as root the cluster belongs to Debian's postgres user. */
-function asOwner(/** @type {string} */ program, /** @type {string[]} */ args) {
-	const full = join(/** @type {string} */ (bin), program);
-	const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
+/** Runs a server program of the cluster as its owner. */
+function runAsOwner(/** @type {string} */ program, /** @type {string[]} */ args) {
+	const [cmd, argv] = asOwner(/** @type {string} */ (bin), program, args);
 	return spawnSync(cmd, argv, { encoding: 'utf8' });
 }
 
@@ -69,7 +39,7 @@ function cleanup() {
 	if (cleaned) return;
 	cleaned = true;
 	if (existsSync(join(data, 'postmaster.pid')))
-		asOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+		runAsOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
 	rmSync(dir, { recursive: true, force: true });
 }
 
@@ -98,11 +68,11 @@ if (isRoot) {
 const port = await freePort();
 must(
 	'initdb',
-	asOwner('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync'])
+	runAsOwner('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync'])
 );
 must(
 	'pg_ctl start',
-	asOwner('pg_ctl', [
+	runAsOwner('pg_ctl', [
 		'-D',
 		data,
 		'-l',
@@ -117,7 +87,7 @@ must(
 );
 must(
 	'createdb',
-	asOwner('psql', [
+	runAsOwner('psql', [
 		'-h',
 		'127.0.0.1',
 		'-p',

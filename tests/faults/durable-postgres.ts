@@ -5,25 +5,11 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { asOwner, findPgBin, freePort, isRoot } from '../../scripts/postgres-programs.mjs';
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-/** Debian keeps each major version's server programs in /usr/lib/postgresql/<major>/bin. */
-export function findPgBin(): string | null {
-	const base = '/usr/lib/postgresql';
-	if (existsSync(base)) {
-		const majors = readdirSync(base)
-			.filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
-			.sort((a, b) => Number(b) - Number(a));
-		if (majors[0]) return join(base, majors[0], 'bin');
-	}
-	const which = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' });
-	const initdb = which.stdout.trim();
-	return initdb ? initdb.replace(/\/initdb$/, '') : null;
-}
+export { findPgBin, freePort };
 
 /** The processes whose parent is `pid`, read from /proc (no procps needed). */
 function childrenOf(pid: number): number[] {
@@ -40,19 +26,6 @@ function childrenOf(pid: number): number[] {
 		}
 	}
 	return found;
-}
-
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 export interface DurablePostgres {
@@ -85,14 +58,12 @@ export async function startDurablePostgres(): Promise<DurablePostgres> {
 		chownSync(dir, uid, gid);
 	}
 	const run = (program: string, args: string[]) => {
-		const full = join(bin, program);
-		const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
+		const [cmd, argv] = asOwner(bin, program, args);
 		return spawnSync(cmd, argv, { encoding: 'utf8' });
 	};
 	const runAsync = (program: string, args: string[]) =>
 		new Promise<void>((resolve, reject) => {
-			const full = join(bin, program);
-			const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', full, ...args]] : [full, args];
+			const [cmd, argv] = asOwner(bin, program, args);
 			execFile(cmd, argv, { encoding: 'utf8' }, (error, stdout, stderr) =>
 				error ? reject(new Error(`${program} ${args.join(' ')} failed:\n${stdout}\n${stderr}`)) : resolve()
 			);
