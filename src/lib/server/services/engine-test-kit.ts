@@ -174,3 +174,11 @@ export async function updateTenant(
 ): Promise<void> {
 	await db.update(tenants).set(patch).where(eq(tenants.id, DEMO_TENANT_ID));
 }
+
+/**
+ * `pin` standing alone, as it would if it were stored or printed: not a piece of a longer number, an
+ * id, a time or a hash (`scrypt$16384$...`), where a short run of digits turns up by chance.
+ */
+export function wholePin(pin: string): RegExp {
+	return new RegExp(`(?<![0-9A-Za-z_$-])${pin}(?![0-9A-Za-z_$-])`);
+}
