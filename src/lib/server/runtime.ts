@@ -110,6 +110,7 @@ async function boot(config: Config): Promise<Runtime> {
 				await services.meetings.stop();
 				await services.mail.stop();
 				await database.close();
+				metrics.stop();
 			})().finally(() => {
 				slot.promise = null;
 			});

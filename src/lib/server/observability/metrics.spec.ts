@@ -77,6 +77,22 @@ describe('createLobbyMetrics', () => {
 		// The process's own figures, event-loop lag among them.
 		expect(scrape.family('nodejs_eventloop_lag_seconds').type).toBe('gauge');
 		expect(scrape.family('process_cpu_user_seconds_total').type).toBe('counter');
+		metrics.stop();
+	});
+
+	it('counts how late the event loop runs its timers, cumulatively, so a p99 over any window can be read', async () => {
+		const metrics = createLobbyMetrics({ nodeId: 'loop' });
+		await new Promise((resolve) => setTimeout(resolve, 60));
+		// Hold the event loop for 120 ms: the next tick is that late.
+		const until = performance.now() + 120;
+		while (performance.now() < until);
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		const scrape = parseScrape((await metrics.scrape()).body);
+		metrics.stop();
+		const total = scrape.count('lobby_event_loop_delay_seconds');
+		expect(total).toBeGreaterThan(2);
+		expect(scrape.value('lobby_event_loop_delay_seconds_bucket', { le: '0.05' })).toBeLessThan(total);
+		expect(scrape.value('lobby_event_loop_delay_seconds_bucket', { le: '2.5' })).toBe(total);
 	});
 
 	it('keeps each runtime’s figures apart', async () => {
@@ -87,5 +103,7 @@ describe('createLobbyMetrics', () => {
 		expect(
 			parseScrape((await first.scrape()).body).value('lobby_joins_total', { node: 'a', via: 'client' })
 		).toBe(1);
+		first.stop();
+		second.stop();
 	});
 });

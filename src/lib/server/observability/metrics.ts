@@ -4,6 +4,7 @@
  * in one process do not collide. The services report what happens through the `Metrics` port
  * (`services/ports.ts`); what can be read off the live meetings is computed when scraped.
  */
+import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { longestWaitMs, type OpenedMeeting } from '$lib/domain';
 import type { Metrics } from '../services/ports';
@@ -40,6 +41,10 @@ export function lobbyFigures(meetings: readonly OpenedMeeting[], now: number): L
 const ADMIT_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600];
 /** One group-commit transaction, in seconds. */
 const COMMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** How late the loop-delay timer fired, in seconds. */
+const LOOP_DELAY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/** The loop-delay timer's period. */
+const LOOP_TICK_MS = 10;
 /** Streams (one command's events each) in one transaction; the writer takes at most 5000. */
 const BATCH_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
@@ -53,6 +58,8 @@ export interface LobbyMetrics {
 	observeConnections(count: () => number): void;
 	/** The scrape: every metric in Prometheus's text format, and its content type. */
 	scrape(): Promise<{ contentType: string; body: string }>;
+	/** Stops the loop-delay timer (when the runtime closes). */
+	stop(): void;
 }
 
 /**
@@ -164,6 +171,25 @@ export function createLobbyMetrics(options: { nodeId: string }): LobbyMetrics {
 	commits.inc({ outcome: 'ok' }, 0);
 	commits.inc({ outcome: 'failed' }, 0);
 
+	/*
+	 * The event loop's delay as a cumulative histogram: a 10 ms timer notes how late it fires. The
+	 * default `nodejs_eventloop_lag_p99_seconds` restarts at every scrape, so it cannot answer "what
+	 * was the p99 over the last ten minutes"; buckets that only grow can (rate over any window).
+	 */
+	const loopDelay = new Histogram({
+		name: 'lobby_event_loop_delay_seconds',
+		help: `How late a ${LOOP_TICK_MS} ms timer fired: the event loop's delay, counted since start.`,
+		buckets: LOOP_DELAY_BUCKETS,
+		registers
+	});
+	let expected = performance.now() + LOOP_TICK_MS;
+	const loopTimer = setInterval(() => {
+		const now = performance.now();
+		loopDelay.observe(Math.max(0, now - expected) / 1000);
+		expected = now + LOOP_TICK_MS;
+	}, LOOP_TICK_MS);
+	loopTimer.unref();
+
 	const recorder: Metrics = {
 		joined: (via) => joins.inc({ via }),
 		rejected: (command, code) => rejections.inc({ command, code }),
@@ -190,6 +216,9 @@ export function createLobbyMetrics(options: { nodeId: string }): LobbyMetrics {
 		},
 		async scrape() {
 			return { contentType: registry.contentType, body: await registry.metrics() };
+		},
+		stop() {
+			clearInterval(loopTimer);
 		}
 	};
 }
