@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { toAck } from './edge-errors';
+import { toAck, toJsonResponse } from './edge-errors';
+import type { Runtime } from './runtime';
 import { isDatabaseUnavailable } from './service-error';
 
 describe('telling "the database is not reachable now" from a fault', () => {
@@ -18,6 +19,14 @@ describe('telling "the database is not reachable now" from a fault', () => {
 		await sql.end({ timeout: 1 });
 		expect(isDatabaseUnavailable(error)).toBe(true);
 		expect(toAck(error)).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+		// The API answers 503 from the error alone, even where a ping of its own would have said "ok".
+		const pingSaysOk = {
+			services: { status: { health: async () => ({ status: 'ok' }) } }
+		} as unknown as Runtime;
+		const response = await toJsonResponse(error, pingSaysOk);
+		expect(response.status).toBe(503);
+		expect(response.headers.get('retry-after')).toBe('5');
+		expect(await response.json()).toMatchObject({ error: { code: 'unavailable' } });
 	});
 
 	it.each([

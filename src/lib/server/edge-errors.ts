@@ -23,6 +23,9 @@ import {
 	type ServiceErrorStatus
 } from './service-error';
 
+/** What every edge says when the database cannot be reached: the client may try again. */
+const DATABASE_UNREACHABLE = 'The database is not reachable right now; try again shortly.';
+
 // Socket.IO acknowledgements
 
 /**
@@ -42,7 +45,7 @@ export function ackFailure(code: ErrorCode, message: string): Ack {
 export function toAck(error: unknown): Ack {
 	if (isServiceError(error)) return ackFailure(ackCode(error.code), error.message);
 	if (isDatabaseUnavailable(error)) {
-		return ackFailure('unavailable', 'The database is not reachable right now; try again shortly.');
+		return ackFailure('unavailable', DATABASE_UNREACHABLE);
 	}
 	log.error('A socket handler failed', error);
 	return ackFailure('internal', 'Something went wrong on the server; the error was logged. Try again.');
@@ -98,15 +101,13 @@ export async function toJsonResponse(error: unknown, runtime: Runtime): Promise<
 		const headers = code === 'unauthorized' ? CHALLENGE : code === 'unavailable' ? RETRY_LATER : {};
 		return errorResponse(code, error.message, headers);
 	}
+	// A database error that says so itself needs no ping to confirm it.
+	if (isDatabaseUnavailable(error)) return errorResponse('unavailable', DATABASE_UNREACHABLE, RETRY_LATER);
 	const health = await runtime.services.status
 		.health(SYSTEM_ACTOR)
 		.catch(() => ({ status: 'unavailable' as const }));
 	if (health.status !== 'ok') {
-		return errorResponse(
-			'unavailable',
-			'The database is not reachable right now; try again shortly.',
-			RETRY_LATER
-		);
+		return errorResponse('unavailable', DATABASE_UNREACHABLE, RETRY_LATER);
 	}
 	log.error('an API request failed', error);
 	return errorResponse('internal', 'Something went wrong on the server; the details are in its log.');
