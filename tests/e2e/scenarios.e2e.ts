@@ -18,9 +18,11 @@ test('an administrator runs S10 live: paused, stepped, resumed; the meeting view
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 
 	await page.goto('/scenarios');
-	await page
-		.getByLabel('Scenario', { exact: true })
-		.selectOption({ label: 'Lobby callers are admitted when the meeting starts' });
+	// The list arrives over the live channel; choose once it is there. The select is found by its
+	// accessible name, which (unlike the wrapping label's whole text) leaves out the options.
+	const title = 'Lobby callers are admitted when the meeting starts';
+	await expect(page.getByRole('listitem').filter({ hasText: title })).toBeVisible();
+	await page.getByRole('combobox', { name: 'Scenario', exact: true }).selectOption({ label: title });
 	await page.getByLabel('Start paused (then step through it)').check();
 	await page.getByRole('button', { name: 'Run live' }).click();
 	const status = page.getByRole('status', { name: 'Run status' });
