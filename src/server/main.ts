@@ -73,9 +73,14 @@ async function main(): Promise<void> {
 		const httpClosed = httpServer.listening
 			? new Promise<void>((resolve) => httpServer.once('close', () => resolve()))
 			: Promise.resolve();
-		if (io) void io.close();
-		else if (httpServer.listening) httpServer.close();
-		httpServer.closeIdleConnections();
+		// In a cluster the meetings this server owns go to the others first; its callers then
+		// reconnect to another server and resume there.
+		const handedOver = runtime ? runtime.handOver().catch(() => undefined) : Promise.resolve();
+		void handedOver.then(() => {
+			if (io) void io.close();
+			else if (httpServer.listening) httpServer.close();
+			httpServer.closeIdleConnections();
+		});
 		const forceClose = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_DEADLINE_MS / 2);
 		forceClose.unref();
 		httpClosed

@@ -10,6 +10,7 @@ import type {
 	OpenedMeeting,
 	PromptId
 } from '$lib/domain';
+import type { ClusterMessage, ClusterQuestion } from './inter-server';
 
 /** Every error a client can be answered with; `code` is stable, `message` is for people. */
 export interface WireError {
@@ -248,8 +249,11 @@ export interface ServerToClientEvents {
 	'monitor:meeting': (update: { meetingId: string; events: TimelineEvent[] }) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet
-export interface InterServerEvents {}
+/** Between the servers of a cluster, through Socket.IO's PostgreSQL adapter (`contract/inter-server.ts`). */
+export interface InterServerEvents {
+	cluster: (message: ClusterMessage) => void;
+	'cluster:ask': (question: ClusterQuestion, answer: (held: string[]) => void) => void;
+}
 
 /** What the server remembers about each socket. */
 export interface SocketData {

@@ -20,7 +20,8 @@ describe('loadConfig', () => {
 			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
 			nodeId: `${hostname()}:3000`,
 			metricsToken: null,
-			logLevel: 'info'
+			logLevel: 'info',
+			leaseMs: 6000
 		});
 	});
 
@@ -49,7 +50,8 @@ describe('loadConfig', () => {
 			clientLimits: { maxConnections: 200, dialBurst: 100, dialsPerMinute: 60 },
 			nodeId: `${hostname()}:8080`,
 			metricsToken: null,
-			logLevel: 'info'
+			logLevel: 'info',
+			leaseMs: 6000
 		});
 	});
 
@@ -155,6 +157,15 @@ describe('loadConfig', () => {
 		expect(() => loadConfig({ LOBBY_NODE_ID: 'two words' })).toThrow(
 			/LOBBY_NODE_ID must be at most 128 letters/
 		);
+	});
+
+	it('reads LOBBY_LEASE_MS and refuses what is not a whole number of milliseconds from 1000 to 600000', () => {
+		expect(loadConfig({ LOBBY_LEASE_MS: '2500' }).leaseMs).toBe(2500);
+		for (const bad of ['999', '600001', '1.5', 'soon']) {
+			expect(() => loadConfig({ LOBBY_LEASE_MS: bad })).toThrow(
+				/LOBBY_LEASE_MS.*must be a whole number of milliseconds from 1000 to 600000/
+			);
+		}
 	});
 
 	it('reads LOBBY_METRICS_TOKEN, refuses a short one without echoing it, and leaves metrics off when unset', () => {

@@ -46,7 +46,15 @@ export interface Config {
 	metricsToken: string | null;
 	/** The least severe level the log writes (LOG_LEVEL): `info` unless told otherwise. */
 	logLevel: LogLevel;
+	/**
+	 * How long a server's hold on a meeting lasts without renewal (LOBBY_LEASE_MS): a server silent
+	 * this long (stopped, or paused) loses its meetings to the others. Renewed every third of it.
+	 */
+	leaseMs: number;
 }
+
+/** The default of `Config.leaseMs`. */
+export const DEFAULT_LEASE_MS = 6000;
 
 /**
  * What one client address may do on the live channel, unless its handshake carries an
@@ -175,6 +183,12 @@ const schema = z.object({
 			'must be 32 to 512 visible characters without spaces (for example from `openssl rand -hex 32`)'
 		)
 		.optional(),
+	LOBBY_LEASE_MS: z.coerce
+		.number<string>({ error: 'must be a whole number of milliseconds from 1000 to 600000' })
+		.int('must be a whole number of milliseconds from 1000 to 600000')
+		.min(1000, 'must be a whole number of milliseconds from 1000 to 600000')
+		.max(600_000, 'must be a whole number of milliseconds from 1000 to 600000')
+		.optional(),
 	LOG_LEVEL: logLevel
 });
 
@@ -211,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		},
 		nodeId: v.LOBBY_NODE_ID || `${hostname()}:${v.PORT === 0 ? `pid-${process.pid}` : v.PORT}`,
 		metricsToken: v.LOBBY_METRICS_TOKEN ? v.LOBBY_METRICS_TOKEN : null,
-		logLevel: v.LOG_LEVEL
+		logLevel: v.LOG_LEVEL,
+		leaseMs: v.LOBBY_LEASE_MS ?? DEFAULT_LEASE_MS
 	};
 }

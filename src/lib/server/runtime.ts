@@ -1,11 +1,12 @@
 import type { Auth } from './auth';
 import { loadConfig, type Config } from './config';
+import { openClusterTransport, type ClusterTransport } from './db/cluster-adapter';
 import { openDatabase, type DatabaseHandle } from './db/index';
 import { ensureCredentials, seedDemoTenant } from './db/seed';
 import { announceFirstStartPasswords } from './first-start-passwords';
 import { log, setLogLevel } from './log';
 import { createLobbyMetrics, type LobbyMetrics } from './observability/metrics';
-import { createServices, type Masking, type Services } from './services/index';
+import { createServices, type ClusterNode, type Masking, type Services } from './services/index';
 import type { NotifierHub } from './services/notifier';
 import type { IdSource } from './services/ports';
 import { LiveScenarios } from './simulator/live-scenarios';
@@ -24,6 +25,15 @@ export interface Runtime {
 	readonly liveScenarios: LiveScenarios;
 	/** This runtime's Prometheus registry and the recorder its services report to (`/metrics`). */
 	readonly metrics: LobbyMetrics;
+	/** What the other servers of a cluster say reaches the services through this. */
+	readonly cluster: ClusterNode;
+	/**
+	 * Socket.IO's PostgreSQL adapter, on PostgreSQL (several servers may share it); null on PGlite,
+	 * where a server is always alone.
+	 */
+	readonly clusterTransport: ClusterTransport | null;
+	/** Shutdown in a cluster: this server's meetings go to the others now, not when its leases run out. */
+	handOver(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -64,14 +74,23 @@ async function boot(config: Config): Promise<Runtime> {
 		built = await createServices(database, {
 			mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
 			baseURL: config.publicOrigin ?? `http://${config.host}:${config.port}`,
-			metrics: metrics.recorder
+			metrics: metrics.recorder,
+			nodeId: config.nodeId,
+			lease: {
+				ttlMs: config.leaseMs,
+				renewMs: Math.max(250, Math.floor(config.leaseMs / 3)),
+				forwardTimeoutMs: Math.min(3000, config.leaseMs),
+				// PGlite's directory is locked to one process: that server is always alone.
+				alone: database.kind === 'pglite'
+			}
 		});
 	} catch (error) {
 		await database.close();
 		throw error;
 	}
 	const { services } = built;
-	metrics.observeMeetings(services.meetings);
+	// The meetings this server owns: summed over a cluster's servers, each meeting counts once.
+	metrics.observeMeetings({ liveMeetings: () => services.meetings.ownedMeetings() });
 	const issued = await services.dialIn.issueMissingPins('system');
 	if (issued > 0) {
 		log.info(
@@ -81,6 +100,7 @@ async function boot(config: Config): Promise<Runtime> {
 	const restored = services.meetings.liveMeetings().length;
 	if (restored > 0) log.info(`Restored ${restored} live meeting(s) from the event log.`);
 	services.meetings.startTicking();
+	if (database.kind === 'postgres') services.meetings.startLeasing();
 	// The simulated mailbox forgets PINs past the tenant's retention, even when nobody looks.
 	await services.mail.forgetExpiredPins();
 	const forgetPins = setInterval(() => {
@@ -95,6 +115,7 @@ async function boot(config: Config): Promise<Runtime> {
 		ids: built.ids,
 		notifier: built.notifier
 	});
+	const clusterTransport = config.databaseUrl ? openClusterTransport(config.databaseUrl) : null;
 	let closing: Promise<void> | null = null;
 	return {
 		config,
@@ -102,6 +123,13 @@ async function boot(config: Config): Promise<Runtime> {
 		...built,
 		liveScenarios,
 		metrics,
+		clusterTransport,
+		async handOver() {
+			if (database.kind !== 'postgres') return;
+			await liveScenarios.stop();
+			services.calls.stop();
+			await services.meetings.handOver();
+		},
 		close() {
 			closing ??= (async () => {
 				clearInterval(forgetPins);
@@ -109,6 +137,7 @@ async function boot(config: Config): Promise<Runtime> {
 				services.calls.stop();
 				await services.meetings.stop();
 				await services.mail.stop();
+				await clusterTransport?.close();
 				await database.close();
 				metrics.stop();
 			})().finally(() => {

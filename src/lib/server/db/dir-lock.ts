@@ -18,7 +18,9 @@ export class DirectoryLockedError extends Error {
 	) {
 		super(
 			`The data directory ${directory} is in use by process ${holderPid} on ${holderHost}. ` +
-				`Stop that process, or set LOBBY_DATA_DIR to another directory.`
+				`Stop that process, or set LOBBY_DATA_DIR to another directory. ` +
+				`The embedded database serves one server; to run several servers on one database, ` +
+				`give each the same PostgreSQL with DATABASE_URL (README, "Several servers").`
 		);
 		this.name = 'DirectoryLockedError';
 	}

@@ -3,6 +3,7 @@ import {
 	bigint,
 	boolean,
 	check,
+	customType,
 	index,
 	integer,
 	jsonb,
@@ -364,4 +365,42 @@ export const signInAttempts = pgTable('sign_in_attempts', {
 	key: text('key').primaryKey(),
 	attempts: integer('attempts').notNull().default(0),
 	windowStartedAt: timestamp('window_started_at', { withTimezone: true, precision: 3 }).notNull()
+});
+
+/**
+ * Which server owns each live meeting, and until when (docs/architecture.md, "Several servers").
+ * `token` grows by one on every takeover; every append carries the token its server holds, and the
+ * append is refused when the row says otherwise, so a server that lost a meeting (paused past its
+ * lease, say) can never write to it again. The row of an ended meeting is deleted with its last append.
+ */
+export const meetingLeases = pgTable(
+	'meeting_leases',
+	{
+		meetingId: text('meeting_id').primaryKey(),
+		owner: text('owner').notNull(),
+		token: bigint('token', { mode: 'number' }).notNull(),
+		expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull()
+	},
+	(t) => [index('meeting_leases_owner_idx').on(t.owner), index('meeting_leases_expires_idx').on(t.expiresAt)]
+);
+
+export type MeetingLeaseRow = typeof meetingLeases.$inferSelect;
+
+/** The servers of a cluster, each renewing its row while it runs: the dashboard counts the live ones. */
+export const clusterNodes = pgTable('cluster_nodes', {
+	nodeId: text('node_id').primaryKey(),
+	startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
+	seenAt: timestamp('seen_at', { withTimezone: true, precision: 3 }).notNull()
+});
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Messages between servers too large for one PostgreSQL NOTIFY (8,000 bytes), kept for a short while
+ * by Socket.IO's PostgreSQL adapter, which names the table and deletes old rows itself.
+ */
+export const socketIoAttachments = pgTable('socket_io_attachments', {
+	id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	payload: bytea('payload')
 });

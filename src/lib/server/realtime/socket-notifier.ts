@@ -26,6 +26,11 @@ export const rooms = {
  * Fans everything out over Socket.IO: a caller's state to its own room, the lobby's admission as one
  * broadcast to the lobby's room (S10), each watched meeting's events batched per turn of the event
  * loop, and the all-meetings view coalesced to one message per 250 ms.
+ *
+ * Everything goes to this server's own connections only (`io.local`): a call lives on the server
+ * its caller is connected to, and every server hears every committed event (the meeting service's
+ * feed follows the owner's commits), so each tells its own callers and monitors, and nothing crosses
+ * to the other servers twice.
  */
 export class SocketNotifier implements Notifier {
 	private readonly dirty = new Map<string, MeetingSummary>();
@@ -42,25 +47,25 @@ export class SocketNotifier implements Notifier {
 	) {}
 
 	callUpdated(callId: string, view: CallView): void {
-		this.io.to(rooms.call(callId)).emit('call:state', view);
+		this.io.local.to(rooms.call(callId)).emit('call:state', view);
 	}
 
 	callJoinedLobby(callId: string, meetingId: string): void {
-		this.io.in(rooms.call(callId)).socketsJoin(rooms.lobby(meetingId));
+		this.io.local.in(rooms.call(callId)).socketsJoin(rooms.lobby(meetingId));
 	}
 
 	callLeftLobby(callId: string, meetingId: string, view: CallView): void {
-		this.io.in(rooms.call(callId)).socketsLeave(rooms.lobby(meetingId));
+		this.io.local.in(rooms.call(callId)).socketsLeave(rooms.lobby(meetingId));
 		this.callUpdated(callId, view);
 	}
 
 	lobbyAdmitted(meetingId: string, view: CallView, except: readonly string[] = []): void {
 		const lobby = rooms.lobby(meetingId);
-		this.io
+		this.io.local
 			.to(lobby)
 			.except(except.map((callId) => rooms.call(callId)))
 			.emit('call:state', view);
-		this.io.in(lobby).socketsLeave(lobby);
+		this.io.local.in(lobby).socketsLeave(lobby);
 	}
 
 	callEnded(callId: string): void {
@@ -102,7 +107,7 @@ export class SocketNotifier implements Notifier {
 				const room = rooms.monitorMeeting(meetingId, viewer);
 				if (!this.io.of('/').adapter.rooms.has(room)) continue;
 				const shown = events.map((e) => ({ seq: e.seq, event: eventFor(e.event, viewer, mask) }));
-				this.io.to(room).emit('monitor:meeting', { meetingId, events: shown });
+				this.io.local.to(room).emit('monitor:meeting', { meetingId, events: shown });
 			}
 		}
 		this.pendingMeetingEvents.clear();
@@ -124,7 +129,7 @@ export class SocketNotifier implements Notifier {
 		const ended = [...this.ended];
 		this.dirty.clear();
 		this.ended.clear();
-		this.io.to(rooms.monitorAll).emit('monitor:meetings', { upserts, ended, at: this.lastFlush });
+		this.io.local.to(rooms.monitorAll).emit('monitor:meetings', { upserts, ended, at: this.lastFlush });
 	}
 
 	/** Stops the pending flush (shutdown). */

@@ -30,6 +30,7 @@ import {
 	scenarioStartSchema
 } from './schemas';
 import { rooms, SocketNotifier } from './socket-notifier';
+import { attachCluster } from './cluster-link';
 
 export type LobbyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type LobbySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -70,6 +71,12 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		serveClient: false
 	});
 	const { services } = runtime;
+	// Several servers on one PostgreSQL: broadcasts and the services' messages go through it.
+	if (runtime.clusterTransport) {
+		io.adapter(runtime.clusterTransport.adapter);
+		const detachCluster = attachCluster(io, runtime.cluster);
+		httpServer.once('close', detachCluster);
+	}
 	const notifier = new SocketNotifier(io, () => runtime.masking.masked());
 	const stopScenarioFeed = runtime.liveScenarios.onChange((run) =>
 		io.to(rooms.scenarios).emit('scenario:state', run)

@@ -8,6 +8,11 @@ export interface StreamAppend {
 	meetingId: string;
 	tenantId: string;
 	firstSeq: number;
+	/**
+	 * The fencing token of the lease the writer holds on the meeting (`meeting_leases`); a meeting's
+	 * first append (`firstSeq` 1) creates the lease with token 1.
+	 */
+	token: number;
 	events: readonly MeetingEvent[];
 	/** The meeting's state after these events, for the listing projection. */
 	state: OpenedMeeting;
@@ -30,6 +35,33 @@ export class AppendConflictError extends Error {
 		this.name = 'AppendConflictError';
 	}
 }
+
+/**
+ * This server's lease on the meeting is not the one in the database: another server took the meeting
+ * over (this one was paused past its lease, say). The server drops the meeting and asks its owner.
+ */
+export class FencedOffError extends Error {
+	readonly code = 'fenced-off';
+	constructor(meetingId: string) {
+		super(`Another server has taken over meeting ${meetingId}; this server's lease on it is stale.`);
+		this.name = 'FencedOffError';
+	}
+}
+
+/**
+ * Why the log refused a meeting's streams of a batch: `conflict`, another writer took a position or
+ * opened a live meeting for the conference ID first; `fenced`, the writer's lease token is not the
+ * meeting's (another server took the meeting over). The other meetings of the batch are unaffected.
+ */
+export type AppendRefusal = 'conflict' | 'fenced';
+
+/** Who appends: the server's node id, and how long a lease it takes on a meeting it opens. */
+export interface AppendWriter {
+	owner: string;
+	leaseMs: number;
+}
+
+type Rows<T> = T[] | { rows: T[] };
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -65,11 +97,41 @@ export class MeetingEventsRepository {
 	constructor(private readonly db: Database) {}
 
 	/**
-	 * Appends the events of several meetings and updates their projections in ONE transaction (the
-	 * engine's group commit): all become durable together, or none do. Throws AppendConflictError
-	 * when a position or a live conference ID is already taken.
+	 * Appends the events of several meetings and updates their projections (the engine's group
+	 * commit), each meeting's all or nothing, and answers the meetings it refused with why. A meeting
+	 * whose lease `writer` no longer holds is refused `fenced` in the same statement while the others
+	 * commit; a position or conference ID taken first fails the statement, which is then retried one
+	 * meeting at a time, so that only the conflicting meeting is refused. Anything else throws.
 	 */
-	async append(batch: readonly StreamAppend[]): Promise<void> {
+	async append(batch: readonly StreamAppend[], writer: AppendWriter): Promise<Map<string, AppendRefusal>> {
+		try {
+			return await this.appendFenced(batch, writer);
+		} catch (error) {
+			if (!isUniqueViolation(error)) throw error;
+			const byMeeting = new Map<string, StreamAppend[]>();
+			for (const s of batch) byMeeting.set(s.meetingId, [...(byMeeting.get(s.meetingId) ?? []), s]);
+			const refused = new Map<string, AppendRefusal>();
+			if (byMeeting.size === 1) {
+				refused.set(batch[0]!.meetingId, 'conflict');
+				return refused;
+			}
+			for (const [meetingId, streams] of byMeeting) {
+				try {
+					for (const [id, why] of await this.appendFenced(streams, writer)) refused.set(id, why);
+				} catch (alone) {
+					if (!isUniqueViolation(alone)) throw alone;
+					refused.set(meetingId, 'conflict');
+				}
+			}
+			return refused;
+		}
+	}
+
+	/** One statement: the batch's meetings whose lease `writer` holds commit; the rest are answered `fenced`. */
+	private async appendFenced(
+		batch: readonly StreamAppend[],
+		writer: AppendWriter
+	): Promise<Map<string, AppendRefusal>> {
 		const rows = batch.flatMap((s) =>
 			s.events.map((event, i) => ({
 				meeting_id: s.meetingId,
@@ -79,22 +141,46 @@ export class MeetingEventsRepository {
 				at: new Date(event.at).toISOString()
 			}))
 		);
-		// One projection row per meeting: the last state in the batch wins.
+		// One projection row and one token per meeting: the last state in the batch wins.
 		const latest = new Map<string, ReturnType<typeof projection>>();
-		for (const s of batch)
+		const tokens = new Map<string, { meeting_id: string; token: number; opens: boolean }>();
+		for (const s of batch) {
 			latest.set(s.meetingId, projection(s.tenantId, s.state, s.firstSeq + s.events.length - 1));
-		try {
-			// ONE statement, so one round trip and atomic on its own: the events and the projection
-			// become durable together or not at all. Each goes in as a single JSON parameter, so a
-			// burst of thousands of events is one short statement to parse.
-			await this.db.execute(sql`
-				with appended as (
-					insert into ${meetingEvents} (meeting_id, seq, type, data, at)
-					select meeting_id, seq, type, data, at
-					from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-						as r(meeting_id text, seq integer, type text, data jsonb, at timestamptz)
-					returning 1
-				)
+			const opens = tokens.get(s.meetingId)?.opens ?? s.firstSeq === 1;
+			tokens.set(s.meetingId, { meeting_id: s.meetingId, token: s.token, opens });
+		}
+		// ONE statement, so one round trip and atomic on its own. The lease rows are locked FOR SHARE:
+		// a takeover (an UPDATE of the row) waits for this statement, and this statement, if the
+		// takeover came first, sees the new token and leaves the meeting out. Each input goes in as a
+		// single JSON parameter, so a burst of thousands of events is one short statement to parse.
+		const result = (await this.db.execute(sql`
+			with leases as (
+				select * from jsonb_to_recordset(${JSON.stringify([...tokens.values()])}::jsonb)
+					as k(meeting_id text, token bigint, opens boolean)
+			),
+			opened as (
+				insert into meeting_leases (meeting_id, owner, token, expires_at)
+				select meeting_id, ${writer.owner}, token, now() + ${writer.leaseMs} * interval '1 millisecond'
+				from leases where opens
+				on conflict (meeting_id) do nothing
+				returning meeting_id
+			),
+			held as (
+				select l.meeting_id from meeting_leases l
+				join leases k on k.meeting_id = l.meeting_id
+				where l.owner = ${writer.owner} and l.token = k.token
+				for share of l
+			),
+			allowed as (select meeting_id from held union select meeting_id from opened),
+			appended as (
+				insert into ${meetingEvents} (meeting_id, seq, type, data, at)
+				select meeting_id, seq, type, data, at
+				from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+					as r(meeting_id text, seq integer, type text, data jsonb, at timestamptz)
+				where r.meeting_id in (select meeting_id from allowed)
+				returning 1
+			),
+			projected as (
 				insert into ${meetings} (id, tenant_id, conference_id, organizer_id, organizer_name, status,
 					lobby_size, participant_count, locked, last_seq, opened_at, started_at, ended_at)
 				select id, tenant_id, conference_id, organizer_id, organizer_name, status,
@@ -103,7 +189,7 @@ export class MeetingEventsRepository {
 					as p(id text, tenant_id text, conference_id text, organizer_id text, organizer_name text,
 						status text, lobby_size integer, participant_count integer, locked boolean, last_seq integer,
 						opened_at timestamptz, started_at timestamptz, ended_at timestamptz)
-				where (select count(*) from appended) >= 0
+				where p.id in (select meeting_id from allowed) and (select count(*) from appended) >= 0
 				on conflict (id) do update set
 					status = excluded.status,
 					lobby_size = excluded.lobby_size,
@@ -111,11 +197,16 @@ export class MeetingEventsRepository {
 					locked = excluded.locked,
 					last_seq = excluded.last_seq,
 					started_at = excluded.started_at,
-					ended_at = excluded.ended_at`);
-		} catch (error) {
-			if (isUniqueViolation(error)) throw new AppendConflictError(error);
-			throw error;
-		}
+					ended_at = excluded.ended_at
+				returning 1
+			)
+			select meeting_id from allowed where (select count(*) from projected) >= 0`)) as Rows<{
+			meeting_id: string;
+		}>;
+		const allowed = new Set((Array.isArray(result) ? result : result.rows).map((r) => r.meeting_id));
+		const refused = new Map<string, AppendRefusal>();
+		for (const meetingId of tokens.keys()) if (!allowed.has(meetingId)) refused.set(meetingId, 'fenced');
+		return refused;
 	}
 
 	/** Every event of one meeting, in order. */

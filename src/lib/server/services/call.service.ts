@@ -25,6 +25,7 @@ import type { LeaderPinService } from './leader-pin.service';
 import { EngineUnavailableError, type CommittedEvents, type MeetingService } from './meeting.service';
 import { ServiceError } from '../service-error';
 import type { Notifier } from './notifier';
+import { soloLink, type ClusterLink } from './inter-server';
 import type { Clock, IdSource, Scheduler } from './ports';
 import { Pin } from '../security/pin';
 import type { ResumeTokens } from '../security/resume-token';
@@ -49,6 +50,8 @@ interface LiveCall {
 	overtaken: { meetingId: string; event: MeetingEvent }[];
 	cancelLeaderWait: (() => void) | null;
 	cancelGrace: (() => void) | null;
+	/** Its caller took it back (`resume`) since the grace period last started. */
+	resumed: boolean;
 }
 
 export interface CallServiceOptions {
@@ -72,6 +75,8 @@ export interface CallServiceDeps {
 	clock: Clock;
 	ids: IdSource;
 	scheduler: Scheduler;
+	/** The other servers: told when a call moves here, asked before a rebuilt call is hung up. */
+	cluster?: ClusterLink;
 	options?: Partial<CallServiceOptions>;
 }
 
@@ -90,9 +95,11 @@ export class CallService {
 	private readonly calls = new Map<string, LiveCall>();
 	private readonly lookups = new Map<string, Promise<DialInOrganizer | null>>();
 	private readonly options: CallServiceOptions;
+	private readonly cluster: ClusterLink;
 
 	constructor(private readonly deps: CallServiceDeps) {
 		this.options = { ...DEFAULT_CALL_OPTIONS, ...deps.options };
+		this.cluster = deps.cluster ?? soloLink;
 	}
 
 	/**
@@ -101,16 +108,51 @@ export class CallService {
 	 * it does not come back within the grace period.
 	 */
 	restore(): void {
+		this.rebuild(this.deps.meetings.ownedMeetings());
+	}
+
+	/**
+	 * This server took these meetings over from a server that stopped: their callers who were
+	 * connected to it come back here or elsewhere with `resume`; the rest are hung up after the grace.
+	 */
+	tookOver(meetingIds: readonly string[]): void {
+		const meetings = meetingIds
+			.map((id) => this.deps.meetings.state(id))
+			.filter((m): m is NonNullable<typeof m> => m !== null);
+		this.rebuild(meetings);
+	}
+
+	private rebuild(meetings: readonly ReturnType<MeetingService['liveMeetings']>[number][]): void {
 		const now = this.deps.clock.now();
-		for (const meeting of this.deps.meetings.liveMeetings()) {
+		for (const meeting of meetings) {
 			const held = [...meeting.lobby, ...meeting.participants].map((p) => p.participantId);
 			for (const callId of held) {
+				if (this.calls.has(callId)) continue;
 				const state = callFromMeeting(meeting, callId, now);
 				if (!state) continue;
 				this.calls.set(callId, this.newCall(callId, state));
 				this.connectionLost(callId);
 			}
 		}
+	}
+
+	/** Another server carries this call now (its caller resumed there): let go of it without a word. */
+	movedAway(callId: string): void {
+		const call = this.calls.get(callId);
+		if (!call) return;
+		this.calls.delete(callId);
+		call.pinDigits = '';
+		call.cancelGrace?.();
+		call.cancelLeaderWait?.();
+		this.deps.notifier.callEnded(callId);
+	}
+
+	/**
+	 * The calls of `callIds` this server carries, for another server that asks: live, and not waiting
+	 * for their caller to come back (a call in its grace period is nobody's for sure).
+	 */
+	holding(callIds: readonly string[]): string[] {
+		return callIds.filter((id) => this.isLive(id) && this.calls.get(id)?.cancelGrace === null);
 	}
 
 	/** Dials the bridge number: a new call asking for the conference ID. */
@@ -158,13 +200,31 @@ export class CallService {
 		if (!this.deps.tokens.verify(callId, token)) {
 			throw new ServiceError('invalid-token', 'That call cannot be resumed: the token does not match.');
 		}
-		const call = this.calls.get(callId);
+		const call = this.calls.get(callId) ?? this.moveHere(callId);
 		if (!call || !isCallLive(call.state)) {
 			throw new ServiceError('call-ended', 'That call has ended. Dial again.');
 		}
 		call.cancelGrace?.();
 		call.cancelGrace = null;
+		call.resumed = true;
 		return this.view(call, []);
+	}
+
+	/**
+	 * A caller who was connected to another server (stopped, or merely left behind) resumes here:
+	 * the call is rebuilt from the meeting that holds it, and the server that carried it lets go.
+	 */
+	private moveHere(callId: string): LiveCall | undefined {
+		const now = this.deps.clock.now();
+		for (const meeting of this.deps.meetings.liveMeetings()) {
+			const state = callFromMeeting(meeting, callId, now);
+			if (!state) continue;
+			const call = this.newCall(callId, state);
+			this.calls.set(callId, call);
+			this.cluster.send({ kind: 'call-moved', from: this.deps.meetings.node, callId });
+			return call;
+		}
+		return undefined;
 	}
 
 	/** The caller's connection dropped: hang up unless they come back within the grace period. */
@@ -172,10 +232,26 @@ export class CallService {
 		const call = this.calls.get(callId);
 		if (!call || !isCallLive(call.state)) return;
 		call.cancelGrace?.();
+		call.resumed = false;
 		call.cancelGrace = this.deps.scheduler.after(this.options.reconnectGraceMs, () => {
 			call.cancelGrace = null;
-			void this.end(call, 'connection-lost', 'push').catch(() => undefined);
+			void this.graceRanOut(call).catch(() => undefined);
 		});
+	}
+
+	/**
+	 * Nobody resumed the call here in time. In a cluster its caller may have resumed on another
+	 * server (whose word of it was lost), or, for a call rebuilt here, never left one: then this
+	 * server only lets go; otherwise the call is hung up.
+	 */
+	private async graceRanOut(call: LiveCall): Promise<void> {
+		if (this.cluster.connected) {
+			const elsewhere = await this.cluster.ask({ kind: 'holding', callIds: [call.callId] });
+			// Resumed here, or its connection dropped again, while the others were asked.
+			if (this.calls.get(call.callId) !== call || call.cancelGrace || call.resumed) return;
+			if (elsewhere.includes(call.callId)) return this.movedAway(call.callId);
+		}
+		await this.end(call, 'connection-lost', 'push');
 	}
 
 	/** How many calls are live, for presence and the benchmark. */
@@ -222,7 +298,8 @@ export class CallService {
 			played: [],
 			overtaken: [],
 			cancelLeaderWait: null,
-			cancelGrace: null
+			cancelGrace: null,
+			resumed: false
 		};
 	}
 

@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../db/index';
 import { meetingEvents, meetings as meetingRows, users } from '../db/schema';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
+import { MeetingLeasesRepository } from '../repositories/meeting-leases.repository';
 import { Pin } from '../security/pin';
 import { isServiceError } from '../service-error';
 import {
@@ -74,6 +75,7 @@ async function endLiveMeetings(engine: Engine | undefined): Promise<void> {
  * projection state that follows, through its own repository on the same database.
  */
 async function appendForeignCaller(
+	database: DatabaseHandle,
 	other: MeetingEventsRepository,
 	meetings: MeetingService,
 	meetingId: string,
@@ -91,9 +93,15 @@ async function appendForeignCaller(
 	const history = await other.load(meetingId);
 	const after = meetings.replay([...history, { seq, event }]);
 	if (!after) throw new Error(`No meeting ${meetingId} in the log`);
-	await other.append([
-		{ meetingId, tenantId: DEMO_TENANT_ID, firstSeq: seq, events: [event], state: after.state }
-	]);
+	// A writer holding the meeting's current lease: the position conflict, not the fencing, is what is tested.
+	const lease = (await new MeetingLeasesRepository(database.db).owners([meetingId])).get(meetingId);
+	if (!lease) throw new Error(`Meeting ${meetingId} has no lease`);
+	const { owner, token } = lease;
+	const refused = await other.append(
+		[{ meetingId, tenantId: DEMO_TENANT_ID, firstSeq: seq, token, events: [event], state: after.state }],
+		{ owner, leaseMs: 60_000 }
+	);
+	if (refused.size > 0) throw new Error(`The foreign append was refused: ${[...refused.values()].join()}`);
 }
 
 describe('group commit and a second writer on one database (S5, S10)', () => {
@@ -205,7 +213,15 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 
 		// Another server on the same database takes position 3 behind this engine's back.
 		const other = new MeetingEventsRepository(database.db);
-		await appendForeignCaller(other, meetings, meetingId, 3, 'other-server-call', engine.time.now());
+		await appendForeignCaller(
+			database,
+			other,
+			meetings,
+			meetingId,
+			3,
+			'other-server-call',
+			engine.time.now()
+		);
 		expect(meetings.state(meetingId)?.lobby.map((c) => c.participantId)).toEqual([first.callId]);
 
 		const spy = vi.spyOn(MeetingEventsRepository.prototype, 'append');
@@ -250,12 +266,14 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 		let left = times;
 		return vi.spyOn(MeetingEventsRepository.prototype, 'append').mockImplementation(async function (
 			this: MeetingEventsRepository,
-			batch
+			batch,
+			writer
 		) {
 			const ours = batch.find((s) => s.meetingId === meetingId);
 			if (this !== other && ours && left > 0) {
 				left -= 1;
 				await appendForeignCaller(
+					database,
 					other,
 					engine.services.meetings,
 					meetingId,
@@ -264,7 +282,7 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 					engine.time.now()
 				);
 			}
-			return append.call(this, batch);
+			return append.call(this, batch, writer);
 		});
 	}
 
@@ -336,13 +354,14 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 		let held = false;
 		const spy = vi.spyOn(MeetingEventsRepository.prototype, 'append').mockImplementation(async function (
 			this: MeetingEventsRepository,
-			batch
+			batch,
+			writer
 		) {
 			if (this !== other && !held) {
 				held = true;
 				await gate;
 			}
-			return append.call(this, batch);
+			return append.call(this, batch, writer);
 		});
 		try {
 			const holding = meetings.execute(leeMeeting, {
@@ -352,7 +371,15 @@ describe('group commit and a second writer on one database (S5, S10)', () => {
 				asLeader: false
 			});
 			await vi.waitFor(() => expect(held).toBe(true));
-			await appendForeignCaller(other, meetings, astridMeeting, 3, 'other-server-call', engine.time.now());
+			await appendForeignCaller(
+				database,
+				other,
+				meetings,
+				astridMeeting,
+				3,
+				'other-server-call',
+				engine.time.now()
+			);
 			const conflicting = meetings.execute(astridMeeting, {
 				type: 'JoinByPhone',
 				participantId: 'bystander-caller',

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamAppend } from '../repositories/meeting-events.repository';
+import type { AppendRefusal, StreamAppend } from '../repositories/meeting-events.repository';
 import { CommitRefusedError, GroupCommitWriter, type AppendTarget } from './group-commit';
 import { noMetrics } from './ports';
 
 /** An event log whose transactions finish only when the test says so, as a stalled database does. */
 class StalledLog implements AppendTarget {
 	readonly batches: string[][] = [];
-	private release: (() => void)[] = [];
+	private release: ((refused: Map<string, AppendRefusal>) => void)[] = [];
 
-	append(batch: readonly StreamAppend[]): Promise<void> {
+	append(batch: readonly StreamAppend[]): Promise<Map<string, AppendRefusal>> {
 		this.batches.push(batch.map((s) => `${s.meetingId}:${s.firstSeq}`));
 		return new Promise((resolve) => this.release.push(resolve));
 	}
 
-	/** The database answers again: every transaction in flight commits. */
-	answer(): void {
-		for (const r of this.release.splice(0)) r();
+	/** The database answers again: every transaction in flight commits, but the meetings in `refused`. */
+	answer(refused = new Map<string, AppendRefusal>()): void {
+		for (const r of this.release.splice(0)) r(refused);
 	}
 }
 
 function stream(meetingId: string, firstSeq: number): StreamAppend {
-	return { meetingId, tenantId: 't', firstSeq, events: [], state: {} as StreamAppend['state'] };
+	return { meetingId, tenantId: 't', firstSeq, token: 1, events: [], state: {} as StreamAppend['state'] };
 }
 
 const settle = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));

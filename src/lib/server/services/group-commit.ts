@@ -1,5 +1,10 @@
 import { log } from '../log';
-import type { StreamAppend } from '../repositories/meeting-events.repository';
+import {
+	AppendConflictError,
+	FencedOffError,
+	type AppendRefusal,
+	type StreamAppend
+} from '../repositories/meeting-events.repository';
 import { noMetrics, type Metrics } from './ports';
 
 interface Entry {
@@ -17,9 +22,9 @@ export class CommitRefusedError extends Error {
 	}
 }
 
-/** The part of the event log the writer needs. */
+/** The part of the event log the writer needs: it answers the meetings it refused, and why. */
 export interface AppendTarget {
-	append(batch: readonly StreamAppend[]): Promise<void>;
+	append(batch: readonly StreamAppend[]): Promise<Map<string, AppendRefusal>>;
 }
 
 export interface GroupCommitOptions {
@@ -33,6 +38,8 @@ export interface GroupCommitOptions {
 	 * were never sent, so nothing of theirs is durable, and their callers hear so in time.
 	 */
 	queueDeadlineMs?: number;
+	/** Told of every transaction's committed streams, after their own listeners (other servers hear of them). */
+	afterBatch?: (committed: readonly StreamAppend[]) => void;
 }
 
 /** Most streams in one transaction; more wait for the next one. */
@@ -56,6 +63,7 @@ export class GroupCommitWriter {
 	private inFlight = new Set<string>();
 	private readonly maxPending: number;
 	private readonly queueDeadlineMs: number;
+	private readonly afterBatch: (committed: readonly StreamAppend[]) => void;
 
 	/**
 	 * `onFailed` is told synchronously which meetings' appends failed, before anyone is answered;
@@ -69,6 +77,7 @@ export class GroupCommitWriter {
 	) {
 		this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
 		this.queueDeadlineMs = options.queueDeadlineMs ?? DEFAULT_QUEUE_DEADLINE_MS;
+		this.afterBatch = options.afterBatch ?? (() => {});
 	}
 
 	/** Appends waiting behind the transaction in flight. */
@@ -118,6 +127,26 @@ export class GroupCommitWriter {
 		for (const entry of new Set([...entries, ...doomed])) entry.reject(error);
 	}
 
+	/**
+	 * The appends of `failed` meetings did not commit: reject them, and every entry queued meanwhile
+	 * for those meetings (decided on events that never became durable), with `errorFor` their meeting.
+	 */
+	private fail(
+		meetings: ReadonlySet<string>,
+		entries: readonly Entry[],
+		errorFor: (meetingId: string) => unknown
+	): void {
+		const doomed = this.queue.filter((e) => meetings.has(e.stream.meetingId));
+		this.queue = this.queue.filter((e) => !meetings.has(e.stream.meetingId));
+		this.onFailed([...meetings]);
+		const errors = new Map<string, unknown>();
+		for (const entry of [...entries, ...doomed]) {
+			const id = entry.stream.meetingId;
+			if (!errors.has(id)) errors.set(id, errorFor(id));
+			entry.reject(errors.get(id));
+		}
+	}
+
 	private async run(): Promise<void> {
 		// Let everything decided in the current turn of the event loop join the first batch.
 		await new Promise<void>((resolve) => setImmediate(resolve));
@@ -139,29 +168,42 @@ export class GroupCommitWriter {
 			const started = performance.now();
 			const measured = (ok: boolean) =>
 				this.metrics.committed({ streams: batch.length, seconds: (performance.now() - started) / 1000, ok });
+			let refused: Map<string, AppendRefusal>;
 			try {
-				await this.target.append(batch.map((e) => e.stream));
+				refused = await this.target.append(batch.map((e) => e.stream));
 				measured(true);
 			} catch (error) {
 				measured(false);
-				const failed = new Set(batch.map((e) => e.stream.meetingId));
-				// Entries queued meanwhile for these meetings were decided on events that never became durable.
-				const doomed = this.queue.filter((e) => failed.has(e.stream.meetingId));
-				this.queue = this.queue.filter((e) => !failed.has(e.stream.meetingId));
-				this.onFailed([...failed]);
-				for (const entry of [...batch, ...doomed]) entry.reject(error);
+				this.fail(new Set(batch.map((e) => e.stream.meetingId)), batch, () => error);
 				continue;
 			} finally {
 				clearTimeout(overdue);
 				this.inFlight = new Set();
 			}
-			for (const entry of batch) {
+			// Only the refused meetings fail; every other meeting of the batch committed.
+			const committed = refused.size === 0 ? batch : batch.filter((e) => !refused.has(e.stream.meetingId));
+			if (refused.size > 0) {
+				const failed = batch.filter((e) => refused.has(e.stream.meetingId));
+				this.fail(new Set(refused.keys()), failed, (meetingId) =>
+					refused.get(meetingId) === 'fenced'
+						? new FencedOffError(meetingId)
+						: new AppendConflictError(new Error(`Meeting ${meetingId}: a position was taken first`))
+				);
+			}
+			for (const entry of committed) {
 				try {
 					entry.onCommitted(entry.stream);
 				} catch (error) {
 					log.error('A commit listener failed', error);
 				}
 				entry.resolve();
+			}
+			if (committed.length > 0) {
+				try {
+					this.afterBatch(committed.map((e) => e.stream));
+				} catch (error) {
+					log.error('Telling other servers of a commit failed', error);
+				}
 			}
 		}
 	}

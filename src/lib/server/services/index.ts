@@ -9,6 +9,8 @@ import type { Database, DatabaseHandle } from '../db/index';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
 import { MeetingEventsRepository } from '../repositories/meeting-events.repository';
+import { MeetingLeasesRepository } from '../repositories/meeting-leases.repository';
+import { ClusterHub, type ClusterMessage, type ClusterQuestion } from './inter-server';
 import { ResumeTokens } from '../security/resume-token';
 import { ApiTokenService } from './api-token.service';
 import { AuditService } from './audit.service';
@@ -18,7 +20,7 @@ import { DialInService } from './dial-in.service';
 import { DirectoryService } from './directory.service';
 import { LeaderPinService } from './leader-pin.service';
 import { MailService } from './mail.service';
-import { MeetingService } from './meeting.service';
+import { MeetingService, type LeaseOptions } from './meeting.service';
 import { NotifierHub } from './notifier';
 import {
 	noMetrics,
@@ -71,6 +73,20 @@ export interface ServiceDeps {
 	randomDigit?: () => number;
 	/** Where joins, refusals, admissions, PIN failures and commits are counted (`/metrics`); nowhere by default. */
 	metrics?: Metrics;
+	/** This server's name in a cluster (LOBBY_NODE_ID); `local` by default. */
+	nodeId?: string;
+	/** Meeting leases (several servers on one PostgreSQL); by default a server alone. */
+	lease?: Partial<LeaseOptions>;
+}
+
+/**
+ * What the other servers of a cluster say reaches the services here: the Socket.IO layer attaches
+ * its transport to `hub` and hands every message it receives to `receive`, every question to `answer`.
+ */
+export interface ClusterNode {
+	readonly hub: ClusterHub;
+	receive(message: ClusterMessage): void;
+	answer(question: ClusterQuestion): string[];
 }
 
 /**
@@ -80,17 +96,29 @@ export interface ServiceDeps {
 export async function createServices(
 	database: DatabaseHandle,
 	deps: ServiceDeps = {}
-): Promise<{ services: Services; notifier: NotifierHub; masking: Masking; ids: IdSource; auth: Auth }> {
+): Promise<{
+	services: Services;
+	notifier: NotifierHub;
+	masking: Masking;
+	ids: IdSource;
+	auth: Auth;
+	cluster: ClusterNode;
+}> {
 	const db: Database = database.db;
 	const clock = deps.clock ?? systemClock;
 	const scheduler = deps.scheduler ?? systemScheduler;
 	const ids = deps.ids ?? randomIds;
 	const metrics = deps.metrics ?? noMetrics;
 	const notifier = new NotifierHub();
+	const hub = new ClusterHub();
 	const directory = new DirectoryRepository(db);
 	const pins = new LeaderPinService(db, metrics);
 	const meetings = new MeetingService({
 		events: new MeetingEventsRepository(db),
+		leases: new MeetingLeasesRepository(db),
+		nodeId: deps.nodeId ?? 'local',
+		cluster: hub,
+		lease: deps.lease,
 		directory,
 		clock,
 		ids,
@@ -106,11 +134,13 @@ export async function createServices(
 		clock,
 		ids,
 		scheduler,
+		cluster: hub,
 		options: deps.callOptions
 	});
 	// What others do to callers (admitted, sent away, muted) reaches them through this one
 	// subscription; what a caller does reaches them through the answer to their own request.
 	meetings.onCommitted((committed) => calls.follow(committed));
+	meetings.onTakenOver((meetingIds) => calls.tookOver(meetingIds));
 	await meetings.restore();
 	calls.restore();
 
@@ -140,7 +170,10 @@ export async function createServices(
 		mail,
 		audit,
 		randomDigit: deps.randomDigit,
-		onTenantSettingsChanged: () => masking.refresh()
+		onTenantSettingsChanged: async () => {
+			await masking.refresh();
+			hub.send({ kind: 'settings-changed', from: meetings.node });
+		}
 	});
 	const auth = await createAuth(db, {
 		baseURL: deps.baseURL ?? 'http://127.0.0.1:3000',
@@ -164,6 +197,20 @@ export async function createServices(
 		},
 		notifier,
 		masking,
-		ids
+		ids,
+		cluster: {
+			hub,
+			receive(message) {
+				switch (message.kind) {
+					case 'call-moved':
+						return calls.movedAway(message.callId);
+					case 'settings-changed':
+						return void masking.refresh().catch(() => undefined);
+					default:
+						return meetings.receive(message);
+				}
+			},
+			answer: (question) => calls.holding(question.callIds)
+		}
 	};
 }

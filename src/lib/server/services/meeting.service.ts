@@ -16,10 +16,20 @@ import type { MeetingRow, TenantRow } from '../db/schema';
 import type { DialInOrganizer, DirectoryRepository } from '../repositories/directory.repository';
 import {
 	AppendConflictError,
+	FencedOffError,
 	type MeetingEventsRepository,
 	type StoredEvent,
 	type StreamAppend
 } from '../repositories/meeting-events.repository';
+import type { HeldLease, MeetingLeasesRepository } from '../repositories/meeting-leases.repository';
+import { log } from '../log';
+import {
+	soloLink,
+	type ClusterLink,
+	type ClusterMessage,
+	type CommittedStream,
+	type ForwardOutcome
+} from './inter-server';
 import type { MeetingSnapshot } from '$lib/contract/events';
 import { ServiceError } from '../service-error';
 import { CommitRefusedError, GroupCommitWriter } from './group-commit';
@@ -56,9 +66,27 @@ export class EngineUnavailableError extends ServiceError {
 	}
 }
 
+/** A forwarded command reached a server that does not own the meeting (any more). */
+class NotOwnerError extends Error {
+	constructor(meetingId: string) {
+		super(`This server does not own meeting ${meetingId}.`);
+		this.name = 'NotOwnerError';
+	}
+}
+
 interface LiveMeeting {
 	readonly meetingId: string;
 	readonly tenantId: string;
+	/**
+	 * The server that owns the meeting (holds its lease): this one decides and appends; any other
+	 * one holds a copy kept current from the owner's commits, and forwards commands to the owner.
+	 * Null while unknown (just lost): looked up in `meeting_leases` when needed.
+	 */
+	owner: string | null;
+	/** The fencing token of this server's lease, while it is the owner. */
+	token: number;
+	/** Serialises the copy's updates from other servers (some reload from the log). */
+	chain: Promise<void>;
 	/** Decided state, including events still being committed (commands decide on this). */
 	state: OpenedMeeting;
 	/** State as of the last commit (what anyone has been told). */
@@ -72,6 +100,31 @@ interface LiveMeeting {
 
 /** How many times a command is decided again after another writer took its position. */
 const CONFLICT_RETRIES = 3;
+
+/** How the servers of a cluster share meetings (docs/architecture.md, "Several servers"). */
+export interface LeaseOptions {
+	/** How long a lease lasts without renewal: a server silent this long loses its meetings. */
+	ttlMs: number;
+	/** How often the leases are renewed and run-out ones looked for (a fraction of `ttlMs`). */
+	renewMs: number;
+	/** How long a command forwarded to a meeting's owner may wait for its answer. */
+	forwardTimeoutMs: number;
+	/**
+	 * The server is alone on its database (PGlite: its directory is locked to one process): it takes
+	 * every lease at start, whoever held it.
+	 */
+	alone: boolean;
+}
+
+export const DEFAULT_LEASE_OPTIONS: LeaseOptions = Object.freeze({
+	ttlMs: 6000,
+	renewMs: 2000,
+	forwardTimeoutMs: 3000,
+	alone: true
+});
+
+/** How many times a command is sent on to another owner before the caller hears `unavailable`. */
+const FORWARD_ATTEMPTS = 3;
 
 /**
  * Maps the tenant's settings and the organizer's to a meeting's, fixed when it opens:
@@ -99,6 +152,13 @@ export interface MeetingServiceDeps {
 	scheduler: Scheduler;
 	/** Joins, refusals, admissions and commits as they happen; none recorded when absent. */
 	metrics?: Metrics;
+	/** Leases on meetings, and the cluster's servers. */
+	leases: MeetingLeasesRepository;
+	/** This server's name in the cluster (LOBBY_NODE_ID): the owner column of its leases. */
+	nodeId: string;
+	/** How this server reaches the others; nobody when absent. */
+	cluster?: ClusterLink;
+	lease?: Partial<LeaseOptions>;
 }
 
 /**
@@ -114,22 +174,58 @@ export class MeetingService {
 	private readonly listeners: CommitListener[] = [];
 	private readonly writer: GroupCommitWriter;
 	private stopTicking: (() => void) | null = null;
+	private stopLeasing: (() => void) | null = null;
 	private readonly metrics: Metrics;
+	private readonly nodeId: string;
+	private readonly cluster: ClusterLink;
+	private readonly leaseOptions: LeaseOptions;
+	/** Commands forwarded to other servers, waiting for their answer. */
+	private readonly forwarded = new Map<string, (outcome: ForwardOutcome) => void>();
+	private forwardCount = 0;
+	private readonly takeOverListeners: ((meetingIds: readonly string[]) => void)[] = [];
+	/** Set by `handOver`: this server is stopping and takes no meeting any more. */
+	private handedOver = false;
 
 	constructor(private readonly deps: MeetingServiceDeps) {
 		this.metrics = deps.metrics ?? noMetrics;
-		this.writer = new GroupCommitWriter(deps.events, (meetingIds) => this.poison(meetingIds), this.metrics);
+		this.nodeId = deps.nodeId;
+		this.cluster = deps.cluster ?? soloLink;
+		this.leaseOptions = { ...DEFAULT_LEASE_OPTIONS, ...deps.lease };
+		const writer = { owner: this.nodeId, leaseMs: this.leaseOptions.ttlMs };
+		this.writer = new GroupCommitWriter(
+			{ append: (batch) => deps.events.append(batch, writer) },
+			(meetingIds) => this.poison(meetingIds),
+			this.metrics,
+			{ afterBatch: (streams) => this.publish(streams) }
+		);
 	}
 
-	/** Rebuilds every meeting that had not ended from its events, so a restart loses nothing. */
+	/**
+	 * Rebuilds every meeting that had not ended from its events, so a restart loses nothing, and
+	 * takes the lease of each that no running server holds; the others are followed as copies.
+	 */
 	async restore(): Promise<number> {
 		const stored = await this.deps.events.loadLive();
+		const ids = [...stored.keys()];
+		const { alone, ttlMs } = this.leaseOptions;
+		const owners = await this.deps.leases.owners(ids);
+		const claimable = ids.filter((id) => {
+			const lease = owners.get(id);
+			return alone || !lease || lease.expired || lease.owner === this.nodeId;
+		});
+		const taken = new Map(
+			(await this.deps.leases.claim(this.nodeId, ttlMs, claimable, alone)).map((l) => [l.meetingId, l.token])
+		);
 		for (const [meetingId, { tenantId, events }] of stored) {
 			const state = replayMeeting(events);
 			if (state.status === 'none' || state.status === 'ended') continue;
+			const token = taken.get(meetingId);
 			this.track({
 				meetingId,
 				tenantId,
+				owner: token !== undefined ? this.nodeId : (owners.get(meetingId)?.owner ?? null),
+				token: token ?? 0,
+				chain: Promise.resolve(),
 				state,
 				committed: state,
 				committedSeq: events.at(-1)?.seq ?? 0,
@@ -137,7 +233,30 @@ export class MeetingService {
 				stale: false
 			});
 		}
+		if (taken.size > 0) {
+			const meetings = [...taken].map(([meetingId, token]) => ({ meetingId, token }));
+			this.cluster.send({ kind: 'owners', from: this.nodeId, meetings });
+		}
 		return this.live.size;
+	}
+
+	/** This server's name in the cluster. */
+	get node(): string {
+		return this.nodeId;
+	}
+
+	/** Calls `listener` with the meetings this server has just taken over from another, until removed. */
+	onTakenOver(listener: (meetingIds: readonly string[]) => void): () => void {
+		this.takeOverListeners.push(listener);
+		return () => {
+			const i = this.takeOverListeners.indexOf(listener);
+			if (i >= 0) this.takeOverListeners.splice(i, 1);
+		};
+	}
+
+	/** The server that owns a live meeting, as this server knows it (null: unknown just now). */
+	ownerOf(meetingId: string): string | null {
+		return this.live.get(meetingId)?.owner ?? null;
 	}
 
 	/** Registers a listener for durable events; returns a function that removes it. */
@@ -209,6 +328,9 @@ export class MeetingService {
 		const meeting: LiveMeeting = {
 			meetingId,
 			tenantId: organizer.tenantId,
+			owner: this.nodeId,
+			token: 1,
+			chain: Promise.resolve(),
 			state,
 			committed: state,
 			committedSeq: 0,
@@ -219,7 +341,7 @@ export class MeetingService {
 		meeting.nextSeq = 1 + decision.events.length;
 		try {
 			await this.writer.append(
-				{ meetingId, tenantId: meeting.tenantId, firstSeq: 1, events: decision.events, state },
+				{ meetingId, tenantId: meeting.tenantId, firstSeq: 1, token: 1, events: decision.events, state },
 				(stream) => this.committed(meeting, stream)
 			);
 		} catch (error) {
@@ -237,10 +359,22 @@ export class MeetingService {
 		return meeting;
 	}
 
-	/** Takes over a live meeting another writer opened, from its events. */
+	/**
+	 * Follows a live meeting another writer opened, from its events: as a copy when a running server
+	 * owns it, as its owner when nobody holds its lease (or this server did, before a restart).
+	 */
 	private async adopt(meetingId: string, tenantId: string): Promise<LiveMeeting> {
 		const known = this.live.get(meetingId);
 		if (known) return known;
+		const { alone, ttlMs } = this.leaseOptions;
+		const lease = (await this.deps.leases.owners([meetingId])).get(meetingId);
+		let owner = lease?.owner ?? null;
+		let token = 0;
+		if (alone || !lease || lease.expired || lease.owner === this.nodeId) {
+			// Taken before the events are read: every append of the last holder is in the log by then.
+			const [held] = await this.deps.leases.claim(this.nodeId, ttlMs, [meetingId], alone);
+			if (held) [owner, token] = [this.nodeId, held.token];
+		}
 		const events = await this.deps.events.load(meetingId);
 		const state = replayMeeting(events);
 		if (state.status === 'none')
@@ -249,6 +383,9 @@ export class MeetingService {
 		const meeting: LiveMeeting = {
 			meetingId,
 			tenantId,
+			owner,
+			token,
+			chain: Promise.resolve(),
 			state,
 			committed: state,
 			committedSeq: seq,
@@ -264,9 +401,22 @@ export class MeetingService {
 	 * Resolves with the decision once the events are committed and every listener was told;
 	 * a rejection (a rule said no) comes back as `{ ok: false }`, never as an exception.
 	 * Throws EngineUnavailableError when the database does not accept the events.
+	 *
+	 * A meeting another server owns is decided there: the command is forwarded to its owner and the
+	 * owner's decision comes back (the events reach this server's copy through the owner's commit
+	 * message). An owner that does not answer and whose lease ran out is taken over, here.
 	 */
 	async execute(meetingId: string, command: MeetingCommand): Promise<MeetingDecision> {
+		return this.decide(meetingId, command, false);
+	}
+
+	private async decide(
+		meetingId: string,
+		command: MeetingCommand,
+		forwarded: boolean
+	): Promise<MeetingDecision> {
 		let conflicts = 0;
+		let hops = 0;
 		for (;;) {
 			const meeting = this.live.get(meetingId);
 			if (!meeting) {
@@ -277,6 +427,17 @@ export class MeetingService {
 						message: 'This meeting has ended. Start a new meeting to meet again.'
 					}
 				};
+			}
+			if (meeting.owner !== this.nodeId) {
+				if (forwarded) throw new NotOwnerError(meetingId);
+				if (hops++ >= FORWARD_ATTEMPTS) {
+					throw new EngineUnavailableError(
+						new Error('The server that holds this meeting did not answer, and its lease has not run out yet.')
+					);
+				}
+				const decision = await this.forward(meeting, command);
+				if (decision) return decision;
+				continue;
 			}
 			if (meeting.stale) {
 				await this.reload(meeting);
@@ -292,18 +453,404 @@ export class MeetingService {
 			meeting.state = state as OpenedMeeting;
 			try {
 				await this.writer.append(
-					{ meetingId, tenantId: meeting.tenantId, firstSeq, events: decision.events, state: meeting.state },
+					{
+						meetingId,
+						tenantId: meeting.tenantId,
+						firstSeq,
+						token: meeting.token,
+						events: decision.events,
+						state: meeting.state
+					},
 					(stream) => this.committed(meeting, stream)
 				);
 				if (command.type === 'JoinByPhone') this.metrics.joined('phone');
 				else if (command.type === 'JoinFromClient') this.metrics.joined('client');
 				return decision;
 			} catch (error) {
+				// Another server took the meeting over: from now on it decides; ask it.
+				if (error instanceof FencedOffError) {
+					this.lose(meeting);
+					continue;
+				}
 				// Another writer took the position (or failed the shared batch): reload and decide again.
 				if (error instanceof AppendConflictError && conflicts++ < CONFLICT_RETRIES) continue;
 				throw error instanceof EngineUnavailableError ? error : new EngineUnavailableError(error);
 			}
 		}
+	}
+
+	/**
+	 * Sends `command` to the meeting's owner and waits for its decision. Null when the command should
+	 * be decided again here: the owner changed, or this server has just taken the meeting over.
+	 */
+	private async forward(meeting: LiveMeeting, command: MeetingCommand): Promise<MeetingDecision | null> {
+		if (meeting.owner === null || !this.cluster.connected) {
+			await this.findOwner(meeting);
+			if (meeting.owner === this.nodeId || meeting.owner === null) return null;
+			if (!this.cluster.connected) {
+				throw new EngineUnavailableError(
+					new Error(`This meeting is held by the server ${meeting.owner}, which this server cannot reach.`)
+				);
+			}
+		}
+		const to = meeting.owner!;
+		const requestId = `${this.nodeId}/${++this.forwardCount}`;
+		const outcome = await new Promise<ForwardOutcome | null>((resolve) => {
+			const timer = setTimeout(() => {
+				this.forwarded.delete(requestId);
+				resolve(null);
+			}, this.leaseOptions.forwardTimeoutMs);
+			this.forwarded.set(requestId, (answer) => {
+				clearTimeout(timer);
+				this.forwarded.delete(requestId);
+				resolve(answer);
+			});
+			this.cluster.send({
+				kind: 'command',
+				from: this.nodeId,
+				to,
+				requestId,
+				meetingId: meeting.meetingId,
+				command
+			});
+		});
+		if (outcome?.ok) return outcome.decision;
+		if (outcome && outcome.reason === 'unavailable') {
+			throw new EngineUnavailableError(new Error(outcome.message));
+		}
+		// Not the owner any more, or no answer in time: ask the database who holds it now.
+		if (meeting.owner === to) meeting.owner = null;
+		await this.findOwner(meeting);
+		return null;
+	}
+
+	/**
+	 * Looks the meeting's owner up in `meeting_leases`, and takes the meeting over when its lease ran
+	 * out (or nobody holds it).
+	 */
+	private async findOwner(meeting: LiveMeeting): Promise<void> {
+		let lease;
+		try {
+			lease = (await this.deps.leases.owners([meeting.meetingId])).get(meeting.meetingId);
+		} catch (error) {
+			throw new EngineUnavailableError(error);
+		}
+		if ((lease && !lease.expired && lease.owner !== this.nodeId) || this.handedOver) {
+			meeting.owner = lease && lease.owner !== this.nodeId ? lease.owner : null;
+			if (this.handedOver && meeting.owner === null)
+				throw new EngineUnavailableError(
+					new Error('This server is stopping; call again to reach another one.')
+				);
+			return;
+		}
+		const [held] = await this.deps.leases
+			.claim(this.nodeId, this.leaseOptions.ttlMs, [meeting.meetingId], this.leaseOptions.alone)
+			.catch((error: unknown) => {
+				throw new EngineUnavailableError(error);
+			});
+		if (held) await this.takeOver([held]);
+		else meeting.owner = lease?.owner ?? null;
+	}
+
+	/** A command another server forwarded: decided here if this server owns the meeting, and answered. */
+	private async serve(message: Extract<ClusterMessage, { kind: 'command' }>): Promise<void> {
+		let outcome: ForwardOutcome;
+		try {
+			outcome = { ok: true, decision: await this.decide(message.meetingId, message.command, true) };
+		} catch (error) {
+			outcome =
+				error instanceof NotOwnerError
+					? { ok: false, reason: 'not-owner', message: error.message }
+					: {
+							ok: false,
+							reason: 'unavailable',
+							message:
+								error instanceof EngineUnavailableError
+									? error.message
+									: 'The server that holds this meeting could not decide the command.'
+						};
+			if (!(error instanceof NotOwnerError) && !(error instanceof EngineUnavailableError))
+				log.error('A forwarded command failed', error);
+		}
+		this.cluster.send({
+			kind: 'answer',
+			from: this.nodeId,
+			to: message.from,
+			requestId: message.requestId,
+			outcome
+		});
+	}
+
+	/**
+	 * A message from another server of the cluster (through the `ClusterLink`). Never throws: a
+	 * message this server cannot use is logged and dropped.
+	 */
+	receive(message: ClusterMessage): void {
+		switch (message.kind) {
+			case 'committed':
+				for (const stream of message.streams) this.follow(stream, message.from);
+				return;
+			case 'owners':
+				for (const { meetingId, token } of message.meetings) {
+					const meeting = this.live.get(meetingId);
+					if (!meeting) continue;
+					if (meeting.owner === this.nodeId) {
+						// A takeover older than this server's own lease (the message came late) changes nothing.
+						if (token <= meeting.token) continue;
+						// Taken from this server: its lease is stale, and its next append would be refused.
+						this.lose(meeting);
+					}
+					meeting.owner = message.from;
+				}
+				return;
+			case 'released':
+				void this.sweep().catch(() => undefined);
+				return;
+			case 'command':
+				if (message.to === this.nodeId) void this.serve(message);
+				return;
+			case 'answer':
+				if (message.to === this.nodeId) this.forwarded.get(message.requestId)?.(message.outcome);
+				return;
+			default:
+				return;
+		}
+	}
+
+	/**
+	 * Another server committed `stream`: the copy here follows it, in order (a gap, or a meeting this
+	 * server has not seen, is read from the log), and the commit listeners hear of it as of a local
+	 * commit, so callers and monitors on this server are told.
+	 */
+	private follow(stream: CommittedStream, from: string): void {
+		const first = stream.events[0];
+		if (!first) return;
+		let meeting = this.live.get(stream.meetingId);
+		if (!meeting) {
+			meeting = {
+				meetingId: stream.meetingId,
+				tenantId: stream.tenantId,
+				owner: from,
+				token: 0,
+				chain: Promise.resolve(),
+				state: initialMeetingState as OpenedMeeting,
+				committed: initialMeetingState as OpenedMeeting,
+				committedSeq: 0,
+				nextSeq: 1,
+				stale: first.seq !== 1
+			};
+			if (first.seq !== 1 || first.event.type !== 'MeetingOpened') meeting.stale = true;
+			this.live.set(meeting.meetingId, meeting);
+		}
+		const target = meeting;
+		target.chain = target.chain
+			.then(() => this.applyFollowed(target, stream, from))
+			.catch((error: unknown) => log.warn(`Could not follow meeting ${stream.meetingId}: ${String(error)}`));
+	}
+
+	private async applyFollowed(meeting: LiveMeeting, stream: CommittedStream, from: string): Promise<void> {
+		if (meeting.owner === this.nodeId) {
+			// Old news from the server that held it before (it arrived late), or this server's own.
+			if (from === this.nodeId || stream.events.at(-1)!.seq <= meeting.committedSeq) return;
+			// Another server appended past what this server holds: it took the meeting over.
+			this.lose(meeting);
+		}
+		meeting.owner = from;
+		const last = stream.events.at(-1)!.seq;
+		if (last <= meeting.committedSeq && !meeting.stale) return;
+		let fresh: StoredEvent[];
+		let state: MeetingState;
+		if (!meeting.stale && stream.events[0]!.seq === meeting.committedSeq + 1) {
+			fresh = stream.events;
+			state = known(meeting) ? meeting.committed : initialMeetingState;
+			for (const { event } of fresh) state = evolveMeeting(state, event);
+		} else {
+			// A gap (a message lost or overtaken), or a meeting first seen mid-way: the log has it all.
+			const history = await this.deps.events.load(meeting.meetingId);
+			fresh = history.filter((e) => e.seq > meeting.committedSeq);
+			state = replayMeeting(history);
+			meeting.stale = false;
+			if (fresh.length === 0) return;
+		}
+		if (state.status === 'none') return;
+		meeting.state = state;
+		meeting.committed = state;
+		meeting.committedSeq = fresh.at(-1)!.seq;
+		meeting.nextSeq = meeting.committedSeq + 1;
+		if (!this.liveByConference.has(state.conferenceId) || state.status === 'ended') this.track(meeting);
+		if (state.status === 'ended') this.untrack(meeting);
+		const committed: CommittedEvents = {
+			meetingId: meeting.meetingId,
+			tenantId: meeting.tenantId,
+			events: fresh,
+			state
+		};
+		for (const listener of this.listeners) {
+			try {
+				listener(committed);
+			} catch (error) {
+				log.error('A commit listener failed', error);
+			}
+		}
+	}
+
+	/** Tells the other servers what this transaction committed: one message for all its meetings. */
+	private publish(streams: readonly StreamAppend[]): void {
+		if (!this.cluster.connected) return;
+		const byMeeting = new Map<string, CommittedStream>();
+		for (const s of streams) {
+			let stream = byMeeting.get(s.meetingId);
+			if (!stream)
+				byMeeting.set(s.meetingId, (stream = { meetingId: s.meetingId, tenantId: s.tenantId, events: [] }));
+			s.events.forEach((event, i) => stream.events.push({ seq: s.firstSeq + i, event }));
+		}
+		this.cluster.send({ kind: 'committed', from: this.nodeId, streams: [...byMeeting.values()] });
+	}
+
+	/** This server no longer owns the meeting: it becomes a copy, rebuilt from the log when next used. */
+	private lose(meeting: LiveMeeting): void {
+		if (meeting.owner !== this.nodeId) return;
+		log.info(`Meeting ${meeting.meetingId} is now held by another server.`);
+		meeting.owner = null;
+		meeting.token = 0;
+		meeting.stale = true;
+	}
+
+	/** This server took these leases: it rebuilds each meeting from the log and owns it from now. */
+	private async takeOver(held: readonly HeldLease[]): Promise<void> {
+		const taken: HeldLease[] = [];
+		for (const { meetingId, token } of held) {
+			const events = await this.deps.events.load(meetingId);
+			const state = replayMeeting(events);
+			const known = this.live.get(meetingId);
+			if (state.status === 'none' || state.status === 'ended') {
+				if (known) this.untrack(known);
+				continue;
+			}
+			const seq = events.at(-1)?.seq ?? 0;
+			const meeting: LiveMeeting = known ?? {
+				meetingId,
+				tenantId: (await this.deps.events.get(meetingId))?.tenantId ?? '',
+				owner: null,
+				token: 0,
+				chain: Promise.resolve(),
+				state,
+				committed: state,
+				committedSeq: 0,
+				nextSeq: 1,
+				stale: false
+			};
+			const before = meeting.committedSeq;
+			meeting.owner = this.nodeId;
+			meeting.token = token;
+			meeting.state = state;
+			meeting.committed = state;
+			meeting.committedSeq = seq;
+			meeting.nextSeq = seq + 1;
+			meeting.stale = false;
+			this.track(meeting);
+			taken.push({ meetingId, token });
+			// What the last owner committed but never told (it died first) is told now.
+			const untold = events.filter((e) => e.seq > before);
+			if (known && untold.length > 0) {
+				const committed: CommittedEvents = { meetingId, tenantId: meeting.tenantId, events: untold, state };
+				for (const listener of this.listeners) listener(committed);
+			}
+		}
+		if (taken.length === 0) return;
+		log.info(`Took over ${taken.length} meeting(s) whose server stopped renewing its lease.`);
+		this.cluster.send({ kind: 'owners', from: this.nodeId, meetings: taken });
+		const ids = taken.map((l) => l.meetingId);
+		for (const listener of this.takeOverListeners) listener(ids);
+	}
+
+	/**
+	 * Renews this server's leases (dropping any another server took), marks it live, and takes over a
+	 * fair share of the meetings whose server stopped renewing.
+	 */
+	private async renewLeases(): Promise<void> {
+		const { ttlMs } = this.leaseOptions;
+		const leases = await this.deps.leases.renew(this.nodeId, ttlMs);
+		const held = new Set(leases.map((l) => l.meetingId));
+		for (const meeting of this.live.values()) {
+			if (meeting.owner === this.nodeId && !held.has(meeting.meetingId)) this.lose(meeting);
+		}
+		// A lease this server holds on a meeting it had let go (it believed another took it): it is
+		// still this server's, so it takes the meeting up again from the log.
+		const orphaned = leases.filter((l) => {
+			const meeting = this.live.get(l.meetingId);
+			return meeting !== undefined && meeting.owner !== this.nodeId;
+		});
+		if (orphaned.length > 0) await this.takeOver(orphaned);
+		await this.deps.leases.heartbeat(this.nodeId);
+		await this.sweep();
+	}
+
+	/** Takes over this server's share of the live meetings whose lease ran out. */
+	private async sweep(): Promise<void> {
+		if (this.handedOver) return;
+		const expired = await this.deps.leases.countExpired();
+		if (expired === 0) return;
+		const nodes = Math.max(1, (await this.deps.leases.liveNodes(this.leaseOptions.ttlMs)).length);
+		const held = await this.deps.leases.claimExpired(
+			this.nodeId,
+			this.leaseOptions.ttlMs,
+			Math.ceil(expired / nodes)
+		);
+		if (held.length > 0) await this.takeOver(held);
+	}
+
+	/** Renews the leases every `renewMs` (wall time) until `stop()` or `handOver()`. */
+	startLeasing(): void {
+		if (this.stopLeasing) return;
+		let running = false;
+		const timer = setInterval(() => {
+			if (running) return;
+			running = true;
+			this.renewLeases()
+				.catch((error: unknown) => log.warn(`Could not renew this server's meeting leases: ${String(error)}`))
+				.finally(() => (running = false));
+		}, this.leaseOptions.renewMs);
+		timer.unref();
+		let forgetting = 0;
+		const cleanup = setInterval(() => {
+			if (forgetting++ % 30 === 0) void this.deps.leases.forgetEnded().catch(() => undefined);
+		}, this.leaseOptions.renewMs);
+		cleanup.unref();
+		void this.deps.leases.heartbeat(this.nodeId).catch(() => undefined);
+		this.stopLeasing = () => {
+			clearInterval(timer);
+			clearInterval(cleanup);
+		};
+	}
+
+	/**
+	 * Shutdown in a cluster: stops taking work, makes everything decided durable, lets this server's
+	 * leases run out at once and tells the others, which take its meetings over now.
+	 */
+	async handOver(): Promise<void> {
+		this.handedOver = true;
+		this.stopLeasing?.();
+		this.stopLeasing = null;
+		this.stopTicking?.();
+		this.stopTicking = null;
+		await this.writer.drain();
+		const mine = [...this.live.values()].filter((m) => m.owner === this.nodeId);
+		try {
+			await this.deps.leases.release(this.nodeId);
+			await this.deps.leases.leave(this.nodeId);
+		} catch (error) {
+			log.warn(`Could not hand this server's meetings over: ${String(error)}`);
+			return;
+		}
+		for (const meeting of mine) this.lose(meeting);
+		this.cluster.send({ kind: 'released', from: this.nodeId });
+		if (mine.length > 0) log.info(`Handed ${mine.length} meeting(s) over to the other servers.`);
+	}
+
+	/** The servers of the cluster seen within a lease's time (this one included once it runs). */
+	liveNodes(): Promise<string[]> {
+		return this.deps.leases.liveNodes(this.leaseOptions.ttlMs);
 	}
 
 	/**
@@ -351,18 +898,26 @@ export class MeetingService {
 
 	/** The committed state of a live meeting (what has been told), or null. */
 	state(meetingId: string): OpenedMeeting | null {
-		return this.live.get(meetingId)?.committed ?? null;
+		const meeting = this.live.get(meetingId);
+		return meeting && known(meeting) ? meeting.committed : null;
 	}
 
 	/** A live meeting's committed state with the sequence number it is current to, or null. */
 	snapshot(meetingId: string): { state: OpenedMeeting; seq: number } | null {
 		const meeting = this.live.get(meetingId);
-		return meeting ? { state: meeting.committed, seq: meeting.committedSeq } : null;
+		return meeting && known(meeting) ? { state: meeting.committed, seq: meeting.committedSeq } : null;
 	}
 
-	/** Every live meeting's committed state. */
+	/** Every live meeting's committed state, those other servers own included. */
 	liveMeetings(): OpenedMeeting[] {
-		return [...this.live.values()].map((m) => m.committed);
+		const states: OpenedMeeting[] = [];
+		for (const m of this.live.values()) if (known(m)) states.push(m.committed);
+		return states;
+	}
+
+	/** The live meetings this server owns (its metrics count these, so a cluster's sum is right). */
+	ownedMeetings(): OpenedMeeting[] {
+		return [...this.live.values()].filter((m) => m.owner === this.nodeId && known(m)).map((m) => m.committed);
 	}
 
 	/** The state and last sequence number a stored history leads to; null when it holds no meeting. */
@@ -405,6 +960,7 @@ export class MeetingService {
 	async expireLobbyWaits(): Promise<void> {
 		const now = this.deps.clock.now();
 		const due = [...this.live.values()].filter((m) => {
+			if (m.owner !== this.nodeId) return false;
 			const minutes = m.state.settings.lobbyTimeoutMinutes;
 			return minutes > 0 && longestWaitMs(m.state, now) >= minutes * 60_000;
 		});
@@ -428,6 +984,10 @@ export class MeetingService {
 	async stop(): Promise<void> {
 		this.stopTicking?.();
 		this.stopTicking = null;
+		this.stopLeasing?.();
+		this.stopLeasing = null;
+		for (const answer of this.forwarded.values())
+			answer({ ok: false, reason: 'unavailable', message: 'This server is stopping.' });
 		await this.writer.drain();
 	}
 
@@ -488,6 +1048,11 @@ export class MeetingService {
 			this.liveByConference.delete(meeting.state.conferenceId);
 		}
 	}
+}
+
+/** Whether this server holds any state of the meeting yet (a copy first heard of may not). */
+function known(meeting: LiveMeeting): boolean {
+	return (meeting.committed as MeetingState).status !== 'none';
 }
 
 function replayMeeting(events: readonly StoredEvent[]): MeetingState {
