@@ -220,18 +220,16 @@ export class MeetingService {
 			const state = replayMeeting(events);
 			if (state.status === 'none' || state.status === 'ended') continue;
 			const token = taken.get(meetingId);
-			this.track({
-				meetingId,
-				tenantId,
-				owner: token !== undefined ? this.nodeId : (owners.get(meetingId)?.owner ?? null),
-				token: token ?? 0,
-				chain: Promise.resolve(),
-				state,
-				committed: state,
-				committedSeq: events.at(-1)?.seq ?? 0,
-				nextSeq: (events.at(-1)?.seq ?? 0) + 1,
-				stale: false
-			});
+			this.track(
+				liveMeeting(
+					meetingId,
+					tenantId,
+					state,
+					events.at(-1)?.seq ?? 0,
+					token !== undefined ? this.nodeId : (owners.get(meetingId)?.owner ?? null),
+					token ?? 0
+				)
+			);
 		}
 		if (taken.size > 0) {
 			const meetings = [...taken].map(([meetingId, token]) => ({ meetingId, token }));
@@ -325,18 +323,7 @@ export class MeetingService {
 		);
 		if (!decision.ok) throw new Error(decision.rejection.message);
 		const state = decision.events.reduce(evolveMeeting, initialMeetingState) as OpenedMeeting;
-		const meeting: LiveMeeting = {
-			meetingId,
-			tenantId: organizer.tenantId,
-			owner: this.nodeId,
-			token: 1,
-			chain: Promise.resolve(),
-			state,
-			committed: state,
-			committedSeq: 0,
-			nextSeq: 1,
-			stale: false
-		};
+		const meeting = liveMeeting(meetingId, organizer.tenantId, state, 0, this.nodeId, 1);
 		this.track(meeting);
 		meeting.nextSeq = 1 + decision.events.length;
 		try {
@@ -380,18 +367,7 @@ export class MeetingService {
 		if (state.status === 'none')
 			throw new EngineUnavailableError(new Error(`Meeting ${meetingId} has no events`));
 		const seq = events.at(-1)?.seq ?? 0;
-		const meeting: LiveMeeting = {
-			meetingId,
-			tenantId,
-			owner,
-			token,
-			chain: Promise.resolve(),
-			state,
-			committed: state,
-			committedSeq: seq,
-			nextSeq: seq + 1,
-			stale: false
-		};
+		const meeting = liveMeeting(meetingId, tenantId, state, seq, owner, token);
 		if (state.status !== 'ended') this.track(meeting);
 		return meeting;
 	}
@@ -627,19 +603,16 @@ export class MeetingService {
 		if (!first) return;
 		let meeting = this.live.get(stream.meetingId);
 		if (!meeting) {
-			meeting = {
-				meetingId: stream.meetingId,
-				tenantId: stream.tenantId,
-				owner: from,
-				token: 0,
-				chain: Promise.resolve(),
-				state: initialMeetingState as OpenedMeeting,
-				committed: initialMeetingState as OpenedMeeting,
-				committedSeq: 0,
-				nextSeq: 1,
-				stale: first.seq !== 1
-			};
-			if (first.seq !== 1 || first.event.type !== 'MeetingOpened') meeting.stale = true;
+			// No state yet (`known` is false): the first message's events make it, or the log does.
+			meeting = liveMeeting(
+				stream.meetingId,
+				stream.tenantId,
+				initialMeetingState as OpenedMeeting,
+				0,
+				from,
+				0
+			);
+			meeting.stale = first.seq !== 1 || first.event.type !== 'MeetingOpened';
 			this.live.set(meeting.meetingId, meeting);
 		}
 		const target = meeting;
@@ -728,18 +701,9 @@ export class MeetingService {
 				continue;
 			}
 			const seq = events.at(-1)?.seq ?? 0;
-			const meeting: LiveMeeting = known ?? {
-				meetingId,
-				tenantId: (await this.deps.events.get(meetingId))?.tenantId ?? '',
-				owner: null,
-				token: 0,
-				chain: Promise.resolve(),
-				state,
-				committed: state,
-				committedSeq: 0,
-				nextSeq: 1,
-				stale: false
-			};
+			const meeting =
+				known ??
+				liveMeeting(meetingId, (await this.deps.events.get(meetingId))?.tenantId ?? '', state, 0, null, 0);
 			const before = meeting.committedSeq;
 			meeting.owner = this.nodeId;
 			meeting.token = token;
@@ -1048,6 +1012,29 @@ export class MeetingService {
 			this.liveByConference.delete(meeting.state.conferenceId);
 		}
 	}
+}
+
+/** A live meeting current to position `seq` (nothing decided past it), owned by `owner`. */
+function liveMeeting(
+	meetingId: string,
+	tenantId: string,
+	state: OpenedMeeting,
+	seq: number,
+	owner: string | null,
+	token: number
+): LiveMeeting {
+	return {
+		meetingId,
+		tenantId,
+		owner,
+		token,
+		chain: Promise.resolve(),
+		state,
+		committed: state,
+		committedSeq: seq,
+		nextSeq: seq + 1,
+		stale: false
+	};
 }
 
 /** Whether this server holds any state of the meeting yet (a copy first heard of may not). */
