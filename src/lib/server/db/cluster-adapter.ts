@@ -21,8 +21,11 @@ export interface ClusterTransport {
 
 export function openClusterTransport(databaseUrl: string): ClusterTransport {
 	const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
-	// An idle connection that PostgreSQL closed must not take the server down; the adapter reconnects.
-	pool.on('error', (error) => log.warn(`The cluster channel lost a database connection: ${error.message}`));
+	// A connection PostgreSQL closed must not take the server down, idle in the pool or held by the
+	// adapter for LISTEN (which listens for its end, not its error): the adapter reconnects.
+	const lost = (error: Error) => log.warn(`The cluster channel lost a database connection: ${error.message}`);
+	pool.on('error', lost);
+	pool.on('connect', (client) => client.on('error', lost));
 	const adapter = createAdapter(pool, {
 		heartbeatInterval: HEARTBEAT_INTERVAL_MS,
 		heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
