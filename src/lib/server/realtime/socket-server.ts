@@ -79,7 +79,10 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 	}
 	const notifier = new SocketNotifier(io, () => runtime.masking.masked());
 	const stopScenarioFeed = runtime.liveScenarios.onChange((run) =>
-		io.to(rooms.scenarios).emit('scenario:state', run)
+		// Local, like every emit to clients but the sign-out below: the adapter delays a cluster-wide
+		// broadcast until PostgreSQL took it, so such broadcasts can overtake each other, and the
+		// Scenarios page would end on a stale state. A live run belongs to the server it started on.
+		io.local.to(rooms.scenarios).emit('scenario:state', run)
 	);
 	httpServer.once('close', stopScenarioFeed);
 	const detachNotifier = runtime.notifier.attach(notifier);
@@ -111,7 +114,7 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		presenceTimer = setTimeout(() => {
 			presenceTimer = null;
 			lastPresence = Date.now();
-			io.to(rooms.presence).emit('presence:updated', { connectedClients: connectedClients() });
+			io.local.to(rooms.presence).emit('presence:updated', { connectedClients: connectedClients() });
 		}, wait);
 	};
 	httpServer.once('close', () => {
