@@ -170,7 +170,10 @@ describe.skipIf(!ON_POSTGRES)('several servers on one PostgreSQL', () => {
 			const onB = await connect(b!.url);
 			sockets.push(onB);
 			const listed = await must(onB.emitWithAck('monitor:subscribe', { scope: 'all' }));
-			expect('meetings' in listed && listed.meetings.map((m) => m.meetingId)).toEqual([meetingId]);
+			if (!('meetings' in listed)) throw new Error('expected the meetings list');
+			// The dashboard's figures: the one meeting, who owns it, and both servers running.
+			expect(listed.meetings.map((m) => [m.meetingId, m.owner])).toEqual([[meetingId, 'node-a']]);
+			expect(listed.servers).toEqual(['node-a', 'node-b']);
 
 			const admitted = [one, two, three].map(({ socket }) =>
 				nextCallState(socket, (view) => view.phase === 'in-meeting', 15_000)

@@ -10,6 +10,9 @@ import { evolveMeeting, type MeetingState, type OpenedMeeting } from '$lib/domai
 import { getSocket, type LobbySocket } from './socket';
 
 /** Every live meeting, keyed by id, kept current from the coalesced `monitor:meetings` stream. */
+/** How often the dashboard asks again for the whole list, with the cluster's servers. */
+const SERVERS_RESYNC_MS = 15_000;
+
 export class AllMeetings {
 	readonly meetings = new SvelteMap<string, MeetingSummary>();
 	/** Server time of the last snapshot or delta (ms), to run wait timers against. */
@@ -18,6 +21,8 @@ export class AllMeetings {
 	receivedAt = $state(0);
 	connected = $state(false);
 	problem = $state<string | null>(null);
+	/** The servers of the cluster that are running (one, unless several share a database). */
+	servers = $state<string[]>([]);
 	/** Called with each delta after it is applied (the dashboard samples its charts here). */
 	onChange: (() => void) | null = null;
 
@@ -33,7 +38,12 @@ export class AllMeetings {
 		socket.on('disconnect', onDisconnect);
 		socket.on('monitor:meetings', onDelta);
 		if (socket.connected) onConnect();
+		// Servers come and go in a cluster: a fresh snapshot now and then keeps their list current.
+		const resync = setInterval(() => {
+			if (socket.connected) this.subscribe();
+		}, SERVERS_RESYNC_MS);
 		this.unsubscribe = () => {
+			clearInterval(resync);
 			socket.off('connect', onConnect);
 			socket.off('disconnect', onDisconnect);
 			socket.off('monitor:meetings', onDelta);
@@ -61,6 +71,7 @@ export class AllMeetings {
 			for (const m of answer.meetings) this.meetings.set(m.meetingId, m);
 			this.serverAt = answer.at;
 			this.receivedAt = Date.now();
+			this.servers = answer.servers;
 			this.connected = true;
 			this.problem = null;
 			this.onChange?.();

@@ -106,6 +106,8 @@ export interface MeetingSummary {
 	startedAt: number | null;
 	/** Arrival of the longest-waiting lobby caller (the longest wait runs from here), or null. */
 	lobbySince: number | null;
+	/** The server that owns the meeting (LOBBY_NODE_ID), when several share one database; else null. */
+	owner: string | null;
 }
 
 /** An event of a meeting's stream with its position; phone numbers masked as the tenant says. */
@@ -228,7 +230,15 @@ export interface ClientToServerEvents {
 	/** Watches all meetings or one: a full snapshot in the answer, then deltas. */
 	'monitor:subscribe': (
 		request: MonitorScope,
-		ack: Ack<{ meetings: MeetingSummary[]; at: number } | { snapshot: MeetingSnapshot }>
+		ack: Ack<
+			| {
+					meetings: MeetingSummary[];
+					at: number;
+					/** The servers of the cluster that are running (LOBBY_NODE_ID), this one included. */
+					servers: string[];
+			  }
+			| { snapshot: MeetingSnapshot }
+		>
 	) => void;
 	'monitor:unsubscribe': (request: MonitorScope, ack: Ack) => void;
 }

@@ -13,6 +13,7 @@ function meeting(over: Partial<MeetingSummary> & { meetingId: string }): Meeting
 		openedAt: 0,
 		startedAt: null,
 		lobbySince: null,
+		owner: null,
 		...over
 	};
 }

@@ -80,6 +80,10 @@ export const dashboard = catalog(
 		'dashboard.column.wait': 'Longest wait',
 		'dashboard.column.participants': 'Participants',
 		'dashboard.column.locked': 'Locked',
+		'dashboard.column.owner': 'Server',
+		'dashboard.owner.alone': 'this one',
+		'dashboard.servers': (p) =>
+			Number(p.count) === 1 ? `1 server running: ${p.names}` : `${p.count} servers running: ${p.names}`,
 		'dashboard.status.waiting': 'Waiting for leader',
 		'dashboard.status.in-progress': 'In progress',
 		'dashboard.status.ended': 'Ended',
@@ -165,6 +169,10 @@ export const dashboard = catalog(
 		'dashboard.column.wait': 'Längsta väntetid',
 		'dashboard.column.participants': 'Deltagare',
 		'dashboard.column.locked': 'Låst',
+		'dashboard.column.owner': 'Server',
+		'dashboard.owner.alone': 'den här',
+		'dashboard.servers': (p) =>
+			Number(p.count) === 1 ? `1 server igång: ${p.names}` : `${p.count} servrar igång: ${p.names}`,
 		'dashboard.status.waiting': 'Väntar på ledare',
 		'dashboard.status.in-progress': 'Pågår',
 		'dashboard.status.ended': 'Avslutat',

@@ -333,7 +333,11 @@ const components = {
 			locked: bool,
 			openedAt: int,
 			startedAt: { type: ['integer', 'null'] },
-			lobbySince: { type: ['integer', 'null'] }
+			lobbySince: { type: ['integer', 'null'] },
+			owner: {
+				type: ['string', 'null'],
+				description: 'The server that owns the meeting (LOBBY_NODE_ID) when several share one database.'
+			}
 		})
 	}
 };

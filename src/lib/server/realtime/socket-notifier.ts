@@ -79,8 +79,8 @@ export class SocketNotifier implements Notifier {
 	}
 
 	/** Committed meeting events, for monitors. */
-	meetingCommitted({ meetingId, events, state }: CommittedEvents): void {
-		this.dirty.set(meetingId, summaryOf(state));
+	meetingCommitted({ meetingId, events, state, owner }: CommittedEvents): void {
+		this.dirty.set(meetingId, summaryOf(state, owner));
 		if (state.status === 'ended') this.ended.add(meetingId);
 		this.scheduleFlush();
 

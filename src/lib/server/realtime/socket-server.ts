@@ -16,7 +16,7 @@ import { actorFor } from '../services/access';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
 import { ackFailure, toAck } from '../edge-errors';
 import { ServiceError } from '../service-error';
-import { summaryOf, type Viewer } from '../services/views';
+import type { Viewer } from '../services/views';
 import { Handshake } from './handshake';
 import { TokenBucket } from '../security/rate-limit';
 import {
@@ -394,8 +394,8 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			const mask = runtime.masking.masked();
 			if (scope.scope === 'all') {
 				await socket.join(rooms.monitorAll);
-				const meetings: MeetingSummary[] = services.meetings.liveMeetings().map(summaryOf);
-				return { meetings, at: Date.now() };
+				const meetings: MeetingSummary[] = services.meetings.summaries();
+				return { meetings, at: Date.now(), servers: await services.meetings.servers() };
 			}
 			// Join, then take the snapshot: every event after it reaches the viewer through the room,
 			// and the viewer skips those at or below the snapshot's sequence number.

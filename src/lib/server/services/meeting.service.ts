@@ -30,11 +30,11 @@ import {
 	type CommittedStream,
 	type ForwardOutcome
 } from './inter-server';
-import type { MeetingSnapshot } from '$lib/contract/events';
+import type { MeetingSnapshot, MeetingSummary } from '$lib/contract/events';
 import { ServiceError } from '../service-error';
 import { CommitRefusedError, GroupCommitWriter } from './group-commit';
 import { noMetrics, type Clock, type IdSource, type Metrics, type Scheduler } from './ports';
-import { eventFor, meetingFor, type Viewer } from './views';
+import { eventFor, meetingFor, summaryOf, type Viewer } from './views';
 
 /** Events of one meeting that just became durable, with the meeting's state after them. */
 export interface CommittedEvents {
@@ -43,6 +43,8 @@ export interface CommittedEvents {
 	/** Each event with its sequence number in the meeting's stream. */
 	events: StoredEvent[];
 	state: OpenedMeeting;
+	/** The server that owns the meeting now; null for a server alone (nobody else to name). */
+	owner: string | null;
 }
 
 /** Told, in commit order, of everything that becomes durable; the notifier and the call flow listen. */
@@ -656,7 +658,8 @@ export class MeetingService {
 			meetingId: meeting.meetingId,
 			tenantId: meeting.tenantId,
 			events: fresh,
-			state
+			state,
+			owner: from
 		};
 		for (const listener of this.listeners) {
 			try {
@@ -717,7 +720,13 @@ export class MeetingService {
 			// What the last owner committed but never told (it died first) is told now.
 			const untold = events.filter((e) => e.seq > before);
 			if (known && untold.length > 0) {
-				const committed: CommittedEvents = { meetingId, tenantId: meeting.tenantId, events: untold, state };
+				const committed: CommittedEvents = {
+					meetingId,
+					tenantId: meeting.tenantId,
+					events: untold,
+					state,
+					owner: this.nodeId
+				} satisfies CommittedEvents;
 				for (const listener of this.listeners) listener(committed);
 			}
 		}
@@ -812,9 +821,23 @@ export class MeetingService {
 		if (mine.length > 0) log.info(`Handed ${mine.length} meeting(s) over to the other servers.`);
 	}
 
-	/** The servers of the cluster seen within a lease's time (this one included once it runs). */
-	liveNodes(): Promise<string[]> {
-		return this.deps.leases.liveNodes(this.leaseOptions.ttlMs);
+	/** The servers of the cluster seen within a lease's time, this one included. */
+	async servers(): Promise<string[]> {
+		if (this.leaseOptions.alone) return [this.nodeId];
+		const seen = await this.deps.leases.liveNodes(this.leaseOptions.ttlMs);
+		return seen.includes(this.nodeId) ? seen : [...seen, this.nodeId].sort();
+	}
+
+	/** Every live meeting as the dashboard lists it, with the server that owns it. */
+	summaries(): MeetingSummary[] {
+		const shown: MeetingSummary[] = [];
+		for (const m of this.live.values()) if (known(m)) shown.push(summaryOf(m.committed, this.ownerShown(m)));
+		return shown;
+	}
+
+	/** The owner a listing shows: none for a server alone, where there is nobody else to name. */
+	private ownerShown(meeting: LiveMeeting): string | null {
+		return this.leaseOptions.alone ? null : meeting.owner;
 	}
 
 	/**
@@ -965,7 +988,8 @@ export class MeetingService {
 			meetingId: meeting.meetingId,
 			tenantId: meeting.tenantId,
 			events: stream.events.map((event, i) => ({ seq: stream.firstSeq + i, event })),
-			state: stream.state
+			state: stream.state,
+			owner: this.leaseOptions.alone ? null : this.nodeId
 		};
 		for (const listener of this.listeners) listener(committed);
 	}

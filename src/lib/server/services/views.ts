@@ -20,7 +20,7 @@ export function maskPhoneNumber(number: string): string {
 }
 
 /** The dashboard line of a meeting. */
-export function summaryOf(state: OpenedMeeting): MeetingSummary {
+export function summaryOf(state: OpenedMeeting, owner: string | null = null): MeetingSummary {
 	return {
 		meetingId: state.meetingId,
 		conferenceId: state.conferenceId,
@@ -31,7 +31,8 @@ export function summaryOf(state: OpenedMeeting): MeetingSummary {
 		locked: state.locked,
 		openedAt: state.openedAt,
 		startedAt: state.startedAt ?? null,
-		lobbySince: state.lobby[0]?.arrivedAt ?? null
+		lobbySince: state.lobby[0]?.arrivedAt ?? null,
+		owner
 	};
 }
 

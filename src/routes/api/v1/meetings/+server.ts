@@ -1,8 +1,7 @@
 import { apiRoute } from '$lib/server/api/api-route';
-import { summaryOf } from '$lib/server/services/views';
 
-/** Every live meeting, as the dashboard lists them. */
+/** Every live meeting of the cluster, as the dashboard lists them, with the server that owns each. */
 export const GET = apiRoute({}, async ({ runtime }) => ({
-	meetings: runtime.services.meetings.liveMeetings().map(summaryOf),
+	meetings: runtime.services.meetings.summaries(),
 	at: Date.now()
 }));
