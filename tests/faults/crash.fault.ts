@@ -6,10 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MeetingSnapshot } from '$lib/contract/events';
-import { connect, must } from '../helpers/clients';
 import { Crowd } from './crowd';
-import { Stage } from './harness';
+import { lobbies, Stage } from './harness';
 import { Ledger, positionsMoved, verifyLedger } from './ledger';
 import { seeded, SEED, sized } from './profile';
 import { report } from './results';
@@ -21,31 +19,6 @@ const KILLS = sized(2, 5);
 const ARRIVAL_MS = sized(6000, 20_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Each meeting's lobby as the server holds it now, in order. */
-async function lobbies(
-	url: string,
-	token: string,
-	meetingIds: readonly string[]
-): Promise<Map<string, string[]>> {
-	const monitor = await connect(url, { auth: { token } });
-	try {
-		const result = new Map<string, string[]>();
-		for (const meetingId of meetingIds) {
-			const answer = await must(
-				monitor.timeout(10_000).emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId })
-			);
-			const snapshot = (answer as { snapshot: MeetingSnapshot }).snapshot;
-			result.set(
-				meetingId,
-				snapshot.meeting.lobby.map((c) => c.participantId)
-			);
-		}
-		return result;
-	} finally {
-		monitor.close();
-	}
-}
 
 describe('kill -9 under load', () => {
 	let stage: Stage | undefined;

@@ -13,6 +13,8 @@ import { ApiClient } from '../../src/cli/api-client';
 import { TEST_ADMIN_PASSWORD } from '../helpers/directory';
 import { loggedIn } from '../helpers/lobby-cli';
 import { startServer, type TestServer } from '../helpers/server';
+import type { MeetingSnapshot } from '$lib/contract/events';
+import { connect, must } from '../helpers/clients';
 import type { Organizer } from './crowd';
 import { freePort, startDurablePostgres, type DurablePostgres } from './durable-postgres';
 import type { LoggedEvent } from './ledger';
@@ -105,5 +107,30 @@ export class Stage {
 		if (this.server) await this.server.stop('SIGKILL');
 		this.postgres?.remove();
 		rmSync(this.home, { recursive: true, force: true });
+	}
+}
+
+/** Each meeting's lobby as the server holds it now, in order. */
+export async function lobbies(
+	url: string,
+	token: string,
+	meetingIds: readonly string[]
+): Promise<Map<string, string[]>> {
+	const monitor = await connect(url, { auth: { token } });
+	try {
+		const result = new Map<string, string[]>();
+		for (const meetingId of meetingIds) {
+			const answer = await must(
+				monitor.timeout(10_000).emitWithAck('monitor:subscribe', { scope: 'meeting', meetingId })
+			);
+			const snapshot = (answer as { snapshot: MeetingSnapshot }).snapshot;
+			result.set(
+				meetingId,
+				snapshot.meeting.lobby.map((c) => c.participantId)
+			);
+		}
+		return result;
+	} finally {
+		monitor.close();
 	}
 }
