@@ -5,7 +5,8 @@
  * bench/results.json and prints a table.
  *
  * Options: --callers N (default 5000), --small N (default 1000), --skip-postgres, --engine-only,
- * --sim-only, --skip-sim,
+ * --sim-only, --skip-sim, --nodes 2 (on PostgreSQL: also two servers on one database, with
+ * admission across them, their join rate and the failover time; docs/architecture.md),
  * --profile-server DIR (writes the server's CPU profile there).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,6 +38,8 @@ function option(name: string, fallback: number): number {
 	return value;
 }
 const CALLERS = option('callers', 5000);
+/** Servers for the cluster figures (`--nodes 2`); 1 leaves them out. */
+const NODES = option('nodes', 1);
 const SMALL = option('small', 1000);
 const WINDOW = 250; // dials in flight at once, for Lobby and the floor alike
 
@@ -307,6 +310,96 @@ async function measureLobby(database: TestDatabase): Promise<LobbyFigures> {
 	}
 }
 
+interface ClusterFigures {
+	nodes: number;
+	/** Admission of SMALL callers spread over the servers, the leader dialing a server that does not own the meeting. */
+	admitMs: number;
+	joinPerSecond: number;
+	/** From kill -9 of the owner to the last of SMALL callers back in its lobby on another server. */
+	failoverMs: number;
+}
+
+/** Callers spread over `urls` in turn, each dialed into the lobby, with what it takes to resume them. */
+async function joinSpread(urls: readonly string[], n: number, conferenceId: string, token: string) {
+	const started = performance.now();
+	let meetingId = '';
+	const calls = await windowed(n, WINDOW, async (i) => {
+		const socket = await connect(urls[i % urls.length]!, token);
+		const answer = await socket.emitWithAck('call:dial', {
+			phoneNumber: `+46 8 ${String(200000 + i).slice(0, 3)} ${String(i % 100).padStart(2, '0')} 00`,
+			keys: `${conferenceId}##`
+		});
+		if (!answer.ok || answer.call.phase !== 'lobby') {
+			throw new Error(`Caller ${i} is not in the lobby: ${JSON.stringify(answer)}`);
+		}
+		meetingId = answer.call.meetingId ?? meetingId;
+		return { socket, callId: answer.callId, resumeToken: answer.resumeToken };
+	});
+	return { calls, perSecond: (n * 1000) / (performance.now() - started), meetingId };
+}
+
+/** Two (or more) servers on one PostgreSQL: admission across them, their join rate, and failover. */
+async function measureCluster(database: TestDatabase): Promise<ClusterFigures> {
+	progress(`cluster: ${NODES} servers on one PostgreSQL`);
+	await prepareDirectory(database, {
+		pins: { [AMOS.email]: AMOS.pin, [ASTRID.email]: ASTRID.pin },
+		tenant: { maxParticipants: 10_000 }
+	});
+	const servers: Running[] = [];
+	try {
+		for (let i = 1; i <= NODES; i++) {
+			servers.push(
+				await spawnListening('build/server.js', {
+					...database.env,
+					LOBBY_NODE_ID: `node-${i}`,
+					LOBBY_LEASE_MS: '3000'
+				})
+			);
+		}
+		const urls = servers.map((s) => s.url);
+		const token = await adminToken(urls[0]!);
+
+		progress(
+			`cluster: ${SMALL} callers over ${NODES} servers, then the leader on a server that does not own the meeting`
+		);
+		const spread = await joinSpread(urls, SMALL, ASTRID.conferenceId, token);
+		let helpers: Client[] = [];
+		// The meeting opened on the server of the first caller (urls[0]); the leader dials the next one.
+		const admitMs = await admit(
+			spread.calls.map((c) => c.socket),
+			async () => {
+				const started = await startByPin(urls[1]!, spread.meetingId, ASTRID.conferenceId, ASTRID.pin, token);
+				helpers = started.sockets;
+				return started.at;
+			}
+		);
+		closeAll([...spread.calls.map((c) => c.socket), ...helpers]);
+		await new Promise((r) => setTimeout(r, 500));
+
+		progress(`cluster: ${SMALL} callers wait on node-1, which is killed with -9; they resume on node-2`);
+		const waiting = await joinSpread([urls[0]!], SMALL, AMOS.conferenceId, token);
+		const killedAt = performance.now();
+		servers[0]!.child.kill('SIGKILL');
+		for (const c of waiting.calls) c.socket.disconnect();
+		const back = await windowed(waiting.calls.length, WINDOW, async (i) => {
+			const { callId, resumeToken } = waiting.calls[i]!;
+			for (let attempt = 0; attempt < 100; attempt++) {
+				const socket = await connect(urls[1]!, token);
+				const answer = await socket.emitWithAck('call:resume', { callId, resumeToken });
+				if (answer.ok && answer.call.phase === 'lobby') return socket;
+				socket.disconnect();
+				await new Promise((r) => setTimeout(r, 100));
+			}
+			throw new Error(`Caller ${callId} could not resume on node-2`);
+		});
+		const failoverMs = performance.now() - killedAt;
+		closeAll(back);
+		return { nodes: NODES, admitMs, joinPerSecond: spread.perSecond, failoverMs };
+	} finally {
+		for (const server of servers) await server.stop().catch(() => undefined);
+	}
+}
+
 /** The domain and the event store alone, in process: callers into one lobby, then the leader. */
 async function measureEngine(): Promise<{ engineEventsPerSecond: number; domainEventsPerSecond: number }> {
 	progress('engine in process (PGlite in memory, no sockets)');
@@ -399,6 +492,21 @@ async function main(): Promise<void> {
 	} finally {
 		for (const target of targets) await target.drop();
 	}
+	let cluster: ClusterFigures | null = null;
+	if (NODES > 1) {
+		if (!process.env.DATABASE_URL) {
+			console.error(
+				'--nodes needs PostgreSQL: run it as DATABASE_URL=postgres://… npm run bench -- --nodes 2'
+			);
+			process.exit(2);
+		}
+		const target = await createTestDatabase();
+		try {
+			cluster = await measureCluster(target);
+		} finally {
+			await target.drop();
+		}
+	}
 	const engine = await measureEngine();
 	const sim = args.includes('--skip-sim') ? null : await measureSim();
 
@@ -438,6 +546,14 @@ async function main(): Promise<void> {
 			join_ratio: r.joinRatio,
 			rss_kb_per_caller: r.rss
 		})),
+		cluster: cluster && {
+			nodes: cluster.nodes,
+			[`admit_ms_${SMALL}`]: cluster.admitMs,
+			// Against one server on PostgreSQL in the same run.
+			cluster_admit_ratio: cluster.admitMs / (runs.find((r) => r.db === 'postgres')?.admitSmall ?? NaN),
+			join_rate: cluster.joinPerSecond,
+			[`failover_ms_${SMALL}`]: cluster.failoverMs
+		},
 		engine_events_per_s: engine.engineEventsPerSecond,
 		domain_events_per_s: engine.domainEventsPerSecond,
 		sim_speedup: sim?.speedup ?? null,
@@ -453,7 +569,9 @@ async function main(): Promise<void> {
 			admit_ratio: '<= 1.5',
 			join_ratio: '>= 0.7',
 			rss_kb_per_caller: '<= 25',
-			sim_speedup: `>= ${SIM_SPEEDUP_TARGET}`
+			sim_speedup: `>= ${SIM_SPEEDUP_TARGET}`,
+			cluster_admit_ratio: '<= 2.0',
+			failover_ms: '<= 10000'
 		}
 	};
 	mkdirSync(join(ROOT, 'bench'), { recursive: true });
@@ -483,6 +601,23 @@ async function main(): Promise<void> {
 			],
 			[`[${r.db}] join rate`, `${fmt(r.joinRate)} /s, ratio ${fmt(r.joinRatio, 2)}`, ok(r.joinRatio >= 0.7)],
 			[`[${r.db}] RSS per caller`, `${fmt(r.rss, 1)} KB`, ok(r.rss <= 25)]
+		);
+	}
+	if (cluster) {
+		const single = runs.find((r) => r.db === 'postgres')?.admitSmall ?? NaN;
+		const ratio = cluster.admitMs / single;
+		rows.push(
+			[
+				`[${cluster.nodes} servers] admit ${SMALL} across them`,
+				`${fmt(cluster.admitMs, 1)} ms, ratio ${fmt(ratio, 2)} to one server`,
+				ratio <= 2 ? 'meets target' : 'MISSES target'
+			],
+			[`[${cluster.nodes} servers] join rate`, `${fmt(cluster.joinPerSecond)} /s`, ''],
+			[
+				`[${cluster.nodes} servers] failover, ${SMALL} callers back`,
+				`${fmt(cluster.failoverMs)} ms`,
+				cluster.failoverMs <= 10_000 ? 'meets target' : 'MISSES target'
+			]
 		);
 	}
 	rows.push(
