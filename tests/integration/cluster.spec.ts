@@ -12,7 +12,7 @@ import postgres from 'postgres';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CallView, MeetingsDelta } from '$lib/contract/events';
 import { connect, must, nextCallState, signIn, type Client } from '../helpers/clients';
-import { prepareDirectory, TEST_USER_PASSWORD } from '../helpers/directory';
+import { prepareDirectory, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
 import { createTestDatabase, startServer, type TestDatabase, type TestServer } from '../helpers/server';
 import { findHaproxy, renderHaproxyConfig } from '../../scripts/haproxy-config.mjs';
 import { freePort } from '../../scripts/postgres-programs.mjs';
@@ -352,6 +352,32 @@ describe.skipIf(!ON_POSTGRES)('several servers on one PostgreSQL', () => {
 			}
 		}
 	);
+
+	it('one live scenario run at a time across the servers: a second, started on the other server, is refused naming the first one’s server, and goes ahead once it stops', async () => {
+		const [a, b] = await start(['node-a', 'node-b'], 10_000);
+		const login = await fetch(`${a!.url}/api/v1/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'admin@contoso.com', password: TEST_ADMIN_PASSWORD })
+		});
+		const { token } = (await login.json()) as { token: string };
+		const api = (url: string, path: string, body: unknown) =>
+			fetch(`${url}/api/v1/scenarios/live${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+				body: JSON.stringify(body)
+			});
+		const run = { file: 'scenarios/s10-lobby-admitted.yaml', speed: 1, paused: true };
+		expect((await api(a!.url, '', run)).status).toBe(201);
+		const refused = await api(b!.url, '', run);
+		expect(refused.status).toBe(409);
+		expect(await refused.json()).toMatchObject({
+			error: { code: 'conflict', message: expect.stringContaining('node-a') }
+		});
+		expect((await api(a!.url, '/control', { action: 'stop' })).status).toBe(200);
+		expect((await api(b!.url, '', run)).status).toBe(201);
+		expect((await api(b!.url, '/control', { action: 'stop' })).status).toBe(200);
+	});
 
 	it('lockout across servers: ten wrong PINs spread over two servers lock the PIN; the right one then only reaches the lobby, and the organizer still starts the meeting from the client', async () => {
 		const [a, b] = await start(['node-a', 'node-b'], 10_000);

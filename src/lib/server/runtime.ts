@@ -10,6 +10,8 @@ import { createServices, type ClusterNode, type Masking, type Services } from '.
 import type { NotifierHub } from './services/notifier';
 import type { IdSource } from './services/ports';
 import { LiveScenarios } from './simulator/live-scenarios';
+import type { RunLock } from './simulator/live-host';
+import { MeetingLeasesRepository } from './repositories/meeting-leases.repository';
 
 /** The process's one set of long-lived resources. */
 export interface Runtime {
@@ -113,7 +115,11 @@ async function boot(config: Config): Promise<Runtime> {
 		services,
 		db: database.db,
 		ids: built.ids,
-		notifier: built.notifier
+		notifier: built.notifier,
+		runLock:
+			database.kind === 'postgres'
+				? runLockOn(new MeetingLeasesRepository(database.db), config.nodeId, config.leaseMs)
+				: undefined
 	});
 	const clusterTransport = config.databaseUrl ? openClusterTransport(config.databaseUrl) : null;
 	let closing: Promise<void> | null = null;
@@ -144,6 +150,37 @@ async function boot(config: Config): Promise<Runtime> {
 				slot.promise = null;
 			});
 			return closing;
+		}
+	};
+}
+
+/**
+ * The cluster's one live scenario run: a row in `cluster_locks`, renewed every third of a lease while
+ * this server runs the scenario, so a server that stops lets another run one after `leaseMs`.
+ */
+function runLockOn(leases: MeetingLeasesRepository, owner: string, leaseMs: number): RunLock {
+	const name = 'live-scenario-run';
+	let renewal: NodeJS.Timeout | null = null;
+	return {
+		async take() {
+			const holder = await leases.takeLock(name, owner, leaseMs);
+			if (holder === null && !renewal) {
+				renewal = setInterval(
+					() => {
+						leases
+							.takeLock(name, owner, leaseMs)
+							.catch((error: unknown) => log.warn(`Could not renew the live run's lock: ${String(error)}`));
+					},
+					Math.max(250, Math.floor(leaseMs / 3))
+				);
+				renewal.unref();
+			}
+			return holder;
+		},
+		async release() {
+			if (renewal) clearInterval(renewal);
+			renewal = null;
+			await leases.releaseLock(name, owner).catch(() => undefined);
 		}
 	};
 }

@@ -393,6 +393,16 @@ export const clusterNodes = pgTable('cluster_nodes', {
 	seenAt: timestamp('seen_at', { withTimezone: true, precision: 3 }).notNull()
 });
 
+/**
+ * What only one server of a cluster may do at a time (a live scenario run): its holder renews the
+ * row while it runs; a row that ran out may be taken by another server.
+ */
+export const clusterLocks = pgTable('cluster_locks', {
+	name: text('name').primaryKey(),
+	owner: text('owner').notNull(),
+	expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull()
+});
+
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /**

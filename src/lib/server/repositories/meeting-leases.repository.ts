@@ -136,6 +136,33 @@ export class MeetingLeasesRepository {
 		return rowsOf(result).map((r) => r.node_id);
 	}
 
+	/**
+	 * Takes the lock `name` for `owner` for `ms`, if nobody holds it (or it ran out, or `owner` holds
+	 * it already): answers null when taken, else the server that holds it.
+	 */
+	async takeLock(name: string, owner: string, ms: number): Promise<string | null> {
+		const taken = rowsOf(
+			(await this.db.execute(sql`
+				insert into cluster_locks (name, owner, expires_at)
+				values (${name}, ${owner}, now() + ${ms} * interval '1 millisecond')
+				on conflict (name) do update set owner = excluded.owner, expires_at = excluded.expires_at
+				where cluster_locks.expires_at < now() or cluster_locks.owner = excluded.owner
+				returning owner`)) as Rows<{ owner: string }>
+		);
+		if (taken.length > 0) return null;
+		const held = rowsOf(
+			(await this.db.execute(sql`select owner from cluster_locks where name = ${name}`)) as Rows<{
+				owner: string;
+			}>
+		);
+		return held[0]?.owner ?? null;
+	}
+
+	/** Lets go of the lock `name` if `owner` holds it. */
+	async releaseLock(name: string, owner: string): Promise<void> {
+		await this.db.execute(sql`delete from cluster_locks where name = ${name} and owner = ${owner}`);
+	}
+
 	/** `nodeId` stopped: it no longer counts as live. */
 	async leave(nodeId: string): Promise<void> {
 		await this.db.execute(sql`delete from cluster_nodes where node_id = ${nodeId}`);

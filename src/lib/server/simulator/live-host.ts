@@ -39,6 +39,15 @@ export interface LiveHostDeps {
 	notifier: NotifierHub;
 	/** Wall clock, ms (a spec may pass its own). */
 	wallNow?: () => number;
+	/** Keeps a live run alone among the servers of a cluster; none for a server alone. */
+	runLock?: RunLock;
+}
+
+/** One live run at a time across the servers sharing a database (docs/architecture.md). */
+export interface RunLock {
+	/** Takes the lock and keeps it until `release`; answers the server that holds it when another does. */
+	take(): Promise<string | null>;
+	release(): Promise<void>;
 }
 
 export class LiveHost implements ScenarioHost {

@@ -130,6 +130,15 @@ export class LiveScenarios {
 			);
 		}
 		await this.stop(by);
+		const holder = await this.deps.runLock?.take();
+		if (holder) {
+			return refuse(
+				new ServiceError(
+					'conflict',
+					`A scenario is running live on the server ${holder}: one runs at a time across the servers. Stop it there, or wait until it ends.`
+				)
+			);
+		}
 		const host = new LiveHost(
 			{ ...this.deps, services: liveRunServices(this.deps.services, this.deps.db) },
 			{ speed: options.speed, paused: options.paused }
@@ -216,6 +225,7 @@ export class LiveScenarios {
 		current.host.stop();
 		current.view.status = 'stopped';
 		this.publish(current);
+		await this.deps.runLock?.release();
 		await this.audit(by, 'scenario.stop', 'ok', {
 			file: current.view.file,
 			runId: current.view.runId
@@ -317,8 +327,9 @@ export class LiveScenarios {
 	}
 
 	/** A run that ended by itself is audited under the administrator who started it. */
-	private finished(current: Current, outcome: 'ok' | 'failed'): Promise<void> {
+	private async finished(current: Current, outcome: 'ok' | 'failed'): Promise<void> {
 		const { view } = current;
+		await this.deps.runLock?.release();
 		return this.audit(current.startedBy, 'scenario.finish', outcome, {
 			file: view.file,
 			runId: view.runId,
