@@ -25,6 +25,25 @@ const LEASE_MS = '2000';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const NEEDS_POSTGRES =
+	'several servers need PostgreSQL; PGlite serves one server (run it with DATABASE_URL set)';
+
+describe.runIf(!process.env.DATABASE_URL)('kill -9 of the owner, two servers (PGlite)', () => {
+	it(`is skipped: ${NEEDS_POSTGRES}`, () => {
+		report({
+			scenario: 'kill -9 of the owner (two servers)',
+			database: 'pglite',
+			did: 'nothing',
+			figures: {},
+			lost: 0,
+			doubled: 0,
+			outOfOrder: 0,
+			skipped: NEEDS_POSTGRES
+		});
+		expect(process.env.DATABASE_URL ?? '').toBe('');
+	});
+});
+
 describe.skipIf(!process.env.DATABASE_URL)('kill -9 of the owner, two servers on one PostgreSQL', () => {
 	let stage: Stage | undefined;
 	let other: TestServer | undefined;
