@@ -146,10 +146,15 @@ export class PayloadSource {
 	}
 }
 
+/** Whether `value` holds binary anywhere; without recursion, since the fuzz nests 2,000 levels deep. */
 function hasBinary(value: FuzzValue): boolean {
-	if (Buffer.isBuffer(value)) return true;
-	if (Array.isArray(value)) return value.some(hasBinary);
-	if (value && typeof value === 'object') return Object.values(value).some(hasBinary);
+	const pending: FuzzValue[] = [value];
+	while (pending.length > 0) {
+		const next = pending.pop();
+		if (Buffer.isBuffer(next)) return true;
+		if (Array.isArray(next)) pending.push(...next);
+		else if (next && typeof next === 'object') pending.push(...Object.values(next));
+	}
 	return false;
 }
 
