@@ -5,8 +5,8 @@
  * event log exactly once and in order, and each lobby's order must have survived every crash.
  */
 import { performance } from 'node:perf_hooks';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Crowd } from './crowd';
+import { afterAll, describe, it } from 'vitest';
+import { Crowd, crowdFigures, expectWholeLoad } from './crowd';
 import { lobbies, Stage } from './harness';
 import { Ledger, positionsMoved, verifyLedger } from './ledger';
 import { seeded, SEED, sized } from './profile';
@@ -35,22 +35,7 @@ describe('kill -9 under load', () => {
 		const crowd = new Crowd(stage.url, organizers, { ledger, token });
 		const random = seeded(SEED);
 
-		const arrivals = (async () => {
-			const joins: Promise<void>[] = [];
-			const started = performance.now();
-			for (let i = 0; i < CALLERS; i++) {
-				const wait = started + (i * ARRIVAL_MS) / CALLERS - performance.now();
-				if (wait > 1) await sleep(wait);
-				joins.push(crowd.dial(i % MEETINGS));
-			}
-			await Promise.all(joins);
-		})();
-		const organizing = Promise.all(
-			organizers.map(async (_, m) => {
-				await sleep(ARRIVAL_MS * (0.5 + (0.6 * m) / MEETINGS));
-				await crowd.organize(m);
-			})
-		);
+		const { arrivals, organizing } = crowd.load(CALLERS, ARRIVAL_MS);
 
 		const restarts: { downMs: number; resumeMs: number; moved: number }[] = [];
 		let reopenFailure: string | null = null;
@@ -94,16 +79,7 @@ describe('kill -9 under load', () => {
 			throw new Error(`The server did not start again after a hard kill:\n${reopenFailure}`);
 		}
 
-		await arrivals;
-		console.log(`[faults] every caller has dialed; ${crowd.figures.started}/${MEETINGS} meetings started`);
-		await organizing;
-		await crowd.until(
-			() => crowd.count('lobby') === 0 && crowd.waitingToResume === 0,
-			60_000,
-			'every caller in the meeting'
-		);
-		const meetingIds = crowd.meetingIds();
-		crowd.close();
+		const meetingIds = await crowd.settle({ arrivals, organizing });
 		await stage.server!.stop('SIGTERM');
 		stage.server = null;
 		const verdict = verifyLedger(ledger.entries, await stage.events(meetingIds));
@@ -113,13 +89,7 @@ describe('kill -9 under load', () => {
 			database: stage.kind,
 			did: `${KILLS} SIGKILLs at random moments while ${CALLERS} callers joined ${MEETINGS} meetings and their organizers started them`,
 			figures: {
-				acknowledged: verdict.acknowledged,
-				joined: crowd.figures.joined,
-				admitted: crowd.figures.admitted,
-				started: crowd.figures.started,
-				resumed: crowd.figures.resumed,
-				redialed: crowd.figures.redialed,
-				resumeFailed: crowd.figures.resumeFailed,
+				...crowdFigures(crowd, verdict),
 				positionsMoved: moved,
 				restartMsMax: Math.max(...restarts.map((r) => r.downMs)),
 				lastResumedMsMax: Math.max(...restarts.map((r) => r.resumeMs))
@@ -128,12 +98,6 @@ describe('kill -9 under load', () => {
 			doubled: verdict.doubled,
 			outOfOrder: verdict.outOfOrder
 		});
-		expect(verdict.examples, verdict.examples.join('\n')).toEqual([]);
-		expect(verdict).toMatchObject({ lost: 0, doubled: 0, outOfOrder: 0, seqGaps: 0 });
-		expect(crowd.figures.resumeFailed).toBe(0);
-		expect(moved).toBe(0);
-		expect(crowd.count('failed')).toBe(0);
-		expect(crowd.figures.joined).toBe(CALLERS);
-		expect(crowd.figures.started).toBe(MEETINGS);
+		expectWholeLoad(crowd, verdict, { callers: CALLERS, meetings: MEETINGS, moved });
 	});
 });

@@ -8,7 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import type { CallView } from '$lib/contract/events';
 import { client, type Client } from '../helpers/clients';
-import type { Ledger } from './ledger';
+import { expect } from 'vitest';
+import type { Ledger, LedgerVerdict } from './ledger';
 
 /** A simulated organizer as `POST /api/v1/simulated-organizers` answers it. */
 export interface Organizer {
@@ -230,6 +231,51 @@ export class Crowd {
 	}
 
 	/** One caller of meeting `m` dials into its lobby, and stays until `close`. */
+	/**
+	 * The load every scenario under load runs: `callers` arrive at an even pace over `arrivalMs`,
+	 * meeting by meeting in turn, and each meeting's organizer dials in during its second half.
+	 */
+	load(callers: number, arrivalMs: number): { arrivals: Promise<void>; organizing: Promise<void> } {
+		const meetings = this.meetings.length;
+		const arrivals = (async () => {
+			const joins: Promise<void>[] = [];
+			const started = performance.now();
+			for (let i = 0; i < callers; i++) {
+				const wait = started + (i * arrivalMs) / callers - performance.now();
+				if (wait > 1) await sleep(wait);
+				joins.push(this.dial(i % meetings));
+			}
+			await Promise.all(joins);
+		})();
+		const organizing = Promise.all(
+			this.meetings.map(async (_, m) => {
+				await sleep(arrivalMs * (0.5 + (0.6 * m) / meetings));
+				await this.organize(m);
+			})
+		).then(() => undefined);
+		return { arrivals, organizing };
+	}
+
+	/**
+	 * Waits for `load` to end with every caller in a meeting and no call left to take back, closes
+	 * the crowd's connections, and answers every meeting id an answer named.
+	 */
+	async settle(load: { arrivals: Promise<void>; organizing: Promise<void> }): Promise<string[]> {
+		await load.arrivals;
+		console.log(
+			`[faults] every caller has dialed; ${this.figures.started}/${this.meetings.length} meetings started`
+		);
+		await load.organizing;
+		await this.until(
+			() => this.count('lobby') === 0 && this.waitingToResume === 0,
+			60_000,
+			'every caller in the meeting'
+		);
+		const meetingIds = this.meetingIds();
+		this.close();
+		return meetingIds;
+	}
+
 	async dial(m: number): Promise<void> {
 		const meeting = this.meetings[m]!;
 		const phone: Phone = {
@@ -516,4 +562,28 @@ export class Crowd {
 		for (const socket of this.sockets) socket.close();
 		this.sockets.clear();
 	}
+}
+
+/** What every scenario under load reports: the ledger's count and what the crowd did. */
+export function crowdFigures(crowd: Crowd, verdict: LedgerVerdict): Record<string, number> {
+	const { joined, admitted, started, resumed, redialed, resumeFailed } = crowd.figures;
+	return { acknowledged: verdict.acknowledged, joined, admitted, started, resumed, redialed, resumeFailed };
+}
+
+/**
+ * What every scenario under load promises: nothing acknowledged lost, doubled or reordered, no gap,
+ * every dropped call taken back, no lobby position moved, every caller joined, every meeting started.
+ */
+export function expectWholeLoad(
+	crowd: Crowd,
+	verdict: LedgerVerdict,
+	expected: { callers: number; meetings: number; moved: number }
+): void {
+	expect(verdict.examples, verdict.examples.join('\n')).toEqual([]);
+	expect(verdict).toMatchObject({ lost: 0, doubled: 0, outOfOrder: 0, seqGaps: 0 });
+	expect(crowd.figures.resumeFailed).toBe(0);
+	expect(expected.moved).toBe(0);
+	expect(crowd.count('failed')).toBe(0);
+	expect(crowd.figures.joined).toBe(expected.callers);
+	expect(crowd.figures.started).toBe(expected.meetings);
 }
