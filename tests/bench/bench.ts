@@ -82,7 +82,8 @@ function spawnListening(entry: string, env: Record<string, string>): Promise<Run
 				child,
 				stop: () =>
 					new Promise<void>((done) => {
-						if (child.exitCode !== null) return done();
+						// Exited already: by itself, or killed (then only its signal is set).
+						if (child.exitCode !== null || child.signalCode !== null) return done();
 						child.once('exit', () => done());
 						child.kill('SIGTERM');
 					})
