@@ -163,11 +163,28 @@ function hasBinary(value: FuzzValue): boolean {
  * key with plain assignment, which turns an own `__proto__` key into a prototype: it is not sent.
  */
 function asSent(value: FuzzValue, binary: boolean): FuzzValue {
-	if (!binary || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
-	if (Array.isArray(value)) return value.map((v) => asSent(v, binary));
-	const out: Record<string, FuzzValue> = {};
-	for (const [key, v] of Object.entries(value)) if (key !== '__proto__') out[key] = asSent(v, binary);
-	return out;
+	const container = (v: FuzzValue): v is FuzzValue[] | Record<string, FuzzValue> =>
+		v !== null && typeof v === 'object' && !Buffer.isBuffer(v);
+	if (!binary || !container(value)) return value;
+	// Copied without recursion: the fuzz nests values 2,000 levels deep.
+	const empty = (v: FuzzValue[] | Record<string, FuzzValue>) => (Array.isArray(v) ? [] : {});
+	const root = empty(value);
+	const pending: [FuzzValue[] | Record<string, FuzzValue>, FuzzValue[] | Record<string, FuzzValue>][] = [
+		[value, root]
+	];
+	while (pending.length > 0) {
+		const [from, to] = pending.pop()!;
+		for (const [key, v] of Object.entries(from)) {
+			if (!Array.isArray(from) && key === '__proto__') continue;
+			let copy = v;
+			if (container(v)) {
+				copy = empty(v);
+				pending.push([v, copy]);
+			}
+			(to as Record<string, FuzzValue>)[key] = copy;
+		}
+	}
+	return root;
 }
 
 /** What the fuzzing clients saw. */
