@@ -54,6 +54,8 @@ const FORGET_PINS_EVERY_MS = 10 * 60_000;
 
 async function boot(config: Config): Promise<Runtime> {
 	setLogLevel(config.logLevel);
+	/** Leases (meetings, the live run's lock) are renewed every third of their length. */
+	const renewMs = Math.max(250, Math.floor(config.leaseMs / 3));
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
@@ -80,7 +82,7 @@ async function boot(config: Config): Promise<Runtime> {
 			nodeId: config.nodeId,
 			lease: {
 				ttlMs: config.leaseMs,
-				renewMs: Math.max(250, Math.floor(config.leaseMs / 3)),
+				renewMs,
 				forwardTimeoutMs: Math.min(3000, config.leaseMs),
 				// PGlite's directory is locked to one process: that server is always alone.
 				alone: database.kind === 'pglite'
@@ -118,7 +120,7 @@ async function boot(config: Config): Promise<Runtime> {
 		notifier: built.notifier,
 		runLock:
 			database.kind === 'postgres'
-				? runLockOn(new MeetingLeasesRepository(database.db), config.nodeId, config.leaseMs)
+				? runLockOn(new MeetingLeasesRepository(database.db), config.nodeId, config.leaseMs, renewMs)
 				: undefined
 	});
 	const clusterTransport = config.databaseUrl ? openClusterTransport(config.databaseUrl) : null;
@@ -158,21 +160,23 @@ async function boot(config: Config): Promise<Runtime> {
  * The cluster's one live scenario run: a row in `cluster_locks`, renewed every third of a lease while
  * this server runs the scenario, so a server that stops lets another run one after `leaseMs`.
  */
-function runLockOn(leases: MeetingLeasesRepository, owner: string, leaseMs: number): RunLock {
+function runLockOn(
+	leases: MeetingLeasesRepository,
+	owner: string,
+	leaseMs: number,
+	renewMs: number
+): RunLock {
 	const name = 'live-scenario-run';
 	let renewal: NodeJS.Timeout | null = null;
 	return {
 		async take() {
 			const holder = await leases.takeLock(name, owner, leaseMs);
 			if (holder === null && !renewal) {
-				renewal = setInterval(
-					() => {
-						leases
-							.takeLock(name, owner, leaseMs)
-							.catch((error: unknown) => log.warn(`Could not renew the live run's lock: ${String(error)}`));
-					},
-					Math.max(250, Math.floor(leaseMs / 3))
-				);
+				renewal = setInterval(() => {
+					leases
+						.takeLock(name, owner, leaseMs)
+						.catch((error: unknown) => log.warn(`Could not renew the live run's lock: ${String(error)}`));
+				}, renewMs);
 				renewal.unref();
 			}
 			return holder;

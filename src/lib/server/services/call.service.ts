@@ -16,6 +16,7 @@ import {
 	type CallState,
 	type LobbyAdmitted,
 	type MeetingEvent,
+	type OpenedMeeting,
 	type PromptId
 } from '$lib/domain';
 import type { CallView, IvrStep } from '$lib/contract/events';
@@ -122,7 +123,7 @@ export class CallService {
 		this.rebuild(meetings);
 	}
 
-	private rebuild(meetings: readonly ReturnType<MeetingService['liveMeetings']>[number][]): void {
+	private rebuild(meetings: readonly OpenedMeeting[]): void {
 		const now = this.deps.clock.now();
 		for (const meeting of meetings) {
 			const held = [...meeting.lobby, ...meeting.participants].map((p) => p.participantId);
@@ -139,12 +140,7 @@ export class CallService {
 	/** Another server carries this call now (its caller resumed there): let go of it without a word. */
 	movedAway(callId: string): void {
 		const call = this.calls.get(callId);
-		if (!call) return;
-		this.calls.delete(callId);
-		call.pinDigits = '';
-		call.cancelGrace?.();
-		call.cancelLeaderWait?.();
-		this.deps.notifier.callEnded(callId);
+		if (call) this.forget(call);
 	}
 
 	/**

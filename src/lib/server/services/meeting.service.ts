@@ -21,7 +21,11 @@ import {
 	type StoredEvent,
 	type StreamAppend
 } from '../repositories/meeting-events.repository';
-import type { HeldLease, MeetingLeasesRepository } from '../repositories/meeting-leases.repository';
+import type {
+	HeldLease,
+	LeaseOwner,
+	MeetingLeasesRepository
+} from '../repositories/meeting-leases.repository';
 import { log } from '../log';
 import {
 	soloLink,
@@ -211,10 +215,7 @@ export class MeetingService {
 		const ids = [...stored.keys()];
 		const { alone, ttlMs } = this.leaseOptions;
 		const owners = await this.deps.leases.owners(ids);
-		const claimable = ids.filter((id) => {
-			const lease = owners.get(id);
-			return alone || !lease || lease.expired || lease.owner === this.nodeId;
-		});
+		const claimable = ids.filter((id) => this.claimable(owners.get(id)));
 		const taken = new Map(
 			(await this.deps.leases.claim(this.nodeId, ttlMs, claimable, alone)).map((l) => [l.meetingId, l.token])
 		);
@@ -252,11 +253,6 @@ export class MeetingService {
 			const i = this.takeOverListeners.indexOf(listener);
 			if (i >= 0) this.takeOverListeners.splice(i, 1);
 		};
-	}
-
-	/** The server that owns a live meeting, as this server knows it (null: unknown just now). */
-	ownerOf(meetingId: string): string | null {
-		return this.live.get(meetingId)?.owner ?? null;
 	}
 
 	/** Registers a listener for durable events; returns a function that removes it. */
@@ -359,7 +355,7 @@ export class MeetingService {
 		const lease = (await this.deps.leases.owners([meetingId])).get(meetingId);
 		let owner = lease?.owner ?? null;
 		let token = 0;
-		if (alone || !lease || lease.expired || lease.owner === this.nodeId) {
+		if (this.claimable(lease)) {
 			// Taken before the events are read: every append of the last holder is in the log by then.
 			const [held] = await this.deps.leases.claim(this.nodeId, ttlMs, [meetingId], alone);
 			if (held) [owner, token] = [this.nodeId, held.token];
@@ -513,7 +509,7 @@ export class MeetingService {
 		} catch (error) {
 			throw new EngineUnavailableError(error);
 		}
-		if ((lease && !lease.expired && lease.owner !== this.nodeId) || this.handedOver) {
+		if (!this.claimable(lease) || this.handedOver) {
 			meeting.owner = lease && lease.owner !== this.nodeId ? lease.owner : null;
 			if (this.handedOver && meeting.owner === null)
 				throw new EngineUnavailableError(
@@ -528,6 +524,25 @@ export class MeetingService {
 			});
 		if (held) await this.takeOver([held]);
 		else meeting.owner = lease?.owner ?? null;
+	}
+
+	/**
+	 * Whether this server may take a meeting whose lease is `lease`: nobody holds it, it ran out, this
+	 * server held it before (a restart under the same node id), or the server is alone on its database.
+	 */
+	private claimable(lease: LeaseOwner | undefined): boolean {
+		return this.leaseOptions.alone || !lease || lease.expired || lease.owner === this.nodeId;
+	}
+
+	/** Tells every commit listener, in order; one that fails does not keep the others from hearing. */
+	private tell(committed: CommittedEvents): void {
+		for (const listener of this.listeners) {
+			try {
+				listener(committed);
+			} catch (error) {
+				log.error('A commit listener failed', error);
+			}
+		}
 	}
 
 	/** A command another server forwarded: decided here if this server owns the meeting, and answered. */
@@ -624,14 +639,14 @@ export class MeetingService {
 	}
 
 	private async applyFollowed(meeting: LiveMeeting, stream: CommittedStream, from: string): Promise<void> {
+		const last = stream.events.at(-1)!.seq;
 		if (meeting.owner === this.nodeId) {
 			// Old news from the server that held it before (it arrived late), or this server's own.
-			if (from === this.nodeId || stream.events.at(-1)!.seq <= meeting.committedSeq) return;
+			if (from === this.nodeId || last <= meeting.committedSeq) return;
 			// Another server appended past what this server holds: it took the meeting over.
 			this.lose(meeting);
 		}
 		meeting.owner = from;
-		const last = stream.events.at(-1)!.seq;
 		if (last <= meeting.committedSeq && !meeting.stale) return;
 		let fresh: StoredEvent[];
 		let state: MeetingState;
@@ -652,22 +667,15 @@ export class MeetingService {
 		meeting.committed = state;
 		meeting.committedSeq = fresh.at(-1)!.seq;
 		meeting.nextSeq = meeting.committedSeq + 1;
-		if (!this.liveByConference.has(state.conferenceId) || state.status === 'ended') this.track(meeting);
 		if (state.status === 'ended') this.untrack(meeting);
-		const committed: CommittedEvents = {
+		else this.track(meeting);
+		this.tell({
 			meetingId: meeting.meetingId,
 			tenantId: meeting.tenantId,
 			events: fresh,
 			state,
 			owner: from
-		};
-		for (const listener of this.listeners) {
-			try {
-				listener(committed);
-			} catch (error) {
-				log.error('A commit listener failed', error);
-			}
-		}
+		});
 	}
 
 	/** Tells the other servers what this transaction committed: one message for all its meetings. */
@@ -720,14 +728,8 @@ export class MeetingService {
 			// What the last owner committed but never told (it died first) is told now.
 			const untold = events.filter((e) => e.seq > before);
 			if (known && untold.length > 0) {
-				const committed: CommittedEvents = {
-					meetingId,
-					tenantId: meeting.tenantId,
-					events: untold,
-					state,
-					owner: this.nodeId
-				} satisfies CommittedEvents;
-				for (const listener of this.listeners) listener(committed);
+				const owner = this.ownerShown(meeting);
+				this.tell({ meetingId, tenantId: meeting.tenantId, events: untold, state, owner });
 			}
 		}
 		if (taken.length === 0) return;
@@ -984,14 +986,13 @@ export class MeetingService {
 		meeting.committedSeq = stream.firstSeq + stream.events.length - 1;
 		if (stream.state.status === 'ended' && this.live.get(meeting.meetingId) === meeting)
 			this.untrack(meeting);
-		const committed: CommittedEvents = {
+		this.tell({
 			meetingId: meeting.meetingId,
 			tenantId: meeting.tenantId,
 			events: stream.events.map((event, i) => ({ seq: stream.firstSeq + i, event })),
 			state: stream.state,
-			owner: this.leaseOptions.alone ? null : this.nodeId
-		};
-		for (const listener of this.listeners) listener(committed);
+			owner: this.ownerShown(meeting)
+		});
 	}
 
 	/**
