@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { lockDirectory, type DirectoryLock } from './dir-lock';
+import { createPgliteDirectory, pgliteStartParams } from './pglite-files';
 import * as schema from './schema';
 
 /** The Drizzle handle both drivers share: services are written once for PGlite and PostgreSQL. */
@@ -109,7 +110,9 @@ async function openPglite(options: OpenOptions): Promise<DatabaseHandle> {
 		: lockDirectory(options.dataDir);
 	let client: PGlite;
 	try {
-		client = await PGlite.create(inMemory ? undefined : join(lock.directory, 'pgdata'));
+		const pgdata = inMemory ? undefined : join(lock.directory, 'pgdata');
+		if (pgdata) await createPgliteDirectory(pgdata, findMigrationsFolder());
+		client = await PGlite.create(pgdata, { startParams: pgliteStartParams() });
 	} catch (error) {
 		lock.release();
 		throw inMemory ? error : new DatabaseOpenError(lock.directory, error);

@@ -6,10 +6,13 @@
  * Creating, migrating and seeding a PGlite takes seconds; copying one takes a fraction of that. So
  * the first run in a process prepares a template and every run starts from a copy of it.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
 import { findMigrationsFolder, IN_MEMORY, type Database, type DatabaseHandle } from '../db/index';
+import { createPgliteDirectory, pgliteStartParams } from '../db/pglite-files';
 import * as schema from '../db/schema';
 import { seedDemoTenant } from '../db/seed';
 
@@ -25,14 +28,24 @@ const THROWAWAY = ['fsync = off', 'synchronous_commit = off', 'full_page_writes 
 
 let template: Promise<File | Blob> | null = null;
 
+/**
+ * The template is created and migrated on disk by a child process (initdb's memory stays in the
+ * process that runs it; db/pglite-files.ts), then seeded and copied into memory here.
+ */
 async function prepareTemplate(): Promise<File | Blob> {
-	const client = await PGlite.create();
+	const scratch = await mkdtemp(join(tmpdir(), 'lobby-simulation-'));
 	try {
-		await migrate(drizzle({ client }), { migrationsFolder: findMigrationsFolder() });
-		await seedDemoTenant(drizzle({ client, schema }) as unknown as Database, SIMULATION_PASSWORDS);
-		return await client.dumpDataDir('none');
+		const pgdata = join(scratch, 'pgdata');
+		await createPgliteDirectory(pgdata, findMigrationsFolder());
+		const client = await PGlite.create(pgdata, { startParams: pgliteStartParams() });
+		try {
+			await seedDemoTenant(drizzle({ client, schema }) as unknown as Database, SIMULATION_PASSWORDS);
+			return await client.dumpDataDir('none');
+		} finally {
+			await client.close();
+		}
 	} finally {
-		await client.close();
+		await rm(scratch, { recursive: true, force: true });
 	}
 }
 
@@ -48,7 +61,11 @@ export async function openSimulationDatabase(): Promise<DatabaseHandle> {
 			template = null;
 		});
 	}
-	const client = await PGlite.create({ loadDataDir: await template, postgresqlconf: THROWAWAY });
+	const client = await PGlite.create({
+		loadDataDir: await template,
+		postgresqlconf: THROWAWAY,
+		startParams: pgliteStartParams()
+	});
 	const db = drizzle({ client, schema }) as unknown as Database;
 	return {
 		kind: 'pglite',
