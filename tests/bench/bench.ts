@@ -5,7 +5,7 @@
  * bench/results.json and prints a table.
  *
  * Options: --callers N (default 5000), --small N (default 1000), --skip-postgres, --engine-only,
- * --sim-only, --skip-sim, --nodes 2 (on PostgreSQL: also two servers on one database, with
+ * --sim-only, --idle-only, --skip-sim, --nodes 2 (on PostgreSQL: also two servers on one database, with
  * admission across them, their join rate and the failover time; docs/architecture.md),
  * --profile-server DIR (writes the server's CPU profile there).
  */
@@ -21,7 +21,12 @@ import { IN_MEMORY, openDatabase } from '$lib/server/db/index';
 import { tenants } from '$lib/server/db/schema';
 import { seedDemoTenant } from '$lib/server/db/seed';
 import { createServices } from '$lib/server/services/index';
-import { measureSimSpeedup, SIM_SPEEDUP_TARGET, type SimSpeedup } from '$lib/server/simulator';
+import {
+	measureSimSpeedup,
+	SIM_SETUP_TARGET_MS,
+	SIM_SPEEDUP_TARGET,
+	type SimSpeedup
+} from '$lib/server/simulator';
 import { prepareDirectory, TEST_ADMIN_PASSWORD } from '../helpers/directory';
 import { createTestDatabase, ROOT, type TestDatabase } from '../helpers/server';
 
@@ -260,6 +265,26 @@ async function measureFloor(): Promise<FloorFigures> {
 	}
 }
 
+/**
+ * idle_rss_mb: what a server holds just after its first start (a new database: migrations and the
+ * demo tenant's seed), with nobody connected, as a trainer's `npm start` does.
+ */
+async function measureIdle(database: TestDatabase): Promise<number> {
+	progress(`idle: a server's first start on ${database.kind}, nobody connected`);
+	const server = await spawnListening('build/server.js', database.env);
+	try {
+		await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+		return rssKb(server.pid) / 1024;
+	} finally {
+		await server.stop();
+	}
+}
+
+/** How long an idle server is left to settle before its memory is read. */
+const IDLE_SETTLE_MS = 3000;
+/** A server just started on PGlite, nobody connected: a trainer's laptop should not give it a gigabyte. */
+const IDLE_RSS_TARGET_MB = 300;
+
 interface LobbyFigures {
 	db: 'pglite' | 'postgres';
 	joinPerSecond: number;
@@ -477,10 +502,19 @@ async function main(): Promise<void> {
 		);
 		process.exit(0);
 	}
+	if (args.includes('--idle-only')) {
+		const target = await createTestDatabase({ forcePglite: true });
+		try {
+			console.log(`idle_rss_mb ${fmt(await measureIdle(target), 0)} (target <= ${IDLE_RSS_TARGET_MB})`);
+		} finally {
+			await target.drop();
+		}
+		process.exit(0);
+	}
 	if (args.includes('--sim-only')) {
 		const sim = await measureSim();
 		console.log(
-			`sim_speedup ${fmt(sim.speedup)} (${fmt(sim.simulatedMs / 1000)} s simulated in ${fmt(sim.wallMs)} ms)`
+			`sim_speedup ${fmt(sim.speedup)} (${fmt(sim.simulatedMs / 1000)} s simulated in ${fmt(sim.wallMs)} ms), setup_ms ${fmt(sim.setupMs)}`
 		);
 		process.exit(0);
 	}
@@ -488,8 +522,18 @@ async function main(): Promise<void> {
 	const targets: TestDatabase[] = [await createTestDatabase({ forcePglite: true })];
 	if (process.env.DATABASE_URL && !args.includes('--skip-postgres')) targets.push(await createTestDatabase());
 	const lobbies: LobbyFigures[] = [];
+	const idleRssMb: Partial<Record<TestDatabase['kind'], number>> = {};
 	try {
-		for (const target of targets) lobbies.push(await measureLobby(target));
+		for (const target of targets) {
+			// A database of its own: the first start seeds it with passwords of its own choosing.
+			const fresh = await createTestDatabase({ forcePglite: target.kind === 'pglite' });
+			try {
+				idleRssMb[target.kind] = await measureIdle(fresh);
+			} finally {
+				await fresh.drop();
+			}
+			lobbies.push(await measureLobby(target));
+		}
 	} finally {
 		for (const target of targets) await target.drop();
 	}
@@ -555,6 +599,8 @@ async function main(): Promise<void> {
 			join_rate: cluster.joinPerSecond,
 			[`failover_ms_${SMALL}`]: cluster.failoverMs
 		},
+		idle_rss_mb: idleRssMb.pglite ?? null,
+		idle_rss_mb_postgres: idleRssMb.postgres ?? null,
 		engine_events_per_s: engine.engineEventsPerSecond,
 		domain_events_per_s: engine.domainEventsPerSecond,
 		sim_speedup: sim?.speedup ?? null,
@@ -571,6 +617,8 @@ async function main(): Promise<void> {
 			join_ratio: '>= 0.7',
 			rss_kb_per_caller: '<= 25',
 			sim_speedup: `>= ${SIM_SPEEDUP_TARGET}`,
+			setup_ms: `<= ${SIM_SETUP_TARGET_MS}`,
+			idle_rss_mb: `<= ${IDLE_RSS_TARGET_MB}`,
 			cluster_admit_ratio: '<= 2.0',
 			failover_ms: '<= 10000'
 		}
@@ -621,6 +669,13 @@ async function main(): Promise<void> {
 			]
 		);
 	}
+	for (const [kind, mb] of Object.entries(idleRssMb)) {
+		rows.push([
+			`[${kind}] idle RSS, first start`,
+			`${fmt(mb, 0)} MB`,
+			kind === 'pglite' ? (mb <= IDLE_RSS_TARGET_MB ? 'meets target' : 'MISSES target') : ''
+		]);
+	}
 	rows.push(
 		['engine events (in process, PGlite)', `${fmt(engine.engineEventsPerSecond)} /s`, ''],
 		['domain events (decide + evolve)', `${fmt(engine.domainEventsPerSecond)} /s`, '']
@@ -630,6 +685,11 @@ async function main(): Promise<void> {
 			'sim_speedup (busy morning, virtual time)',
 			`${fmt(sim.speedup)}x (${fmt(sim.simulatedMs / 60_000)} min in ${fmt(sim.wallMs / 1000, 1)} s)`,
 			sim.speedup >= SIM_SPEEDUP_TARGET ? 'meets target' : 'MISSES target'
+		]);
+		rows.push([
+			'sim setup (copy, users, PINs)',
+			`${fmt(sim.setupMs)} ms`,
+			sim.setupMs <= SIM_SETUP_TARGET_MS ? 'meets target' : 'MISSES target'
 		]);
 	}
 	const width = Math.max(...rows.map((r) => r[0].length));

@@ -92,8 +92,21 @@ function projection(tenantId: string, state: OpenedMeeting, lastSeq: number) {
 	};
 }
 
+/**
+ * The meeting event log as the engine uses it: the database's (`MeetingEventsRepository`), or, for a
+ * run in virtual time, one in memory that answers the same (`MemoryEventStore`).
+ */
+export interface EventStore {
+	append(batch: readonly StreamAppend[], writer: AppendWriter): Promise<Map<string, AppendRefusal>>;
+	load(meetingId: string): Promise<StoredEvent[]>;
+	loadLive(): Promise<Map<string, { tenantId: string; events: StoredEvent[] }>>;
+	list(limit?: number): Promise<MeetingRow[]>;
+	liveMeetingFor(conferenceId: string): Promise<{ meetingId: string; tenantId: string } | undefined>;
+	get(meetingId: string): Promise<MeetingRow | undefined>;
+}
+
 /** The append-only meeting event log and its listing projection. */
-export class MeetingEventsRepository {
+export class MeetingEventsRepository implements EventStore {
 	constructor(private readonly db: Database) {}
 
 	/**

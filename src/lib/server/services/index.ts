@@ -8,7 +8,7 @@ import { createAuth, type Auth } from '../auth';
 import type { Database, DatabaseHandle } from '../db/index';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
-import { MeetingEventsRepository } from '../repositories/meeting-events.repository';
+import { MeetingEventsRepository, type EventStore } from '../repositories/meeting-events.repository';
 import { MeetingLeasesRepository } from '../repositories/meeting-leases.repository';
 import { ClusterHub, type ClusterMessage, type ClusterQuestion } from './inter-server';
 import { ResumeTokens } from '../security/resume-token';
@@ -77,6 +77,11 @@ export interface ServiceDeps {
 	nodeId?: string;
 	/** Meeting leases (several servers on one PostgreSQL); by default a server alone. */
 	lease?: Partial<LeaseOptions>;
+	/**
+	 * Where meeting events are kept: the database by default; a run in virtual time keeps them in
+	 * memory (`MemoryEventStore`), as its database is thrown away when it ends.
+	 */
+	events?: EventStore;
 }
 
 /**
@@ -114,7 +119,7 @@ export async function createServices(
 	const directory = new DirectoryRepository(db);
 	const pins = new LeaderPinService(db, metrics);
 	const meetings = new MeetingService({
-		events: new MeetingEventsRepository(db),
+		events: deps.events ?? new MeetingEventsRepository(db),
 		leases: new MeetingLeasesRepository(db),
 		nodeId: deps.nodeId ?? 'local',
 		cluster: hub,

@@ -17,7 +17,7 @@ import type { DialInOrganizer, DirectoryRepository } from '../repositories/direc
 import {
 	AppendConflictError,
 	FencedOffError,
-	type MeetingEventsRepository,
+	type EventStore,
 	type StoredEvent,
 	type StreamAppend
 } from '../repositories/meeting-events.repository';
@@ -151,7 +151,7 @@ export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer
 }
 
 export interface MeetingServiceDeps {
-	events: MeetingEventsRepository;
+	events: EventStore;
 	directory: DirectoryRepository;
 	clock: Clock;
 	ids: IdSource;

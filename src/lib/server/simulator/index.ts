@@ -15,7 +15,13 @@ export {
 } from './scenario-runner';
 export { openVirtualHost, seededDigits, type ScenarioHost } from './scenario-host';
 export { setUpWorld, SetupError, type World } from './scenario-world';
-export { measureSimSpeedup, BUSY_MORNING, SIM_SPEEDUP_TARGET, type SimSpeedup } from './sim-speedup';
+export {
+	measureSimSpeedup,
+	BUSY_MORNING,
+	SIM_SETUP_TARGET_MS,
+	SIM_SPEEDUP_TARGET,
+	type SimSpeedup
+} from './sim-speedup';
 export { openSimulationDatabase } from './simulation-database';
 export { createRunIds } from './run-ids';
 export { T0, VirtualTime } from './virtual-time';

@@ -12,7 +12,15 @@ import type { IdSource } from '../services/ports';
 import { trackActivity } from './activity';
 import { createRunIds } from './run-ids';
 import { openSimulationDatabase } from './simulation-database';
+import { MemoryEventStore } from '../repositories/memory-event-store';
 import { T0, VirtualTime } from './virtual-time';
+
+/**
+ * Where a run in virtual time keeps its meeting events. In memory by default: the run's database
+ * is thrown away when it ends, and appending to it took most of a run's time. `database` keeps
+ * them as a server does; a spec runs every shipped scenario both ways and compares the logs.
+ */
+export type EventStoreKind = 'memory' | 'database';
 
 /** The services a scenario drives, and its time. */
 export interface ScenarioHost {
@@ -44,7 +52,12 @@ export function seededDigits(seed: number): () => number {
  * services built by `createServices` on a virtual clock, per-run ids and PIN digits from `seed`,
  * mail into the simulated mailbox, and the lobby-timeout tick running as in production.
  */
-export async function openVirtualHost(options: { seed: number; start?: number }): Promise<ScenarioHost> {
+export async function openVirtualHost(options: {
+	seed: number;
+	start?: number;
+	/** Where the run keeps meeting events: in memory (the default), or in its database as a server does. */
+	events?: EventStoreKind;
+}): Promise<ScenarioHost> {
 	const database = await openSimulationDatabase();
 	const time = new VirtualTime(options.start ?? T0);
 	const ids = createRunIds();
@@ -55,7 +68,8 @@ export async function openVirtualHost(options: { seed: number; start?: number })
 			scheduler: time,
 			ids,
 			mail: { smtpUrl: null, from: 'Lobby <no-reply@contoso.com>' },
-			randomDigit: seededDigits(options.seed)
+			randomDigit: seededDigits(options.seed),
+			events: options.events === 'database' ? undefined : new MemoryEventStore()
 		});
 	} catch (error) {
 		await database.close();

@@ -6,18 +6,26 @@
  */
 import type { Scenario } from '$lib/scenario/scenario-format';
 import { ScenarioRun, type RunOptions, type ScenarioResult } from './scenario-runner';
-import { openVirtualHost } from './scenario-host';
+import { openVirtualHost, type EventStoreKind } from './scenario-host';
 import { SetupError, setUpWorld } from './scenario-world';
+
+/** A run in virtual time: the runner's options, and where its meeting events are kept (memory by default). */
+export interface VirtualRunOptions extends RunOptions {
+	events?: EventStoreKind;
+}
 
 /**
  * Prepares a run in virtual time: an isolated in-memory database with the demo tenant, the
  * production services on a virtual clock, the scenario's tenant settings and actors.
  * Throws SetupError when an actor cannot be found or set up.
  */
-export async function startVirtualRun(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
+export async function startVirtualRun(
+	scenario: Scenario,
+	options: VirtualRunOptions = {}
+): Promise<ScenarioRun> {
 	const started = performance.now();
 	const seed = options.seed ?? scenario.seed;
-	const host = await openVirtualHost({ seed });
+	const host = await openVirtualHost({ seed, events: options.events });
 	try {
 		const world = await setUpWorld(host, scenario, seed);
 		await host.settle();
@@ -34,7 +42,10 @@ export async function startVirtualRun(scenario: Scenario, options: RunOptions = 
  * Runs `scenario` in virtual time on an isolated database and returns its result. A setup that
  * cannot go ahead (an actor missing from the directory) is a failed result, not an exception.
  */
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(
+	scenario: Scenario,
+	options: VirtualRunOptions = {}
+): Promise<ScenarioResult> {
 	const started = performance.now();
 	let run: ScenarioRun;
 	try {
