@@ -965,6 +965,8 @@ export function longestWaitMs(state: MeetingState, now: number): number {
  * events). The operators' time-to-admit figure.
  */
 export function admissionWaitsMs(before: MeetingState, events: readonly MeetingEvent[]): number[] {
+	// Most commits admit nobody; only those that do pay for reading the lobby.
+	if (!events.some((e) => e.type === 'CallerAdmitted' || e.type === 'LobbyAdmitted')) return [];
 	const arrivals = new Map<string, number>();
 	if (before.status !== 'none')
 		for (const caller of before.lobby) arrivals.set(caller.participantId, caller.arrivedAt);

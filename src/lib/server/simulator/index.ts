@@ -22,6 +22,6 @@ export {
 	SIM_SPEEDUP_TARGET,
 	type SimSpeedup
 } from './sim-speedup';
-export { openSimulationDatabase } from './simulation-database';
+export { openSimulationDatabase, simulationTemplate } from './simulation-database';
 export { createRunIds } from './run-ids';
 export { T0, VirtualTime } from './virtual-time';
