@@ -49,8 +49,9 @@ export function seededDigits(seed: number): () => number {
 
 /**
  * A host on virtual time: its own in-memory database seeded with the demo tenant, the production
- * services built by `createServices` on a virtual clock, per-run ids and PIN digits from `seed`,
- * mail into the simulated mailbox, and the lobby-timeout tick running as in production.
+ * services built by `createServices` on a virtual clock with the meeting events in memory (unless
+ * `events` is `database`), per-run ids and PIN digits from `seed`, mail into the simulated mailbox,
+ * and the lobby-timeout tick running as in production.
  */
 export async function openVirtualHost(options: {
 	seed: number;
