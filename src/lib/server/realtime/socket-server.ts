@@ -55,6 +55,19 @@ export const REQUEST_DEADLINE_MS = 5000;
  */
 export const MAX_REQUESTS_IN_FLIGHT = 10_000;
 
+/** One connection, as its handlers see it: the socket and its rate bucket. */
+interface Connection {
+	readonly socket: LobbySocket;
+	readonly bucket: TokenBucket;
+}
+
+/** A registered handler, its types erased for the table (`on` keeps them at registration). */
+interface Handler {
+	schema: z.ZodType | null;
+	run(c: Connection, input: unknown): Promise<unknown> | unknown;
+	late?(c: Connection, result: unknown): void;
+}
+
 type AckPayload<E extends keyof ClientToServerEvents> =
 	Parameters<ClientToServerEvents[E]> extends [...unknown[], (response: Response<infer T>) => void]
 		? T
@@ -127,297 +140,310 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 	/** Requests of every connection under way now (MAX_REQUESTS_IN_FLIGHT). */
 	let requestsInFlight = 0;
 
+	/*
+	 * The handlers live in one table for the whole server, and each connection has one dispatcher
+	 * into it: a connection costs its socket, its data and its rate bucket, not a set of closures
+	 * per event (about 30 of them per connection before, some 3 KB a caller).
+	 */
+	const handlers = new Map<string, Handler>();
+
+	/**
+	 * Registers a handler: rate limit, validate, run, answer. A missing acknowledgement means the
+	 * client cannot be answered, so the message is dropped.
+	 */
+	function on<E extends keyof ClientToServerEvents, S extends z.ZodType | null>(
+		event: E,
+		schema: S,
+		run: (
+			c: Connection,
+			input: S extends z.ZodType ? z.output<S> : undefined
+		) => Promise<AckPayload<E>> | AckPayload<E>,
+		/** Runs when the work succeeds after its deadline was answered, to undo what the client never heard of. */
+		late?: (c: Connection, result: AckPayload<E>) => void
+	): void {
+		handlers.set(event, { schema, run, late } as unknown as Handler);
+	}
+
+	/** What every line logged while handling one of this connection's events carries. */
+	const eventContext = (c: Connection): LogContext => ({
+		eventId: randomUUID(),
+		socketId: c.socket.id,
+		...(c.socket.data.callId ? { callId: c.socket.data.callId } : {})
+	});
+
+	/** Takes one message from the socket's bucket; a refusal is answered, and a flood disconnected. */
+	function withinRate(c: Connection, answer: (response: Response) => void): boolean {
+		if (c.bucket.take()) return true;
+		answer(ackFailure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
+		if (c.bucket.refusedInARow >= FLOOD_LIMIT) c.socket.disconnect(true);
+		return false;
+	}
+
+	/**
+	 * Every message of a connection comes here. An event no handler takes is answered too, when it
+	 * can be, so a client never waits in vain; nothing reaches the socket's own listeners (a client's
+	 * 'error' must not reach the socket's error listeners).
+	 */
+	function dispatch(c: Connection, [event, ...args]: unknown[]): void {
+		const handler = handlers.get(event as string);
+		if (handler) {
+			withLogContext(eventContext(c), () => handle(c, event as string, handler, args));
+			return;
+		}
+		const ack = args.at(-1);
+		if (typeof ack !== 'function') return;
+		const answer = (response: Response) => (ack as (r: Response) => void)(response);
+		if (!withinRate(c, answer)) return;
+		const shown = JSON.stringify(String(event).slice(0, 64));
+		answer(ackFailure('unknown-event', `There is no event ${shown}; see src/lib/contract/events.ts.`));
+	}
+
+	function handle(c: Connection, event: string, handler: Handler, args: unknown[]): void {
+		const ack = args.at(-1);
+		if (typeof ack !== 'function') return;
+		const answer = (response: Response) => (ack as (r: Response) => void)(response);
+		if (!withinRate(c, answer)) return;
+		// The event's name only: its payload can hold a PIN's digits (call:keys).
+		log.trace(`Socket event ${event}`);
+		let input: unknown = undefined;
+		if (handler.schema) {
+			const parsed = handler.schema.safeParse(args.length > 1 ? args[0] : undefined);
+			if (!parsed.success) return answer(ackFailure('bad-request', describeIssues(parsed.error)));
+			input = parsed.data;
+		}
+		if (requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) {
+			return answer(
+				ackFailure(
+					'unavailable',
+					'The server is waiting for its database on too many requests. Try again in a moment.'
+				)
+			);
+		}
+		requestsInFlight++;
+		const started = Date.now();
+		const answered = (response: Response) => {
+			log.debug(`Socket event ${event} answered ${response.ok ? 'ok' : response.error.code}`, {
+				ms: Date.now() - started
+			});
+			answer(response);
+		};
+		let overdue = false;
+		const deadline = setTimeout(() => {
+			overdue = true;
+			answered(
+				ackFailure(
+					'unavailable',
+					'The server could not finish this in time: its database is slow or unreachable. Try again in a moment.'
+				)
+			);
+		}, REQUEST_DEADLINE_MS);
+		Promise.resolve()
+			.then(() => handler.run(c, input))
+			.then(
+				(result) => (overdue ? handler.late?.(c, result) : answered({ ok: true, ...(result as object) })),
+				(error: unknown) => {
+					if (!overdue) answered(toAck(error));
+				}
+			)
+			.finally(() => {
+				clearTimeout(deadline);
+				requestsInFlight--;
+			});
+	}
+
+	/**
+	 * This connection now carries `callId`: the one place that says which call a socket has (a call
+	 * that ends is no longer live, which `ownCall` checks).
+	 */
+	async function own(c: Connection, callId: string): Promise<void> {
+		c.socket.data.callId = callId;
+		addLogContext({ callId });
+		await c.socket.join(rooms.call(callId));
+	}
+
+	function ownCall(c: Connection): string {
+		const callId = c.socket.data.callId;
+		if (!callId || !services.calls.isLive(callId)) {
+			throw new ServiceError('no-call', 'This connection has no call. Dial first (call:dial).');
+		}
+		return callId;
+	}
+
 	io.on('connection', (socket: LobbySocket) => {
 		socket.data.connectedAt = Date.now();
 		socket.data.callId = null;
 		socket.data.clientParticipant = null;
 		if (socket.data.sessionId) void socket.join(rooms.session(socket.data.sessionId));
-		const bucket = new TokenBucket(RATE_BURST, RATE_PER_SECOND);
-		/** What every line logged while handling one of this connection's events carries. */
-		const eventContext = (): LogContext => ({
-			eventId: randomUUID(),
-			socketId: socket.id,
-			...(socket.data.callId ? { callId: socket.data.callId } : {})
-		});
-
-		/** Takes one message from the socket's bucket; a refusal is answered, and a flood disconnected. */
-		function withinRate(answer: (response: Response) => void): boolean {
-			if (bucket.take()) return true;
-			answer(ackFailure('rate-limited', 'Too many messages; slow down and try again in a moment.'));
-			if (bucket.refusedInARow >= FLOOD_LIMIT) socket.disconnect(true);
-			return false;
-		}
-
-		/** The events registered with `on` below; no other event reaches a listener. */
-		const handled = new Set<string>();
-
-		// An event no handler takes is answered too, when it can be, so a client never waits in vain.
-		// Only handled events go on: a client's 'error' must not reach the socket's own error listeners.
-		socket.use(([event, ...args], next) => {
-			if (handled.has(event)) return next();
-			const ack = args.at(-1);
-			if (typeof ack !== 'function') return;
-			const answer = (response: Response) => (ack as (r: Response) => void)(response);
-			if (!withinRate(answer)) return;
-			const shown = JSON.stringify(String(event).slice(0, 64));
-			answer(ackFailure('unknown-event', `There is no event ${shown}; see src/lib/contract/events.ts.`));
-		});
-
-		/**
-		 * Registers a handler: rate limit, validate, run, answer. A missing acknowledgement means the
-		 * client cannot be answered, so the message is dropped.
-		 */
-		function on<E extends keyof ClientToServerEvents, S extends z.ZodType | null>(
-			event: E,
-			schema: S,
-			run: (input: S extends z.ZodType ? z.output<S> : undefined) => Promise<AckPayload<E>> | AckPayload<E>,
-			/** Runs when the work succeeds after its deadline was answered, to undo what the client never heard of. */
-			late?: (result: AckPayload<E>) => void
-		): void {
-			handled.add(event);
-			(socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(event, (...args) =>
-				withLogContext(eventContext(), () => handle(args))
-			);
-			function handle(args: unknown[]): void {
-				const ack = args.at(-1);
-				if (typeof ack !== 'function') return;
-				const answer = (response: Response) => (ack as (r: Response) => void)(response);
-				if (!withinRate(answer)) return;
-				// The event's name only: its payload can hold a PIN's digits (call:keys).
-				log.trace(`Socket event ${event}`);
-				let input: unknown = undefined;
-				if (schema) {
-					const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
-					if (!parsed.success) return answer(ackFailure('bad-request', describeIssues(parsed.error)));
-					input = parsed.data;
-				}
-				if (requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) {
-					return answer(
-						ackFailure(
-							'unavailable',
-							'The server is waiting for its database on too many requests. Try again in a moment.'
-						)
-					);
-				}
-				requestsInFlight++;
-				const started = Date.now();
-				const answered = (response: Response) => {
-					log.debug(`Socket event ${event} answered ${response.ok ? 'ok' : response.error.code}`, {
-						ms: Date.now() - started
-					});
-					answer(response);
-				};
-				let overdue = false;
-				const deadline = setTimeout(() => {
-					overdue = true;
-					answered(
-						ackFailure(
-							'unavailable',
-							'The server could not finish this in time: its database is slow or unreachable. Try again in a moment.'
-						)
-					);
-				}, REQUEST_DEADLINE_MS);
-				Promise.resolve()
-					.then(() => run(input as S extends z.ZodType ? z.output<S> : undefined))
-					.then(
-						(result) => (overdue ? late?.(result) : answered({ ok: true, ...(result as object) })),
-						(error: unknown) => {
-							if (!overdue) answered(toAck(error));
-						}
-					)
-					.finally(() => {
-						clearTimeout(deadline);
-						requestsInFlight--;
-					});
-			}
-		}
-
-		/**
-		 * This connection now carries `callId`: the one place that says which call a socket has (a call
-		 * that ends is no longer live, which `ownCall` checks).
-		 */
-		async function own(callId: string): Promise<void> {
-			socket.data.callId = callId;
-			addLogContext({ callId });
-			await socket.join(rooms.call(callId));
-		}
-
-		function ownCall(): string {
-			const callId = socket.data.callId;
-			if (!callId || !services.calls.isLive(callId)) {
-				throw new ServiceError('no-call', 'This connection has no call. Dial first (call:dial).');
-			}
-			return callId;
-		}
-
+		const c: Connection = { socket, bucket: new TokenBucket(RATE_BURST, RATE_PER_SECOND) };
+		socket.use((packet) => dispatch(c, packet));
 		broadcastPresence();
-		socket.on('disconnect', (reason) => withLogContext(eventContext(), () => disconnected(reason)));
-		function disconnected(reason: string): void {
-			log.debug(`Connection closed: ${reason}`);
-			broadcastPresence();
-			if (socket.data.callId) services.calls.connectionLost(socket.data.callId);
-			const joined = socket.data.clientParticipant;
-			if (joined) {
-				socket.data.clientParticipant = null;
-				void services.meetings.leave(joined.meetingId, joined.participantId).catch(() => undefined);
-			}
-		}
+		socket.on('disconnect', (reason) => withLogContext(eventContext(c), () => disconnected(c, reason)));
+	});
 
-		on('status:get', null, async () => {
-			await socket.join(rooms.presence);
-			return { status: await services.status.status(connectedClients()) };
-		});
-
-		on(
-			'call:dial',
-			dialSchema,
-			async ({ phoneNumber, keys }) => {
-				if (socket.data.callId && services.calls.isLive(socket.data.callId)) {
-					throw new ServiceError('bad-request', 'This connection already has a call; hang up first.');
-				}
-				if (!handshake.dial(socket)) {
-					const { dialBurst, dialsPerMinute } = runtime.config.clientLimits;
-					throw new ServiceError(
-						'rate-limited',
-						`Too many calls from your address: ${dialBurst} at once, then ${dialsPerMinute} a minute ` +
-							'(LOBBY_DIAL_BURST_PER_CLIENT, LOBBY_DIALS_PER_MINUTE_PER_CLIENT). Wait a moment and dial again.'
-					);
-				}
-				const dialed = services.calls.dial(phoneNumber ?? runtime.ids.phoneNumber());
-				await own(dialed.callId);
-				if (!keys) return dialed;
-				// One request, one answer: the welcome, then whatever the keys played.
-				const call = await services.calls.pressKeys(dialed.callId, keys);
-				return { ...dialed, call: { ...call, prompts: [...dialed.call.prompts, ...call.prompts] } };
-			},
-			(dialed) => {
-				// The caller heard `unavailable` and will dial again: this call must not linger in a lobby.
-				void services.calls.hangUp(dialed.callId).catch(() => undefined);
-			}
-		);
-
-		on('call:keys', keysRequestSchema, async ({ keys }) => ({
-			call: await services.calls.pressKeys(ownCall(), keys)
-		}));
-
-		on('call:hangup', null, async () => ({ call: await services.calls.hangUp(ownCall()) }));
-
-		on('call:resume', resumeSchema, async ({ callId, resumeToken }) => {
-			const call = services.calls.resume(callId, resumeToken);
-			await own(callId);
-			if (call.phase === 'lobby' && call.meetingId) await socket.join(rooms.lobby(call.meetingId));
-			return { call };
-		});
-
-		/**
-		 * The socket's user if its session still exists and has not expired, with the role the
-		 * directory has now; checked before every privileged request. A socket whose session ended
-		 * is answered `unauthenticated` and then closed, so it stops being anyone's.
-		 */
-		async function sessionUser() {
-			const { sessionId, sessionExpiresAt } = socket.data;
-			if (!sessionId) return null;
-			const now = Date.now();
-			const current =
-				sessionExpiresAt !== null && sessionExpiresAt > now
-					? await runtime.auth.userOfSession(sessionId, now)
-					: null;
-			if (!current) {
-				socket.data.userId = null;
-				socket.data.sessionId = null;
-				socket.data.sessionExpiresAt = null;
-				setImmediate(() => socket.disconnect(true));
-				return null;
-			}
-			return current;
-		}
-
-		on('client:join', clientJoinSchema, async ({ conferenceId }) => {
-			const user = await sessionUser();
-			if (!user) {
-				throw new ServiceError(
-					'unauthenticated',
-					'Joining from the client needs a signed-in user. Sign in first.'
-				);
-			}
-			if (socket.data.clientParticipant) {
-				throw new ServiceError(
-					'bad-request',
-					'This connection has joined a meeting already; leave it first.'
-				);
-			}
-			const joined = await services.meetings.joinFromClient(user, conferenceId);
-			if (!joined.ok) throw new ServiceError(joined.code, joined.message);
-			socket.data.clientParticipant = { meetingId: joined.meetingId, participantId: joined.participantId };
-			return { meetingId: joined.meetingId, participantId: joined.participantId };
-		});
-
-		on('client:leave', null, async () => {
-			const joined = socket.data.clientParticipant;
-			if (!joined)
-				throw new ServiceError('no-call', 'This connection has not joined a meeting from the client.');
+	function disconnected({ socket }: Connection, reason: string): void {
+		log.debug(`Connection closed: ${reason}`);
+		broadcastPresence();
+		if (socket.data.callId) services.calls.connectionLost(socket.data.callId);
+		const joined = socket.data.clientParticipant;
+		if (joined) {
 			socket.data.clientParticipant = null;
-			await services.meetings.leave(joined.meetingId, joined.participantId);
-			return {};
-		});
-
-		/**
-		 * Who asks to steer a live run, from the session as it is now; LiveScenarios admits
-		 * administrators only and audits refusals.
-		 */
-		async function scenarioRequester(): Promise<LiveRunRequester> {
-			const user = await sessionUser();
-			if (!user)
-				throw new ServiceError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
-			return { actor: actorFor(user), path: 'socket' };
+			void services.meetings.leave(joined.meetingId, joined.participantId).catch(() => undefined);
 		}
+	}
 
-		on('scenario:list', null, async () => ({ scenarios: await runtime.liveScenarios.list() }));
+	on('status:get', null, async ({ socket }) => {
+		await socket.join(rooms.presence);
+		return { status: await services.status.status(connectedClients()) };
+	});
 
-		on('scenario:subscribe', null, async () => {
-			await socket.join(rooms.scenarios);
-			return { run: runtime.liveScenarios.view() };
-		});
-
-		on('scenario:start', scenarioStartSchema, async ({ file, speed, paused }) => {
-			return { run: await runtime.liveScenarios.start(file, { speed, paused }, await scenarioRequester()) };
-		});
-
-		on('scenario:control', scenarioControlSchema, async (control) => {
-			return { run: await runtime.liveScenarios.control(control, await scenarioRequester()) };
-		});
-
-		/** Who this socket watches as: anonymous viewers see less (services/views.ts). */
-		const viewer = (): Viewer => (socket.data.userId ? 'signed-in' : 'anonymous');
-
-		on('monitor:subscribe', monitorScopeSchema, async (scope) => {
-			const mask = runtime.masking.masked();
-			if (scope.scope === 'all') {
-				await socket.join(rooms.monitorAll);
-				const meetings: MeetingSummary[] = services.meetings.summaries();
-				return { meetings, at: Date.now(), servers: await services.meetings.servers() };
+	on(
+		'call:dial',
+		dialSchema,
+		async (c, { phoneNumber, keys }) => {
+			const { socket } = c;
+			if (socket.data.callId && services.calls.isLive(socket.data.callId)) {
+				throw new ServiceError('bad-request', 'This connection already has a call; hang up first.');
 			}
-			// Join, then take the snapshot: every event after it reaches the viewer through the room,
-			// and the viewer skips those at or below the snapshot's sequence number.
-			const as = viewer();
-			const room = rooms.monitorMeeting(scope.meetingId, as);
-			await socket.join(room);
-			const snapshot = await services.meetings.view(scope.meetingId, as, mask);
-			if (!snapshot) {
-				await socket.leave(room);
-				throw new ServiceError('not-found', `There is no meeting ${scope.meetingId}.`);
+			if (!handshake.dial(socket)) {
+				const { dialBurst, dialsPerMinute } = runtime.config.clientLimits;
+				throw new ServiceError(
+					'rate-limited',
+					`Too many calls from your address: ${dialBurst} at once, then ${dialsPerMinute} a minute ` +
+						'(LOBBY_DIAL_BURST_PER_CLIENT, LOBBY_DIALS_PER_MINUTE_PER_CLIENT). Wait a moment and dial again.'
+				);
 			}
-			return { snapshot };
-		});
+			const dialed = services.calls.dial(phoneNumber ?? runtime.ids.phoneNumber());
+			await own(c, dialed.callId);
+			if (!keys) return dialed;
+			// One request, one answer: the welcome, then whatever the keys played.
+			const call = await services.calls.pressKeys(dialed.callId, keys);
+			return { ...dialed, call: { ...call, prompts: [...dialed.call.prompts, ...call.prompts] } };
+		},
+		(_c, dialed) => {
+			// The caller heard `unavailable` and will dial again: this call must not linger in a lobby.
+			void services.calls.hangUp(dialed.callId).catch(() => undefined);
+		}
+	);
 
-		on('monitor:unsubscribe', monitorScopeSchema, async (scope) => {
-			if (scope.scope === 'all') await socket.leave(rooms.monitorAll);
-			else {
-				await socket.leave(rooms.monitorMeeting(scope.meetingId, 'signed-in'));
-				await socket.leave(rooms.monitorMeeting(scope.meetingId, 'anonymous'));
-			}
-			return {};
-		});
+	on('call:keys', keysRequestSchema, async (c, { keys }) => ({
+		call: await services.calls.pressKeys(ownCall(c), keys)
+	}));
+
+	on('call:hangup', null, async (c) => ({ call: await services.calls.hangUp(ownCall(c)) }));
+
+	on('call:resume', resumeSchema, async (c, { callId, resumeToken }) => {
+		const call = services.calls.resume(callId, resumeToken);
+		await own(c, callId);
+		if (call.phase === 'lobby' && call.meetingId) await c.socket.join(rooms.lobby(call.meetingId));
+		return { call };
+	});
+
+	/**
+	 * The socket's user if its session still exists and has not expired, with the role the
+	 * directory has now; checked before every privileged request. A socket whose session ended
+	 * is answered `unauthenticated` and then closed, so it stops being anyone's.
+	 */
+	async function sessionUser({ socket }: Connection) {
+		const { sessionId, sessionExpiresAt } = socket.data;
+		if (!sessionId) return null;
+		const now = Date.now();
+		const current =
+			sessionExpiresAt !== null && sessionExpiresAt > now
+				? await runtime.auth.userOfSession(sessionId, now)
+				: null;
+		if (!current) {
+			socket.data.userId = null;
+			socket.data.sessionId = null;
+			socket.data.sessionExpiresAt = null;
+			setImmediate(() => socket.disconnect(true));
+			return null;
+		}
+		return current;
+	}
+
+	on('client:join', clientJoinSchema, async (c, { conferenceId }) => {
+		const user = await sessionUser(c);
+		if (!user) {
+			throw new ServiceError(
+				'unauthenticated',
+				'Joining from the client needs a signed-in user. Sign in first.'
+			);
+		}
+		if (c.socket.data.clientParticipant) {
+			throw new ServiceError('bad-request', 'This connection has joined a meeting already; leave it first.');
+		}
+		const joined = await services.meetings.joinFromClient(user, conferenceId);
+		if (!joined.ok) throw new ServiceError(joined.code, joined.message);
+		c.socket.data.clientParticipant = { meetingId: joined.meetingId, participantId: joined.participantId };
+		return { meetingId: joined.meetingId, participantId: joined.participantId };
+	});
+
+	on('client:leave', null, async ({ socket }) => {
+		const joined = socket.data.clientParticipant;
+		if (!joined)
+			throw new ServiceError('no-call', 'This connection has not joined a meeting from the client.');
+		socket.data.clientParticipant = null;
+		await services.meetings.leave(joined.meetingId, joined.participantId);
+		return {};
+	});
+
+	/**
+	 * Who asks to steer a live run, from the session as it is now; LiveScenarios admits
+	 * administrators only and audits refusals.
+	 */
+	async function scenarioRequester(c: Connection): Promise<LiveRunRequester> {
+		const user = await sessionUser(c);
+		if (!user)
+			throw new ServiceError('unauthenticated', 'Sign in as an administrator to run scenarios live.');
+		return { actor: actorFor(user), path: 'socket' };
+	}
+
+	on('scenario:list', null, async () => ({ scenarios: await runtime.liveScenarios.list() }));
+
+	on('scenario:subscribe', null, async ({ socket }) => {
+		await socket.join(rooms.scenarios);
+		return { run: runtime.liveScenarios.view() };
+	});
+
+	on('scenario:start', scenarioStartSchema, async (c, { file, speed, paused }) => {
+		return { run: await runtime.liveScenarios.start(file, { speed, paused }, await scenarioRequester(c)) };
+	});
+
+	on('scenario:control', scenarioControlSchema, async (c, control) => {
+		return { run: await runtime.liveScenarios.control(control, await scenarioRequester(c)) };
+	});
+
+	/** Who this socket watches as: anonymous viewers see less (services/views.ts). */
+	const viewer = ({ socket }: Connection): Viewer => (socket.data.userId ? 'signed-in' : 'anonymous');
+
+	on('monitor:subscribe', monitorScopeSchema, async (c, scope) => {
+		const { socket } = c;
+		const mask = runtime.masking.masked();
+		if (scope.scope === 'all') {
+			await socket.join(rooms.monitorAll);
+			const meetings: MeetingSummary[] = services.meetings.summaries();
+			return { meetings, at: Date.now(), servers: await services.meetings.servers() };
+		}
+		// Join, then take the snapshot: every event after it reaches the viewer through the room,
+		// and the viewer skips those at or below the snapshot's sequence number.
+		const as = viewer(c);
+		const room = rooms.monitorMeeting(scope.meetingId, as);
+		await socket.join(room);
+		const snapshot = await services.meetings.view(scope.meetingId, as, mask);
+		if (!snapshot) {
+			await socket.leave(room);
+			throw new ServiceError('not-found', `There is no meeting ${scope.meetingId}.`);
+		}
+		return { snapshot };
+	});
+
+	on('monitor:unsubscribe', monitorScopeSchema, async ({ socket }, scope) => {
+		if (scope.scope === 'all') await socket.leave(rooms.monitorAll);
+		else {
+			await socket.leave(rooms.monitorMeeting(scope.meetingId, 'signed-in'));
+			await socket.leave(rooms.monitorMeeting(scope.meetingId, 'anonymous'));
+		}
+		return {};
 	});
 
 	io.engine.on('connection_error', (error: { message?: string }) => {
