@@ -72,23 +72,26 @@ function isUniqueViolation(error: unknown): boolean {
 	return false;
 }
 
-/** A meeting's listing row, in the column names of the `meetings` table. */
-function projection(tenantId: string, state: OpenedMeeting, lastSeq: number) {
-	const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+/**
+ * A meeting's listing row after its events up to `lastSeq`: the one place the `meetings`
+ * projection is derived from a state, for the database's log and the one in memory alike.
+ */
+export function listingRow(tenantId: string, state: OpenedMeeting, lastSeq: number): MeetingRow {
+	const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 	return {
 		id: state.meetingId,
-		tenant_id: tenantId,
-		conference_id: state.conferenceId,
-		organizer_id: state.organizer.userId,
-		organizer_name: state.organizer.displayName,
+		tenantId,
+		conferenceId: state.conferenceId,
+		organizerId: state.organizer.userId,
+		organizerName: state.organizer.displayName,
 		status: state.status,
-		lobby_size: state.lobby.length,
-		participant_count: state.participants.length,
+		lobbySize: state.lobby.length,
+		participantCount: state.participants.length,
 		locked: state.locked,
-		last_seq: lastSeq,
-		opened_at: iso(state.openedAt),
-		started_at: iso(state.startedAt),
-		ended_at: iso(state.endedAt)
+		lastSeq,
+		openedAt: new Date(state.openedAt),
+		startedAt: date(state.startedAt),
+		endedAt: date(state.endedAt)
 	};
 }
 
@@ -155,10 +158,10 @@ export class MeetingEventsRepository implements EventStore {
 			}))
 		);
 		// One projection row and one token per meeting: the last state in the batch wins.
-		const latest = new Map<string, ReturnType<typeof projection>>();
+		const latest = new Map<string, MeetingRow>();
 		const tokens = new Map<string, { meeting_id: string; token: number; opens: boolean }>();
 		for (const s of batch) {
-			latest.set(s.meetingId, projection(s.tenantId, s.state, s.firstSeq + s.events.length - 1));
+			latest.set(s.meetingId, listingRow(s.tenantId, s.state, s.firstSeq + s.events.length - 1));
 			const opens = tokens.get(s.meetingId)?.opens ?? s.firstSeq === 1;
 			tokens.set(s.meetingId, { meeting_id: s.meetingId, token: s.token, opens });
 		}
@@ -196,12 +199,12 @@ export class MeetingEventsRepository implements EventStore {
 			projected as (
 				insert into ${meetings} (id, tenant_id, conference_id, organizer_id, organizer_name, status,
 					lobby_size, participant_count, locked, last_seq, opened_at, started_at, ended_at)
-				select id, tenant_id, conference_id, organizer_id, organizer_name, status,
-					lobby_size, participant_count, locked, last_seq, opened_at, started_at, ended_at
+				select id, "tenantId", "conferenceId", "organizerId", "organizerName", status,
+					"lobbySize", "participantCount", locked, "lastSeq", "openedAt", "startedAt", "endedAt"
 				from jsonb_to_recordset(${JSON.stringify([...latest.values()])}::jsonb)
-					as p(id text, tenant_id text, conference_id text, organizer_id text, organizer_name text,
-						status text, lobby_size integer, participant_count integer, locked boolean, last_seq integer,
-						opened_at timestamptz, started_at timestamptz, ended_at timestamptz)
+					as p(id text, "tenantId" text, "conferenceId" text, "organizerId" text, "organizerName" text,
+						status text, "lobbySize" integer, "participantCount" integer, locked boolean, "lastSeq" integer,
+						"openedAt" timestamptz, "startedAt" timestamptz, "endedAt" timestamptz)
 				where p.id in (select meeting_id from allowed) and (select count(*) from appended) >= 0
 				on conflict (id) do update set
 					status = excluded.status,

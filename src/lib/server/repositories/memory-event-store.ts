@@ -1,11 +1,12 @@
 import type { MeetingEvent } from '$lib/domain';
 import type { MeetingRow } from '../db/schema';
-import type {
-	AppendRefusal,
-	AppendWriter,
-	EventStore,
-	StoredEvent,
-	StreamAppend
+import {
+	listingRow,
+	type AppendRefusal,
+	type AppendWriter,
+	type EventStore,
+	type StoredEvent,
+	type StreamAppend
 } from './meeting-events.repository';
 
 interface Stream {
@@ -67,17 +68,13 @@ export class MemoryEventStore implements EventStore {
 			this.leases.set(meetingId, { owner: writer.owner, token: streams[0]!.token });
 		let stream = this.streams.get(meetingId);
 		for (const s of streams) {
-			const events = s.events.map((event, i) => ({
-				seq: s.firstSeq + i,
-				event: JSON.parse(JSON.stringify(event)) as MeetingEvent
-			}));
-			const lastSeq = s.firstSeq + s.events.length - 1;
+			const events = s.events.map((event, i) => stored(s.firstSeq + i, event));
+			const next = listingRow(s.tenantId, s.state, s.firstSeq + s.events.length - 1);
 			if (!stream) {
-				stream = { tenantId: s.tenantId, events: [], row: projection(s, lastSeq) };
+				stream = { tenantId: s.tenantId, events: [], row: next };
 				this.streams.set(meetingId, stream);
 			} else {
 				// As the database's upsert: who opened it, and when, stay as first written.
-				const next = projection(s, lastSeq);
 				stream.row = { ...next, openedAt: stream.row.openedAt, conferenceId: stream.row.conferenceId };
 			}
 			stream.events.push(...events);
@@ -124,27 +121,11 @@ export class MemoryEventStore implements EventStore {
 	}
 }
 
-function copy(events: readonly StoredEvent[]): StoredEvent[] {
-	return events.map((e) => ({ seq: e.seq, event: JSON.parse(JSON.stringify(e.event)) as MeetingEvent }));
+/** A copy through JSON, as the database stores an event: nobody shares a caller's object. */
+function stored(seq: number, event: MeetingEvent): StoredEvent {
+	return { seq, event: JSON.parse(JSON.stringify(event)) as MeetingEvent };
 }
 
-/** The listing row the database's projection would hold after `s`. */
-function projection(s: StreamAppend, lastSeq: number): MeetingRow {
-	const date = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
-	const state = s.state;
-	return {
-		id: state.meetingId,
-		tenantId: s.tenantId,
-		conferenceId: state.conferenceId,
-		organizerId: state.organizer.userId,
-		organizerName: state.organizer.displayName,
-		status: state.status,
-		lobbySize: state.lobby.length,
-		participantCount: state.participants.length,
-		locked: state.locked,
-		lastSeq,
-		openedAt: new Date(state.openedAt),
-		startedAt: date(state.startedAt),
-		endedAt: date(state.endedAt)
-	};
+function copy(events: readonly StoredEvent[]): StoredEvent[] {
+	return events.map((e) => stored(e.seq, e.event));
 }
