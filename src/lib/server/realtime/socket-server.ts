@@ -180,29 +180,33 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 	}
 
 	/**
-	 * Every message of a connection comes here. An event no handler takes is answered too, when it
-	 * can be, so a client never waits in vain; nothing reaches the socket's own listeners (a client's
-	 * 'error' must not reach the socket's error listeners).
+	 * Every message of a connection comes here. One the client cannot be answered on (no
+	 * acknowledgement) is dropped; the rest take one from the rate bucket. An event no handler takes
+	 * is answered too, so a client never waits in vain; nothing reaches the socket's own listeners (a
+	 * client's 'error' must not reach the socket's error listeners).
 	 */
 	function dispatch(c: Connection, [event, ...args]: unknown[]): void {
+		const ack = args.at(-1);
+		if (typeof ack !== 'function') return;
+		const answer = (response: Response) => (ack as (r: Response) => void)(response);
+		if (!withinRate(c, answer)) return;
 		const handler = handlers.get(event as string);
-		if (handler) {
-			withLogContext(eventContext(c), () => handle(c, event as string, handler, args));
+		if (!handler) {
+			const shown = JSON.stringify(String(event).slice(0, 64));
+			answer(ackFailure('unknown-event', `There is no event ${shown}; see src/lib/contract/events.ts.`));
 			return;
 		}
-		const ack = args.at(-1);
-		if (typeof ack !== 'function') return;
-		const answer = (response: Response) => (ack as (r: Response) => void)(response);
-		if (!withinRate(c, answer)) return;
-		const shown = JSON.stringify(String(event).slice(0, 64));
-		answer(ackFailure('unknown-event', `There is no event ${shown}; see src/lib/contract/events.ts.`));
+		withLogContext(eventContext(c), () => handle(c, event as string, handler, args, answer));
 	}
 
-	function handle(c: Connection, event: string, handler: Handler, args: unknown[]): void {
-		const ack = args.at(-1);
-		if (typeof ack !== 'function') return;
-		const answer = (response: Response) => (ack as (r: Response) => void)(response);
-		if (!withinRate(c, answer)) return;
+	/** Validates, runs and answers one event within its deadline. */
+	function handle(
+		c: Connection,
+		event: string,
+		handler: Handler,
+		args: unknown[],
+		answer: (response: Response) => void
+	): void {
 		// The event's name only: its payload can hold a PIN's digits (call:keys).
 		log.trace(`Socket event ${event}`);
 		let input: unknown = undefined;
