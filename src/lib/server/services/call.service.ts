@@ -393,10 +393,14 @@ export class CallService {
 		if (!isCallLive(call.state)) this.forget(call);
 	}
 
-	/** S10: the whole lobby at once, as one message to the lobby, not one per caller. */
+	/**
+	 * S10: the whole lobby at once, as one message to the lobby, not one per caller. The message goes
+	 * out as soon as one caller's view is known (every admitted caller hears the same); the other
+	 * calls are brought up to date after it, so a lobby of thousands is not kept waiting for that.
+	 */
 	private admitLobby(meetingId: string, event: LobbyAdmitted, by: string | null): void {
-		let sample: CallView | null = null;
 		const busy: string[] = [];
+		const idle: LiveCall[] = [];
 		for (const callId of event.participantIds) {
 			const call = this.calls.get(callId);
 			if (!call || callId === by) continue;
@@ -404,11 +408,18 @@ export class CallService {
 				// Told once, right after their own answer, and left out of the lobby's message.
 				call.overtaken.push({ meetingId, event });
 				busy.push(callId);
-			} else if (this.applyMeeting(call, meetingId, [event]) > 0 && !sample) sample = this.tell(call);
+			} else idle.push(call);
+		}
+		let told = false;
+		for (const call of idle) {
+			const changed = this.applyMeeting(call, meetingId, [event]) > 0;
+			if (changed && !told) {
+				this.deps.notifier.lobbyAdmitted(meetingId, this.tell(call), busy);
+				told = true;
+			}
 			// Everyone else heard the same in the lobby's one message: nothing is left to tell them.
 			else call.played = [];
 		}
-		if (sample) this.deps.notifier.lobbyAdmitted(meetingId, sample, busy);
 	}
 
 	/** Ends the call: says goodbye, leaves the lobby or meeting (S10: others see it), forgets it. */

@@ -981,7 +981,8 @@ export class MeetingService {
 	}
 
 	private committed(meeting: LiveMeeting, stream: StreamAppend): void {
-		for (const ms of admissionWaitsMs(meeting.committed, stream.events)) this.metrics.admitted(ms / 1000);
+		// Read from the state before the events; recorded once everyone was told (the lobby first).
+		const waits = admissionWaitsMs(meeting.committed, stream.events);
 		meeting.committed = stream.state;
 		meeting.committedSeq = stream.firstSeq + stream.events.length - 1;
 		if (stream.state.status === 'ended' && this.live.get(meeting.meetingId) === meeting)
@@ -993,6 +994,7 @@ export class MeetingService {
 			state: stream.state,
 			owner: this.ownerShown(meeting)
 		});
+		for (const ms of waits) this.metrics.admitted(ms / 1000);
 	}
 
 	/**
