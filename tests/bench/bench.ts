@@ -4,7 +4,8 @@
  * run (so the figures are ratios, not absolute times on a noisy machine). Writes
  * bench/results.json and prints a table.
  *
- * Options: --callers N (default 5000), --small N (default 1000), --skip-postgres, --engine-only,
+ * Options: --callers N (default 5000), --small N (default 1000), --rounds N (default 3: the floor and
+ * Lobby measured in turn, each ratio the median of the rounds), --skip-postgres, --engine-only,
  * --sim-only, --idle-only, --skip-sim, --nodes 2 (on PostgreSQL: also two servers on one database, with
  * admission across them, their join rate and the failover time; docs/architecture.md),
  * --profile-server DIR (writes the server's CPU profile there), --profile DIR (writes CPU profiles
@@ -49,6 +50,8 @@ const CALLERS = option('callers', 5000);
 /** Servers for the cluster figures (`--nodes 2`); 1 leaves them out. */
 const NODES = option('nodes', 1);
 const SMALL = option('small', 1000);
+/** Rounds of the floor and Lobby in turn (`--rounds N`); each ratio is the median over them. */
+const ROUNDS = option('rounds', 3);
 const WINDOW = 250; // dials in flight at once, for Lobby and the floor alike
 
 const AMOS = { conferenceId: '4410273', email: 'amos.marble@contoso.com', pin: '48213' };
@@ -234,38 +237,57 @@ function closeAll(clients: Client[]): void {
 	for (const c of clients) c.disconnect();
 }
 
-interface FloorFigures {
+/** What one round measures on a server, Lobby or the floor, the same way on both. */
+interface Round {
 	joinPerSecond: number;
-	broadcastMs: Record<number, number>;
-	rssKbPerCaller: number;
+	admitMs: Record<number, number>;
+	/** Growth of the process's RSS over the big join, per caller: on its first round only. */
+	rssKbPerCaller: number | null;
 }
 
-async function measureFloor(): Promise<FloorFigures> {
+/** A server the rounds are measured on. */
+interface Subject {
+	round(first: boolean): Promise<Round>;
+	stop(): Promise<void>;
+}
+
+/** The bare Socket.IO floor, warmed up once; each round joins and admits SMALL, then CALLERS. */
+async function startFloor(): Promise<Subject> {
 	progress('floor: bare Socket.IO server');
 	const floor = await spawnListening('build/bench/floor-server.js', {});
-	try {
-		await joinLobby(floor.url, 200, 'x').then(({ clients }) => closeAll(clients)); // warm-up
-		const broadcastMs: Record<number, number> = {};
-		const small = await joinLobby(floor.url, SMALL, 'x');
-		const trigger = await connect(floor.url);
-		const floorAdmit = async () => {
-			const answer = (await (
-				trigger as unknown as { emitWithAck(event: string): Promise<{ at: number }> }
-			).emitWithAck('floor:admit')) as { at: number };
-			return answer.at;
-		};
-		broadcastMs[SMALL] = await admit(small.clients, floorAdmit);
-		closeAll(small.clients);
-		await new Promise((r) => setTimeout(r, 500));
-		const before = rssKb(floor.pid);
-		const big = await joinLobby(floor.url, CALLERS, 'x');
-		const rssKbPerCaller = (rssKb(floor.pid) - before) / CALLERS;
-		broadcastMs[CALLERS] = await admit(big.clients, floorAdmit);
-		closeAll([...big.clients, trigger]);
-		return { joinPerSecond: big.perSecond, broadcastMs, rssKbPerCaller };
-	} finally {
-		await floor.stop();
-	}
+	await joinLobby(floor.url, 200, 'x').then(({ clients }) => closeAll(clients)); // warm-up
+	const trigger = await connect(floor.url);
+	const floorAdmit = async () => {
+		const answer = (await (
+			trigger as unknown as { emitWithAck(event: string): Promise<{ at: number }> }
+		).emitWithAck('floor:admit')) as { at: number };
+		return answer.at;
+	};
+	return {
+		async round(first) {
+			const admitMs: Record<number, number> = {};
+			const small = await joinLobby(floor.url, SMALL, 'x');
+			admitMs[SMALL] = await admit(small.clients, floorAdmit);
+			closeAll(small.clients);
+			await settle();
+			const before = rssKb(floor.pid);
+			const big = await joinLobby(floor.url, CALLERS, 'x');
+			const rssKbPerCaller = first ? (rssKb(floor.pid) - before) / CALLERS : null;
+			admitMs[CALLERS] = await admit(big.clients, floorAdmit);
+			closeAll(big.clients);
+			await settle();
+			return { joinPerSecond: big.perSecond, admitMs, rssKbPerCaller };
+		},
+		async stop() {
+			closeAll([trigger]);
+			await floor.stop();
+		}
+	};
+}
+
+/** Lets closed connections and their calls go before the next measurement. */
+function settle(): Promise<void> {
+	return new Promise((r) => setTimeout(r, 500));
 }
 
 /**
@@ -302,55 +324,99 @@ const TARGETS = {
  */
 const IDLE_SETTLE_MS = 15_000;
 
-interface LobbyFigures {
-	db: 'pglite' | 'postgres';
-	joinPerSecond: number;
-	admitMs: Record<number, number>;
-	rssKbPerCaller: number;
-}
-
-async function measureLobby(database: TestDatabase): Promise<LobbyFigures> {
+/**
+ * Lobby on `database`, prepared and warmed up; each round dials SMALL callers into one lobby, the
+ * leader admits them, everyone hangs up (the meeting ends), then the same with CALLERS.
+ */
+async function startLobby(database: TestDatabase): Promise<Subject> {
 	progress(`Lobby on ${database.kind}: preparing the tenant (maxParticipants 10000, leader PINs)`);
 	await prepareDirectory(database, {
 		pins: { [AMOS.email]: AMOS.pin, [ASTRID.email]: ASTRID.pin },
 		tenant: { maxParticipants: 10_000 }
 	});
 	const server = await spawnListening('build/server.js', database.env);
-	try {
-		const token = await adminToken(server.url);
-		const warm = await joinLobby(server.url, 200, '7152834', token);
-		for (const c of warm.clients) await c.emitWithAck('call:hangup');
-		closeAll(warm.clients);
+	const token = await adminToken(server.url);
+	const warm = await joinLobby(server.url, 200, '7152834', token);
+	await hangUp(warm.clients);
 
-		progress(`Lobby on ${database.kind}: ${SMALL} callers, then the leader`);
-		const admitMs: Record<number, number> = {};
-		const small = await joinLobby(server.url, SMALL, ASTRID.conferenceId, token);
-		let helpers: Client[] = [];
-		admitMs[SMALL] = await admit(small.clients, async () => {
-			const started = await startByPin(server.url, small.meetingId, ASTRID.conferenceId, ASTRID.pin, token);
-			helpers = started.sockets;
-			return started.at;
-		});
-		await windowed(small.clients.length, WINDOW, (i) => small.clients[i]!.emitWithAck('call:hangup'));
-		for (const h of helpers) await h.emitWithAck('call:hangup');
-		closeAll([...small.clients, ...helpers]);
-		await new Promise((r) => setTimeout(r, 500));
-
-		progress(`Lobby on ${database.kind}: ${CALLERS} callers join one lobby`);
+	/** Callers into the organizer's lobby, admitted by the leader's PIN, then all gone. */
+	const admitted = async (n: number, organizer: typeof AMOS, rss: boolean) => {
 		const before = rssKb(server.pid);
-		const big = await joinLobby(server.url, CALLERS, AMOS.conferenceId, token);
-		const rssKbPerCaller = (rssKb(server.pid) - before) / CALLERS;
-		progress(`Lobby on ${database.kind}: the leader admits ${CALLERS}`);
-		admitMs[CALLERS] = await admit(big.clients, async () => {
-			const started = await startByPin(server.url, big.meetingId, AMOS.conferenceId, AMOS.pin, token);
+		const joined = await joinLobby(server.url, n, organizer.conferenceId, token);
+		const rssKbPerCaller = rss ? (rssKb(server.pid) - before) / n : null;
+		let helpers: Client[] = [];
+		const admitMs = await admit(joined.clients, async () => {
+			const started = await startByPin(
+				server.url,
+				joined.meetingId,
+				organizer.conferenceId,
+				organizer.pin,
+				token
+			);
 			helpers = started.sockets;
 			return started.at;
 		});
-		closeAll([...big.clients, ...helpers]);
-		return { db: database.kind, joinPerSecond: big.perSecond, admitMs, rssKbPerCaller };
+		await hangUp(joined.clients);
+		await hangUp(helpers);
+		await settle();
+		return { joinPerSecond: joined.perSecond, admitMs, rssKbPerCaller };
+	};
+	return {
+		async round(first) {
+			progress(`Lobby on ${database.kind}: ${SMALL} callers, then the leader`);
+			const small = await admitted(SMALL, ASTRID, false);
+			progress(`Lobby on ${database.kind}: ${CALLERS} callers join one lobby, then the leader`);
+			const big = await admitted(CALLERS, AMOS, first);
+			return {
+				joinPerSecond: big.joinPerSecond,
+				admitMs: { [SMALL]: small.admitMs, [CALLERS]: big.admitMs },
+				rssKbPerCaller: big.rssKbPerCaller
+			};
+		},
+		stop: () => server.stop()
+	};
+}
+
+/** Every caller hangs up (so their meeting ends), then disconnects. */
+async function hangUp(clients: Client[]): Promise<void> {
+	await windowed(clients.length, WINDOW, (i) => clients[i]!.emitWithAck('call:hangup'));
+	closeAll(clients);
+}
+
+/** Lobby's figures on one database: each the median over the rounds, ratios against the floor's same round. */
+interface LobbyFigures {
+	db: 'pglite' | 'postgres';
+	rounds: { lobby: Round; floor: Round }[];
+}
+
+/**
+ * Rounds of the floor and Lobby in turn, so that both meet the same moments of a noisy machine; each
+ * ratio is taken within its round, and the median of the rounds is reported.
+ */
+async function measureLobby(
+	database: TestDatabase,
+	floor: Subject,
+	floorRounds: Round[]
+): Promise<LobbyFigures> {
+	const lobby = await startLobby(database);
+	try {
+		const rounds: LobbyFigures['rounds'] = [];
+		for (let r = 0; r < ROUNDS; r++) {
+			progress(`round ${r + 1} of ${ROUNDS} on ${database.kind}: the floor`);
+			const floorRound = await floor.round(floorRounds.length === 0);
+			floorRounds.push(floorRound);
+			rounds.push({ floor: floorRound, lobby: await lobby.round(r === 0) });
+		}
+		return { db: database.kind, rounds };
 	} finally {
-		await server.stop();
+		await lobby.stop();
 	}
+}
+
+function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 interface ClusterFigures {
@@ -583,7 +649,8 @@ async function main(): Promise<void> {
 		}
 		process.exit(0);
 	}
-	const floor = await measureFloor();
+	const floorServer = await startFloor();
+	const floorRounds: Round[] = [];
 	const targets: TestDatabase[] = [await createTestDatabase({ forcePglite: true })];
 	if (process.env.DATABASE_URL && !args.includes('--skip-postgres')) targets.push(await createTestDatabase());
 	const lobbies: LobbyFigures[] = [];
@@ -597,11 +664,20 @@ async function main(): Promise<void> {
 			} finally {
 				await fresh.drop();
 			}
-			lobbies.push(await measureLobby(target));
+			lobbies.push(await measureLobby(target, floorServer, floorRounds));
 		}
 	} finally {
+		await floorServer.stop();
 		for (const target of targets) await target.drop();
 	}
+	const floor = {
+		broadcastMs: {
+			[SMALL]: median(floorRounds.map((f) => f.admitMs[SMALL]!)),
+			[CALLERS]: median(floorRounds.map((f) => f.admitMs[CALLERS]!))
+		},
+		joinPerSecond: median(floorRounds.map((f) => f.joinPerSecond)),
+		rssKbPerCaller: floorRounds[0]!.rssKbPerCaller!
+	};
 	let cluster: ClusterFigures | null = null;
 	if (NODES > 1) {
 		if (!process.env.DATABASE_URL) {
@@ -621,16 +697,26 @@ async function main(): Promise<void> {
 	const sim = args.includes('--skip-sim') ? null : await measureBusyMorning();
 	const busier = args.includes('--skip-sim') ? null : await measureBusierMorning();
 
-	const runs = lobbies.map((l) => ({
-		db: l.db,
-		admitSmall: l.admitMs[SMALL]!,
-		admitBig: l.admitMs[CALLERS]!,
-		ratioSmall: l.admitMs[SMALL]! / floor.broadcastMs[SMALL]!,
-		ratioBig: l.admitMs[CALLERS]! / floor.broadcastMs[CALLERS]!,
-		joinRate: l.joinPerSecond,
-		joinRatio: l.joinPerSecond / floor.joinPerSecond,
-		rss: l.rssKbPerCaller
-	}));
+	const runs = lobbies.map((l) => {
+		const ratios = (figure: (r: Round) => number) => l.rounds.map((r) => figure(r.lobby) / figure(r.floor));
+		const spread = (values: number[]) => [Math.min(...values), Math.max(...values)];
+		const small = ratios((r) => r.admitMs[SMALL]!);
+		const big = ratios((r) => r.admitMs[CALLERS]!);
+		const join = ratios((r) => r.joinPerSecond);
+		const rss = l.rounds[0]!.lobby.rssKbPerCaller!;
+		return {
+			db: l.db,
+			admitSmall: median(l.rounds.map((r) => r.lobby.admitMs[SMALL]!)),
+			admitBig: median(l.rounds.map((r) => r.lobby.admitMs[CALLERS]!)),
+			ratioSmall: median(small),
+			ratioBig: median(big),
+			joinRate: median(l.rounds.map((r) => r.lobby.joinPerSecond)),
+			joinRatio: median(join),
+			rss,
+			rssRatio: rss / floor.rssKbPerCaller,
+			spread: { small: spread(small), big: spread(big), join: spread(join) }
+		};
+	});
 	const results = {
 		measured_at: new Date().toISOString(),
 		machine: {
@@ -656,7 +742,14 @@ async function main(): Promise<void> {
 			join_rate: r.joinRate,
 			join_ratio: r.joinRatio,
 			rss_kb_per_caller: r.rss,
-			rss_ratio: r.rss / floor.rssKbPerCaller
+			rss_ratio: r.rssRatio,
+			rounds: ROUNDS,
+			// Lowest and highest of the rounds' ratios.
+			spread: {
+				[`admit_ratio_${SMALL}`]: r.spread.small,
+				[`admit_ratio_${CALLERS}`]: r.spread.big,
+				join_ratio: r.spread.join
+			}
 		})),
 		cluster: cluster && {
 			nodes: cluster.nodes,
@@ -698,28 +791,29 @@ async function main(): Promise<void> {
 		['floor connect-and-ack rate', `${fmt(floor.joinPerSecond)} /s`, ''],
 		['floor RSS per connection', `${fmt(floor.rssKbPerCaller, 1)} KB`, '']
 	];
+	const range = ([low, high]: number[]) => `${fmt(low!, 2)}-${fmt(high!, 2)}`;
 	for (const r of runs) {
 		const ok = (good: boolean) => (good ? 'meets target' : 'MISSES target');
 		rows.push(
 			[
 				`[${r.db}] admit ${SMALL}`,
-				`${fmt(r.admitSmall, 1)} ms, ratio ${fmt(r.ratioSmall, 2)}`,
+				`${fmt(r.admitSmall, 1)} ms, ratio ${fmt(r.ratioSmall, 2)} (${range(r.spread.small)})`,
 				ok(r.ratioSmall <= TARGETS.admitRatio)
 			],
 			[
 				`[${r.db}] admit ${CALLERS}`,
-				`${fmt(r.admitBig, 1)} ms, ratio ${fmt(r.ratioBig, 2)}`,
+				`${fmt(r.admitBig, 1)} ms, ratio ${fmt(r.ratioBig, 2)} (${range(r.spread.big)})`,
 				ok(r.ratioBig <= TARGETS.admitRatio)
 			],
 			[
 				`[${r.db}] join rate`,
-				`${fmt(r.joinRate)} /s, ratio ${fmt(r.joinRatio, 2)}`,
+				`${fmt(r.joinRate)} /s, ratio ${fmt(r.joinRatio, 2)} (${range(r.spread.join)})`,
 				ok(r.joinRatio >= TARGETS.joinRatio)
 			],
 			[
 				`[${r.db}] RSS per caller`,
-				`${fmt(r.rss, 1)} KB, ${fmt(r.rss / floor.rssKbPerCaller, 2)}x the floor's`,
-				ok(r.rss <= TARGETS.rssToFloor * floor.rssKbPerCaller)
+				`${fmt(r.rss, 1)} KB, ${fmt(r.rssRatio, 2)}x the floor's`,
+				ok(r.rssRatio <= TARGETS.rssToFloor)
 			]
 		);
 	}
