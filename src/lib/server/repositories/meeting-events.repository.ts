@@ -165,58 +165,15 @@ export class MeetingEventsRepository implements EventStore {
 			const opens = tokens.get(s.meetingId)?.opens ?? s.firstSeq === 1;
 			tokens.set(s.meetingId, { meeting_id: s.meetingId, token: s.token, opens });
 		}
-		// ONE statement, so one round trip and atomic on its own. The lease rows are locked FOR SHARE:
-		// a takeover (an UPDATE of the row) waits for this statement, and this statement, if the
-		// takeover came first, sees the new token and leaves the meeting out. Each input goes in as a
-		// single JSON parameter, so a burst of thousands of events is one short statement to parse.
+		// ONE statement (drizzle/0008_append_function.sql), so one round trip and atomic on its own,
+		// planned once per connection. The lease rows are locked FOR SHARE: a takeover (an UPDATE of
+		// the row) waits for this statement, and this statement, if the takeover came first, sees the
+		// new token and leaves the meeting out. Each input goes in as a single JSON parameter, so a
+		// burst of thousands of events is one short statement to parse.
 		const result = (await this.db.execute(sql`
-			with leases as (
-				select * from jsonb_to_recordset(${JSON.stringify([...tokens.values()])}::jsonb)
-					as k(meeting_id text, token bigint, opens boolean)
-			),
-			opened as (
-				insert into meeting_leases (meeting_id, owner, token, expires_at)
-				select meeting_id, ${writer.owner}, token, now() + ${writer.leaseMs} * interval '1 millisecond'
-				from leases where opens
-				on conflict (meeting_id) do nothing
-				returning meeting_id
-			),
-			held as (
-				select l.meeting_id from meeting_leases l
-				join leases k on k.meeting_id = l.meeting_id
-				where l.owner = ${writer.owner} and l.token = k.token
-				for share of l
-			),
-			allowed as (select meeting_id from held union select meeting_id from opened),
-			appended as (
-				insert into ${meetingEvents} (meeting_id, seq, type, data, at)
-				select meeting_id, seq, type, data, at
-				from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-					as r(meeting_id text, seq integer, type text, data jsonb, at timestamptz)
-				where r.meeting_id in (select meeting_id from allowed)
-				returning 1
-			),
-			projected as (
-				insert into ${meetings} (id, tenant_id, conference_id, organizer_id, organizer_name, status,
-					lobby_size, participant_count, locked, last_seq, opened_at, started_at, ended_at)
-				select id, "tenantId", "conferenceId", "organizerId", "organizerName", status,
-					"lobbySize", "participantCount", locked, "lastSeq", "openedAt", "startedAt", "endedAt"
-				from jsonb_to_recordset(${JSON.stringify([...latest.values()])}::jsonb)
-					as p(id text, "tenantId" text, "conferenceId" text, "organizerId" text, "organizerName" text,
-						status text, "lobbySize" integer, "participantCount" integer, locked boolean, "lastSeq" integer,
-						"openedAt" timestamptz, "startedAt" timestamptz, "endedAt" timestamptz)
-				where p.id in (select meeting_id from allowed) and (select count(*) from appended) >= 0
-				on conflict (id) do update set
-					status = excluded.status,
-					lobby_size = excluded.lobby_size,
-					participant_count = excluded.participant_count,
-					locked = excluded.locked,
-					last_seq = excluded.last_seq,
-					started_at = excluded.started_at,
-					ended_at = excluded.ended_at
-				returning 1
-			)
-			select meeting_id from allowed where (select count(*) from projected) >= 0`)) as Rows<{
+			select appended_meeting_id as meeting_id from lobby_append_events(
+				${writer.owner}, ${writer.leaseMs}, ${JSON.stringify([...tokens.values()])}::jsonb,
+				${JSON.stringify(rows)}::jsonb, ${JSON.stringify([...latest.values()])}::jsonb)`)) as Rows<{
 			meeting_id: string;
 		}>;
 		const allowed = new Set((Array.isArray(result) ? result : result.rows).map((r) => r.meeting_id));
