@@ -106,6 +106,30 @@ function spawnListening(entry: string, env: Record<string, string>): Promise<Run
 	});
 }
 
+/** CPU time (user and system) the process has used so far, in microseconds (10 ms resolution). */
+function cpuUs(pid: number): number {
+	// Fields 14 and 15 of /proc/PID/stat, after the command name in parentheses; clock ticks of 10 ms.
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** This process's CPU time so far, in microseconds. */
+function ownCpuUs(): number {
+	const { user, system } = process.cpuUsage();
+	return user + system;
+}
+
+/** CPU per caller of a join, in the server and in this process (the callers' side). */
+async function timedJoin<T extends { clients: Client[] }>(
+	pid: number,
+	n: number,
+	join: () => Promise<T>
+): Promise<T & { serverCpuUs: number; clientCpuUs: number }> {
+	const [server, client] = [cpuUs(pid), ownCpuUs()];
+	const joined = await join();
+	return { ...joined, serverCpuUs: (cpuUs(pid) - server) / n, clientCpuUs: (ownCpuUs() - client) / n };
+}
+
 function rssKb(pid: number): number {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -243,6 +267,9 @@ interface Round {
 	admitMs: Record<number, number>;
 	/** Growth of the process's RSS over the big join, per caller: on its first round only. */
 	rssKbPerCaller: number | null;
+	/** CPU time per caller of the big join, in the server and in the callers' process. */
+	serverCpuUs: number;
+	clientCpuUs: number;
 }
 
 /** A server the rounds are measured on. */
@@ -271,12 +298,13 @@ async function startFloor(): Promise<Subject> {
 			closeAll(small.clients);
 			await settle();
 			const before = rssKb(floor.pid);
-			const big = await joinLobby(floor.url, CALLERS, 'x');
+			const big = await timedJoin(floor.pid, CALLERS, () => joinLobby(floor.url, CALLERS, 'x'));
 			const rssKbPerCaller = first ? (rssKb(floor.pid) - before) / CALLERS : null;
 			admitMs[CALLERS] = await admit(big.clients, floorAdmit);
 			closeAll(big.clients);
 			await settle();
-			return { joinPerSecond: big.perSecond, admitMs, rssKbPerCaller };
+			const { serverCpuUs, clientCpuUs } = big;
+			return { joinPerSecond: big.perSecond, admitMs, rssKbPerCaller, serverCpuUs, clientCpuUs };
 		},
 		async stop() {
 			closeAll([trigger]);
@@ -342,7 +370,9 @@ async function startLobby(database: TestDatabase): Promise<Subject> {
 	/** Callers into the organizer's lobby, admitted by the leader's PIN, then all gone. */
 	const admitted = async (n: number, organizer: typeof AMOS, rss: boolean) => {
 		const before = rssKb(server.pid);
-		const joined = await joinLobby(server.url, n, organizer.conferenceId, token);
+		const joined = await timedJoin(server.pid, n, () =>
+			joinLobby(server.url, n, organizer.conferenceId, token)
+		);
 		const rssKbPerCaller = rss ? (rssKb(server.pid) - before) / n : null;
 		let helpers: Client[] = [];
 		const admitMs = await admit(joined.clients, async () => {
@@ -359,7 +389,8 @@ async function startLobby(database: TestDatabase): Promise<Subject> {
 		await hangUp(joined.clients);
 		await hangUp(helpers);
 		await settle();
-		return { joinPerSecond: joined.perSecond, admitMs, rssKbPerCaller };
+		const { serverCpuUs, clientCpuUs } = joined;
+		return { joinPerSecond: joined.perSecond, admitMs, rssKbPerCaller, serverCpuUs, clientCpuUs };
 	};
 	return {
 		async round(first) {
@@ -370,7 +401,9 @@ async function startLobby(database: TestDatabase): Promise<Subject> {
 			return {
 				joinPerSecond: big.joinPerSecond,
 				admitMs: { [SMALL]: small.admitMs, [CALLERS]: big.admitMs },
-				rssKbPerCaller: big.rssKbPerCaller
+				rssKbPerCaller: big.rssKbPerCaller,
+				serverCpuUs: big.serverCpuUs,
+				clientCpuUs: big.clientCpuUs
 			};
 		},
 		stop: () => server.stop()
@@ -676,6 +709,8 @@ async function main(): Promise<void> {
 			[CALLERS]: median(floorRounds.map((f) => f.admitMs[CALLERS]!))
 		},
 		joinPerSecond: median(floorRounds.map((f) => f.joinPerSecond)),
+		serverCpuUs: median(floorRounds.map((f) => f.serverCpuUs)),
+		clientCpuUs: median(floorRounds.map((f) => f.clientCpuUs)),
 		rssKbPerCaller: floorRounds[0]!.rssKbPerCaller!
 	};
 	let cluster: ClusterFigures | null = null;
@@ -714,6 +749,8 @@ async function main(): Promise<void> {
 			joinRatio: median(join),
 			rss,
 			rssRatio: rss / floor.rssKbPerCaller,
+			serverCpuUs: median(l.rounds.map((r) => r.lobby.serverCpuUs)),
+			clientCpuUs: median(l.rounds.map((r) => r.lobby.clientCpuUs)),
 			spread: { small: spread(small), big: spread(big), join: spread(join) }
 		};
 	});
@@ -731,6 +768,8 @@ async function main(): Promise<void> {
 			[`broadcast_ms_${SMALL}`]: floor.broadcastMs[SMALL]!,
 			[`broadcast_ms_${CALLERS}`]: floor.broadcastMs[CALLERS]!,
 			join_rate: floor.joinPerSecond,
+			join_cpu_us_server: floor.serverCpuUs,
+			join_cpu_us_callers: floor.clientCpuUs,
 			rss_kb_per_caller: floor.rssKbPerCaller
 		},
 		runs: runs.map((r) => ({
@@ -741,6 +780,9 @@ async function main(): Promise<void> {
 			[`admit_ratio_${CALLERS}`]: r.ratioBig,
 			join_rate: r.joinRate,
 			join_ratio: r.joinRatio,
+			// CPU per join of the big round, in the server and in the callers' process (medians).
+			join_cpu_us_server: r.serverCpuUs,
+			join_cpu_us_callers: r.clientCpuUs,
 			rss_kb_per_caller: r.rss,
 			rss_ratio: r.rssRatio,
 			rounds: ROUNDS,
@@ -789,6 +831,7 @@ async function main(): Promise<void> {
 			''
 		],
 		['floor connect-and-ack rate', `${fmt(floor.joinPerSecond)} /s`, ''],
+		['floor CPU per join: server / callers', `${fmt(floor.serverCpuUs)} / ${fmt(floor.clientCpuUs)} us`, ''],
 		['floor RSS per connection', `${fmt(floor.rssKbPerCaller, 1)} KB`, '']
 	];
 	const range = ([low, high]: number[]) => `${fmt(low!, 2)}-${fmt(high!, 2)}`;
@@ -810,6 +853,7 @@ async function main(): Promise<void> {
 				`${fmt(r.joinRate)} /s, ratio ${fmt(r.joinRatio, 2)} (${range(r.spread.join)})`,
 				ok(r.joinRatio >= TARGETS.joinRatio)
 			],
+			[`[${r.db}] CPU per join: server / callers`, `${fmt(r.serverCpuUs)} / ${fmt(r.clientCpuUs)} us`, ''],
 			[
 				`[${r.db}] RSS per caller`,
 				`${fmt(r.rss, 1)} KB, ${fmt(r.rssRatio, 2)}x the floor's`,
