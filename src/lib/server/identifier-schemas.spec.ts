@@ -11,6 +11,15 @@ describe('meeting ids', () => {
 		for (const id of ids) expect(meetingIdSchema.safeParse(id).success, id).toBe(true);
 	});
 
+	it('given a thousand call and participant ids, across several refills of the random pool, when they are compared, then each is well formed and none repeats', () => {
+		const ids = Array.from({ length: 1000 }, (_, i) =>
+			i % 2 ? randomIds.callId() : randomIds.participantId()
+		);
+		for (const id of ids) expect(id).toMatch(/^(call|client)_[A-Za-z0-9_-]{16}$/);
+		expect(new Set(ids.map((id) => id.replace(/^\w+?_/, ''))).size).toBe(ids.length);
+		expect(randomIds.phoneNumber()).toMatch(/^\+46 70 \d{3} \d{2} \d{2}$/);
+	});
+
 	it.each([
 		['a NUL', '\u0000'],
 		['a line feed', 'm1\n'],
