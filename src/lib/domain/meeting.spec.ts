@@ -992,3 +992,61 @@ describe('Scale: 5,000 callers in one lobby', () => {
 		expect(state.participants).toHaveLength(5_001);
 	});
 });
+
+describe('Who is where, carried from state to state', () => {
+	const joinByPhone = (participantId: string) =>
+		({ type: 'JoinByPhone', participantId, phoneNumber: '+1', asLeader: false }) as const;
+
+	it('given one state evolved along two branches, when each branch and the state itself are asked, then each answers from its own history', () => {
+		const start = replay(meetingDecider, [opened(), inLobby('a', T0 + 1)]);
+		const hungUp = evolveMeeting(start, {
+			type: 'CallerLeftLobby',
+			at: T0 + 2,
+			participantId: 'a',
+			reason: 'hung-up'
+		});
+		const stillThere = evolveMeeting(start, inLobby('b', T0 + 2));
+
+		expect(decideMeeting(hungUp, joinByPhone('a'), T0 + 3).ok).toBe(true);
+		for (const state of [start, stillThere]) {
+			const again = decideMeeting(state, joinByPhone('a'), T0 + 3);
+			expect(again.ok ? null : again.rejection.code).toBe('already-joined');
+			const left = decideMeeting(state, { type: 'Leave', participantId: 'a' }, T0 + 3);
+			expect(left.ok && left.events[0]?.type).toBe('CallerLeftLobby');
+		}
+		const gone = decideMeeting(hungUp, { type: 'Leave', participantId: 'a' }, T0 + 3);
+		expect(gone.ok ? null : gone.rejection.code).toBe('not-in-meeting');
+	});
+
+	it('given 2,000 random commands, when every state along the way is asked who may join, then it answers as its lobby and participant lists say', () => {
+		// A small linear congruential generator: the same sequence on every run.
+		let seed = 7;
+		const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+		let state = replay(meetingDecider, [opened({ maxParticipants: 10_000, allowPstnOnly: false })]);
+		const ids = Array.from({ length: 40 }, (_, i) => `p${i}`);
+		for (let step = 0; step < 2_000; step++) {
+			const id = ids[next(ids.length)]!;
+			const roll = next(10);
+			const command =
+				roll < 4
+					? joinByPhone(id)
+					: roll < 5
+						? ({ type: 'JoinByPhone', participantId: id, phoneNumber: '+1', asLeader: true } as const)
+						: roll < 8
+							? ({ type: 'Leave', participantId: id } as const)
+							: roll < 9
+								? ({ type: 'PressKeys', participantId: id, keys: next(2) ? '*7' : '*8' } as const)
+								: ({ type: 'AdmitCaller', byParticipantId: 'p0', participantId: id } as const);
+			const decision = decideMeeting(state, command, T0 + step);
+			if (decision.ok) for (const event of decision.events) state = evolveMeeting(state, event);
+			if (state.status === 'ended') state = replay(meetingDecider, [opened({ maxParticipants: 10_000 })]);
+			if (state.status === 'none') throw new Error('unreachable');
+			const probe = ids[next(ids.length)]!;
+			const listed =
+				state.lobby.some((c) => c.participantId === probe) ||
+				state.participants.some((p) => p.participantId === probe);
+			const asked = decideMeeting(state, joinByPhone(probe), T0 + step);
+			expect(!asked.ok && asked.rejection.code === 'already-joined', `step ${step}, ${probe}`).toBe(listed);
+		}
+	});
+});

@@ -335,9 +335,16 @@ export const initialMeetingState: MeetingState = Object.freeze({ status: 'none' 
 
 /**
  * Folds one event into the meeting, returning a new state and never touching the old one (arrays are
- * copied, not mutated; each event costs at most O(lobby + participants)).
+ * copied, not mutated; each event costs at most O(lobby + participants)). Who is where is carried
+ * along in an index (`whereabouts`), so a join is checked in O(1) however full the lobby is.
  */
 export function evolveMeeting(state: MeetingState, event: MeetingEvent): MeetingState {
+	const next = evolveArrays(state, event);
+	if (next !== state && next.status !== 'none') carryWhereabouts(state, next, event);
+	return next;
+}
+
+function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 	if (event.type === 'MeetingOpened') {
 		return {
 			status: 'waiting',
@@ -408,6 +415,82 @@ export function evolveMeeting(state: MeetingState, event: MeetingEvent): Meeting
 			return _exhaustive;
 		}
 	}
+}
+
+/** Where each participant of a state is: waiting in the lobby, or in the meeting. */
+type Whereabouts = Map<string, 'lobby' | 'meeting'>;
+
+/**
+ * The index of the newest state of each line of evolution, beside the state (never in it: the state
+ * stays plain data). Evolving a state hands its index on to the next state, updated for the event,
+ * and the older state loses it; asking an older state again (a branch, a spec) rebuilds its index
+ * from its arrays, once. The engine always decides on its newest state, so each event costs O(1)
+ * here, not O(lobby).
+ */
+const whereaboutsByState = new WeakMap<OpenedMeeting, Whereabouts>();
+
+function whereabouts(state: OpenedMeeting): Whereabouts {
+	let index = whereaboutsByState.get(state);
+	if (index === undefined) {
+		index = new Map();
+		for (const caller of state.lobby) index.set(caller.participantId, 'lobby');
+		for (const participant of state.participants) index.set(participant.participantId, 'meeting');
+		whereaboutsByState.set(state, index);
+	}
+	return index;
+}
+
+/** Hands `before`'s index on to `after`, updated for `event`; nothing when `before` had none. */
+function carryWhereabouts(before: MeetingState, after: OpenedMeeting, event: MeetingEvent): void {
+	const index = before.status === 'none' ? undefined : whereaboutsByState.get(before);
+	if (event.type === 'MeetingOpened') {
+		whereaboutsByState.set(after, new Map());
+		return;
+	}
+	if (index === undefined || before.status === 'none') return;
+	whereaboutsByState.delete(before);
+	const admit = (id: string) => {
+		if (index.get(id) === 'lobby') index.set(id, 'meeting');
+	};
+	const forget = (id: string, from: 'lobby' | 'meeting') => {
+		if (index.get(id) === from) index.delete(id);
+	};
+	switch (event.type) {
+		case 'CallerEnteredLobby':
+			index.set(event.participantId, 'lobby');
+			break;
+		case 'ParticipantJoined':
+			index.set(event.participantId, 'meeting');
+			break;
+		case 'LobbyAdmitted':
+			for (const id of event.participantIds) admit(id);
+			break;
+		case 'CallerAdmitted':
+			admit(event.participantId);
+			break;
+		case 'CallerLeftLobby':
+			forget(event.participantId, 'lobby');
+			break;
+		case 'LobbyCallersDisconnected':
+			for (const id of event.participantIds) forget(id, 'lobby');
+			break;
+		case 'ParticipantLeft':
+			forget(event.participantId, 'meeting');
+			break;
+		case 'MeetingEnded':
+			index.clear();
+			break;
+		case 'MeetingStarted':
+		case 'ParticipantMuteChanged':
+		case 'MeetingLockChanged':
+		case 'KeypadHelpPlayed':
+			break;
+		default: {
+			const _exhaustive: never = event;
+			return _exhaustive;
+		}
+	}
+	whereaboutsByState.set(after, index);
 }
 
 function joinedParticipant(event: ParticipantJoined): Participant {
@@ -631,10 +714,7 @@ function openMeeting(state: MeetingState, command: OpenMeeting, now: number): Me
 
 /** Checks shared by both ways in: no duplicate participant, and room for one more (lobby included). */
 function checkCanJoin(state: OpenedMeeting, participantId: string): MeetingDecision | null {
-	if (
-		findParticipant(state, participantId) !== undefined ||
-		findLobbyCaller(state, participantId) !== undefined
-	) {
+	if (whereabouts(state).has(participantId)) {
 		return reject(
 			'already-joined',
 			`Participant ${participantId} is already in this meeting or its lobby. Leave first to join again.`
@@ -736,14 +816,15 @@ function startWith(
 
 function leave(state: OpenedMeeting, command: Leave, now: number): MeetingDecision {
 	const { participantId } = command;
-	if (findLobbyCaller(state, participantId) !== undefined) {
+	const where = whereabouts(state).get(participantId);
+	if (where === 'lobby') {
 		const events: MeetingEvent[] = [{ type: 'CallerLeftLobby', at: now, participantId, reason: 'hung-up' }];
 		if (state.lobby.length === 1 && state.participants.length === 0) {
 			events.push(ended('last-participant-left', [], now));
 		}
 		return accept(events);
 	}
-	if (findParticipant(state, participantId) === undefined) {
+	if (where !== 'meeting') {
 		return reject('not-in-meeting', `Participant ${participantId} is not in this meeting or its lobby.`);
 	}
 	const events: MeetingEvent[] = [
@@ -853,7 +934,7 @@ function admitLobby(state: OpenedMeeting, leader: Participant, now: number): Mee
 function admitCaller(state: OpenedMeeting, command: AdmitCaller, now: number): MeetingDecision {
 	const leader = requireLeader(state, command.byParticipantId);
 	if (!leader.ok) return leader;
-	if (findLobbyCaller(state, command.participantId) === undefined) {
+	if (whereabouts(state).get(command.participantId) !== 'lobby') {
 		return reject(
 			'not-in-lobby',
 			`Caller ${command.participantId} is not waiting in the lobby; they may have hung up or already been admitted.`
