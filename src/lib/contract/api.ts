@@ -77,3 +77,9 @@ export interface TokenIssuedJson {
 	token: string;
 	tokenInfo: ApiTokenJson;
 }
+
+/**
+ * The most simulated organizers one request (`POST /api/v1/simulated-organizers`) or one scenario
+ * (`simulatedOrganizers.count`) may ask for.
+ */
+export const SIMULATED_ORGANIZERS_MAX = 1000;

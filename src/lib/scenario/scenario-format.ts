@@ -18,6 +18,7 @@ import {
 	type MeetingEvent,
 	type PromptId
 } from '$lib/domain';
+import { SIMULATED_ORGANIZERS_MAX } from '$lib/contract/api';
 import { tenantSettingsPatchSchemaWorded } from '$lib/contract/tenant-settings';
 import { DURATION_PATTERN, DURATION_RANGE_PATTERN, parseDuration } from './scenario-time';
 
@@ -222,9 +223,6 @@ const organizerActorSchema = z
 const userActorSchema = z
 	.union([identity, z.strictObject({ user: identity })])
 	.describe('A signed-in user of the demo directory: alias, or { user }.');
-
-/** The most simulated organizers a scenario may add. */
-const SIMULATED_ORGANIZERS_MAX = 1000;
 
 /**
  * Dial-in users the run adds before it starts, for load: the demo directory has only a few. A

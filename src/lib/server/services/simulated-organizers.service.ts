@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { SIMULATED_ORGANIZERS_MAX } from '$lib/contract/api';
 import type { Database } from '../db/index';
 import { tenants, users } from '../db/schema';
 import type { AccessPath, Actor, AuditService } from './audit.service';
@@ -8,9 +9,6 @@ import type { DialInService } from './dial-in.service';
 import { ServiceError } from '../service-error';
 import { zodSentence } from '../zod-sentence';
 import type { Pin } from '../security/pin';
-
-/** How many simulated organizers one request may ask for. */
-export const SIMULATED_ORGANIZERS_MAX = 1000;
 
 /**
  * `POST /api/v1/simulated-organizers`: how many simulated organizers to make sure of. Kept here,
