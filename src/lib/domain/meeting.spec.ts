@@ -438,8 +438,73 @@ describe('Capacity: lobby and meeting together hold at most maxParticipants', ()
 			.thenRejects('meeting-full');
 		given(full)
 			.when(
-				{ type: 'JoinFromClient', participantId: 'web-1', userId: organizer.userId, displayName: 'Amos' },
+				{ type: 'JoinFromClient', participantId: 'web-1', userId: 'user-astrid', displayName: 'Astrid' },
 				T0 + 5 * MIN
+			)
+			.thenRejects('meeting-full');
+	});
+
+	it('given three callers waiting in a meeting for three, when the organizer dials in with his PIN, then he gets in, the meeting starts and the whole lobby is admitted', () => {
+		const waiting = [
+			opened({ maxParticipants: 3 }),
+			inLobby('a', T0 + 1),
+			inLobby('b', T0 + 2),
+			inLobby('c', T0 + 3)
+		];
+		given(waiting)
+			.when(
+				{ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+46701111111', asLeader: true },
+				T0 + 4
+			)
+			.then([
+				leaderJoinedByPhone(T0 + 4),
+				{ type: 'MeetingStarted', at: T0 + 4, startedBy: 'leader-pin', participantId: 'leader' },
+				{
+					type: 'LobbyAdmitted',
+					at: T0 + 4,
+					participantIds: ['a', 'b', 'c'],
+					by: 'meeting-start',
+					byParticipantId: 'leader',
+					announcement: 'names'
+				}
+			]);
+	});
+
+	it('given a full meeting, when the organizer joins from the client, then he gets in, and counts toward its size once in', () => {
+		const full = [...inProgress({ maxParticipants: 2 }), callerJoined('a', T0 + 2 * MIN)];
+		given(full)
+			.when(
+				{ type: 'JoinFromClient', participantId: 'web-1', userId: organizer.userId, displayName: 'Amos' },
+				T0 + 3 * MIN
+			)
+			.then([
+				{
+					type: 'ParticipantJoined',
+					at: T0 + 3 * MIN,
+					participantId: 'web-1',
+					via: 'client',
+					displayName: 'Amos',
+					userId: organizer.userId,
+					isLeader: true,
+					announcement: 'names'
+				}
+			]);
+		given([
+			...full,
+			{
+				type: 'ParticipantJoined',
+				at: T0 + 3 * MIN,
+				participantId: 'web-1',
+				via: 'client',
+				displayName: 'Amos',
+				userId: organizer.userId,
+				isLeader: true,
+				announcement: 'names'
+			}
+		])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'b', phoneNumber: '+46700000b', asLeader: false },
+				T0 + 4 * MIN
 			)
 			.thenRejects('meeting-full');
 	});

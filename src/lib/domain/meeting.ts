@@ -635,7 +635,8 @@ export type MeetingDecision = Decision<MeetingEvent, MeetingRejectionCode>;
  * - S6: ... unless the organizer allows PSTN-only meetings: then the first caller starts it.
  * - S10: at the start the lobby is admitted automatically, in arrival order, in one event.
  * - In progress, callers go straight in unless the leader locked the meeting (`*7`, then `*8` admits).
- * - Lobby and meeting together hold at most `maxParticipants` (Teams 250, ConfBridge `max_members`).
+ * - Lobby and meeting together hold at most `maxParticipants` (Teams 250, ConfBridge `max_members`),
+ *   but the leader always gets into his own meeting, and counts toward its size once in.
  * - The meeting ends when the last person is gone; callers still waiting are sent away (`meeting-ended`).
  */
 export function decideMeeting(state: MeetingState, command: MeetingCommand, now: number): MeetingDecision {
@@ -712,15 +713,24 @@ function openMeeting(state: MeetingState, command: OpenMeeting, now: number): Me
 	]);
 }
 
-/** Checks shared by both ways in: no duplicate participant, and room for one more (lobby included). */
-function checkCanJoin(state: OpenedMeeting, participantId: string): MeetingDecision | null {
+/**
+ * Checks shared by both ways in: no duplicate participant, and room for one more (lobby included).
+ * The leader is never refused for a full meeting (docs/rules.md, "A full meeting"): as ConfBridge's
+ * admin users may join past `max_members`, the organizer always gets into his own meeting, and
+ * counts toward its size once in.
+ */
+function checkCanJoin(
+	state: OpenedMeeting,
+	participantId: string,
+	asLeader: boolean
+): MeetingDecision | null {
 	if (whereabouts(state).has(participantId)) {
 		return reject(
 			'already-joined',
 			`Participant ${participantId} is already in this meeting or its lobby. Leave first to join again.`
 		);
 	}
-	if (state.lobby.length + state.participants.length >= state.settings.maxParticipants) {
+	if (!asLeader && state.lobby.length + state.participants.length >= state.settings.maxParticipants) {
 		return reject(
 			'meeting-full',
 			`This meeting is full. It holds ${state.settings.maxParticipants} people, lobby included; try again when someone has left.`
@@ -730,9 +740,9 @@ function checkCanJoin(state: OpenedMeeting, participantId: string): MeetingDecis
 }
 
 function joinFromClient(state: OpenedMeeting, command: JoinFromClient, now: number): MeetingDecision {
-	const refused = checkCanJoin(state, command.participantId);
-	if (refused) return refused;
 	const isLeader = command.userId === state.organizer.userId;
+	const refused = checkCanJoin(state, command.participantId, isLeader);
+	if (refused) return refused;
 	if (state.status === 'in-progress' && state.locked && !isLeader) {
 		return reject(
 			'meeting-locked',
@@ -755,7 +765,7 @@ function joinFromClient(state: OpenedMeeting, command: JoinFromClient, now: numb
 }
 
 function joinByPhone(state: OpenedMeeting, command: JoinByPhone, now: number): MeetingDecision {
-	const refused = checkCanJoin(state, command.participantId);
+	const refused = checkCanJoin(state, command.participantId, command.asLeader);
 	if (refused) return refused;
 	const joined: ParticipantJoined = {
 		type: 'ParticipantJoined',
