@@ -442,12 +442,13 @@ function whereabouts(state: OpenedMeeting): Whereabouts {
 
 /** Hands `before`'s index on to `after`, updated for `event`; nothing when `before` had none. */
 function carryWhereabouts(before: MeetingState, after: OpenedMeeting, event: MeetingEvent): void {
-	const index = before.status === 'none' ? undefined : whereaboutsByState.get(before);
 	if (event.type === 'MeetingOpened') {
 		whereaboutsByState.set(after, new Map());
 		return;
 	}
-	if (index === undefined || before.status === 'none') return;
+	if (before.status === 'none') return;
+	const index = whereaboutsByState.get(before);
+	if (index === undefined) return;
 	whereaboutsByState.delete(before);
 	const admit = (id: string) => {
 		if (index.get(id) === 'lobby') index.set(id, 'meeting');
@@ -852,7 +853,7 @@ function pressKeys(state: OpenedMeeting, command: PressKeys, now: number): Meeti
 	const { participantId, keys } = command;
 	const participant = findParticipant(state, participantId);
 	if (participant === undefined) {
-		if (findLobbyCaller(state, participantId) !== undefined) {
+		if (whereabouts(state).get(participantId) === 'lobby') {
 			return reject(
 				'not-in-meeting',
 				`Caller ${participantId} is still waiting in the lobby; callers in the lobby can only hang up.`
@@ -1026,10 +1027,6 @@ function lobbyIndex(state: OpenedMeeting, participantId: string): number {
 
 function findParticipant(state: OpenedMeeting, participantId: string): Participant | undefined {
 	return state.participants[participantIndex(state, participantId)];
-}
-
-function findLobbyCaller(state: OpenedMeeting, participantId: string): LobbyCaller | undefined {
-	return state.lobby[lobbyIndex(state, participantId)];
 }
 
 // Read helpers
