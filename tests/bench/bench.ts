@@ -120,15 +120,24 @@ function ownCpuUs(): number {
 	return user + system;
 }
 
-/** CPU per caller of a join, in the server and in this process (the callers' side). */
-async function timedJoin<T extends { clients: Client[] }>(
+/**
+ * What a join of `n` callers costs per caller: CPU in the server and in this process (the callers'
+ * side), and, when `rss`, the growth of the server's RSS (null otherwise).
+ */
+async function measuredJoin<T extends { clients: Client[] }>(
 	pid: number,
 	n: number,
+	rss: boolean,
 	join: () => Promise<T>
-): Promise<T & { serverCpuUs: number; clientCpuUs: number }> {
-	const [server, client] = [cpuUs(pid), ownCpuUs()];
+): Promise<T & { serverCpuUs: number; clientCpuUs: number; rssKbPerCaller: number | null }> {
+	const [server, client, memory] = [cpuUs(pid), ownCpuUs(), rssKb(pid)];
 	const joined = await join();
-	return { ...joined, serverCpuUs: (cpuUs(pid) - server) / n, clientCpuUs: (ownCpuUs() - client) / n };
+	return {
+		...joined,
+		serverCpuUs: (cpuUs(pid) - server) / n,
+		clientCpuUs: (ownCpuUs() - client) / n,
+		rssKbPerCaller: rss ? (rssKb(pid) - memory) / n : null
+	};
 }
 
 function rssKb(pid: number): number {
@@ -298,13 +307,11 @@ async function startFloor(): Promise<Subject> {
 			admitMs[SMALL] = await admit(small.clients, floorAdmit);
 			closeAll(small.clients);
 			await settle();
-			const before = rssKb(floor.pid);
-			const big = await timedJoin(floor.pid, CALLERS, () => joinLobby(floor.url, CALLERS, 'x'));
-			const rssKbPerCaller = first ? (rssKb(floor.pid) - before) / CALLERS : null;
+			const big = await measuredJoin(floor.pid, CALLERS, first, () => joinLobby(floor.url, CALLERS, 'x'));
 			admitMs[CALLERS] = await admit(big.clients, floorAdmit);
 			closeAll(big.clients);
 			await settle();
-			const { serverCpuUs, clientCpuUs } = big;
+			const { rssKbPerCaller, serverCpuUs, clientCpuUs } = big;
 			return { joinPerSecond: big.perSecond, admitMs, rssKbPerCaller, serverCpuUs, clientCpuUs };
 		},
 		async stop() {
@@ -370,11 +377,9 @@ async function startLobby(database: TestDatabase): Promise<Subject> {
 
 	/** Callers into the organizer's lobby, admitted by the leader's PIN, then all gone. */
 	const admitted = async (n: number, organizer: typeof AMOS, rss: boolean) => {
-		const before = rssKb(server.pid);
-		const joined = await timedJoin(server.pid, n, () =>
+		const joined = await measuredJoin(server.pid, n, rss, () =>
 			joinLobby(server.url, n, organizer.conferenceId, token)
 		);
-		const rssKbPerCaller = rss ? (rssKb(server.pid) - before) / n : null;
 		let helpers: Client[] = [];
 		const admitMs = await admit(joined.clients, async () => {
 			const started = await startByPin(
@@ -390,7 +395,7 @@ async function startLobby(database: TestDatabase): Promise<Subject> {
 		await hangUp(joined.clients);
 		await hangUp(helpers);
 		await settle();
-		const { serverCpuUs, clientCpuUs } = joined;
+		const { rssKbPerCaller, serverCpuUs, clientCpuUs } = joined;
 		return { joinPerSecond: joined.perSecond, admitMs, rssKbPerCaller, serverCpuUs, clientCpuUs };
 	};
 	return {
