@@ -141,6 +141,19 @@ test('S6: a PSTN-only organizer’s meeting starts with the first caller', async
 	await caller.close();
 });
 
+test('a link to /phone?conference=ID dials straight in: the softphone calls by itself and, after the leader prompt, waits in the lobby', async ({
+	page
+}) => {
+	await page.goto(`/phone?conference=${CONFERENCE.astrid}`);
+	// Nobody taps Call: the page dials and enters the conference ID on its own.
+	await expect(page.getByText('If you are the leader, press star.').first()).toBeVisible();
+	// "Otherwise, please wait": pressing nothing makes this a caller, who waits with music (S5).
+	await expect(callState(page)).toHaveText('Waiting in the lobby', { timeout: 15_000 });
+	await expect(music(page)).toHaveText('Music: playing');
+	await page.getByRole('button', { name: 'Hang up' }).click();
+	await expect(callState(page)).toHaveText('Call ended');
+});
+
 test('the language switch turns the page Swedish and is remembered', async ({ page }) => {
 	await page.goto('/phone');
 	await page.getByRole('combobox', { name: 'Language' }).selectOption('sv');
