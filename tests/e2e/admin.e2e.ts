@@ -55,7 +55,18 @@ test('S7, S8, S9: an admin resets Amos Marble’s PIN, sees it once, finds the e
 }) => {
 	await signIn(page, ADMIN);
 	await expect(page).toHaveURL(/\/admin\/dial-in-users/);
-	await openUser(page, 'Amos Marble');
+	// The article's path (S7): the admin center, Dial-in conferencing, Dial-in users, the user, Reset PIN.
+	const adminCenter = page.getByRole('navigation', { name: 'Admin center' });
+	await adminCenter.getByRole('link', { name: 'Dial-in conferencing' }).click();
+	await page
+		.getByRole('group', { name: 'Dial-in conferencing' })
+		.getByRole('link', { name: 'Dial-in users' })
+		.click();
+	await page.getByRole('link', { name: 'Amos Marble' }).click();
+	await expect(page.getByRole('heading', { name: 'Amos Marble', level: 1 })).toBeVisible();
+	await expect(page.getByRole('navigation', { name: 'Where you are' })).toHaveText(
+		/Dial-in conferencing\s*Dial-in users\s*Amos Marble/
+	);
 	const pin = await resetPin(page);
 	await expect(page.getByText(`The PIN was emailed to ${AMOS.email}.`)).toBeVisible();
 

@@ -3,12 +3,14 @@ import { catalog } from '../catalog';
 /** Texts of the admin pages; keys start with "admin.". */
 export const admin = catalog(
 	{
+		'admin.nav.dialInConferencing': 'Dial-in conferencing',
 		'admin.nav.dialInUsers': 'Dial-in users',
 		'admin.nav.settings': 'Tenant settings',
 		'admin.nav.mail': 'Mail',
 		'admin.nav.audit': 'Audit log',
 		'admin.nav.tokens': 'API tokens',
 
+		'admin.breadcrumb': 'Where you are',
 		'admin.copied': 'Copied',
 		'admin.enabled': 'Enabled',
 		'admin.off': 'Off',
@@ -146,12 +148,14 @@ export const admin = catalog(
 		'admin.tokens.revoked': 'Revoked "{name}"; it no longer works.'
 	},
 	{
+		'admin.nav.dialInConferencing': 'Konferenser med inringning',
 		'admin.nav.dialInUsers': 'Användare med inringning',
 		'admin.nav.settings': 'Organisationsinställningar',
 		'admin.nav.mail': 'E-post',
 		'admin.nav.audit': 'Granskningslogg',
 		'admin.nav.tokens': 'API-token',
 
+		'admin.breadcrumb': 'Var du är',
 		'admin.copied': 'Kopierad',
 		'admin.enabled': 'Aktiverad',
 		'admin.off': 'Av',
