@@ -50,6 +50,10 @@ describe('lobby scenario', () => {
 		await writeFile(join(dir, 'good.yaml'), GOOD);
 		await writeFile(join(dir, 'failing.yaml'), GOOD.replace('state: waiting', 'state: in-progress'));
 		await writeFile(join(dir, 'bad.yaml'), GOOD.replace('    dial: alice', '    dail: alice'));
+		await writeFile(
+			join(dir, 'cut.yaml'),
+			GOOD.replace('    dial: alice', '    dial: alice\n    note: she presses # and waits')
+		);
 	});
 
 	afterAll(async () => {
@@ -63,6 +67,16 @@ describe('lobby scenario', () => {
 			'bad.yaml:11:5: Unknown key "dail": did you mean "dial"?\ngood.yaml: ok (2 steps)\n'
 		);
 		expect((await lobby(['validate', 'scenarios'])).code).toBe(0);
+	});
+
+	it('validate: a note cut short by an unquoted " #" is a warning with its place; the file is still ok (exit 0)', async () => {
+		const cut = await lobby(['validate', 'cut.yaml'], dir);
+		expect(cut.code).toBe(0);
+		expect(cut.out).toBe(
+			'cut.yaml:12:23: warning: The note stops before "# and waits": in YAML an unquoted " #" starts a comment. ' +
+				'Quote the whole note (\'...\' or "...") to keep the rest.\n' +
+				'cut.yaml: ok (2 steps, 1 warning(s))\n'
+		);
 	});
 
 	it('schema: prints the JSON Schema', async () => {

@@ -12,6 +12,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { scenarioJsonSchemaText } from '$lib/scenario/scenario-json-schema';
+import type { ScenarioError } from '$lib/scenario/parse-scenario';
 import { formatOffset } from '$lib/scenario/scenario-time';
 import { expandScenarioPaths, loadScenarioFile } from '$lib/server/simulator/scenario-files';
 import {
@@ -179,6 +180,7 @@ async function runCommand(args: readonly string[], io: ScenarioCommandIo): Promi
 			continue;
 		}
 		const seed = options.seed ?? parsed.scenario.seed;
+		printWarnings(io.err, file, parsed.warnings);
 		write(io.err, `▶ ${file}: ${parsed.scenario.name} (seed ${seed}, virtual time)\n`);
 		// Loaded on demand: only virtual runs need the simulator's own database and services.
 		const { runScenario } = await import('$lib/server/simulator/virtual-run');
@@ -206,6 +208,11 @@ async function runCommand(args: readonly string[], io: ScenarioCommandIo): Promi
 	return results.every((r) => r.passed) ? 0 : 1;
 }
 
+/** `file:line:column: warning: message`, one a line: the file runs, but may not say what was meant. */
+function printWarnings(to: NodeJS.WritableStream, file: string, warnings: readonly ScenarioError[]): void {
+	for (const w of warnings) write(to, `${file}:${w.line}:${w.column}: warning: ${w.message}\n`);
+}
+
 async function validateCommand(args: readonly string[], io: ScenarioCommandIo): Promise<number> {
 	const unknown = args.find((a) => a.startsWith('-'));
 	if (unknown) throw new UsageError(`Unknown option ${unknown}.`);
@@ -222,7 +229,9 @@ async function validateCommand(args: readonly string[], io: ScenarioCommandIo): 
 			continue;
 		}
 		if (parsed.ok) {
-			write(io.out, `${file}: ok (${parsed.scenario.steps.length} steps)\n`);
+			printWarnings(io.out, file, parsed.warnings);
+			const warned = parsed.warnings.length > 0 ? `, ${parsed.warnings.length} warning(s)` : '';
+			write(io.out, `${file}: ok (${parsed.scenario.steps.length} steps${warned})\n`);
 		} else {
 			invalid += 1;
 			for (const e of parsed.errors) write(io.out, `${file}:${e.line}:${e.column}: ${e.message}\n`);

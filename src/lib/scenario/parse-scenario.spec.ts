@@ -31,6 +31,41 @@ describe('parsing a scenario file', () => {
 		expect(parsed.source.stepLines).toEqual([9, 11]);
 	});
 
+	it('given a note with an unquoted " #", then the file is valid but a warning points at the # and says to quote it', () => {
+		const parsed = parseScenario(
+			`${HEAD}  - at: 0s\n    dial: alice\n    note: Alice does not know the PIN, so she presses # and waits\n`
+		);
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		expect(parsed.scenario.steps[0]?.note).toBe('Alice does not know the PIN, so she presses');
+		expect(parsed.warnings).toEqual([
+			{
+				line: 11,
+				column: 55,
+				path: 'steps[0].note',
+				message:
+					'The note stops before "# and waits": in YAML an unquoted " #" starts a comment. ' +
+					'Quote the whole note (\'...\' or "...") to keep the rest.'
+			}
+		]);
+	});
+
+	it('given prose quoted with a #, or a comment after a value that is not prose, then there is no warning', () => {
+		const parsed = parseScenario(
+			`${HEAD}  - at: 0s # the first caller\n    dial: alice\n    note: 'she presses # and waits'\n`
+		);
+		expect(parsed.ok && parsed.warnings).toEqual([]);
+	});
+
+	it('given a description cut by " #", then the warning names the description', () => {
+		const parsed = parseScenario(
+			HEAD.replace('A test.', 'Press # to skip # twice') + `  - at: 0s\n    dial: alice\n`
+		);
+		expect(parsed.ok && parsed.warnings.map((w) => [w.line, w.column, w.path])).toEqual([
+			[2, 20, 'description']
+		]);
+	});
+
 	it('given a YAML syntax error, then it says where', () => {
 		const [error] = errorsOf(`${HEAD}  - at: 0s\n    dial: [alice\n`);
 		expect(error).toMatchObject({ line: expect.any(Number), message: expect.stringMatching(/^YAML: /) });

@@ -13,7 +13,8 @@ import {
 	Parser,
 	type CST,
 	type Document,
-	type Node as YamlNode
+	type Node as YamlNode,
+	visit
 } from 'yaml';
 import type { z } from 'zod';
 import { closest } from '$lib/format/did-you-mean';
@@ -37,9 +38,16 @@ export interface ScenarioSource {
 	organizerPinLines?: Record<string, number>;
 }
 
-/** The outcome of `parseScenario`. */
+/**
+ * The outcome of `parseScenario`. A valid file may still carry warnings: things that parse but are
+ * probably not what the author meant (the file runs; `lobby scenario validate` prints them).
+ */
 export type ParseScenarioResult =
-	{ ok: true; scenario: Scenario; source: ScenarioSource } | { ok: false; errors: ScenarioError[] };
+	| { ok: true; scenario: Scenario; source: ScenarioSource; warnings: ScenarioError[] }
+	| { ok: false; errors: ScenarioError[] };
+
+/** The keys whose values are prose a person reads, where a `#` is more likely text than a comment. */
+const PROSE_KEYS: ReadonlySet<string> = new Set(['name', 'description', 'note', 'subject']);
 
 type PathSegment = string | number;
 
@@ -143,7 +151,53 @@ export function parseScenario(text: string, fileName = 'scenario.yaml'): ParseSc
 		const pin = doc.getIn(['actors', 'organizers', name, 'pin'], true) as YamlNode | undefined;
 		if (pin?.range) organizerPinLines[name] = lineCounter.linePos(pin.range[0]).line;
 	}
-	return { ok: true, scenario: parsed.data, source: { file: fileName, stepLines, organizerPinLines } };
+	return {
+		ok: true,
+		scenario: parsed.data,
+		source: { file: fileName, stepLines, organizerPinLines },
+		warnings: cutProse(text, doc, lineCounter)
+	};
+}
+
+/**
+ * Prose cut short by a comment: in YAML, ` #` after an unquoted value starts a comment, so
+ * `note: she presses # and waits` reads as "she presses". The YAML specification's own pitfall;
+ * the value is fine as YAML, so this is a warning at the `#`, with the fix.
+ */
+function cutProse(text: string, doc: Document, lineCounter: LineCounter): ScenarioError[] {
+	const warnings: ScenarioError[] = [];
+	visit(doc, {
+		Pair(_, pair, ancestors) {
+			const { key, value } = pair;
+			if (!isScalar(key) || !isScalar(value) || value.type !== 'PLAIN') return;
+			const name = String(key.value);
+			if (!PROSE_KEYS.has(name) || value.comment === undefined || !value.range) return;
+			const hash = text.indexOf('#', value.range[1]);
+			const pos = lineCounter.linePos(hash < 0 ? value.range[1] : hash);
+			warnings.push({
+				line: pos.line,
+				column: pos.col,
+				path: formatPath([...pathOf(ancestors, pair), name]),
+				message:
+					`The ${name} stops before "#${value.comment}": in YAML an unquoted " #" starts a comment. ` +
+					`Quote the whole ${name} ('...' or "...") to keep the rest.`
+			});
+		}
+	});
+	return warnings;
+}
+
+/** The keys and list positions from the document's root down to `node`'s parent, for messages. */
+function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
+	const path: PathSegment[] = [];
+	const chain = [...ancestors, node];
+	for (let i = 0; i < chain.length - 1; i++) {
+		const here = chain[i];
+		const next = chain[i + 1];
+		if (isPair(here) && isScalar(here.key)) path.push(String(here.key.value));
+		else if (isSeq(here)) path.push(here.items.indexOf(next as never));
+	}
+	return path;
 }
 
 /**
