@@ -12,14 +12,20 @@ import { parseLiveOptions, runLive } from './scenario-live';
 import { credentialsPath, forgetCredentials, loadCredentials, saveCredentials } from './credentials';
 import { cmdletHelp, findCmdlet, parseCmdletArgs } from './powershell-args';
 import { closest } from '$lib/format/did-you-mean';
-import type { ApiTokenJson, TokenIssuedJson } from '$lib/contract/api';
+import type {
+	ApiTokenJson,
+	LobbyExplainedJson,
+	TokenIssuedJson,
+	WaitExplanationJson
+} from '$lib/contract/api';
+import { formatDuration } from '$lib/format/duration';
 import { TOKEN_EXPIRY_DAYS_MAX } from '$lib/contract/token-policy';
 import { LIVE_SPEED_RANGE_TEXT } from '$lib/scenario/live-speed';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
 /** The commands besides the cmdlets, for "did you mean". */
-const COMMANDS = ['login', 'logout', 'token', 'load', 'scenario', 'help'];
+const COMMANDS = ['login', 'logout', 'token', 'meeting', 'load', 'scenario', 'help'];
 
 function version(): string {
 	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -49,6 +55,14 @@ Sign-in and tokens:
   lobby token new --name NAME [--expires-in-days N]
                                    make a token (administrators); printed once
   lobby token revoke ID            revoke a token
+
+Live meetings:
+  lobby meeting explain CONFERENCE_ID [--json]
+                                   why each caller waits in the lobby, and what would let them in
+  lobby meeting admit CONFERENCE_ID [PARTICIPANT_ID]
+                                   admit one waiting caller, or all (the organizer, in his meeting)
+  lobby meeting decline CONFERENCE_ID PARTICIPANT_ID
+                                   decline one waiting caller (the organizer, in his meeting)
 
 Simulator:
   lobby scenario run FILE... [--virtual] [--seed N] [--junit FILE] [--json FILE]
@@ -255,6 +269,59 @@ async function token(args: readonly string[], io: CliIo): Promise<number> {
 	}
 }
 
+/** One caller's line of `lobby meeting explain`. */
+function waitLines(c: WaitExplanationJson): string {
+	return (
+		`${c.position}. ${c.phoneNumber}  ${c.participantId}  waiting ${formatDuration(c.waitedMs)}  [${c.gate}]\n` +
+		`   ${c.why}\n   ${c.letsIn}${c.timesOut ? ` ${c.timesOut}` : ''}\n`
+	);
+}
+
+async function meetingCommand(args: readonly string[], io: CliIo): Promise<number> {
+	const [sub, ...rest] = args;
+	const { values, rest: positional } = options(rest, ['json'], []);
+	const [conferenceId, participantId, ...extra] = positional;
+	const usage = {
+		explain: 'lobby meeting explain CONFERENCE_ID',
+		admit: 'lobby meeting admit CONFERENCE_ID [PARTICIPANT_ID]',
+		decline: 'lobby meeting decline CONFERENCE_ID PARTICIPANT_ID'
+	} as const;
+	if (sub !== 'explain' && sub !== 'admit' && sub !== 'decline') {
+		throw new UsageError(`lobby meeting needs explain, admit or decline${sub ? ` (got "${sub}")` : ''}.`);
+	}
+	const wanted = sub === 'decline' ? 2 : sub === 'admit' ? [1, 2] : 1;
+	const count = positional.length;
+	const fits = Array.isArray(wanted) ? wanted.includes(count) : count === wanted;
+	if (!fits || extra.length > 0 || !conferenceId || !/^\d{1,20}$/.test(conferenceId)) {
+		throw new UsageError(`Usage: ${usage[sub]} (the conference ID is digits, e.g. 4410273).`);
+	}
+	const { api } = connection(io);
+	const { meetings } = await api.get<{ meetings: { meetingId: string; conferenceId: string }[] }>(
+		'/meetings'
+	);
+	const meeting = meetings.find((m) => m.conferenceId === conferenceId);
+	if (!meeting) {
+		io.err.write(`lobby: no live meeting has the conference ID ${conferenceId}.\n`);
+		return 1;
+	}
+	const path = `/meetings/${encodeURIComponent(meeting.meetingId)}/lobby`;
+	const lobby =
+		sub === 'explain'
+			? await api.get<LobbyExplainedJson>(path)
+			: await api.post<LobbyExplainedJson>(`${path}/${sub}`, participantId ? { participantId } : {});
+	if (values.json === true) {
+		io.out.write(`${JSON.stringify(lobby, null, 2)}\n`);
+		return 0;
+	}
+	if (sub === 'admit') io.out.write(participantId ? `Admitted ${participantId}.\n` : 'Admitted the lobby.\n');
+	if (sub === 'decline') io.out.write(`Declined ${participantId}.\n`);
+	io.out.write(
+		`Meeting ${lobby.conferenceId} (${lobby.status}): ${lobby.lobby.length} waiting in the lobby.\n` +
+			lobby.lobby.map(waitLines).join('')
+	);
+	return 0;
+}
+
 async function cmdlet(name: string, args: readonly string[], io: CliIo): Promise<number> {
 	const found = findCmdlet(CMDLETS, name);
 	if (!found.ok) throw new UsageError(found.message);
@@ -292,6 +359,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 				return await logout(rest, io);
 			case 'token':
 				return await token(rest, io);
+			case 'meeting':
+				return await meetingCommand(rest, io);
 			case 'load':
 				return await loadCommand(rest, io);
 			case 'scenario': {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, must, type Client } from '../helpers/clients';
+import { connect, must, nextCallState, type Client } from '../helpers/clients';
 import { TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '../helpers/directory';
 import { lobby, loggedIn } from '../helpers/lobby-cli';
 import { serverPerSuite } from '../helpers/suite-server';
@@ -15,6 +15,7 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
 
 const AMOS_CONFERENCE = '4410273';
 const AMOS_OLD_PIN = '48213';
+const ASTRID_CONFERENCE = '6390518';
 
 describe('the lobby command against a running server', () => {
 	let smtp: SmtpSink;
@@ -36,7 +37,9 @@ describe('the lobby command against a running server', () => {
 	});
 
 	const suite = serverPerSuite({
-		directory: { pins: { 'amos.marble@contoso.com': AMOS_OLD_PIN } },
+		directory: {
+			pins: { 'amos.marble@contoso.com': AMOS_OLD_PIN }
+		},
 		env: () => ({ SMTP_URL: smtp.url })
 	});
 
@@ -291,6 +294,80 @@ describe('the lobby command against a running server', () => {
 		expect(cmdlet.code).toBe(0);
 		expect(cmdlet.stdout).toContain('-SendEmailToAddress');
 		expect(cmdlet.stdout).toContain('amos@contoso.com');
+	});
+
+	it('lobby meeting: explains why each caller waits, and the organizer in his meeting admits and declines; anyone else is refused', async () => {
+		const astrid = await loggedIn(suite.server.url, home, 'astrid.lindqvist@contoso.com', TEST_USER_PASSWORD);
+		/** A caller in Astrid's lobby: its socket and participant id. */
+		const waitingCaller = async (phoneNumber: string) => {
+			const phone = await connect(suite.server.url);
+			sockets.push(phone);
+			const dialed = await must(
+				phone.emitWithAck('call:dial', { phoneNumber, keys: `${ASTRID_CONFERENCE}##` })
+			);
+			expect(dialed.call.phase).toBe('lobby');
+			return { phone, id: dialed.callId };
+		};
+
+		const early = await waitingCaller('+46 70 500 00 01');
+		const before = await lobby(['meeting', 'explain', ASTRID_CONFERENCE], { env: user });
+		expect(before, before.stderr).toMatchObject({ code: 0 });
+		expect(before.stdout).toContain(`Meeting ${ASTRID_CONFERENCE} (waiting): 1 waiting in the lobby.`);
+		// Numbers masked as the tenant says (MaskedForExternalUsers), as in the meeting view.
+		expect(before.stdout).toContain(`1. +46 7• ••• •• 01  ${early.id}  waiting 0:0`);
+		expect(before.stdout).toContain('[not-started]');
+		expect(before.stdout).toContain('The meeting has not started, and a caller cannot start it (S5, S11).');
+
+		// Astrid dials in with her PIN, fresh from a reset (the early caller is admitted, S10), and
+		// locks the meeting.
+		const reset = await lobby(
+			['Set-CsOnlineDialInConferencingUser', '-Identity', 'astrid.lindqvist', '-ResetLeaderPIN'],
+			{ env: admin }
+		);
+		const pin = /^New leader PIN \(shown once\): (\d+)$/m.exec(reset.stdout)?.[1];
+		expect(pin, reset.stderr).toBeDefined();
+		const leader = await connect(suite.server.url);
+		sockets.push(leader);
+		await must(
+			leader.emitWithAck('call:dial', { phoneNumber: '+46 70 500 00 09', keys: `${ASTRID_CONFERENCE}#*` })
+		);
+		const led = await must(leader.emitWithAck('call:keys', { keys: `${pin}#` }));
+		expect(led.call.phase).toBe('in-meeting');
+		await must(leader.emitWithAck('call:keys', { keys: '*7' }));
+		const first = await waitingCaller('+46 70 500 00 02');
+		const second = await waitingCaller('+46 70 500 00 03');
+
+		const locked = await lobby(['meeting', 'explain', ASTRID_CONFERENCE, '--json'], { env: astrid });
+		const explained = JSON.parse(locked.stdout) as { lobby: { participantId: string; gate: string }[] };
+		expect(explained.lobby.map((c) => [c.participantId, c.gate])).toEqual([
+			[first.id, 'locked'],
+			[second.id, 'locked']
+		]);
+
+		// Amos is not the organizer of this meeting: refused by the server, nothing changes.
+		const refused = await lobby(['meeting', 'admit', ASTRID_CONFERENCE], { env: user });
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('Only the organizer, Astrid Lindqvist, can admit callers');
+		expect(refused.stderr).toContain('403 forbidden');
+
+		const declinedPush = nextCallState(first.phone, (view) => view.phase === 'disconnected');
+		const declined = await lobby(['meeting', 'decline', ASTRID_CONFERENCE, first.id], { env: astrid });
+		expect(declined, declined.stderr).toMatchObject({ code: 0 });
+		expect(declined.stdout).toContain(`Declined ${first.id}.`);
+		expect(declined.stdout).toContain('1 waiting in the lobby.');
+		expect(await declinedPush).toMatchObject({ reason: 'declined', prompt: { id: 'declined' } });
+
+		const admitted = await lobby(['meeting', 'admit', ASTRID_CONFERENCE], { env: astrid });
+		expect(admitted.stdout).toContain('Admitted the lobby.');
+		expect(admitted.stdout).toContain('0 waiting in the lobby.');
+
+		const usage = await lobby(['meeting', 'decline', ASTRID_CONFERENCE], { env: astrid });
+		expect(usage.code).toBe(2);
+		expect(usage.stderr).toContain('lobby meeting decline CONFERENCE_ID PARTICIPANT_ID');
+		const unknown = await lobby(['meeting', 'explain', '1234567'], { env: astrid });
+		expect(unknown.code).toBe(1);
+		expect(unknown.stderr).toContain('no live meeting has the conference ID 1234567');
+		for (const socket of [leader, first.phone, second.phone, early.phone]) socket.disconnect();
 	});
 
 	it('without a server or a token, says so and exits 1', async () => {

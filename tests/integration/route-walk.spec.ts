@@ -148,6 +148,11 @@ const EXPECTED: Record<string, Row> = {
 	'/api/v1/me': { GET: [401, 200, 200] },
 	'/api/v1/meetings': { GET: [401, 200, 200] },
 	'/api/v1/meetings/[id]': { GET: [401, 404, 404] },
+	'/api/v1/meetings/[id]/lobby': { GET: [401, 404, 404] },
+	// `{}` admits the whole lobby: a valid request, of a meeting that does not exist.
+	'/api/v1/meetings/[id]/lobby/admit': { POST: [401, 404, 404] },
+	// `{}` names no caller: not a valid decline, for anyone.
+	'/api/v1/meetings/[id]/lobby/decline': { POST: [401, 400, 400] },
 	'/api/v1/openapi.json': { GET: [200, 200, 200] },
 	'/api/v1/scenarios': { GET: [401, 200, 200] },
 	'/api/v1/scenarios/live': { GET: [401, 200, 200], POST: [401, 403, null] },

@@ -109,6 +109,12 @@ export function narrate(events: readonly TimelineEvent[], t: Translate, cast = n
 					'join'
 				);
 				break;
+			case 'CallerDeclined':
+				say(
+					t('meeting.story.declined', { who: who(event.participantId), by: who(event.byParticipantId) }),
+					'leave'
+				);
+				break;
 			case 'CallerLeftLobby':
 				say(t('meeting.story.leftLobby', { who: who(event.participantId) }), 'leave');
 				break;

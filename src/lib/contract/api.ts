@@ -4,6 +4,7 @@
  * (src/lib/server/api/schemas.ts); both are published in the OpenAPI document at
  * `/api/v1/openapi.json`.
  */
+import type { WaitExplanation } from '$lib/domain/meeting';
 import type { EntryExitAnnouncementsType, MaskPstnNumbersType } from '$lib/domain/tenant-settings';
 
 /** Every error answer: a stable code and a sentence for people. */
@@ -83,3 +84,22 @@ export interface TokenIssuedJson {
  * (`simulatedOrganizers.count`) may ask for.
  */
 export const SIMULATED_ORGANIZERS_MAX = 1000;
+
+/**
+ * `GET /meetings/{id}/lobby`: one waiting caller, why they wait and what would let them in
+ * (docs/rules.md, "Why is this caller waiting?"), with the same in English words.
+ */
+export type WaitExplanationJson = WaitExplanation & {
+	why: string;
+	letsIn: string;
+	timesOut: string | null;
+};
+
+/** A live meeting's lobby, explained, at the instant `at` (the lobby's `GET` and its admit and decline). */
+export interface LobbyExplainedJson {
+	meetingId: string;
+	conferenceId: string;
+	status: 'waiting' | 'in-progress' | 'ended';
+	at: number;
+	lobby: WaitExplanationJson[];
+}

@@ -215,6 +215,14 @@ export interface ClientToServerEvents {
 	/** Leaves the meeting this connection joined from the client (closing the page does the same). */
 	'client:leave': (ack: Ack) => void;
 
+	/**
+	 * The signed-in organizer, in his meeting as its leader, admits one waiting caller
+	 * (`participantId`) or the whole lobby (no `participantId`). The server decides who may.
+	 */
+	'lobby:admit': (request: { meetingId: string; participantId?: string }, ack: Ack) => void;
+	/** The signed-in organizer, in his meeting, declines one waiting caller; their call ends. */
+	'lobby:decline': (request: { meetingId: string; participantId: string }, ack: Ack) => void;
+
 	/** The scenario files the server has. */
 	'scenario:list': (ack: Ack<{ scenarios: ScenarioInfo[] }>) => void;
 	/** The live run now (or null), then `scenario:state` on every change. */

@@ -537,6 +537,23 @@ describe('FollowMeeting: what the meeting’s events mean to the caller', () => 
 			.then([{ type: 'CallDisconnected', at: T0 + 61_000, reason: 'lobby-timeout' }]);
 	});
 
+	it('the leader declined this caller: disconnected with declined, hearing that the organizer did not let them in', () => {
+		const declined = {
+			type: 'FollowMeeting',
+			meetingId: 'm-1',
+			event: { type: 'CallerDeclined', at: T0 + 61_000, participantId: 'call-1', byParticipantId: 'leader' }
+		} as const;
+		const state = given(lobby)
+			.when(declined, T0 + 61_000)
+			.then([{ type: 'CallDisconnected', at: T0 + 61_000, reason: 'declined' }]);
+		expect(promptFor(state)?.id).toBe('declined');
+		expect(musicFor(state)).toBe('none');
+		// Another caller declined means nothing to this one.
+		given(lobby)
+			.when({ ...declined, event: { ...declined.event, participantId: 'call-2' } }, T0 + 61_000)
+			.then([]);
+	});
+
 	it('a refused keypad command says why', () => {
 		const state = given([
 			...joining,

@@ -30,6 +30,8 @@ export type CallDisconnectReason =
 	| 'meeting-full'
 	| 'meeting-ended'
 	| 'lobby-timeout'
+	/** The leader declined the caller from the lobby: "The organizer did not let you in." */
+	| 'declined'
 	| 'connection-lost';
 
 /** The meeting a conference ID leads to, as the service's directory found it. */
@@ -668,6 +670,9 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 		case 'CallerAdmitted':
 			if (state.status !== 'in-lobby' || event.participantId !== me) return [];
 			return [{ type: 'CallAdmitted', at }];
+		case 'CallerDeclined':
+			if (state.status !== 'in-lobby' || event.participantId !== me) return [];
+			return [{ type: 'CallDisconnected', at, reason: 'declined' }];
 		case 'LobbyCallersDisconnected':
 			if (!names(event.participantIds, me)) return [];
 			return [{ type: 'CallDisconnected', at, reason: event.reason }];
@@ -754,6 +759,7 @@ function farewell(reason: CallDisconnectReason): PromptId {
 		case 'meeting-full':
 		case 'meeting-ended':
 		case 'lobby-timeout':
+		case 'declined':
 		case 'connection-lost':
 			return reason;
 		default: {

@@ -5,6 +5,9 @@ import {
 	DEFAULT_MEETING_SETTINGS,
 	decideMeeting,
 	evolveMeeting,
+	explainLobby,
+	explainWait,
+	leaderInMeeting,
 	initialMeetingState,
 	isLive,
 	lobbySize,
@@ -782,6 +785,156 @@ describe('Admitting from the client UI: AdmitLobby (admit all) and AdmitCaller (
 		given(waiting)
 			.when({ type: 'AdmitCaller', byParticipantId: 'a', participantId: 'c' }, T0 + 6 * MIN)
 			.thenRejects('not-leader');
+	});
+});
+
+describe('Declining a caller: DeclineCaller', () => {
+	const waiting = [
+		...inProgress(),
+		callerJoined('a', T0 + 2 * MIN),
+		locked(T0 + 3 * MIN),
+		inLobby('c', T0 + 4 * MIN),
+		inLobby('d', T0 + 5 * MIN)
+	];
+
+	it('given two callers waiting in a locked meeting, when the leader declines one, then only that caller leaves the lobby', () => {
+		const state = given(waiting)
+			.when({ type: 'DeclineCaller', byParticipantId: 'leader', participantId: 'c' }, T0 + 6 * MIN)
+			.then([{ type: 'CallerDeclined', at: T0 + 6 * MIN, participantId: 'c', byParticipantId: 'leader' }]);
+		if (state.status === 'none') throw new Error('unreachable');
+		expect(state.lobby.map((c) => c.participantId)).toEqual(['d']);
+		expect(state.participants.map((p) => p.participantId)).toEqual(['leader', 'a']);
+		// Declined is gone: declining or admitting them again is refused, and they may dial in anew.
+		given([
+			...waiting,
+			{ type: 'CallerDeclined', at: T0 + 6 * MIN, participantId: 'c', byParticipantId: 'leader' }
+		])
+			.when({ type: 'AdmitCaller', byParticipantId: 'leader', participantId: 'c' }, T0 + 7 * MIN)
+			.thenRejects('not-in-lobby');
+	});
+
+	it('refuses anyone but the leader, a caller who is not waiting, and a leader who is not in the meeting', () => {
+		given(waiting)
+			.when({ type: 'DeclineCaller', byParticipantId: 'a', participantId: 'c' }, T0 + 6 * MIN)
+			.thenRejects('not-leader');
+		given(waiting)
+			.when({ type: 'DeclineCaller', byParticipantId: 'leader', participantId: 'a' }, T0 + 6 * MIN)
+			.thenRejects('not-in-lobby');
+		given(waiting)
+			.when({ type: 'DeclineCaller', byParticipantId: 'd', participantId: 'c' }, T0 + 6 * MIN)
+			.thenRejects('not-in-meeting');
+	});
+
+	it('a declined caller is no longer anywhere, so the same id may join again', () => {
+		given([
+			...waiting,
+			{ type: 'CallerDeclined', at: T0 + 6 * MIN, participantId: 'c', byParticipantId: 'leader' }
+		])
+			.when(
+				{ type: 'JoinByPhone', participantId: 'c', phoneNumber: '+46700000c', asLeader: false },
+				T0 + 7 * MIN
+			)
+			.then([inLobby('c', T0 + 7 * MIN)]);
+	});
+});
+
+describe('Why is this caller waiting? explainWait and explainLobby', () => {
+	it('given a meeting that has not started, then the gate is "not-started" (S5, S11): the organizer\'s PIN or a client join would let them in', () => {
+		const state = given([opened(), inLobby('a', T0 + MIN), inLobby('b', T0 + 2 * MIN)]).state();
+		expect(explainWait(state, 'b', T0 + 5 * MIN)).toEqual({
+			participantId: 'b',
+			phoneNumber: '+46700000b',
+			position: 2,
+			waitedMs: 3 * MIN,
+			gate: 'not-started',
+			rules: ['S5', 'S11'],
+			remedies: ['organizer-pin', 'client-join'],
+			timesOutAt: null
+		});
+	});
+
+	it('given a locked meeting in progress, then the gate is "locked": the leader admits', () => {
+		const state = given([...inProgress(), locked(T0 + 2 * MIN), inLobby('c', T0 + 3 * MIN)]).state();
+		expect(explainWait(state, 'c', T0 + 4 * MIN)).toMatchObject({
+			position: 1,
+			gate: 'locked',
+			rules: [],
+			remedies: ['leader-admits']
+		});
+	});
+
+	it('given the leader unlocked after the caller arrived, then the gate is "not-admitted": unlocking admits nobody', () => {
+		const state = given([
+			...inProgress(),
+			locked(T0 + 2 * MIN),
+			inLobby('c', T0 + 3 * MIN),
+			{ type: 'MeetingLockChanged', at: T0 + 4 * MIN, locked: false, byParticipantId: 'leader' }
+		]).state();
+		expect(explainWait(state, 'c', T0 + 5 * MIN)).toMatchObject({
+			gate: 'not-admitted',
+			remedies: ['leader-admits']
+		});
+	});
+
+	it('given a lobby timeout, then it says when the caller will be sent away', () => {
+		const state = given([opened({ lobbyTimeoutMinutes: 10 }), inLobby('a', T0 + MIN)]).state();
+		expect(explainWait(state, 'a', T0 + 2 * MIN)?.timesOutAt).toBe(T0 + 11 * MIN);
+	});
+
+	it('answers null for anyone not in the lobby: in the meeting, unknown, or the meeting ended', () => {
+		const state = given([...inProgress(), callerJoined('a', T0 + 2 * MIN)]).state();
+		expect(explainWait(state, 'a', T0 + 3 * MIN)).toBeNull();
+		expect(explainWait(state, 'nobody', T0 + 3 * MIN)).toBeNull();
+		expect(explainWait(initialMeetingState, 'a', T0)).toBeNull();
+		const ended = given([
+			opened(),
+			inLobby('a', T0 + MIN),
+			{ type: 'MeetingEnded', at: T0 + 2 * MIN, reason: 'ended-by-admin', disconnectedParticipantIds: [] }
+		]).state();
+		expect(explainLobby(ended, T0 + 3 * MIN)).toEqual([]);
+	});
+
+	it('explainLobby explains everyone in arrival order, with positions', () => {
+		const state = given([
+			opened(),
+			inLobby('a', T0 + MIN),
+			inLobby('b', T0 + 2 * MIN),
+			inLobby('c', T0 + 3 * MIN)
+		]).state();
+		const all = explainLobby(state, T0 + 4 * MIN);
+		expect(all.map((e) => [e.participantId, e.position, e.waitedMs])).toEqual([
+			['a', 1, 3 * MIN],
+			['b', 2, 2 * MIN],
+			['c', 3, MIN]
+		]);
+		expect(all.every((e) => e.gate === 'not-started')).toBe(true);
+	});
+});
+
+describe('leaderInMeeting: the organizer acting as the leader in his meeting', () => {
+	it("finds the leader by the organizer's user id, by PIN or from the client, and nobody else", () => {
+		const byPhone = given(inProgress()).state();
+		expect(leaderInMeeting(byPhone, organizer.userId)?.participantId).toBe('leader');
+		expect(leaderInMeeting(byPhone, 'user-astrid')).toBeUndefined();
+		expect(leaderInMeeting(byPhone, '')).toBeUndefined();
+		const fromClient = given([
+			opened(),
+			organizerJoinedFromClient(T0 + MIN),
+			{ type: 'MeetingStarted', at: T0 + MIN, startedBy: 'client', participantId: 'web-1' }
+		]).state();
+		expect(leaderInMeeting(fromClient, organizer.userId)?.participantId).toBe('web-1');
+	});
+
+	it('finds nobody before the meeting starts, or once the leader has left', () => {
+		expect(
+			leaderInMeeting(given([opened(), inLobby('a', T0 + MIN)]).state(), organizer.userId)
+		).toBeUndefined();
+		const left = given([
+			...inProgress(),
+			callerJoined('a', T0 + 2 * MIN),
+			{ type: 'ParticipantLeft', at: T0 + 3 * MIN, participantId: 'leader', announcement: 'names' }
+		]).state();
+		expect(leaderInMeeting(left, organizer.userId)).toBeUndefined();
 	});
 });
 

@@ -138,6 +138,17 @@ export type CallerAdmitted = {
 	readonly announcement: Announcements;
 };
 
+/**
+ * The leader declined a caller waiting in the lobby (Teams' "Deny"): the call ends, and the caller
+ * hears that the organizer did not let them in.
+ */
+export type CallerDeclined = {
+	readonly type: 'CallerDeclined';
+	readonly at: number;
+	readonly participantId: string;
+	readonly byParticipantId: string;
+};
+
 /** A caller hung up while waiting in the lobby. */
 export type CallerLeftLobby = {
 	readonly type: 'CallerLeftLobby';
@@ -214,6 +225,7 @@ export type MeetingEvent =
 	| MeetingStarted
 	| LobbyAdmitted
 	| CallerAdmitted
+	| CallerDeclined
 	| CallerLeftLobby
 	| LobbyCallersDisconnected
 	| ParticipantLeft
@@ -238,6 +250,7 @@ export function causedBy(event: MeetingEvent): string | null {
 			return event.participantId;
 		case 'LobbyAdmitted':
 		case 'CallerAdmitted':
+		case 'CallerDeclined':
 		case 'ParticipantMuteChanged':
 		case 'MeetingLockChanged':
 			return event.byParticipantId;
@@ -262,6 +275,7 @@ export function concerned(event: MeetingEvent): readonly string[] {
 		case 'CallerEnteredLobby':
 		case 'ParticipantJoined':
 		case 'CallerAdmitted':
+		case 'CallerDeclined':
 		case 'ParticipantMuteChanged':
 		case 'KeypadHelpPlayed':
 			return [event.participantId];
@@ -386,6 +400,7 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 				participants: [...state.participants, admittedParticipant(caller, event.at)]
 			};
 		}
+		case 'CallerDeclined':
 		case 'CallerLeftLobby': {
 			const i = lobbyIndex(state, event.participantId);
 			return i < 0 ? state : { ...state, lobby: state.lobby.toSpliced(i, 1) };
@@ -469,6 +484,7 @@ function carryWhereabouts(before: MeetingState, after: OpenedMeeting, event: Mee
 		case 'CallerAdmitted':
 			admit(event.participantId);
 			break;
+		case 'CallerDeclined':
 		case 'CallerLeftLobby':
 			forget(event.participantId, 'lobby');
 			break;
@@ -583,6 +599,13 @@ export type AdmitCaller = {
 	readonly participantId: string;
 };
 
+/** The leader declines one caller waiting in the lobby (Teams' "Deny"); the caller's call ends. */
+export type DeclineCaller = {
+	readonly type: 'DeclineCaller';
+	readonly byParticipantId: string;
+	readonly participantId: string;
+};
+
 /** A clock tick: disconnects lobby callers who waited `lobbyTimeoutMinutes` or longer (when > 0). */
 export type ExpireLobbyWaits = { readonly type: 'ExpireLobbyWaits' };
 
@@ -601,6 +624,7 @@ export type MeetingCommand =
 	| PressKeys
 	| AdmitLobby
 	| AdmitCaller
+	| DeclineCaller
 	| ExpireLobbyWaits
 	| EndMeeting;
 
@@ -660,12 +684,14 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 		case 'PressKeys':
 			return pressKeys(state, command, now);
 		case 'AdmitLobby': {
-			const leader = requireLeader(state, command.byParticipantId);
+			const leader = requireLeader(state, command.byParticipantId, 'admit');
 			if (!leader.ok) return leader;
 			return admitLobby(state, leader.participant, now);
 		}
 		case 'AdmitCaller':
 			return admitCaller(state, command, now);
+		case 'DeclineCaller':
+			return declineCaller(state, command, now);
 		case 'ExpireLobbyWaits':
 			return expireLobbyWaits(state, now);
 		case 'EndMeeting':
@@ -909,7 +935,8 @@ function pressKeys(state: OpenedMeeting, command: PressKeys, now: number): Meeti
 
 function requireLeader(
 	state: OpenedMeeting,
-	byParticipantId: string
+	byParticipantId: string,
+	verb: 'admit' | 'decline'
 ):
 	| { readonly ok: true; readonly participant: Participant }
 	| { readonly ok: false; readonly rejection: MeetingRejection } {
@@ -917,11 +944,11 @@ function requireLeader(
 	if (participant === undefined) {
 		return reject(
 			'not-in-meeting',
-			`Participant ${byParticipantId} is not in this meeting, so cannot admit anyone.`
+			`Participant ${byParticipantId} is not in this meeting, so cannot ${verb} anyone.`
 		);
 	}
 	if (!participant.isLeader) {
-		return reject('not-leader', 'Only the meeting leader can admit callers from the lobby.');
+		return reject('not-leader', `Only the meeting leader can ${verb} callers from the lobby.`);
 	}
 	return { ok: true, participant };
 }
@@ -943,14 +970,10 @@ function admitLobby(state: OpenedMeeting, leader: Participant, now: number): Mee
 }
 
 function admitCaller(state: OpenedMeeting, command: AdmitCaller, now: number): MeetingDecision {
-	const leader = requireLeader(state, command.byParticipantId);
+	const leader = requireLeader(state, command.byParticipantId, 'admit');
 	if (!leader.ok) return leader;
-	if (whereabouts(state).get(command.participantId) !== 'lobby') {
-		return reject(
-			'not-in-lobby',
-			`Caller ${command.participantId} is not waiting in the lobby; they may have hung up or already been admitted.`
-		);
-	}
+	const waiting = requireWaiting(state, command.participantId);
+	if (waiting) return waiting;
 	return accept([
 		{
 			type: 'CallerAdmitted',
@@ -960,6 +983,29 @@ function admitCaller(state: OpenedMeeting, command: AdmitCaller, now: number): M
 			announcement: state.settings.announcements
 		}
 	]);
+}
+
+function declineCaller(state: OpenedMeeting, command: DeclineCaller, now: number): MeetingDecision {
+	const leader = requireLeader(state, command.byParticipantId, 'decline');
+	if (!leader.ok) return leader;
+	const waiting = requireWaiting(state, command.participantId);
+	if (waiting) return waiting;
+	return accept([
+		{
+			type: 'CallerDeclined',
+			at: now,
+			participantId: command.participantId,
+			byParticipantId: leader.participant.participantId
+		}
+	]);
+}
+
+function requireWaiting(state: OpenedMeeting, participantId: string): MeetingDecision | null {
+	if (whereabouts(state).get(participantId) === 'lobby') return null;
+	return reject(
+		'not-in-lobby',
+		`Caller ${participantId} is not waiting in the lobby; they may have hung up or already been admitted.`
+	);
 }
 
 function expireLobbyWaits(state: OpenedMeeting, now: number): MeetingDecision {
@@ -1071,6 +1117,107 @@ export function admissionWaitsMs(before: MeetingState, events: readonly MeetingE
 		else if (event.type === 'LobbyAdmitted') for (const id of event.participantIds) admit(id, event.at);
 	}
 	return waits;
+}
+
+/**
+ * The gate that holds a caller in the lobby (docs/rules.md, "Why is this caller waiting?"):
+ * - `not-started`: the meeting waits for its leader, and an anonymous caller cannot start it (S5, S11);
+ * - `locked`: the meeting is in progress, but the leader locked it (`*7`), so late callers wait;
+ * - `not-admitted`: the meeting is in progress and unlocked, but the caller arrived while it was
+ *   locked; unlocking lets new callers in, and those already waiting stay until admitted.
+ * A full meeting never holds anyone here: the lobby counts toward the size, so a caller beyond it
+ * is refused at the door (`meeting-full`) rather than kept waiting.
+ */
+export type WaitGate = 'not-started' | 'locked' | 'not-admitted';
+
+/** Every gate, for pickers, schemas and docs. */
+export const WAIT_GATES: readonly WaitGate[] = Object.freeze([
+	'not-started',
+	'locked',
+	'not-admitted'
+] as const);
+
+/**
+ * What would let a waiting caller in: the organizer dialing in with his leader PIN (S2, S4), a
+ * signed-in user joining from the client (S4), or the leader admitting them (`*8`, `*21`, Admit).
+ */
+export type WaitRemedy = 'organizer-pin' | 'client-join' | 'leader-admits';
+
+/** Why one caller is still in the lobby, and what would change that. */
+export type WaitExplanation = {
+	readonly participantId: string;
+	readonly phoneNumber: string;
+	/** 1 for the caller who has waited longest (S10: admission is in arrival order). */
+	readonly position: number;
+	readonly waitedMs: number;
+	readonly gate: WaitGate;
+	/** The rules of docs/rules.md behind the gate. */
+	readonly rules: readonly string[];
+	readonly remedies: readonly WaitRemedy[];
+	/** When the lobby timeout will send the caller away (`lobbyTimeoutMinutes`), or null if never. */
+	readonly timesOutAt: number | null;
+};
+
+const GATE_RULES: Readonly<Record<WaitGate, readonly string[]>> = Object.freeze({
+	'not-started': Object.freeze(['S5', 'S11']),
+	locked: Object.freeze([]),
+	'not-admitted': Object.freeze([])
+});
+
+const GATE_REMEDIES: Readonly<Record<WaitGate, readonly WaitRemedy[]>> = Object.freeze({
+	'not-started': Object.freeze(['organizer-pin', 'client-join'] as const),
+	locked: Object.freeze(['leader-admits'] as const),
+	'not-admitted': Object.freeze(['leader-admits'] as const)
+});
+
+/**
+ * Why the caller `participantId` waits in the lobby at `now`, built from the meeting's state and
+ * settings alone; null when they are not in its lobby. The meeting view, presenter mode, the API,
+ * the CLI and scenario expectations all ask this one function. O(lobby).
+ */
+export function explainWait(state: MeetingState, participantId: string, now: number): WaitExplanation | null {
+	if (!isLive(state) || state.status === 'none') return null;
+	if (whereabouts(state).get(participantId) !== 'lobby') return null;
+	const i = lobbyIndex(state, participantId);
+	const caller = state.lobby[i];
+	return caller === undefined ? null : explained(state, caller, i + 1, now);
+}
+
+/** `explainWait` for everyone in the lobby, in arrival order. O(lobby). */
+export function explainLobby(state: MeetingState, now: number): WaitExplanation[] {
+	if (!isLive(state) || state.status === 'none') return [];
+	return state.lobby.map((caller, i) => explained(state, caller, i + 1, now));
+}
+
+function explained(
+	state: OpenedMeeting,
+	caller: LobbyCaller,
+	position: number,
+	now: number
+): WaitExplanation {
+	const gate: WaitGate =
+		state.status === 'waiting' ? 'not-started' : state.locked ? 'locked' : 'not-admitted';
+	const { lobbyTimeoutMinutes } = state.settings;
+	return {
+		participantId: caller.participantId,
+		phoneNumber: caller.phoneNumber,
+		position,
+		waitedMs: Math.max(0, now - caller.arrivedAt),
+		gate,
+		rules: GATE_RULES[gate],
+		remedies: GATE_REMEDIES[gate],
+		timesOutAt: lobbyTimeoutMinutes > 0 ? caller.arrivedAt + lobbyTimeoutMinutes * 60_000 : null
+	};
+}
+
+/**
+ * The leader in the meeting who is the directory user `userId` (the organizer, by his PIN or from
+ * the client), or undefined. Only he may admit or decline callers (docs/rules.md, "Admit one, admit
+ * all, decline"); services ask this to act for a signed-in organizer, and pages to show the buttons.
+ */
+export function leaderInMeeting(state: MeetingState, userId: string): Participant | undefined {
+	if (state.status !== 'in-progress' || userId === '' || userId !== state.organizer.userId) return undefined;
+	return state.participants.find((p) => p.isLeader && p.userId === userId);
 }
 
 /** True while the meeting is open and not ended: waiting for a leader or in progress. */

@@ -27,6 +27,8 @@ export const PROMPT_IDS = [
 	'meeting-full',
 	'meeting-ended',
 	'lobby-timeout',
+	// The leader declined the caller from the lobby (docs/rules.md, "Admit one, admit all, decline").
+	'declined',
 	'connection-lost',
 	'goodbye',
 	// Teams keypad commands in the meeting (docs/rules.md).

@@ -32,6 +32,7 @@ export const MEETING_EVENT_TYPES = [
 	'MeetingStarted',
 	'LobbyAdmitted',
 	'CallerAdmitted',
+	'CallerDeclined',
 	'CallerLeftLobby',
 	'LobbyCallersDisconnected',
 	'ParticipantLeft',
@@ -54,6 +55,7 @@ export const DISCONNECT_REASONS = [
 	'meeting-full',
 	'meeting-ended',
 	'lobby-timeout',
+	'declined',
 	'connection-lost'
 ] as const satisfies readonly CallDisconnectReason[];
 

@@ -19,6 +19,14 @@ export const meetingIdSchema = z
 	.string({ error: 'meetingId must be a string' })
 	.regex(GENERATED_ID, "meetingId must be 1 to 64 letters, digits, - or _ (such as a meeting's UUID)");
 
+/** A participant id as the server makes them (`call_…`, `client_…`; `p1`, … in a simulation). */
+export const participantIdSchema = z
+	.string({ error: 'participantId must be a string' })
+	.regex(
+		GENERATED_ID,
+		"participantId must be 1 to 64 letters, digits, - or _ (a caller's id, as the meeting view shows it)"
+	);
+
 /** Control and format characters, and the line and paragraph separators: never part of a name. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\u2028\u2029]/u;
 

@@ -17,6 +17,7 @@ export function cueFor(event: MeetingEvent): Cue | null {
 			return event.announcement === 'off' ? null : 'join';
 		case 'ParticipantLeft':
 			return event.announcement === 'off' ? null : 'leave';
+		case 'CallerDeclined':
 		case 'CallerLeftLobby':
 		case 'LobbyCallersDisconnected':
 			return 'leave';

@@ -43,6 +43,7 @@ export const phone = catalog(
 		'phone.reason.meeting-full': 'The meeting was full.',
 		'phone.reason.meeting-ended': 'The meeting ended.',
 		'phone.reason.lobby-timeout': 'Nobody let you in in time.',
+		'phone.reason.declined': 'The organizer did not let you in.',
 		'phone.reason.connection-lost': 'The connection was lost.',
 		'phone.error': 'The call could not go on: {message}',
 		'phone.reconnecting': 'The connection dropped; taking the call back…',
@@ -67,6 +68,7 @@ export const phone = catalog(
 		'phone.prompt.meeting-ended': 'The meeting has ended. Goodbye.',
 		'phone.prompt.lobby-timeout':
 			'Nobody let you into the meeting in time. Please call again later. Goodbye.',
+		'phone.prompt.declined': 'The organizer did not let you in to the meeting. Goodbye.',
 		'phone.prompt.connection-lost': 'The connection was lost. Goodbye.',
 		'phone.prompt.goodbye': 'Goodbye.',
 		'phone.prompt.keypad-help-leader':
@@ -129,6 +131,7 @@ export const phone = catalog(
 		'phone.reason.meeting-full': 'Mötet var fullt.',
 		'phone.reason.meeting-ended': 'Mötet avslutades.',
 		'phone.reason.lobby-timeout': 'Ingen släppte in dig i tid.',
+		'phone.reason.declined': 'Organisatören släppte inte in dig.',
 		'phone.reason.connection-lost': 'Anslutningen bröts.',
 		'phone.error': 'Samtalet kunde inte fortsätta: {message}',
 		'phone.reconnecting': 'Anslutningen bröts; tar tillbaka samtalet…',
@@ -150,6 +153,7 @@ export const phone = catalog(
 		'phone.prompt.meeting-full': 'Mötet är fullt. Hej då.',
 		'phone.prompt.meeting-ended': 'Mötet har avslutats. Hej då.',
 		'phone.prompt.lobby-timeout': 'Ingen släppte in dig i mötet i tid. Ring igen senare. Hej då.',
+		'phone.prompt.declined': 'Organisatören släppte inte in dig i mötet. Hej då.',
 		'phone.prompt.connection-lost': 'Anslutningen bröts. Hej då.',
 		'phone.prompt.goodbye': 'Hej då.',
 		'phone.prompt.keypad-help-leader':

@@ -246,6 +246,36 @@ export const OPERATIONS: readonly Operation[] = [
 			timeline: { type: 'array', items: { type: 'object' } }
 		}),
 		errors: [404]
+	},
+	{
+		method: 'get',
+		path: '/meetings/{id}/lobby',
+		summary: 'Why each caller in a live meeting’s lobby waits, and what would let them in',
+		description:
+			'Each waiting caller in arrival order with its position, the gate that holds it (not-started: S5, S11; locked; not-admitted), what would let it in, and the same in English words (docs/rules.md, "Why is this caller waiting?"). Numbers are masked as the tenant says.',
+		answer: ref('LobbyExplained'),
+		errors: [404]
+	},
+	{
+		method: 'post',
+		path: '/meetings/{id}/lobby/admit',
+		summary:
+			'Admit one waiting caller, or the whole lobby without participantId (the organizer, in his meeting)',
+		description:
+			'Only the meeting’s organizer may, while he is in it as its leader (by PIN or from the client); anyone else is refused 403, and an organizer not in his meeting 409. Answers the lobby as it is after.',
+		body: schemas.admitBody,
+		answer: ref('LobbyExplained'),
+		errors: [400, 403, 404, 409]
+	},
+	{
+		method: 'post',
+		path: '/meetings/{id}/lobby/decline',
+		summary: 'Decline one waiting caller: the call ends with "The organizer did not let you in"',
+		description:
+			'Only the meeting’s organizer may, while he is in it as its leader; answers the lobby as it is after.',
+		body: schemas.declineBody,
+		answer: ref('LobbyExplained'),
+		errors: [400, 403, 404, 409]
 	}
 ];
 
@@ -338,6 +368,44 @@ const components = {
 				type: ['string', 'null'],
 				description: 'The server that owns the meeting (LOBBY_NODE_ID) when several share one database.'
 			}
+		}),
+		WaitExplanation: obj(
+			{
+				participantId: str,
+				phoneNumber: str,
+				position: { type: 'integer', description: '1 for the caller who has waited longest.' },
+				waitedMs: int,
+				gate: { enum: ['not-started', 'locked', 'not-admitted'] },
+				rules: { type: 'array', items: str, description: 'The rules of docs/rules.md behind the gate.' },
+				remedies: { type: 'array', items: { enum: ['organizer-pin', 'client-join', 'leader-admits'] } },
+				timesOutAt: {
+					type: ['integer', 'null'],
+					description: 'When the lobby timeout sends the caller away.'
+				},
+				why: str,
+				letsIn: str,
+				timesOut: nullableStr
+			},
+			[
+				'participantId',
+				'phoneNumber',
+				'position',
+				'waitedMs',
+				'gate',
+				'rules',
+				'remedies',
+				'timesOutAt',
+				'why',
+				'letsIn',
+				'timesOut'
+			]
+		),
+		LobbyExplained: obj({
+			meetingId: str,
+			conferenceId: str,
+			status: { enum: ['waiting', 'in-progress', 'ended'] },
+			at: int,
+			lobby: { type: 'array', items: ref('WaitExplanation') }
 		})
 	}
 };

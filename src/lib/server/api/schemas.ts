@@ -3,7 +3,7 @@
  * its OpenAPI document, so the description cannot drift from what the server accepts.
  */
 import { z } from 'zod';
-import { printableText } from '../identifier-schemas';
+import { participantIdSchema, printableText } from '../identifier-schemas';
 import { tenantSettingsSchema } from '$lib/contract/tenant-settings';
 import {
 	TOKEN_EXPIRY_DAYS_DEFAULT,
@@ -13,6 +13,12 @@ import {
 
 /** The path parameters' formats, shared with the Socket.IO handlers. */
 export { conferenceIdSchema, identitySchema, meetingIdSchema } from '../identifier-schemas';
+
+/** `POST /meetings/{id}/lobby/admit`: one waiting caller, or, with no `participantId`, the whole lobby. */
+export const admitBody = z.object({ participantId: participantIdSchema.optional() }).strict();
+
+/** `POST /meetings/{id}/lobby/decline`: the waiting caller to decline. */
+export const declineBody = z.object({ participantId: participantIdSchema }).strict();
 
 const email = z.email('must be an email address').max(254);
 const limit = (max: number) =>

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { LIVE_SPEED_MAX, LIVE_SPEED_MIN, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
-import { conferenceIdSchema, meetingIdSchema, printableText } from '../identifier-schemas';
+import {
+	conferenceIdSchema,
+	meetingIdSchema,
+	participantIdSchema,
+	printableText
+} from '../identifier-schemas';
 import { zodSentence } from '../zod-sentence';
 
 /**
@@ -31,6 +36,14 @@ export const resumeSchema = z
 	.strict();
 
 export const clientJoinSchema = z.object({ conferenceId: conferenceIdSchema }).strict();
+
+export const lobbyAdmitSchema = z
+	.object({ meetingId: meetingIdSchema, participantId: participantIdSchema.optional() })
+	.strict();
+
+export const lobbyDeclineSchema = z
+	.object({ meetingId: meetingIdSchema, participantId: participantIdSchema })
+	.strict();
 
 export const monitorScopeSchema = z.discriminatedUnion(
 	'scope',

@@ -12,7 +12,8 @@ import type {
 } from '$lib/contract/events';
 import { addLogContext, log, withLogContext, type LogContext } from '../log';
 import type { Runtime } from '../runtime';
-import { actorFor } from '../services/access';
+import { actorFor, ANONYMOUS_ACTOR } from '../services/access';
+import type { Actor } from '../services/audit.service';
 import type { LiveRunRequester } from '../simulator/live-scenarios';
 import { ackFailure, toAck } from '../edge-errors';
 import { ServiceError } from '../service-error';
@@ -21,6 +22,8 @@ import { Handshake } from './handshake';
 import { TokenBucket } from '../security/rate-limit';
 import {
 	clientJoinSchema,
+	lobbyAdmitSchema,
+	lobbyDeclineSchema,
 	describeIssues,
 	dialSchema,
 	keysRequestSchema,
@@ -388,6 +391,22 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 			throw new ServiceError('no-call', 'This connection has not joined a meeting from the client.');
 		socket.data.clientParticipant = null;
 		await services.meetings.leave(joined.meetingId, joined.participantId);
+		return {};
+	});
+
+	/** Who acts on a lobby: the session's user as the directory has them now, or nobody. */
+	async function lobbyActor(c: Connection): Promise<Actor> {
+		const user = await sessionUser(c);
+		return user ? actorFor(user) : ANONYMOUS_ACTOR;
+	}
+
+	on('lobby:admit', lobbyAdmitSchema, async (c, { meetingId, participantId }) => {
+		await services.lobby.admit(await lobbyActor(c), meetingId, participantId ? { participantId } : 'all');
+		return {};
+	});
+
+	on('lobby:decline', lobbyDeclineSchema, async (c, { meetingId, participantId }) => {
+		await services.lobby.decline(await lobbyActor(c), meetingId, participantId);
 		return {};
 	});
 

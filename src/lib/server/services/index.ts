@@ -19,6 +19,7 @@ import { ConferenceLookupService } from './conference-lookup.service';
 import { DialInService } from './dial-in.service';
 import { DirectoryService } from './directory.service';
 import { LeaderPinService } from './leader-pin.service';
+import { LobbyService } from './lobby.service';
 import { MailService } from './mail.service';
 import { MeetingService, type LeaseOptions } from './meeting.service';
 import { NotifierHub } from './notifier';
@@ -40,6 +41,8 @@ import { StatusService } from './status.service';
 export interface Services {
 	status: StatusService;
 	meetings: MeetingService;
+	/** Admit one, admit all, decline, and why each caller waits (the organizer's lobby). */
+	lobby: LobbyService;
 	calls: CallService;
 	pins: LeaderPinService;
 	dialIn: DialInService;
@@ -189,6 +192,7 @@ export async function createServices(
 		services: {
 			status: new StatusService(database),
 			meetings,
+			lobby: new LobbyService({ meetings, clock }),
 			calls,
 			pins,
 			dialIn,

@@ -191,6 +191,8 @@ export class RunTracker implements Notifier {
 				return ` ${event.participantIds.length} by ${event.by}: ${this.names(event.participantIds)}`;
 			case 'CallerAdmitted':
 				return ` ${this.nameOf(event.participantId)}`;
+			case 'CallerDeclined':
+				return ` ${this.nameOf(event.participantId)} by ${this.nameOf(event.byParticipantId)}`;
 			case 'CallerLeftLobby':
 				return ` ${this.nameOf(event.participantId)} (${event.reason})`;
 			case 'LobbyCallersDisconnected':
@@ -249,6 +251,7 @@ export function eventSubjects(
 			return [organizer, event.conferenceId];
 		case 'CallerEnteredLobby':
 		case 'CallerAdmitted':
+		case 'CallerDeclined':
 		case 'CallerLeftLobby':
 		case 'ParticipantLeft':
 		case 'KeypadHelpPlayed':
