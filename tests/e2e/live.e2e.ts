@@ -201,3 +201,77 @@ test('replay: a past meeting plays back from its events, with the lobby filling 
 	await page.getByRole('button', { name: 'Back to live' }).click();
 	await expect(page.getByText('Ended', { exact: true })).toBeVisible();
 });
+
+test('the organizer, signed in, admits one caller and declines another from presenter mode; beside each, why they wait, which changes when he unlocks', async ({
+	browser,
+	baseURL
+}) => {
+	const pin = await resetPin(baseURL!, 'astrid.lindqvist');
+	// Astrid dials in with her PIN and locks her meeting (*7), so late callers wait.
+	const leader = await softphone(browser, `${CONFERENCE.astrid}#*${pin}#`);
+	await expect(callState(leader)).toHaveText('In the meeting');
+	await press(leader, '*7');
+	await expect(leader.getByText('The meeting is locked.').first()).toBeVisible();
+
+	/** A softphone with a number of its own, so the trainer can tell the callers apart (by its last digits: numbers are masked, MaskedForExternalUsers). */
+	async function caller(number: string): Promise<Page> {
+		const phone = await browser.newPage();
+		await phone.goto('/phone');
+		await phone.getByLabel('Your phone number').fill(number);
+		await phone.getByRole('button', { name: 'Call' }).click();
+		await press(phone, `${CONFERENCE.astrid}##`);
+		await expect(callState(phone)).toHaveText('Waiting in the lobby');
+		return phone;
+	}
+	const first = await caller('+46 70 700 00 01');
+	const second = await caller('+46 70 700 00 02');
+	const third = await caller('+46 70 700 00 03');
+
+	// A viewer who is not signed in sees why they wait, and no buttons.
+	const room = await browser.newContext();
+	const projector = await room.newPage();
+	await projector.goto('/dashboard');
+	await projector.getByRole('link', { name: 'Astrid Lindqvist' }).click();
+	await projector.getByRole('link', { name: 'Presenter mode' }).click();
+	const roomWhy = projector.getByRole('region', { name: 'Why is this caller waiting?' });
+	await expect(roomWhy.getByRole('listitem')).toHaveCount(3);
+	await expect(roomWhy.getByText('the leader locked it (*7)').first()).toBeVisible();
+	await expect(projector.getByRole('button', { name: 'Admit all' })).toHaveCount(0);
+
+	// The trainer signs in as Astrid, the organizer, and opens the same presenter mode.
+	const trainer = await browser.newPage();
+	await trainer.goto('/signin');
+	await trainer.getByLabel('Email address').fill('astrid.lindqvist@contoso.com');
+	await trainer.getByLabel('Password').fill(USER_PASSWORD);
+	await trainer.getByRole('button', { name: 'Sign in' }).click();
+	await trainer.goto(projector.url());
+	const why = trainer.getByRole('region', { name: 'Why is this caller waiting?' });
+	await expect(why.getByRole('listitem')).toHaveCount(3);
+
+	await why.getByRole('button', { name: /^Admit .* 01$/ }).click();
+	await expect(callState(first)).toHaveText('In the meeting');
+	await expect(why.getByRole('listitem')).toHaveCount(2);
+
+	await why.getByRole('button', { name: /^Decline .* 02$/ }).click();
+	await expect(callState(second)).toHaveText('Call ended');
+	await expect(second.getByText('The organizer did not let you in.')).toBeVisible();
+	await expect(why.getByRole('listitem')).toHaveCount(1);
+
+	// Astrid unlocks: the caller still waiting is told apart, as unlocking admits nobody who waits.
+	await press(leader, '*7');
+	await expect(roomWhy.getByText('arrived while it was locked')).toBeVisible();
+	await expect(callState(third)).toHaveText('Waiting in the lobby');
+
+	// The meeting view tells both in plain words.
+	await trainer.getByRole('link', { name: 'Meeting view' }).click();
+	await expect(trainer.getByText(/Astrid Lindqvist admitted \+46 .* 01 from the lobby\./)).toBeVisible();
+	await expect(trainer.getByText(/Astrid Lindqvist declined \+46 .* 02: the call ended/)).toBeVisible();
+
+	for (const page of [third, first, leader]) {
+		await page.getByRole('button', { name: 'Hang up' }).click();
+		await page.close();
+	}
+	await second.close();
+	await trainer.close();
+	await room.close();
+});

@@ -5,7 +5,8 @@
  * `evolveMeeting`, the same function the server uses.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import type { MeetingSummary, MeetingsDelta, TimelineEvent } from '$lib/contract/events';
+import type { MeetingSummary, MeetingsDelta, Response, TimelineEvent } from '$lib/contract/events';
+import { t } from '$lib/i18n/i18n.svelte';
 import { evolveMeeting, type MeetingState, type OpenedMeeting } from '$lib/domain';
 import { getSocket, type LobbySocket } from './socket';
 
@@ -128,6 +129,35 @@ export class OneMeeting {
 
 	close(): void {
 		this.unsubscribe();
+	}
+
+	/**
+	 * As the signed-in organizer in this meeting: admits one waiting caller, or everyone when none is
+	 * named. Answers the server's refusal in words, or null when done (the change arrives as events).
+	 */
+	admit(participantId?: string): Promise<string | null> {
+		return this.act(() =>
+			this.socket.timeout(10_000).emitWithAck('lobby:admit', {
+				meetingId: this.meetingId,
+				...(participantId ? { participantId } : {})
+			})
+		);
+	}
+
+	/** As the signed-in organizer in this meeting: declines one waiting caller. */
+	decline(participantId: string): Promise<string | null> {
+		return this.act(() =>
+			this.socket.timeout(10_000).emitWithAck('lobby:decline', { meetingId: this.meetingId, participantId })
+		);
+	}
+
+	private async act(send: () => Promise<Response>): Promise<string | null> {
+		try {
+			const answer = await send();
+			return answer.ok ? null : answer.error.message;
+		} catch {
+			return t('common.noAnswer');
+		}
 	}
 
 	private subscribe(): void {
