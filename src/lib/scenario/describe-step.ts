@@ -82,6 +82,14 @@ export function describeStep(step: ScenarioStep): string {
 		return `dropConnection ${subjectOf(step.dropConnection)}${resume ? ` (back after ${resume})` : ''}`;
 	}
 	if (step.giveUp !== undefined) return `giveUp ${step.giveUp}`;
+	if (step.admit !== undefined) {
+		const a = typeof step.admit === 'string' ? { caller: step.admit } : step.admit;
+		return `admit ${a.caller ?? 'the lobby'}${'by' in a && a.by ? ` (by ${a.by})` : ''}`;
+	}
+	if (step.decline !== undefined) {
+		const d = typeof step.decline === 'string' ? { caller: step.decline } : step.decline;
+		return `decline ${d.caller}${'by' in d && d.by ? ` (by ${d.by})` : ''}`;
+	}
 	if (step.expect) return `expect ${describeExpectation(step.expect)}`;
 	return 'step';
 }
@@ -101,7 +109,8 @@ export function describeExpectation(e: Expectation, defaultMeeting?: string): st
 			e.prompt && `hears "${e.prompt}"`,
 			e.reason && !e.phase && `was disconnected (${e.reason})`,
 			e.leader !== undefined && (e.leader ? 'is the leader' : 'is not the leader'),
-			e.muted !== undefined && (e.muted ? 'is muted' : 'is not muted')
+			e.muted !== undefined && (e.muted ? 'is muted' : 'is not muted'),
+			e.waitsBecause && `waits because: ${e.waitsBecause}`
 		].filter(Boolean);
 		return `caller ${e.caller} ${parts.join(', ')}`;
 	}

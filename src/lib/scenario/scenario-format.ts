@@ -14,9 +14,11 @@ import {
 	PIN_DIGITS_TEXT,
 	PROMPT_IDS as ALL_PROMPT_IDS,
 	tenantSettingScenarioMessage,
+	WAIT_GATES,
 	type CallDisconnectReason,
 	type MeetingEvent,
-	type PromptId
+	type PromptId,
+	type WaitGate
 } from '$lib/domain';
 import { SIMULATED_ORGANIZERS_MAX } from '$lib/contract/api';
 import { tenantSettingsPatchSchemaWorded } from '$lib/contract/tenant-settings';
@@ -77,6 +79,8 @@ export const STEP_ACTIONS = [
 	'wrongPin',
 	'dropConnection',
 	'giveUp',
+	'admit',
+	'decline',
 	'expect'
 ] as const;
 
@@ -84,6 +88,7 @@ export const STEP_ACTIONS = [
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 const PROMPT_IDS = [...ALL_PROMPT_IDS] as [PromptId, ...PromptId[]];
+const WAIT_GATE_NAMES = [...WAIT_GATES] as [WaitGate, ...WaitGate[]];
 
 // Building blocks
 
@@ -348,6 +353,28 @@ const arrivalsSchema = z
 	})
 	.describe('Random arrivals, drawn from the run’s seed.');
 
+/** `admit: bob`, `admit: { by: amos, caller: bob }`, or `admit: { by: amos }` for the whole lobby. */
+const admitSchema = z
+	.union([
+		callerRef,
+		z.strictObject({
+			by: actorName.optional().describe('The organizer, in his meeting (default: the only organizer).'),
+			caller: callerRef.optional().describe('The waiting caller; leave out to admit the whole lobby.')
+		})
+	])
+	.describe('The organizer admits a waiting caller, or the whole lobby (docs/rules.md).');
+
+/** `decline: bob`, or `decline: { by: amos, caller: bob }`. */
+const declineSchema = z
+	.union([
+		callerRef,
+		z.strictObject({
+			by: actorName.optional().describe('The organizer, in his meeting (default: the only organizer).'),
+			caller: callerRef.describe('The waiting caller.')
+		})
+	])
+	.describe('The organizer declines a waiting caller: the call ends ("The organizer did not let you in").');
+
 const eventTypeSchema = z.enum(MEETING_EVENT_TYPES);
 
 const expectedEventSchema = z
@@ -408,6 +435,10 @@ const expectSchema = z
 		reason: z.enum(DISCONNECT_REASONS).optional(),
 		leader: z.boolean().optional(),
 		muted: z.boolean().optional(),
+		waitsBecause: z
+			.enum(WAIT_GATE_NAMES)
+			.optional()
+			.describe('Why the caller waits in the lobby (docs/rules.md, "Why is this caller waiting?").'),
 		email: emailExpectationSchema.optional(),
 		user: identity.optional(),
 		pin: z
@@ -429,7 +460,7 @@ const MEETING_FIELDS = [
 	'events',
 	'exactly'
 ] as const;
-const CALLER_FIELDS = ['phase', 'music', 'prompt', 'reason', 'leader', 'muted'] as const;
+const CALLER_FIELDS = ['phase', 'music', 'prompt', 'reason', 'leader', 'muted', 'waitsBecause'] as const;
 const USER_FIELDS = ['pin', 'lockedOut', 'pinLength'] as const;
 
 const stepShape = {
@@ -461,6 +492,8 @@ const stepShape = {
 	wrongPin: wrongPinSchema.optional(),
 	dropConnection: dropConnectionSchema.optional(),
 	giveUp: callerRef.optional().describe('Fault: a waiting caller gives up and hangs up.'),
+	admit: admitSchema.optional(),
+	decline: declineSchema.optional(),
 	expect: expectSchema.optional()
 };
 
@@ -538,7 +571,7 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 			message: onlyMeeting
 				? 'Say what to check of the meeting: state, lobby, participants, locked, startedBy or events.'
 				: onlyCaller
-					? 'Say what to check of the caller: phase, music, prompt, reason, leader or muted.'
+					? 'Say what to check of the caller: phase, music, prompt, reason, leader, muted or waitsBecause.'
 					: 'Say what to check of the user: pin, lockedOut or pinLength.'
 		});
 	}

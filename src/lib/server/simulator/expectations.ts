@@ -156,12 +156,25 @@ function checkCaller(e: Expectation, name: string, ctx: ExpectationContext): Ver
 	if (e.reason !== undefined) check(view?.reason === e.reason, `disconnected with ${e.reason}`);
 	if (e.leader !== undefined) check(view?.isLeader === e.leader, e.leader ? 'the leader' : 'not the leader');
 	if (e.muted !== undefined) check(view?.muted === e.muted, e.muted ? 'muted' : 'not muted');
+	let gate = '';
+	if (e.waitsBecause !== undefined) {
+		const waiting = callId !== undefined && view?.phase === 'lobby' ? whyWaiting(ctx, view, callId) : null;
+		check(waiting === e.waitsBecause, `waiting because: ${e.waitsBecause}`);
+		gate = waiting ? `, waiting because: ${waiting}` : '';
+	}
 	const hearing =
 		view && view.phase !== 'ivr' && view.phase !== 'disconnected'
 			? `, hearing "${view.prompt?.id ?? 'nothing'}"`
 			: '';
-	const actual = view ? `caller ${name} is ${describeView(view)}${hearing}` : `${name} has not dialed`;
+	const actual = view ? `caller ${name} is ${describeView(view)}${hearing}${gate}` : `${name} has not dialed`;
 	return verdict(failures, [`caller ${name} to be ${expected.join(', ')}`], actual);
+}
+
+/** The gate that holds a caller in the lobby, as the meeting view explains it, or null. */
+function whyWaiting(ctx: ExpectationContext, view: CallView, callId: string): string | null {
+	if (view.meetingId === null || ctx.services.meetings.state(view.meetingId) === null) return null;
+	const lobby = ctx.services.lobby.explain(view.meetingId, 'signed-in', false).lobby;
+	return lobby.find((c) => c.participantId === callId)?.gate ?? null;
 }
 
 function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: ExpectationContext): Verdict {

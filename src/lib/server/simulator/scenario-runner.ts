@@ -404,6 +404,10 @@ export class ScenarioRun {
 			await this.resetPin(typeof step.resetPin === 'string' ? { user: step.resetPin } : step.resetPin);
 			return;
 		}
+		if (step.admit !== undefined || step.decline !== undefined) {
+			await this.lobbyAction(step);
+			return;
+		}
 		if (step.setTenant) {
 			const { by, ...patch } = step.setTenant;
 			const actor = this.actorNamed(by);
@@ -500,6 +504,38 @@ export class ScenarioRun {
 		if (!organizer)
 			throw new StepRefusal('not-found', `No meeting "${meeting ?? '(none named)'}" in this scenario.`);
 		return organizer.conferenceId;
+	}
+
+	/**
+	 * `admit` or `decline`: the organizer (`by`, or the only organizer) acts on his meeting's lobby
+	 * through the same service as the meeting view, so the same rules refuse him when he may not.
+	 */
+	private async lobbyAction(step: ScenarioStep): Promise<void> {
+		const spec = step.admit ?? step.decline;
+		const { by, caller } = typeof spec === 'string' ? { by: undefined, caller: spec } : (spec ?? {});
+		const organizer = by ?? this.defaultMeeting;
+		const actor = this.actorNamed(organizer ?? '');
+		const meetingId = this.liveMeetingOf(organizer ?? '');
+		const participantId = caller === undefined ? undefined : this.liveCall(caller).callId;
+		const { lobby } = this.host.services;
+		if (step.decline !== undefined) {
+			if (participantId === undefined) throw new StepRefusal('bad-request', 'Name the caller to decline.');
+			await lobby.decline(actorOf(actor), meetingId, participantId);
+		} else {
+			await lobby.admit(actorOf(actor), meetingId, participantId ? { participantId } : 'all');
+		}
+		this.tracker.note(
+			`${step.decline !== undefined ? 'decline' : 'admit'} ${caller ?? 'the lobby'} (by ${actor.email})`
+		);
+	}
+
+	/** The live meeting of organizer `name`, or a refusal saying there is none. */
+	private liveMeetingOf(name: string): string {
+		const organizer = this.world.organizers.get(name);
+		if (!organizer) throw new StepRefusal('not-found', `"${name}" is not an organizer of this scenario.`);
+		const meetingId = this.host.services.meetings.liveMeetingFor(organizer.conferenceId);
+		if (meetingId === null) throw new StepRefusal('not-found', `${name} has no live meeting.`);
+		return meetingId;
 	}
 
 	private actorNamed(name: string | undefined): WorldUser {
