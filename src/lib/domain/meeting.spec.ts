@@ -719,14 +719,19 @@ describe('Keypad commands (Teams): *1 help, *6 mute, and for the leader *7 lock,
 	});
 });
 
-describe('Admitting from the client UI: AdmitLobby (admit all) and AdmitCaller (admit one)', () => {
-	const waiting = [
+/** In progress, led by `leader`, with `a` in the meeting; locked, then `c` and `d` wait in the lobby. */
+function lockedWithTwoWaiting(): MeetingEvent[] {
+	return [
 		...inProgress(),
 		callerJoined('a', T0 + 2 * MIN),
 		locked(T0 + 3 * MIN),
 		inLobby('c', T0 + 4 * MIN),
 		inLobby('d', T0 + 5 * MIN)
 	];
+}
+
+describe('Admitting from the client UI: AdmitLobby (admit all) and AdmitCaller (admit one)', () => {
+	const waiting = lockedWithTwoWaiting();
 
 	it('AdmitLobby admits everyone in arrival order', () => {
 		given(waiting)
@@ -789,13 +794,7 @@ describe('Admitting from the client UI: AdmitLobby (admit all) and AdmitCaller (
 });
 
 describe('Declining a caller: DeclineCaller', () => {
-	const waiting = [
-		...inProgress(),
-		callerJoined('a', T0 + 2 * MIN),
-		locked(T0 + 3 * MIN),
-		inLobby('c', T0 + 4 * MIN),
-		inLobby('d', T0 + 5 * MIN)
-	];
+	const waiting = lockedWithTwoWaiting();
 
 	it('given two callers waiting in a locked meeting, when the leader declines one, then only that caller leaves the lobby', () => {
 		const state = given(waiting)
