@@ -6,6 +6,10 @@
 import type { DialInUserJson, EmailOutcomeJson, PinIssuedJson, TenantSettingsJson } from '$lib/contract/api';
 import type { ApiClient } from './api-client';
 import {
+	AUTO_ADMITTED_USERS,
+	AUTO_ADMITTED_USERS_NOT_MODELLED,
+	LOBBY_MODES,
+	USERS_CAN_ADMIT_FROM_LOBBY,
 	ENTRY_EXIT_ANNOUNCEMENTS_TYPES,
 	MASK_PSTN_NUMBERS_TYPES,
 	TENANT_NUMBER_SETTINGS,
@@ -181,6 +185,78 @@ export const CMDLETS: readonly CmdletSpec[] = [
 		]
 	},
 	{
+		name: 'Get-CsTeamsMeetingPolicy',
+		synopsis: 'Shows the Global meeting policy’s lobby settings (docs/rules.md, "The lobby policy").',
+		positional: 'Identity',
+		params: [
+			{
+				name: 'Identity',
+				kind: 'string',
+				valueName: 'Global',
+				help: 'The policy: Global (the only one yet).'
+			}
+		],
+		examples: [
+			{
+				command: 'lobby Get-CsTeamsMeetingPolicy -Identity Global',
+				says: 'The lobby settings, one per line.'
+			}
+		]
+	},
+	{
+		name: 'Set-CsTeamsMeetingPolicy',
+		synopsis:
+			'Changes the Global meeting policy’s lobby; live meetings follow at once, as an event in their log.',
+		positional: 'Identity',
+		params: [
+			{
+				name: 'Identity',
+				kind: 'string',
+				valueName: 'Global',
+				help: 'The policy: Global (the only one yet).'
+			},
+			{
+				name: 'LobbyMode',
+				kind: 'string',
+				valueName: LOBBY_MODES.join('|'),
+				help: 'Lobby’s own: Classic, the article’s lobby admitted at the start, or Teams, two gates.'
+			},
+			{
+				name: 'AutoAdmittedUsers',
+				kind: 'string',
+				valueName: AUTO_ADMITTED_USERS.join('|'),
+				help: 'Who bypasses the lobby; Everyone also lets callers start the meeting (with the two below).'
+			},
+			{
+				name: 'AllowPSTNUsersToBypassLobby',
+				kind: 'bool',
+				help: 'Teams: callers join a started meeting without waiting to be admitted.'
+			},
+			{
+				name: 'AllowAnonymousUsersToStartMeeting',
+				kind: 'bool',
+				help: 'Teams: callers may start the meeting (with AutoAdmittedUsers Everyone and PSTN bypass).'
+			},
+			{
+				name: 'UsersCanAdmitFromLobby',
+				kind: 'string',
+				valueName: USERS_CAN_ADMIT_FROM_LOBBY.join('|'),
+				help: 'Who may admit: both mean the organizer, in his meeting (Lobby has no presenters).'
+			}
+		],
+		examples: [
+			{
+				command: 'lobby Set-CsTeamsMeetingPolicy -Identity Global -LobbyMode Teams',
+				says: 'Today’s Teams lobby: callers wait to be admitted even after the start.'
+			},
+			{
+				command:
+					"lobby Set-CsTeamsMeetingPolicy -Identity Global -LobbyMode Teams -AllowPSTNUsersToBypassLobby '$true'",
+				says: 'Callers join a started meeting directly, but still wait for it to start.'
+			}
+		]
+	},
+	{
 		name: 'Enable-CsOnlineDialInConferencingUser',
 		synopsis: 'Enables a user for dial-in: a conference ID and a leader PIN, shown once and emailed (S1).',
 		positional: 'Identity',
@@ -255,6 +331,26 @@ function settingsRows(s: TenantSettingsJson): [string, unknown][] {
 		['PinLockoutThreshold', s.pinLockoutThreshold],
 		['MailboxPinRetentionHours', s.mailboxPinRetentionHours]
 	];
+}
+
+function policyRows(s: TenantSettingsJson): [string, unknown][] {
+	return [
+		['Identity', 'Global'],
+		['LobbyMode', s.lobbyMode],
+		['AutoAdmittedUsers', s.autoAdmittedUsers],
+		['AllowPSTNUsersToBypassLobby', s.allowPstnUsersToBypassLobby],
+		['AllowAnonymousUsersToStartMeeting', s.allowAnonymousUsersToStartMeeting],
+		['UsersCanAdmitFromLobby', s.usersCanAdmitFromLobby]
+	];
+}
+
+/** Only the Global policy exists yet: any other -Identity is refused before anything is sent. */
+function needGlobal(values: Record<string, ParamValue>): void {
+	const identity = values.Identity === undefined ? 'Global' : String(values.Identity);
+	if (identity.toLowerCase() !== 'global')
+		throw new UsageError(
+			`-Identity must be Global: Lobby has the Global meeting policy only (got "${identity}").`
+		);
 }
 
 function emailLine(email: EmailOutcomeJson): string {
@@ -388,6 +484,41 @@ export async function runCmdlet(
 			}
 			const { settings } = await api.patch<{ settings: TenantSettingsJson }>('/tenant-settings', patch);
 			print(settings, () => formatList(settingsRows(settings)));
+			return;
+		}
+		case 'Get-CsTeamsMeetingPolicy': {
+			needGlobal(values);
+			const { settings } = await api.get<{ settings: TenantSettingsJson }>('/tenant-settings');
+			print(Object.fromEntries(policyRows(settings)), () => formatList(policyRows(settings)));
+			return;
+		}
+		case 'Set-CsTeamsMeetingPolicy': {
+			needGlobal(values);
+			const patch: Record<string, unknown> = {};
+			const mode = oneOf('LobbyMode', values.LobbyMode, LOBBY_MODES);
+			if (mode) patch.lobbyMode = mode;
+			if (values.AutoAdmittedUsers !== undefined) {
+				const known = [...AUTO_ADMITTED_USERS, ...AUTO_ADMITTED_USERS_NOT_MODELLED];
+				// The server explains why OrganizerOnly and InvitedUsers are refused; send them on.
+				patch.autoAdmittedUsers = oneOf('AutoAdmittedUsers', values.AutoAdmittedUsers, known);
+			}
+			if (values.AllowPSTNUsersToBypassLobby !== undefined)
+				patch.allowPstnUsersToBypassLobby = values.AllowPSTNUsersToBypassLobby;
+			if (values.AllowAnonymousUsersToStartMeeting !== undefined)
+				patch.allowAnonymousUsersToStartMeeting = values.AllowAnonymousUsersToStartMeeting;
+			const admit = oneOf(
+				'UsersCanAdmitFromLobby',
+				values.UsersCanAdmitFromLobby,
+				USERS_CAN_ADMIT_FROM_LOBBY
+			);
+			if (admit) patch.usersCanAdmitFromLobby = admit;
+			if (Object.keys(patch).length === 0) {
+				throw new UsageError(
+					`Nothing to change: give at least one setting, e.g. -LobbyMode Teams. See "lobby ${cmdlet.name} -?".`
+				);
+			}
+			const { settings } = await api.patch<{ settings: TenantSettingsJson }>('/tenant-settings', patch);
+			print(Object.fromEntries(policyRows(settings)), () => formatList(policyRows(settings)));
 			return;
 		}
 		case 'Enable-CsOnlineDialInConferencingUser': {

@@ -275,3 +275,49 @@ test('the organizer, signed in, admits one caller and declines another from pres
 	await trainer.close();
 	await room.close();
 });
+
+test('an administrator switches the Global meeting policy to the Teams lobby in the admin center; beside a waiting caller, the meeting view says at once what the start will do', async ({
+	browser,
+	page
+}) => {
+	const caller = await softphone(browser, `${CONFERENCE.lee}##`);
+	await expect(callState(caller)).toHaveText('Waiting in the lobby');
+	const viewer = await browser.newPage();
+	await viewer.goto('/dashboard');
+	await viewer.getByRole('link', { name: 'Lee Gu' }).click();
+	const lobby = viewer.getByRole('region', { name: /Lobby/ });
+	await expect(lobby.getByText('When the meeting starts they are admitted with it')).toBeVisible();
+
+	await page.goto('/signin');
+	await page.getByLabel('Email address').fill(ADMIN.email);
+	await page.getByLabel('Password').fill(ADMIN.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.goto('/admin/settings');
+	const policy = page.getByRole('form', { name: 'Meeting policy (Global)' });
+	const save = async () => {
+		await policy.getByRole('button', { name: 'Save the meeting policy' }).click();
+		await expect(page.getByText('The meeting policy is saved; live meetings follow it.')).toBeVisible();
+	};
+	try {
+		await policy.getByRole('combobox', { name: 'Lobby', exact: true }).selectOption('Teams');
+		await save();
+		await expect(lobby.getByText('Even when the meeting starts they will wait to be admitted')).toBeVisible();
+		await expect(
+			viewer.getByText(
+				'The lobby policy changed to the Teams lobby, where dial-in callers wait until someone admits them.'
+			)
+		).toBeVisible();
+
+		await policy.getByRole('checkbox', { name: /People dialing in can bypass the lobby/ }).check();
+		await save();
+		await expect(lobby.getByText('When the meeting starts they are admitted with it')).toBeVisible();
+	} finally {
+		// Later specs expect the article's lobby.
+		await policy.getByRole('combobox', { name: 'Lobby', exact: true }).selectOption('Classic');
+		await policy.getByRole('checkbox', { name: /People dialing in can bypass the lobby/ }).uncheck();
+		await save();
+	}
+	await caller.getByRole('button', { name: 'Hang up' }).click();
+	await caller.close();
+	await viewer.close();
+});

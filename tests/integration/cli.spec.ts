@@ -370,6 +370,63 @@ describe('the lobby command against a running server', () => {
 		for (const socket of [leader, first.phone, second.phone, early.phone]) socket.disconnect();
 	});
 
+	it('Get-CsTeamsMeetingPolicy and Set-CsTeamsMeetingPolicy: the Global policy’s lobby, which a live meeting follows at once; other identities, OrganizerOnly and users are refused', async () => {
+		const LEE_CONFERENCE = '7152834';
+		const before = await lobby(['Get-CsTeamsMeetingPolicy', '-Identity', 'Global'], { env: admin });
+		expect(before, before.stderr).toMatchObject({ code: 0 });
+		expect(before.stdout).toMatch(/^LobbyMode\s+: Classic$/m);
+		expect(before.stdout).toMatch(/^AutoAdmittedUsers\s+: EveryoneInCompany$/m);
+		expect(before.stdout).toMatch(/^AllowPSTNUsersToBypassLobby\s+: False$/m);
+
+		// A caller waits in Lee's meeting, which has not started: the classic lobby admits at the start.
+		const phone = await connect(suite.server.url);
+		sockets.push(phone);
+		await must(
+			phone.emitWithAck('call:dial', { phoneNumber: '+46 70 600 00 01', keys: `${LEE_CONFERENCE}##` })
+		);
+		const classic = JSON.parse(
+			(await lobby(['meeting', 'explain', LEE_CONFERENCE, '--json'], { env: admin })).stdout
+		) as {
+			lobby: { mode: string; atStart: string }[];
+		};
+		expect(classic.lobby[0]).toMatchObject({ mode: 'classic', atStart: 'admitted' });
+
+		const set = await lobby(['Set-CsTeamsMeetingPolicy', '-Identity', 'Global', '-LobbyMode', 'Teams'], {
+			env: admin
+		});
+		expect(set, set.stderr).toMatchObject({ code: 0 });
+		expect(set.stdout).toMatch(/^LobbyMode\s+: Teams$/m);
+		// The live meeting follows at once: under Teams without dial-in bypass the start admits nobody.
+		const teams = JSON.parse(
+			(await lobby(['meeting', 'explain', LEE_CONFERENCE, '--json'], { env: admin })).stdout
+		) as {
+			lobby: { mode: string; atStart: string; whenStarted: string }[];
+		};
+		expect(teams.lobby[0]).toMatchObject({ mode: 'teams', atStart: 'waits' });
+		expect(teams.lobby[0]?.whenStarted).toContain('AllowPSTNUsersToBypassLobby is off');
+
+		const other = await lobby(
+			['Set-CsTeamsMeetingPolicy', '-Identity', 'Tag:Students', '-LobbyMode', 'Teams'],
+			{
+				env: admin
+			}
+		);
+		expect(other.code).toBe(2);
+		expect(other.stderr).toContain('-Identity must be Global');
+		const notModelled = await lobby(['Set-CsTeamsMeetingPolicy', '-AutoAdmittedUsers', 'OrganizerOnly'], {
+			env: admin
+		});
+		expect(notModelled.code).toBe(1);
+		expect(notModelled.stderr).toContain('would keep signed-in users in the lobby');
+		const byUser = await lobby(['Set-CsTeamsMeetingPolicy', '-LobbyMode', 'Classic'], { env: user });
+		expect(byUser.code).toBe(1);
+		expect(byUser.stderr).toContain('403');
+
+		const back = await lobby(['Set-CsTeamsMeetingPolicy', '-LobbyMode', 'Classic'], { env: admin });
+		expect(back.stdout).toMatch(/^LobbyMode\s+: Classic$/m);
+		phone.disconnect();
+	});
+
 	it('without a server or a token, says so and exits 1', async () => {
 		const down = await lobby(['Get-CsOnlineDialInConferencingTenantSettings'], {
 			env: { LOBBY_URL: 'http://127.0.0.1:9', LOBBY_CREDENTIALS: join(home, 'none.json') }

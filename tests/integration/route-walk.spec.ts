@@ -126,7 +126,8 @@ const EXPECTED: Record<string, Row> = {
 		page: [303, 403, 200],
 		data: [303, 403, 200],
 		'data-skip': [303, 403, 200],
-		'action:default': [303, 403, null]
+		'action:save': [303, 403, null],
+		'action:policy': [303, 403, null]
 	},
 	'/admin/tokens': {
 		page: [303, 403, 200],

@@ -49,7 +49,7 @@ describe('a refusal thrown by a service, answered by the other bundle', () => {
 		const reset = await action('/admin/dial-in-users/diego.siciliani?/reset', cookie!, {});
 		expect(reset).toMatchObject({ type: 'failure', status: 409 });
 		expect(reset.values).toContainEqual(expect.stringContaining('enable dial-in first'));
-		const settings = await action('/admin/settings', cookie!, { pinLength: '13' });
+		const settings = await action('/admin/settings?/save', cookie!, { pinLength: '13' });
 		expect(settings).toMatchObject({ type: 'failure', status: 400 });
 	});
 

@@ -146,6 +146,18 @@ export function narrate(events: readonly TimelineEvent[], t: Translate, cast = n
 			case 'KeypadHelpPlayed':
 				say(t('meeting.story.help', { who: who(event.participantId) }), 'info');
 				break;
+			case 'LobbyPolicyChanged':
+				say(
+					t(
+						event.lobbyPolicy.mode === 'classic'
+							? 'meeting.story.policyClassic'
+							: event.lobbyPolicy.allowPstnUsersToBypassLobby
+								? 'meeting.story.policyTeamsBypass'
+								: 'meeting.story.policyTeamsAdmit'
+					),
+					'info'
+				);
+				break;
 			case 'MeetingEnded':
 				say(t(`meeting.story.ended.${event.reason}`), 'end');
 				break;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '$lib/contract/events';
+import { DEFAULT_MEETING_SETTINGS } from '$lib/domain';
 import { advance, eventsUntil, meetingAt, nextEventAt, previousEventAt, span } from './replay';
 
 const T = 1_700_000_000_000;
@@ -12,7 +13,7 @@ const timeline: TimelineEvent[] = [
 			meetingId: 'm1',
 			conferenceId: '4410273',
 			organizer: { userId: 'u1', displayName: 'Amos Marble' },
-			settings: { maxParticipants: 250, lobbyTimeoutMinutes: 0, announcements: 'names', allowPstnOnly: false }
+			settings: DEFAULT_MEETING_SETTINGS
 		}
 	},
 	{

@@ -5,7 +5,13 @@
  * `/api/v1/openapi.json`.
  */
 import type { WaitExplanation } from '$lib/domain/meeting';
-import type { EntryExitAnnouncementsType, MaskPstnNumbersType } from '$lib/domain/tenant-settings';
+import type {
+	AutoAdmittedUsers,
+	EntryExitAnnouncementsType,
+	LobbyModeName,
+	MaskPstnNumbersType,
+	UsersCanAdmitFromLobby
+} from '$lib/domain/tenant-settings';
 
 /** Every error answer: a stable code and a sentence for people. */
 export interface ApiErrorBody {
@@ -48,6 +54,12 @@ export interface TenantSettingsJson {
 	pinLockoutThreshold: number;
 	/** Hours the simulated mailbox shows a PIN in full; `*****` after. */
 	mailboxPinRetentionHours: number;
+	/** The Global meeting policy's lobby (`Get-CsTeamsMeetingPolicy -Identity Global`). */
+	lobbyMode: LobbyModeName;
+	autoAdmittedUsers: AutoAdmittedUsers;
+	allowPstnUsersToBypassLobby: boolean;
+	allowAnonymousUsersToStartMeeting: boolean;
+	usersCanAdmitFromLobby: UsersCanAdmitFromLobby;
 }
 
 /** Whether, and where, the PIN email went (S9, S12, S14). */
@@ -93,6 +105,7 @@ export type WaitExplanationJson = WaitExplanation & {
 	why: string;
 	letsIn: string;
 	timesOut: string | null;
+	whenStarted: string | null;
 };
 
 /** A live meeting's lobby, explained, at the instant `at` (the lobby's `GET` and its admit and decline). */

@@ -6,6 +6,10 @@
  */
 import { z } from 'zod';
 import {
+	AUTO_ADMITTED_USERS,
+	AUTO_ADMITTED_USERS_NOT_MODELLED,
+	LOBBY_MODES,
+	USERS_CAN_ADMIT_FROM_LOBBY,
 	ENTRY_EXIT_ANNOUNCEMENTS_TYPES,
 	MASK_PSTN_NUMBERS_TYPES,
 	TENANT_SETTING_RANGES,
@@ -45,7 +49,18 @@ export function tenantSettingsPatchSchemaWorded(wording: RangeWording) {
 			lobbyTimeoutMinutes: wholeNumberIn('lobbyTimeoutMinutes', wording),
 			pinLockoutThreshold: wholeNumberIn('pinLockoutThreshold', wording),
 			/** How long the simulated mailbox shows a PIN in full before `*****`. */
-			mailboxPinRetentionHours: wholeNumberIn('mailboxPinRetentionHours', wording)
+			mailboxPinRetentionHours: wholeNumberIn('mailboxPinRetentionHours', wording),
+			/** The Global meeting policy's lobby (docs/rules.md, "The lobby policy"). */
+			lobbyMode: z.enum(LOBBY_MODES),
+			autoAdmittedUsers: z.enum(AUTO_ADMITTED_USERS, {
+				error: (issue) =>
+					(AUTO_ADMITTED_USERS_NOT_MODELLED as readonly unknown[]).includes(issue.input)
+						? `AutoAdmittedUsers ${String(issue.input)} would keep signed-in users in the lobby, which Lobby does not model yet; use one of ${AUTO_ADMITTED_USERS.join(', ')}.`
+						: `AutoAdmittedUsers must be one of ${AUTO_ADMITTED_USERS.join(', ')}.`
+			}),
+			allowPstnUsersToBypassLobby: z.boolean(),
+			allowAnonymousUsersToStartMeeting: z.boolean(),
+			usersCanAdmitFromLobby: z.enum(USERS_CAN_ADMIT_FROM_LOBBY)
 		})
 		.partial()
 		.strict();

@@ -13,7 +13,7 @@ import {
 	type CallEvent,
 	type CallState
 } from './call';
-import type { OpenedMeeting } from './meeting';
+import { DEFAULT_MEETING_SETTINGS, type OpenedMeeting } from './meeting';
 import { deepFreeze, specFor } from './decider-spec';
 import { replay } from './decider';
 import { PROMPT_IDS, prompt } from './prompts';
@@ -584,7 +584,7 @@ describe('callFromMeeting: a call rebuilt from its meeting alone (restart, takeo
 		meetingId: 'm-1',
 		conferenceId: '8675309',
 		organizer: { userId: 'user-amos', displayName: 'Amos Marble' },
-		settings: { maxParticipants: 250, lobbyTimeoutMinutes: 0, announcements: 'names', allowPstnOnly: false },
+		settings: DEFAULT_MEETING_SETTINGS,
 		openedAt: T0,
 		startedAt: T0 + 5,
 		locked: true,

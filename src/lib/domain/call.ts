@@ -692,6 +692,7 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 		case 'MeetingStarted':
 		case 'CallerLeftLobby':
 		case 'ParticipantLeft':
+		case 'LobbyPolicyChanged':
 			return [];
 		default: {
 			const _exhaustive: never = event;

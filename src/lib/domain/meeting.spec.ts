@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deepFreeze, specFor } from './decider-spec';
 import {
 	admissionWaitsMs,
+	DEFAULT_LOBBY_POLICY,
 	DEFAULT_MEETING_SETTINGS,
 	decideMeeting,
 	evolveMeeting,
@@ -848,7 +849,9 @@ describe('Why is this caller waiting? explainWait and explainLobby', () => {
 			gate: 'not-started',
 			rules: ['S5', 'S11'],
 			remedies: ['organizer-pin', 'client-join'],
-			timesOutAt: null
+			timesOutAt: null,
+			atStart: 'admitted',
+			mode: 'classic'
 		});
 	});
 
@@ -907,6 +910,151 @@ describe('Why is this caller waiting? explainWait and explainLobby', () => {
 			['c', 3, MIN]
 		]);
 		expect(all.every((e) => e.gate === 'not-started')).toBe(true);
+	});
+});
+
+describe('The lobby policy: classic and teams, every combination for a caller dialing in', () => {
+	type Case = {
+		mode: 'classic' | 'teams';
+		bypass: boolean;
+		everyone: boolean;
+		anonymousStart: boolean;
+		started: boolean;
+		locked: boolean;
+	};
+	const policyOf = (c: Case) => ({
+		...DEFAULT_LOBBY_POLICY,
+		mode: c.mode,
+		autoAdmittedUsers: c.everyone ? ('Everyone' as const) : ('EveryoneInCompany' as const),
+		allowPstnUsersToBypassLobby: c.bypass,
+		allowAnonymousUsersToStartMeeting: c.anonymousStart
+	});
+	/**
+	 * What happens to an anonymous caller, from docs/rules.md, "The lobby policy": where they end up
+	 * and, in the lobby, which gate holds them. Written out as the rules say it, not computed the way
+	 * the domain computes it.
+	 */
+	function expected(c: Case): { placed: 'starts' | 'joins' | 'lobby'; gate: string | null } {
+		if (!c.started) {
+			const mayStart = c.mode === 'teams' && c.bypass && c.everyone && c.anonymousStart;
+			return mayStart ? { placed: 'starts', gate: null } : { placed: 'lobby', gate: 'not-started' };
+		}
+		if (c.locked) return { placed: 'lobby', gate: 'locked' };
+		if (c.mode === 'teams' && !c.bypass) return { placed: 'lobby', gate: 'admission-required' };
+		return { placed: 'joins', gate: null };
+	}
+	const cases: Case[] = [];
+	for (const mode of ['classic', 'teams'] as const)
+		for (const bypass of [false, true])
+			for (const everyone of [false, true])
+				for (const anonymousStart of [false, true])
+					for (const started of [false, true])
+						for (const locked of started ? [false, true] : [false])
+							cases.push({ mode, bypass, everyone, anonymousStart, started, locked });
+
+	it.each(cases)(
+		'given %o, when a caller dials in, then they start, join or wait at the expected gate',
+		(c) => {
+			const history: MeetingEvent[] = [opened({ lobbyPolicy: policyOf(c) })];
+			if (c.started) history.push(leaderJoinedByPhone(T0 + MIN), started(T0 + MIN));
+			if (c.locked) history.push(locked(T0 + 2 * MIN));
+			const decision = decideMeeting(
+				given(history).state(),
+				{ type: 'JoinByPhone', participantId: 'x', phoneNumber: '+46700000x', asLeader: false },
+				T0 + 3 * MIN
+			);
+			expect(decision.ok).toBe(true);
+			if (!decision.ok) return;
+			const want = expected(c);
+			const types = decision.events.map((e) => e.type);
+			if (want.placed === 'starts') expect(types).toEqual(['ParticipantJoined', 'MeetingStarted']);
+			if (want.placed === 'joins') expect(types).toEqual(['ParticipantJoined']);
+			if (want.placed === 'lobby') {
+				expect(types).toEqual(['CallerEnteredLobby']);
+				const after = given([...history, ...decision.events]).state();
+				expect(explainWait(after, 'x', T0 + 4 * MIN)?.gate).toBe(want.gate);
+			}
+		}
+	);
+
+	it('given teams without PSTN bypass, when the organizer starts the meeting, then the callers stay in the lobby, waiting to be admitted', () => {
+		const teams = { ...DEFAULT_LOBBY_POLICY, mode: 'teams' as const };
+		const history = [opened({ lobbyPolicy: teams }), inLobby('a', T0 + MIN)];
+		expect(explainWait(given(history).state(), 'a', T0 + MIN)).toMatchObject({
+			gate: 'not-started',
+			atStart: 'waits'
+		});
+		const state = given(history)
+			.when(
+				{ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+46701111111', asLeader: true },
+				T0 + 2 * MIN
+			)
+			.then([leaderJoinedByPhone(T0 + 2 * MIN), started(T0 + 2 * MIN)]);
+		expect(explainWait(state, 'a', T0 + 3 * MIN)).toMatchObject({
+			gate: 'admission-required',
+			remedies: ['leader-admits']
+		});
+	});
+
+	it('given teams with PSTN bypass, when the organizer starts the meeting, then the lobby is admitted with him ("dial-in bypass" waits for the start)', () => {
+		const bypass = { ...DEFAULT_LOBBY_POLICY, mode: 'teams' as const, allowPstnUsersToBypassLobby: true };
+		const history = [opened({ lobbyPolicy: bypass }), inLobby('a', T0 + MIN)];
+		expect(explainWait(given(history).state(), 'a', T0 + MIN)).toMatchObject({
+			gate: 'not-started',
+			atStart: 'admitted'
+		});
+		given(history)
+			.when(
+				{ type: 'JoinByPhone', participantId: 'leader', phoneNumber: '+46701111111', asLeader: true },
+				T0 + 2 * MIN
+			)
+			.then([
+				leaderJoinedByPhone(T0 + 2 * MIN),
+				started(T0 + 2 * MIN),
+				{
+					type: 'LobbyAdmitted',
+					at: T0 + 2 * MIN,
+					participantIds: ['a'],
+					by: 'meeting-start',
+					byParticipantId: 'leader',
+					announcement: 'names'
+				}
+			]);
+	});
+
+	it('a policy change reaches a live meeting as one event, applies to callers who arrive after, and admits nobody who waits', () => {
+		const history = [
+			...inProgress({ lobbyPolicy: { ...DEFAULT_LOBBY_POLICY, mode: 'teams' } }),
+			inLobby('a', T0 + 2 * MIN)
+		];
+		const open = { ...DEFAULT_LOBBY_POLICY, mode: 'teams' as const, allowPstnUsersToBypassLobby: true };
+		const state = given(history)
+			.when({ type: 'ChangeLobbyPolicy', lobbyPolicy: open }, T0 + 3 * MIN)
+			.then([{ type: 'LobbyPolicyChanged', at: T0 + 3 * MIN, lobbyPolicy: open }]);
+		expect(explainWait(state, 'a', T0 + 4 * MIN)?.gate).toBe('not-admitted');
+		const next = decideMeeting(
+			state,
+			{ type: 'JoinByPhone', participantId: 'b', phoneNumber: '+46700000b', asLeader: false },
+			T0 + 4 * MIN
+		);
+		expect(next.ok && next.events.map((e) => e.type)).toEqual(['ParticipantJoined']);
+		// The same policy again changes nothing; a bad one is refused.
+		given([...history, { type: 'LobbyPolicyChanged', at: T0 + 3 * MIN, lobbyPolicy: open }])
+			.when({ type: 'ChangeLobbyPolicy', lobbyPolicy: open }, T0 + 5 * MIN)
+			.then([]);
+		given(history)
+			.when(
+				{ type: 'ChangeLobbyPolicy', lobbyPolicy: { ...open, autoAdmittedUsers: 'OrganizerOnly' as never } },
+				T0 + 5 * MIN
+			)
+			.thenRejects('invalid-settings');
+	});
+
+	it('a meeting opened before there was a lobby policy replays as classic', () => {
+		const { lobbyPolicy: _none, ...oldSettings } = DEFAULT_MEETING_SETTINGS;
+		const old = { ...opened(), settings: oldSettings } as unknown as MeetingEvent;
+		const state = given([old]).state();
+		expect(state.status !== 'none' && state.settings.lobbyPolicy).toEqual(DEFAULT_LOBBY_POLICY);
 	});
 });
 

@@ -6,7 +6,15 @@
  * a hash, only whether the call flow accepted the organizer's PIN for this meeting (`asLeader`).
  */
 import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
-import { TENANT_SETTING_RANGES, tenantSettingProblem } from './tenant-settings';
+import {
+	AUTO_ADMITTED_USERS,
+	DEFAULT_TENANT_SETTINGS,
+	TENANT_SETTING_RANGES,
+	tenantSettingProblem,
+	USERS_CAN_ADMIT_FROM_LOBBY,
+	type AutoAdmittedUsers,
+	type UsersCanAdmitFromLobby
+} from './tenant-settings';
 
 // Settings
 
@@ -19,7 +27,35 @@ export type Announcements = 'names' | 'tone' | 'off';
 /** Every announcement setting, for pickers and validation. */
 export const ANNOUNCEMENTS: readonly Announcements[] = Object.freeze(['names', 'tone', 'off'] as const);
 
-/** How a meeting behaves; fixed when it opens. */
+/** The article's lobby (`classic`) or today's Teams lobby (`teams`); docs/rules.md, "The lobby policy". */
+export type LobbyMode = 'classic' | 'teams';
+
+/**
+ * The meeting policy's lobby settings (`Set-CsTeamsMeetingPolicy`), as a meeting holds them. Under
+ * `classic` only `mode` matters; under `teams`:
+ * - `allowPstnUsersToBypassLobby`: callers join a started meeting directly; off, they wait to be
+ *   admitted even after the start;
+ * - `allowAnonymousUsersToStartMeeting` (with `autoAdmittedUsers` `Everyone` and PSTN bypass on):
+ *   a caller may start the meeting; otherwise callers wait until a verified participant joins.
+ */
+export type LobbyPolicy = {
+	readonly mode: LobbyMode;
+	readonly autoAdmittedUsers: AutoAdmittedUsers;
+	readonly allowPstnUsersToBypassLobby: boolean;
+	readonly allowAnonymousUsersToStartMeeting: boolean;
+	readonly usersCanAdmitFromLobby: UsersCanAdmitFromLobby;
+};
+
+/** The lobby of the article, with Teams' defaults for the rest: every meeting's unless a policy says otherwise. */
+export const DEFAULT_LOBBY_POLICY: LobbyPolicy = Object.freeze({
+	mode: DEFAULT_TENANT_SETTINGS.lobbyMode === 'Teams' ? 'teams' : 'classic',
+	autoAdmittedUsers: DEFAULT_TENANT_SETTINGS.autoAdmittedUsers,
+	allowPstnUsersToBypassLobby: DEFAULT_TENANT_SETTINGS.allowPstnUsersToBypassLobby,
+	allowAnonymousUsersToStartMeeting: DEFAULT_TENANT_SETTINGS.allowAnonymousUsersToStartMeeting,
+	usersCanAdmitFromLobby: DEFAULT_TENANT_SETTINGS.usersCanAdmitFromLobby
+});
+
+/** How a meeting behaves; fixed when it opens, but for the lobby policy, which a `LobbyPolicyChanged` may change. */
 export type MeetingSettings = {
 	/** Lobby and meeting together may hold no more than this (Teams 250, ConfBridge `max_members`). */
 	readonly maxParticipants: number;
@@ -28,6 +64,8 @@ export type MeetingSettings = {
 	readonly announcements: Announcements;
 	/** S6: the organizer's `AllowPSTNOnlyMeetings`; when true the first caller starts the meeting. */
 	readonly allowPstnOnly: boolean;
+	/** The lobby policy; missing in meetings opened before there was one, which are `classic`. */
+	readonly lobbyPolicy: LobbyPolicy;
 };
 
 /**
@@ -38,7 +76,8 @@ export const DEFAULT_MEETING_SETTINGS: MeetingSettings = Object.freeze({
 	maxParticipants: TENANT_SETTING_RANGES.maxParticipants.default,
 	lobbyTimeoutMinutes: TENANT_SETTING_RANGES.lobbyTimeoutMinutes.default,
 	announcements: 'names',
-	allowPstnOnly: false
+	allowPstnOnly: false,
+	lobbyPolicy: DEFAULT_LOBBY_POLICY
 });
 
 /** The dial-in user who owns the meeting; their PIN makes them its leader (S2). */
@@ -194,6 +233,17 @@ export type MeetingLockChanged = {
 	readonly byParticipantId: string;
 };
 
+/**
+ * The organizer's meeting policy changed while the meeting runs (an administrator's
+ * `Set-CsTeamsMeetingPolicy`): it applies from here on, to callers who arrive after. Nobody already
+ * waiting is admitted by it, as unlocking admits nobody.
+ */
+export type LobbyPolicyChanged = {
+	readonly type: 'LobbyPolicyChanged';
+	readonly at: number;
+	readonly lobbyPolicy: LobbyPolicy;
+};
+
 /** `*1`: the keypad help was played to a participant, listing only the commands they may use. */
 export type KeypadHelpPlayed = {
 	readonly type: 'KeypadHelpPlayed';
@@ -231,6 +281,7 @@ export type MeetingEvent =
 	| ParticipantLeft
 	| ParticipantMuteChanged
 	| MeetingLockChanged
+	| LobbyPolicyChanged
 	| KeypadHelpPlayed
 	| MeetingEnded;
 
@@ -256,6 +307,7 @@ export function causedBy(event: MeetingEvent): string | null {
 			return event.byParticipantId;
 		case 'MeetingOpened':
 		case 'LobbyCallersDisconnected':
+		case 'LobbyPolicyChanged':
 		case 'MeetingEnded':
 			return null;
 		default: {
@@ -290,6 +342,7 @@ export function concerned(event: MeetingEvent): readonly string[] {
 		case 'MeetingStarted':
 		case 'CallerLeftLobby':
 		case 'ParticipantLeft':
+		case 'LobbyPolicyChanged':
 			return [];
 		default: {
 			const _exhaustive: never = event;
@@ -365,7 +418,10 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 			meetingId: event.meetingId,
 			conferenceId: event.conferenceId,
 			organizer: event.organizer,
-			settings: event.settings,
+			// Meetings opened before there was a lobby policy have the article's lobby.
+			settings: event.settings.lobbyPolicy
+				? event.settings
+				: { ...event.settings, lobbyPolicy: DEFAULT_LOBBY_POLICY },
 			openedAt: event.at,
 			locked: false,
 			lobby: [],
@@ -421,6 +477,8 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 		}
 		case 'MeetingLockChanged':
 			return { ...state, locked: event.locked };
+		case 'LobbyPolicyChanged':
+			return { ...state, settings: { ...state.settings, lobbyPolicy: event.lobbyPolicy } };
 		case 'KeypadHelpPlayed':
 			return state;
 		case 'MeetingEnded':
@@ -500,6 +558,7 @@ function carryWhereabouts(before: MeetingState, after: OpenedMeeting, event: Mee
 		case 'MeetingStarted':
 		case 'ParticipantMuteChanged':
 		case 'MeetingLockChanged':
+		case 'LobbyPolicyChanged':
 		case 'KeypadHelpPlayed':
 			break;
 		default: {
@@ -606,6 +665,12 @@ export type DeclineCaller = {
 	readonly participantId: string;
 };
 
+/**
+ * The organizer's meeting policy changed (an administrator's `Set-CsTeamsMeetingPolicy`); it
+ * reaches a live meeting as this command, so the change is an event in its log.
+ */
+export type ChangeLobbyPolicy = { readonly type: 'ChangeLobbyPolicy'; readonly lobbyPolicy: LobbyPolicy };
+
 /** A clock tick: disconnects lobby callers who waited `lobbyTimeoutMinutes` or longer (when > 0). */
 export type ExpireLobbyWaits = { readonly type: 'ExpireLobbyWaits' };
 
@@ -625,6 +690,7 @@ export type MeetingCommand =
 	| AdmitLobby
 	| AdmitCaller
 	| DeclineCaller
+	| ChangeLobbyPolicy
 	| ExpireLobbyWaits
 	| EndMeeting;
 
@@ -670,8 +736,8 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 		return reject('meeting-not-open', 'This meeting has not been opened yet. Open it first, then try again.');
 	}
 	if (state.status === 'ended') {
-		// A clock tick after the end has simply nothing to do.
-		if (command.type === 'ExpireLobbyWaits') return accept([]);
+		// A clock tick or a policy change after the end has simply nothing to do.
+		if (command.type === 'ExpireLobbyWaits' || command.type === 'ChangeLobbyPolicy') return accept([]);
 		return reject('meeting-ended', 'This meeting has ended. Start a new meeting to meet again.');
 	}
 	switch (command.type) {
@@ -692,6 +758,8 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 			return admitCaller(state, command, now);
 		case 'DeclineCaller':
 			return declineCaller(state, command, now);
+		case 'ChangeLobbyPolicy':
+			return changeLobbyPolicy(state, command.lobbyPolicy, now);
 		case 'ExpireLobbyWaits':
 			return expireLobbyWaits(state, now);
 		case 'EndMeeting':
@@ -715,12 +783,14 @@ function openMeeting(state: MeetingState, command: OpenMeeting, now: number): Me
 		maxParticipants: wanted.maxParticipants ?? DEFAULT_MEETING_SETTINGS.maxParticipants,
 		lobbyTimeoutMinutes: wanted.lobbyTimeoutMinutes ?? DEFAULT_MEETING_SETTINGS.lobbyTimeoutMinutes,
 		announcements: wanted.announcements ?? DEFAULT_MEETING_SETTINGS.announcements,
-		allowPstnOnly: wanted.allowPstnOnly ?? DEFAULT_MEETING_SETTINGS.allowPstnOnly
+		allowPstnOnly: wanted.allowPstnOnly ?? DEFAULT_MEETING_SETTINGS.allowPstnOnly,
+		lobbyPolicy: wanted.lobbyPolicy ?? DEFAULT_MEETING_SETTINGS.lobbyPolicy
 	};
 	const { maxParticipants, lobbyTimeoutMinutes, announcements } = settings;
 	const problem =
 		tenantSettingProblem('maxParticipants', maxParticipants) ??
-		tenantSettingProblem('lobbyTimeoutMinutes', lobbyTimeoutMinutes);
+		tenantSettingProblem('lobbyTimeoutMinutes', lobbyTimeoutMinutes) ??
+		lobbyPolicyProblem(settings.lobbyPolicy);
 	if (problem) return reject('invalid-settings', problem);
 	if (!ANNOUNCEMENTS.includes(announcements)) {
 		return reject(
@@ -738,6 +808,35 @@ function openMeeting(state: MeetingState, command: OpenMeeting, now: number): Me
 			settings
 		}
 	]);
+}
+
+/** What is wrong with a lobby policy, or null. */
+function lobbyPolicyProblem(policy: LobbyPolicy): string | null {
+	if (policy.mode !== 'classic' && policy.mode !== 'teams')
+		return `The lobby mode must be classic or teams; got ${String(policy.mode)}.`;
+	if (!AUTO_ADMITTED_USERS.includes(policy.autoAdmittedUsers))
+		return `AutoAdmittedUsers must be one of ${AUTO_ADMITTED_USERS.join(', ')}; got ${String(policy.autoAdmittedUsers)}.`;
+	if (!USERS_CAN_ADMIT_FROM_LOBBY.includes(policy.usersCanAdmitFromLobby))
+		return `UsersCanAdmitFromLobby must be one of ${USERS_CAN_ADMIT_FROM_LOBBY.join(', ')}; got ${String(policy.usersCanAdmitFromLobby)}.`;
+	return null;
+}
+
+/**
+ * Under `teams`, whether a caller dialing in may start a waiting meeting: "Anonymous users and
+ * dial-in callers can start a meeting" (`AllowAnonymousUsersToStartMeeting`) applies only when
+ * everyone may bypass the lobby and dial-in callers may too.
+ */
+function callersMayStart(policy: LobbyPolicy): boolean {
+	return (
+		policy.allowAnonymousUsersToStartMeeting &&
+		policy.autoAdmittedUsers === 'Everyone' &&
+		policy.allowPstnUsersToBypassLobby
+	);
+}
+
+/** Whether a caller goes past the lobby into a started, unlocked meeting (`teams`: only with PSTN bypass). */
+function callersBypass(policy: LobbyPolicy): boolean {
+	return policy.mode === 'classic' || policy.allowPstnUsersToBypassLobby;
 }
 
 /**
@@ -805,15 +904,20 @@ function joinByPhone(state: OpenedMeeting, command: JoinByPhone, now: number): M
 		isLeader: command.asLeader,
 		announcement: state.settings.announcements
 	};
+	const policy = state.settings.lobbyPolicy;
 	if (state.status === 'waiting') {
 		// S2, S4, S10: the organizer's PIN starts the meeting and admits the lobby.
 		if (command.asLeader) return accept(startWith(state, joined, 'leader-pin', now));
-		// S6: where the organizer allows PSTN-only meetings, the first caller starts it.
-		if (state.settings.allowPstnOnly) return accept(startWith(state, joined, 'pstn-only', now));
+		// S6: where the organizer allows PSTN-only meetings, the first caller starts it; under
+		// `teams`, also where the policy lets anonymous users and dial-in callers start meetings.
+		if (state.settings.allowPstnOnly || (policy.mode === 'teams' && callersMayStart(policy)))
+			return accept(startWith(state, joined, 'pstn-only', now));
 		// S5, S11: an anonymous caller cannot start the meeting and waits in the lobby with music.
 		return accept([enteredLobby(command, now)]);
 	}
-	if (state.locked && !command.asLeader) return accept([enteredLobby(command, now)]);
+	if (command.asLeader) return accept([joined]);
+	// Locked (*7), or under `teams` without PSTN bypass: the caller waits to be admitted.
+	if (state.locked || !callersBypass(policy)) return accept([enteredLobby(command, now)]);
 	return accept([joined]);
 }
 
@@ -827,7 +931,10 @@ function enteredLobby(command: JoinByPhone, now: number): CallerEnteredLobby {
 	};
 }
 
-/** S10: the starter joins, the meeting starts, then the whole lobby is admitted in arrival order. */
+/**
+ * S10: the starter joins, the meeting starts, then the whole lobby is admitted in arrival order.
+ * Under `teams` without PSTN bypass, callers stay in the lobby until someone admits them.
+ */
 function startWith(
 	state: OpenedMeeting,
 	joined: ParticipantJoined,
@@ -838,7 +945,7 @@ function startWith(
 		joined,
 		{ type: 'MeetingStarted', at: now, startedBy, participantId: joined.participantId }
 	];
-	if (state.lobby.length > 0) {
+	if (state.lobby.length > 0 && callersBypass(state.settings.lobbyPolicy)) {
 		events.push({
 			type: 'LobbyAdmitted',
 			at: now,
@@ -1000,6 +1107,17 @@ function declineCaller(state: OpenedMeeting, command: DeclineCaller, now: number
 	]);
 }
 
+function changeLobbyPolicy(state: OpenedMeeting, lobbyPolicy: LobbyPolicy, now: number): MeetingDecision {
+	const problem = lobbyPolicyProblem(lobbyPolicy);
+	if (problem) return reject('invalid-settings', problem);
+	const current = state.settings.lobbyPolicy;
+	const same = (Object.keys(lobbyPolicy) as (keyof LobbyPolicy)[]).every(
+		(k) => lobbyPolicy[k] === current[k]
+	);
+	if (same) return accept([]);
+	return accept([{ type: 'LobbyPolicyChanged', at: now, lobbyPolicy: { ...lobbyPolicy } }]);
+}
+
 function requireWaiting(state: OpenedMeeting, participantId: string): MeetingDecision | null {
 	if (whereabouts(state).get(participantId) === 'lobby') return null;
 	return reject(
@@ -1123,17 +1241,20 @@ export function admissionWaitsMs(before: MeetingState, events: readonly MeetingE
  * The gate that holds a caller in the lobby (docs/rules.md, "Why is this caller waiting?"):
  * - `not-started`: the meeting waits for its leader, and an anonymous caller cannot start it (S5, S11);
  * - `locked`: the meeting is in progress, but the leader locked it (`*7`), so late callers wait;
+ * - `admission-required` (`teams`): in progress and unlocked, but the lobby policy does not let
+ *   dial-in callers bypass the lobby (`AllowPSTNUsersToBypassLobby` off): someone must admit them;
  * - `not-admitted`: the meeting is in progress and unlocked, but the caller arrived while it was
  *   locked; unlocking lets new callers in, and those already waiting stay until admitted.
  * A full meeting never holds anyone here: the lobby counts toward the size, so a caller beyond it
  * is refused at the door (`meeting-full`) rather than kept waiting.
  */
-export type WaitGate = 'not-started' | 'locked' | 'not-admitted';
+export type WaitGate = 'not-started' | 'locked' | 'admission-required' | 'not-admitted';
 
 /** Every gate, for pickers, schemas and docs. */
 export const WAIT_GATES: readonly WaitGate[] = Object.freeze([
 	'not-started',
 	'locked',
+	'admission-required',
 	'not-admitted'
 ] as const);
 
@@ -1156,17 +1277,25 @@ export type WaitExplanation = {
 	readonly remedies: readonly WaitRemedy[];
 	/** When the lobby timeout will send the caller away (`lobbyTimeoutMinutes`), or null if never. */
 	readonly timesOutAt: number | null;
+	/**
+	 * `not-started` only: whether the start admits them (`admitted`: classic, or `teams` with PSTN
+	 * bypass) or they still wait to be admitted after it (`waits`); null for the other gates.
+	 */
+	readonly atStart: 'admitted' | 'waits' | null;
+	readonly mode: LobbyMode;
 };
 
 const GATE_RULES: Readonly<Record<WaitGate, readonly string[]>> = Object.freeze({
 	'not-started': Object.freeze(['S5', 'S11']),
 	locked: Object.freeze([]),
+	'admission-required': Object.freeze([]),
 	'not-admitted': Object.freeze([])
 });
 
 const GATE_REMEDIES: Readonly<Record<WaitGate, readonly WaitRemedy[]>> = Object.freeze({
 	'not-started': Object.freeze(['organizer-pin', 'client-join'] as const),
 	locked: Object.freeze(['leader-admits'] as const),
+	'admission-required': Object.freeze(['leader-admits'] as const),
 	'not-admitted': Object.freeze(['leader-admits'] as const)
 });
 
@@ -1195,8 +1324,16 @@ function explained(
 	position: number,
 	now: number
 ): WaitExplanation {
+	const policy = state.settings.lobbyPolicy;
+	const bypass = callersBypass(policy);
 	const gate: WaitGate =
-		state.status === 'waiting' ? 'not-started' : state.locked ? 'locked' : 'not-admitted';
+		state.status === 'waiting'
+			? 'not-started'
+			: state.locked
+				? 'locked'
+				: bypass
+					? 'not-admitted'
+					: 'admission-required';
 	const { lobbyTimeoutMinutes } = state.settings;
 	return {
 		participantId: caller.participantId,
@@ -1206,7 +1343,9 @@ function explained(
 		gate,
 		rules: GATE_RULES[gate],
 		remedies: GATE_REMEDIES[gate],
-		timesOutAt: lobbyTimeoutMinutes > 0 ? caller.arrivedAt + lobbyTimeoutMinutes * 60_000 : null
+		timesOutAt: lobbyTimeoutMinutes > 0 ? caller.arrivedAt + lobbyTimeoutMinutes * 60_000 : null,
+		atStart: gate === 'not-started' ? (bypass ? 'admitted' : 'waits') : null,
+		mode: policy.mode
 	};
 }
 

@@ -21,6 +21,43 @@ export type EntryExitAnnouncementsType = (typeof ENTRY_EXIT_ANNOUNCEMENTS_TYPES)
 export const MASK_PSTN_NUMBERS_TYPES = ['MaskedForExternalUsers', 'MaskedForAllUsers', 'NoMasking'] as const;
 export type MaskPstnNumbersType = (typeof MASK_PSTN_NUMBERS_TYPES)[number];
 
+/**
+ * Which lobby a meeting has (Lobby's own setting, docs/rules.md "The lobby policy"): `classic`, the
+ * article's Skype for Business lobby, admitted whole when the meeting starts; or `teams`, today's
+ * Teams lobby, where starting the meeting and admitting callers are two gates.
+ */
+export const LOBBY_MODES = ['Classic', 'Teams'] as const;
+export type LobbyModeName = (typeof LOBBY_MODES)[number];
+
+/**
+ * `AutoAdmittedUsers` of `Set-CsTeamsMeetingPolicy`: who bypasses the lobby. Lobby has no guests,
+ * federated or invited users: its signed-in directory users are "people in your org", and callers
+ * are dial-in users, whom this setting does not govern (AllowPSTNUsersToBypassLobby does). So the
+ * four values below all let signed-in users in, and `Everyone` also opens the way for anonymous
+ * callers to start the meeting (AllowAnonymousUsersToStartMeeting). `OrganizerOnly` and
+ * `InvitedUsers` would keep signed-in users in the lobby, which Lobby does not model yet: refused.
+ */
+export const AUTO_ADMITTED_USERS = [
+	'EveryoneInCompany',
+	'EveryoneInCompanyExcludingGuests',
+	'EveryoneInSameAndFederatedCompany',
+	'Everyone'
+] as const;
+export type AutoAdmittedUsers = (typeof AUTO_ADMITTED_USERS)[number];
+
+/** `AutoAdmittedUsers` values Teams has and Lobby refuses, with the reason (above). */
+export const AUTO_ADMITTED_USERS_NOT_MODELLED = ['OrganizerOnly', 'InvitedUsers'] as const;
+
+/**
+ * `UsersCanAdmitFromLobby`: who may admit. Lobby has no presenters or co-organizers, so both
+ * values mean the organizer, in his meeting.
+ */
+export const USERS_CAN_ADMIT_FROM_LOBBY = [
+	'OrganizersAndPresentersOnly',
+	'OrganizerAndCoOrganizersOnly'
+] as const;
+export type UsersCanAdmitFromLobby = (typeof USERS_CAN_ADMIT_FROM_LOBBY)[number];
+
 /** A whole-number setting: its Teams name, its inclusive range, its default. */
 export type TenantSettingRange = {
 	/** The name as the cmdlet and the messages spell it. */
@@ -69,6 +106,12 @@ export type TenantSettings = { readonly [K in TenantNumberSetting]: number } & {
 	readonly enableEntryExitNotifications: boolean;
 	readonly entryExitAnnouncementsType: EntryExitAnnouncementsType;
 	readonly maskPstnNumbersType: MaskPstnNumbersType;
+	/** The Global meeting policy (`Set-CsTeamsMeetingPolicy -Identity Global`), docs/rules.md. */
+	readonly lobbyMode: LobbyModeName;
+	readonly autoAdmittedUsers: AutoAdmittedUsers;
+	readonly allowPstnUsersToBypassLobby: boolean;
+	readonly allowAnonymousUsersToStartMeeting: boolean;
+	readonly usersCanAdmitFromLobby: UsersCanAdmitFromLobby;
 };
 
 /** Teams' defaults (docs/rules.md), and Lobby's for the settings it adds. */
@@ -79,6 +122,12 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = Object.freeze({
 	enableEntryExitNotifications: true,
 	entryExitAnnouncementsType: 'UseNames',
 	maskPstnNumbersType: 'MaskedForExternalUsers',
+	// Lobby's default is the article's lobby; Teams' own defaults for the rest (who-can-bypass-meeting-lobby).
+	lobbyMode: 'Classic',
+	autoAdmittedUsers: 'EveryoneInCompany',
+	allowPstnUsersToBypassLobby: false,
+	allowAnonymousUsersToStartMeeting: false,
+	usersCanAdmitFromLobby: 'OrganizersAndPresentersOnly',
 	maxParticipants: TENANT_SETTING_RANGES.maxParticipants.default,
 	lobbyTimeoutMinutes: TENANT_SETTING_RANGES.lobbyTimeoutMinutes.default,
 	pinLockoutThreshold: TENANT_SETTING_RANGES.pinLockoutThreshold.default,

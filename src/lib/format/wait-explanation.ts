@@ -19,6 +19,8 @@ export interface WaitWords {
 	letsIn: string;
 	/** When the lobby timeout will send the caller away, from `now`; null when it never does. */
 	timesOut: string | null;
+	/** For a meeting not started yet: whether its start lets the caller in; null otherwise. */
+	whenStarted: string | null;
 }
 
 export function describeWait(explanation: WaitExplanation, translate: Translate, now: number): WaitWords {
@@ -28,6 +30,8 @@ export function describeWait(explanation: WaitExplanation, translate: Translate,
 	return {
 		why: translate(`meeting.wait.gate.${explanation.gate}`),
 		letsIn: translate('meeting.wait.letsIn', { remedies }),
+		whenStarted:
+			explanation.atStart === null ? null : translate(`meeting.wait.atStart.${explanation.atStart}`),
 		timesOut:
 			explanation.timesOutAt === null
 				? null

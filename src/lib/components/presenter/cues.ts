@@ -28,6 +28,7 @@ export function cueFor(event: MeetingEvent): Cue | null {
 		case 'MeetingStarted':
 		case 'ParticipantMuteChanged':
 		case 'MeetingLockChanged':
+		case 'LobbyPolicyChanged':
 		case 'KeypadHelpPlayed':
 			return null;
 		default: {

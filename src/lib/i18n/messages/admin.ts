@@ -75,6 +75,20 @@ export const admin = catalog(
 		'admin.user.historyEntry': '{at}: {action} by {actor} ({path}, {outcome})',
 
 		'admin.settings.saved': 'Saved.',
+		'admin.policy.heading': 'Meeting policy (Global)',
+		'admin.policy.lead':
+			'The lobby of every meeting, as Set-CsTeamsMeetingPolicy -Identity Global sets it. A change reaches live meetings at once, for callers who arrive after it.',
+		'admin.policy.mode': 'Lobby',
+		'admin.policy.mode.Classic': 'Classic: the article’s lobby, admitted when the meeting starts',
+		'admin.policy.mode.Teams': 'Teams: starting the meeting and admitting callers are two gates',
+		'admin.policy.autoAdmitted': 'Who can bypass the lobby (AutoAdmittedUsers)',
+		'admin.policy.pstnBypass': 'People dialing in can bypass the lobby (AllowPSTNUsersToBypassLobby)',
+		'admin.policy.anonymousStart':
+			'Anonymous users and dial-in callers can start a meeting (AllowAnonymousUsersToStartMeeting; with Everyone)',
+		'admin.policy.whoAdmits':
+			'Who can admit from the lobby (UsersCanAdmitFromLobby; the organizer either way)',
+		'admin.policy.save': 'Save the meeting policy',
+		'admin.policy.saved': 'The meeting policy is saved; live meetings follow it.',
 		'admin.settings.pinLength': 'PIN length ({min}-{max} digits; applies to new PINs only)',
 		'admin.settings.autoEmail': 'Automatically send emails to users',
 		'admin.settings.allowPstnOnly': 'Allow PSTN-only meetings for newly enabled users',
@@ -218,6 +232,19 @@ export const admin = catalog(
 		'admin.user.historyEntry': '{at}: {action} av {actor} ({path}, {outcome})',
 
 		'admin.settings.saved': 'Sparat.',
+		'admin.policy.heading': 'Mötesprincip (Global)',
+		'admin.policy.lead':
+			'Väntrummet i alla möten, som Set-CsTeamsMeetingPolicy -Identity Global anger det. En ändring når pågående möten direkt, för den som ringer in efter den.',
+		'admin.policy.mode': 'Väntrum',
+		'admin.policy.mode.Classic': 'Klassiskt: artikelns väntrum, som släpps in när mötet startar',
+		'admin.policy.mode.Teams': 'Teams: att starta mötet och att släppa in är två grindar',
+		'admin.policy.autoAdmitted': 'Vem som kan gå förbi väntrummet (AutoAdmittedUsers)',
+		'admin.policy.pstnBypass': 'Den som ringer in kan gå förbi väntrummet (AllowPSTNUsersToBypassLobby)',
+		'admin.policy.anonymousStart':
+			'Anonyma användare och uppringare kan starta ett möte (AllowAnonymousUsersToStartMeeting; med Everyone)',
+		'admin.policy.whoAdmits': 'Vem som kan släppa in (UsersCanAdmitFromLobby; organisatören i båda fallen)',
+		'admin.policy.save': 'Spara mötesprincipen',
+		'admin.policy.saved': 'Mötesprincipen är sparad; pågående möten följer den.',
 		'admin.settings.pinLength': 'PIN-längd ({min}–{max} siffror; gäller bara nya PIN-koder)',
 		'admin.settings.autoEmail': 'Skicka e-post till användare automatiskt',
 		'admin.settings.allowPstnOnly': 'Tillåt möten med enbart telefon (PSTN) för nyligen aktiverade användare',

@@ -36,8 +36,20 @@ export const meeting = catalog(
 		'meeting.wait.gate.not-started': 'The meeting has not started, and a caller cannot start it (S5, S11).',
 		'meeting.wait.gate.locked':
 			'The meeting is in progress, but the leader locked it (*7), so late callers wait.',
+		'meeting.wait.gate.admission-required':
+			'The meeting is in progress, but the lobby policy makes dial-in callers wait to be admitted (AllowPSTNUsersToBypassLobby is off).',
+		'meeting.wait.atStart.admitted':
+			'When the meeting starts they are admitted with it; letting dial-in callers bypass the lobby does not let them start it.',
+		'meeting.wait.atStart.waits':
+			'Even when the meeting starts they will wait to be admitted (AllowPSTNUsersToBypassLobby is off).',
+		'meeting.story.policyClassic':
+			'The lobby policy changed to the classic lobby: callers are admitted when the meeting starts.',
+		'meeting.story.policyTeamsBypass':
+			'The lobby policy changed to the Teams lobby, where dial-in callers bypass the lobby once the meeting has started.',
+		'meeting.story.policyTeamsAdmit':
+			'The lobby policy changed to the Teams lobby, where dial-in callers wait until someone admits them.',
 		'meeting.wait.gate.not-admitted':
-			'The meeting is in progress; this caller arrived while it was locked, and unlocking lets nobody in who already waits.',
+			'The meeting is in progress and new callers go straight in, but this caller arrived while it was locked or while the policy kept callers waiting: unlocking or a change of policy lets nobody in who already waits.',
 		'meeting.wait.remedy.organizer-pin': 'the organizer dials in with the leader PIN (S2)',
 		'meeting.wait.remedy.client-join': 'a signed-in user joins from the client (S4)',
 		'meeting.wait.remedy.leader-admits': 'the leader admits them (*8, *21, or Admit)',
@@ -135,8 +147,20 @@ export const meeting = catalog(
 		'meeting.wait.gate.not-started':
 			'Mötet har inte startat, och den som ringer in kan inte starta det (S5, S11).',
 		'meeting.wait.gate.locked': 'Mötet pågår, men ledaren har låst det (*7), så den som kommer sent väntar.',
+		'meeting.wait.gate.admission-required':
+			'Mötet pågår, men mötesprincipen låter den som ringer in vänta tills någon släpper in hen (AllowPSTNUsersToBypassLobby är av).',
+		'meeting.wait.atStart.admitted':
+			'När mötet startar släpps hen in; att låta uppringare gå förbi väntrummet låter dem inte starta mötet.',
+		'meeting.wait.atStart.waits':
+			'Även när mötet startat väntar hen tills någon släpper in hen (AllowPSTNUsersToBypassLobby är av).',
+		'meeting.story.policyClassic':
+			'Mötesprincipen ändrades till det klassiska väntrummet: uppringare släpps in när mötet startar.',
+		'meeting.story.policyTeamsBypass':
+			'Mötesprincipen ändrades till Teams väntrum, där uppringare går förbi väntrummet när mötet har startat.',
+		'meeting.story.policyTeamsAdmit':
+			'Mötesprincipen ändrades till Teams väntrum, där uppringare väntar tills någon släpper in dem.',
 		'meeting.wait.gate.not-admitted':
-			'Mötet pågår; den som ringer kom medan det var låst, och att låsa upp släpper inte in den som redan väntar.',
+			'Mötet pågår och nya uppringare går direkt in, men den här kom medan mötet var låst eller principen lät uppringare vänta: att låsa upp eller ändra principen släpper inte in den som redan väntar.',
 		'meeting.wait.remedy.organizer-pin': 'organisatören ringer in med ledar-PIN (S2)',
 		'meeting.wait.remedy.client-join': 'en inloggad användare ansluter från klienten (S4)',
 		'meeting.wait.remedy.leader-admits': 'ledaren släpper in hen (*8, *21 eller Släpp in)',

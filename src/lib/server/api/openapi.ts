@@ -161,7 +161,10 @@ export const OPERATIONS: readonly Operation[] = [
 	{
 		method: 'patch',
 		path: '/tenant-settings',
-		summary: 'Set-CsOnlineDialInConferencingTenantSettings (a new PIN length applies to new PINs, S13)',
+		summary:
+			'Set-CsOnlineDialInConferencingTenantSettings (a new PIN length applies to new PINs, S13), and the Global meeting policy’s lobby (Set-CsTeamsMeetingPolicy -Identity Global)',
+		description:
+			'A change of lobbyMode, autoAdmittedUsers, allowPstnUsersToBypassLobby, allowAnonymousUsersToStartMeeting or usersCanAdmitFromLobby reaches every live meeting at once, as a LobbyPolicyChanged event in its log (docs/rules.md, "The lobby policy").',
 		body: schemas.tenantSettingsBody,
 		answer: obj({ settings: ref('TenantSettings') }),
 		errors: [400, 403]
@@ -375,16 +378,23 @@ const components = {
 				phoneNumber: str,
 				position: { type: 'integer', description: '1 for the caller who has waited longest.' },
 				waitedMs: int,
-				gate: { enum: ['not-started', 'locked', 'not-admitted'] },
+				gate: { enum: ['not-started', 'locked', 'admission-required', 'not-admitted'] },
 				rules: { type: 'array', items: str, description: 'The rules of docs/rules.md behind the gate.' },
 				remedies: { type: 'array', items: { enum: ['organizer-pin', 'client-join', 'leader-admits'] } },
 				timesOutAt: {
 					type: ['integer', 'null'],
 					description: 'When the lobby timeout sends the caller away.'
 				},
+				atStart: {
+					enum: ['admitted', 'waits', null],
+					description:
+						'not-started only: whether the start admits the caller, or they still wait to be admitted.'
+				},
+				mode: { enum: ['classic', 'teams'] },
 				why: str,
 				letsIn: str,
-				timesOut: nullableStr
+				timesOut: nullableStr,
+				whenStarted: nullableStr
 			},
 			[
 				'participantId',
@@ -395,9 +405,12 @@ const components = {
 				'rules',
 				'remedies',
 				'timesOutAt',
+				'atStart',
+				'mode',
 				'why',
 				'letsIn',
-				'timesOut'
+				'timesOut',
+				'whenStarted'
 			]
 		),
 		LobbyExplained: obj({

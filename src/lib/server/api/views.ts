@@ -39,6 +39,11 @@ export function tenantSettingsJson(tenant: TenantRow): TenantSettingsJson {
 		maxParticipants: tenant.maxParticipants,
 		lobbyTimeoutMinutes: tenant.lobbyTimeoutMinutes,
 		pinLockoutThreshold: tenant.pinLockoutThreshold,
-		mailboxPinRetentionHours: tenant.mailboxPinRetentionHours
+		mailboxPinRetentionHours: tenant.mailboxPinRetentionHours,
+		lobbyMode: tenant.lobbyMode,
+		autoAdmittedUsers: tenant.autoAdmittedUsers,
+		allowPstnUsersToBypassLobby: tenant.allowPstnUsersToBypassLobby,
+		allowAnonymousUsersToStartMeeting: tenant.allowAnonymousUsersToStartMeeting,
+		usersCanAdmitFromLobby: tenant.usersCanAdmitFromLobby
 	};
 }

@@ -15,7 +15,10 @@ import {
 	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
 import {
+	AUTO_ADMITTED_USERS,
 	DEFAULT_TENANT_SETTINGS as TENANT_DEFAULTS,
+	LOBBY_MODES,
+	USERS_CAN_ADMIT_FROM_LOBBY,
 	ENTRY_EXIT_ANNOUNCEMENTS_TYPES,
 	MASK_PSTN_NUMBERS_TYPES,
 	TENANT_SETTING_RANGES,
@@ -29,6 +32,11 @@ import {
 function inRange(column: AnyPgColumn, key: TenantNumberSetting) {
 	const { min, max } = TENANT_SETTING_RANGES[key];
 	return sql`${column} between ${sql.raw(String(min))} and ${sql.raw(String(max))}`;
+}
+
+/** A CHECK that keeps a text setting to the domain's choices (literals, as in `inRange`). */
+function oneOf(column: AnyPgColumn, choices: readonly string[]) {
+	return sql`${column} in (${sql.raw(choices.map((c) => `'${c}'`).join(', '))})`;
 }
 
 /**
@@ -81,6 +89,23 @@ export const tenants = pgTable(
 		mailboxPinRetentionHours: integer('mailbox_pin_retention_hours')
 			.notNull()
 			.default(TENANT_DEFAULTS.mailboxPinRetentionHours),
+		/**
+		 * The Global meeting policy's lobby (`Set-CsTeamsMeetingPolicy -Identity Global`, docs/rules.md
+		 * "The lobby policy"): Lobby's lobby mode and Teams' four lobby settings, with Teams' defaults.
+		 */
+		lobbyMode: text('lobby_mode', { enum: LOBBY_MODES }).notNull().default(TENANT_DEFAULTS.lobbyMode),
+		autoAdmittedUsers: text('auto_admitted_users', { enum: AUTO_ADMITTED_USERS })
+			.notNull()
+			.default(TENANT_DEFAULTS.autoAdmittedUsers),
+		allowPstnUsersToBypassLobby: boolean('allow_pstn_users_to_bypass_lobby')
+			.notNull()
+			.default(TENANT_DEFAULTS.allowPstnUsersToBypassLobby),
+		allowAnonymousUsersToStartMeeting: boolean('allow_anonymous_users_to_start_meeting')
+			.notNull()
+			.default(TENANT_DEFAULTS.allowAnonymousUsersToStartMeeting),
+		usersCanAdmitFromLobby: text('users_can_admit_from_lobby', { enum: USERS_CAN_ADMIT_FROM_LOBBY })
+			.notNull()
+			.default(TENANT_DEFAULTS.usersCanAdmitFromLobby),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
@@ -91,7 +116,10 @@ export const tenants = pgTable(
 		check(
 			'tenants_mailbox_pin_retention_range',
 			inRange(t.mailboxPinRetentionHours, 'mailboxPinRetentionHours')
-		)
+		),
+		check('tenants_lobby_mode', oneOf(t.lobbyMode, LOBBY_MODES)),
+		check('tenants_auto_admitted_users', oneOf(t.autoAdmittedUsers, AUTO_ADMITTED_USERS)),
+		check('tenants_users_can_admit_from_lobby', oneOf(t.usersCanAdmitFromLobby, USERS_CAN_ADMIT_FROM_LOBBY))
 	]
 );
 

@@ -66,8 +66,11 @@ export interface DialInServiceDeps {
 	audit: AuditService;
 	/** A uniform digit 0-9 from a cryptographic source (the default), or a seeded one in simulations. */
 	randomDigit?: () => number;
-	/** Told after tenant settings changed (caller-number masking is cached by the runtime). */
-	onTenantSettingsChanged?: () => Promise<void>;
+	/**
+	 * Told after tenant settings changed, with the tenant as it is now (caller-number masking is
+	 * cached by the runtime; the Global meeting policy reaches live meetings).
+	 */
+	onTenantSettingsChanged?: (tenant: TenantRow) => Promise<void>;
 }
 
 /** An email address as nodemailer and people accept it. */
@@ -313,7 +316,7 @@ export class DialInService {
 			);
 			return row;
 		});
-		await this.deps.onTenantSettingsChanged?.();
+		await this.deps.onTenantSettingsChanged?.(updated);
 		return updated;
 	}
 

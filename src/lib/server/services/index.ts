@@ -21,7 +21,7 @@ import { DirectoryService } from './directory.service';
 import { LeaderPinService } from './leader-pin.service';
 import { LobbyService } from './lobby.service';
 import { MailService } from './mail.service';
-import { MeetingService, type LeaseOptions } from './meeting.service';
+import { lobbyPolicyOf, MeetingService, type LeaseOptions } from './meeting.service';
 import { NotifierHub } from './notifier';
 import {
 	noMetrics,
@@ -178,9 +178,11 @@ export async function createServices(
 		mail,
 		audit,
 		randomDigit: deps.randomDigit,
-		onTenantSettingsChanged: async () => {
+		onTenantSettingsChanged: async (tenant) => {
 			await masking.refresh();
 			hub.send({ kind: 'settings-changed', from: meetings.node });
+			// The Global meeting policy reaches every live meeting as an event in its log.
+			await meetings.applyLobbyPolicy(lobbyPolicyOf(tenant));
 		}
 	});
 	const auth = await createAuth(db, {

@@ -6,6 +6,7 @@ import {
 	longestWaitMs,
 	type MeetingCommand,
 	type MeetingDecision,
+	type LobbyPolicy,
 	type MeetingEvent,
 	type MeetingRejectionCode,
 	type MeetingSettings,
@@ -135,7 +136,8 @@ const FORWARD_ATTEMPTS = 3;
 /**
  * Maps the tenant's settings and the organizer's to a meeting's, fixed when it opens:
  * `maxParticipants` and the lobby timeout (tenant), announcements (`EnableEntryExitNotifications`,
- * `EntryExitAnnouncementsType`), and S6's PSTN-only start (the organizer's `AllowPSTNOnlyMeetings`).
+ * `EntryExitAnnouncementsType`), S6's PSTN-only start (the organizer's `AllowPSTNOnlyMeetings`) and
+ * the lobby policy (the Global meeting policy; a change reaches live meetings as an event).
  */
 export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer): MeetingSettings {
 	return {
@@ -146,7 +148,19 @@ export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer
 			: tenant.entryExitAnnouncementsType === 'ToneOnly'
 				? 'tone'
 				: 'names',
-		allowPstnOnly: organizer.allowPstnOnlyMeetings
+		allowPstnOnly: organizer.allowPstnOnlyMeetings,
+		lobbyPolicy: lobbyPolicyOf(tenant)
+	};
+}
+
+/** The Global meeting policy's lobby settings, as a meeting holds them (docs/rules.md, "The lobby policy"). */
+export function lobbyPolicyOf(tenant: TenantRow): LobbyPolicy {
+	return {
+		mode: tenant.lobbyMode === 'Teams' ? 'teams' : 'classic',
+		autoAdmittedUsers: tenant.autoAdmittedUsers,
+		allowPstnUsersToBypassLobby: tenant.allowPstnUsersToBypassLobby,
+		allowAnonymousUsersToStartMeeting: tenant.allowAnonymousUsersToStartMeeting,
+		usersCanAdmitFromLobby: tenant.usersCanAdmitFromLobby
 	};
 }
 
@@ -883,6 +897,27 @@ export class MeetingService {
 	async leave(meetingId: string, participantId: string): Promise<void> {
 		if (!this.live.has(meetingId)) return;
 		await this.execute(meetingId, { type: 'Leave', participantId });
+	}
+
+	/**
+	 * A changed meeting policy reaches every live meeting, this server's and the others', as a
+	 * `LobbyPolicyChanged` in its log (docs/rules.md, "The lobby policy"); meetings that already have
+	 * it are left alone. A meeting that cannot take it now (its owner is changing) keeps the old policy
+	 * and is named in the log.
+	 */
+	async applyLobbyPolicy(lobbyPolicy: LobbyPolicy): Promise<void> {
+		const live = this.liveMeetings().filter((m) => m.status !== 'ended');
+		await Promise.all(
+			live.map(async ({ meetingId }) => {
+				const decision = await this.execute(meetingId, { type: 'ChangeLobbyPolicy', lobbyPolicy }).catch(
+					(error: unknown) => ({ ok: false as const, error })
+				);
+				if (!decision.ok)
+					log.warn(`Meeting ${meetingId} kept its lobby policy`, {
+						problem: 'error' in decision ? String(decision.error) : decision.rejection.code
+					});
+			})
+		);
 	}
 
 	/** The committed state of a live meeting (what has been told), or null. */

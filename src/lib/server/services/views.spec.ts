@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { evolveMeeting, initialMeetingState, type MeetingEvent, type OpenedMeeting } from '$lib/domain';
+import {
+	DEFAULT_MEETING_SETTINGS,
+	evolveMeeting,
+	initialMeetingState,
+	type MeetingEvent,
+	type OpenedMeeting
+} from '$lib/domain';
 import { eventFor, meetingFor } from './views';
 
 const opened: MeetingEvent = {
@@ -8,7 +14,7 @@ const opened: MeetingEvent = {
 	meetingId: 'm1',
 	conferenceId: '4410273',
 	organizer: { userId: 'u-amos', displayName: 'Amos Marble' },
-	settings: { maxParticipants: 250, lobbyTimeoutMinutes: 0, announcements: 'names', allowPstnOnly: false }
+	settings: DEFAULT_MEETING_SETTINGS
 };
 const lobbyCaller: MeetingEvent = {
 	type: 'CallerEnteredLobby',

@@ -207,6 +207,8 @@ export class RunTracker implements Notifier {
 				return ` ${this.nameOf(event.participantId)}`;
 			case 'MeetingEnded':
 				return ` (${event.reason})`;
+			case 'LobbyPolicyChanged':
+				return ` ${JSON.stringify(event.lobbyPolicy)}`;
 			default: {
 				const _exhaustive: never = event;
 				return _exhaustive;
@@ -270,6 +272,8 @@ export function eventSubjects(
 			return [event.locked ? 'locked' : 'unlocked'];
 		case 'MeetingEnded':
 			return [event.reason];
+		case 'LobbyPolicyChanged':
+			return [event.lobbyPolicy.mode];
 		default: {
 			const _exhaustive: never = event;
 			return _exhaustive;

@@ -15,9 +15,25 @@ const booleanFields = [
 	'enableEntryExitNotifications'
 ] as const;
 
+const policyBooleans = ['allowPstnUsersToBypassLobby', 'allowAnonymousUsersToStartMeeting'] as const;
+const policyChoices = ['lobbyMode', 'autoAdmittedUsers', 'usersCanAdmitFromLobby'] as const;
+
 export const actions: Actions = {
+	/** Set-CsTeamsMeetingPolicy -Identity Global: the lobby policy, its own form (docs/rules.md). */
+	policy: async ({ locals, request }) => {
+		const form = await request.formData();
+		const patch: Record<string, unknown> = {};
+		for (const field of policyBooleans) patch[field] = form.get(field) === 'on';
+		for (const field of policyChoices) patch[field] = String(form.get(field) ?? '');
+		try {
+			await locals.runtime.services.dialIn.updateTenantSettings(actorOf(locals.user), patch, 'page');
+			return { policySaved: true };
+		} catch (e) {
+			return toFormFailure(e);
+		}
+	},
 	/** Set-CsOnlineDialInConferencingTenantSettings from the form; out-of-range values name their range. */
-	default: async ({ locals, request }) => {
+	save: async ({ locals, request }) => {
 		const form = await request.formData();
 		const patch: Record<string, unknown> = {};
 		for (const field of numberFields) {
