@@ -40,6 +40,7 @@ export const MEETING_EVENT_TYPES = [
 	'ParticipantLeft',
 	'ParticipantMuteChanged',
 	'MeetingLockChanged',
+	'LobbyPolicyChanged',
 	'KeypadHelpPlayed',
 	'MeetingEnded'
 ] as const satisfies readonly MeetingEvent['type'][];
@@ -190,9 +191,16 @@ const setTenantSchema = z
 		maxParticipants: z.number().optional(),
 		lobbyTimeoutMinutes: z.number().optional(),
 		pinLockoutThreshold: z.number().optional(),
-		mailboxPinRetentionHours: z.number().optional()
+		mailboxPinRetentionHours: z.number().optional(),
+		lobbyMode: z.string().optional().describe('The Global meeting policy: Classic or Teams.'),
+		autoAdmittedUsers: z.string().optional(),
+		allowPstnUsersToBypassLobby: z.boolean().optional(),
+		allowAnonymousUsersToStartMeeting: z.boolean().optional(),
+		usersCanAdmitFromLobby: z.string().optional()
 	})
-	.describe('An administrator changes tenant settings (the admin center or the cmdlet).');
+	.describe(
+		'An administrator changes tenant settings or the Global meeting policy (the admin center or the cmdlets).'
+	);
 
 // Actors
 
