@@ -146,6 +146,31 @@ export function narrate(events: readonly TimelineEvent[], t: Translate, cast = n
 			case 'KeypadHelpPlayed':
 				say(t('meeting.story.help', { who: who(event.participantId) }), 'info');
 				break;
+			case 'HandRaiseChanged':
+				say(
+					t(event.raised ? 'meeting.story.handRaised' : 'meeting.story.handLowered', {
+						who: who(event.participantId)
+					}),
+					'info'
+				);
+				break;
+			case 'AudienceMuted':
+				say(
+					t('meeting.story.audienceMuted', {
+						who: who(event.byParticipantId),
+						count: event.participantIds.length
+					}),
+					'info'
+				);
+				break;
+			case 'AnnouncementsChanged':
+				say(
+					t(event.enabled ? 'meeting.story.announcementsOn' : 'meeting.story.announcementsOff', {
+						who: who(event.byParticipantId)
+					}),
+					'info'
+				);
+				break;
 			case 'LobbyPolicyChanged':
 				say(
 					t(

@@ -74,6 +74,8 @@ export interface CallView {
 	meetingId: string | null;
 	isLeader: boolean;
 	muted: boolean;
+	/** `*5`: the caller's hand is raised (Teams). */
+	handRaised: boolean;
 	reason: CallDisconnectReason | null;
 }
 

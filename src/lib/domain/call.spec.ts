@@ -537,6 +537,29 @@ describe('FollowMeeting: what the meeting’s events mean to the caller', () => 
 			.then([{ type: 'CallDisconnected', at: T0 + 61_000, reason: 'lobby-timeout' }]);
 	});
 
+	it.each([
+		[{ type: 'HandRaiseChanged', participantId: 'call-1', raised: true }, 'hand-raised'],
+		[{ type: 'HandRaiseChanged', participantId: 'call-1', raised: false }, 'hand-lowered'],
+		[
+			{ type: 'AudienceMuted', byParticipantId: 'leader', participantIds: ['call-9', 'call-1'] },
+			'muted-by-leader'
+		],
+		[{ type: 'AudienceMuted', byParticipantId: 'call-1', participantIds: ['call-9'] }, 'everyone-muted'],
+		[{ type: 'AnnouncementsChanged', byParticipantId: 'call-1', enabled: false }, 'announcements-off']
+	] as const)('in the meeting, %o is heard as %s; about someone else, nothing', (event, promptId) => {
+		const inMeeting = [
+			...joining,
+			{ type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'meeting' } as const
+		];
+		given(inMeeting)
+			.when({ type: 'FollowMeeting', meetingId: 'm-1', event: { ...event, at: T0 + 4 } }, T0 + 4)
+			.then([{ type: 'KeypadAnswered', at: T0 + 4, prompt: promptId }]);
+		const other = JSON.parse(JSON.stringify(event).replaceAll('call-1', 'call-2')) as typeof event;
+		given(inMeeting)
+			.when({ type: 'FollowMeeting', meetingId: 'm-1', event: { ...other, at: T0 + 4 } }, T0 + 4)
+			.then([]);
+	});
+
 	it('the leader declined this caller: disconnected with declined, hearing that the organizer did not let them in', () => {
 		const declined = {
 			type: 'FollowMeeting',

@@ -688,6 +688,19 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 		case 'KeypadHelpPlayed':
 			if (state.status !== 'in-meeting' || event.participantId !== me) return [];
 			return [{ type: 'KeypadAnswered', at, prompt: state.asLeader ? 'keypad-help-leader' : 'keypad-help' }];
+		case 'HandRaiseChanged':
+			if (state.status !== 'in-meeting' || event.participantId !== me) return [];
+			return [{ type: 'KeypadAnswered', at, prompt: event.raised ? 'hand-raised' : 'hand-lowered' }];
+		case 'AudienceMuted':
+			if (state.status !== 'in-meeting') return [];
+			if (event.byParticipantId === me) return [{ type: 'KeypadAnswered', at, prompt: 'everyone-muted' }];
+			if (!names(event.participantIds, me)) return [];
+			return [{ type: 'KeypadAnswered', at, prompt: 'muted-by-leader' }];
+		case 'AnnouncementsChanged':
+			if (state.status !== 'in-meeting' || event.byParticipantId !== me) return [];
+			return [
+				{ type: 'KeypadAnswered', at, prompt: event.enabled ? 'announcements-on' : 'announcements-off' }
+			];
 		case 'MeetingOpened':
 		case 'MeetingStarted':
 		case 'CallerLeftLobby':
@@ -814,6 +827,7 @@ export type CallStanding =
 	| {
 			readonly placement: 'meeting';
 			readonly muted: boolean;
+			readonly handRaised: boolean;
 			readonly isLeader: boolean;
 			readonly phoneNumber: string;
 	  };
@@ -824,7 +838,13 @@ export function standingIn(meeting: OpenedMeeting, callId: string): CallStanding
 	if (i >= 0) return { placement: 'lobby', position: i + 1, phoneNumber: meeting.lobby[i]!.phoneNumber };
 	const p = meeting.participants.find((q) => q.participantId === callId && q.via === 'phone');
 	if (!p) return null;
-	return { placement: 'meeting', muted: p.muted, isLeader: p.isLeader, phoneNumber: p.phoneNumber ?? '' };
+	return {
+		placement: 'meeting',
+		muted: p.muted,
+		handRaised: p.handRaised === true,
+		isLeader: p.isLeader,
+		phoneNumber: p.phoneNumber ?? ''
+	};
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 	evolveMeeting,
 	explainLobby,
 	explainWait,
+	KEYPAD_COMMANDS,
 	leaderInMeeting,
 	initialMeetingState,
 	isLive,
@@ -621,7 +622,9 @@ describe('Keypad commands (Teams): *1 help, *6 mute, and for the leader *7 lock,
 	it('*1 plays only the commands this participant may use', () => {
 		given(withCaller)
 			.when({ type: 'PressKeys', participantId: 'a', keys: '*1' }, T0 + 3 * MIN)
-			.then([{ type: 'KeypadHelpPlayed', at: T0 + 3 * MIN, participantId: 'a', commands: ['*1', '*6'] }]);
+			.then([
+				{ type: 'KeypadHelpPlayed', at: T0 + 3 * MIN, participantId: 'a', commands: ['*1', '*5', '*6'] }
+			]);
 		given(withCaller)
 			.when({ type: 'PressKeys', participantId: 'leader', keys: '*1' }, T0 + 3 * MIN)
 			.then([
@@ -629,7 +632,7 @@ describe('Keypad commands (Teams): *1 help, *6 mute, and for the leader *7 lock,
 					type: 'KeypadHelpPlayed',
 					at: T0 + 3 * MIN,
 					participantId: 'leader',
-					commands: ['*1', '*6', '*7', '*8', '*21']
+					commands: ['*1', '*5', '*6', '*7', '*8', '*21', '*22', '*23']
 				}
 			]);
 	});
@@ -730,6 +733,106 @@ function lockedWithTwoWaiting(): MeetingEvent[] {
 		inLobby('d', T0 + 5 * MIN)
 	];
 }
+
+describe('More of the keypad (Teams): *5 raise hand for everyone, *22 mute all and *23 announcements for the leader', () => {
+	const withTwo = [...inProgress(), callerJoined('a', T0 + 2 * MIN), callerJoined('b', T0 + 2 * MIN)];
+
+	it('*5 raises a hand, and pressed again lowers it', () => {
+		const raised = given(withTwo)
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*5' }, T0 + 3 * MIN)
+			.then([{ type: 'HandRaiseChanged', at: T0 + 3 * MIN, participantId: 'a', raised: true }]);
+		expect(
+			raised.status !== 'none' && raised.participants.find((p) => p.participantId === 'a')?.handRaised
+		).toBe(true);
+		given([...withTwo, { type: 'HandRaiseChanged', at: T0 + 3 * MIN, participantId: 'a', raised: true }])
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*5' }, T0 + 4 * MIN)
+			.then([{ type: 'HandRaiseChanged', at: T0 + 4 * MIN, participantId: 'a', raised: false }]);
+	});
+
+	it('*22 mutes everyone but the leader who is not muted yet, in join order; they unmute themselves with *6', () => {
+		const history = [
+			...withTwo,
+			{
+				type: 'ParticipantMuteChanged',
+				at: T0 + 3 * MIN,
+				participantId: 'b',
+				muted: true,
+				byParticipantId: 'b'
+			}
+		] as MeetingEvent[];
+		const state = given(history)
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*22' }, T0 + 4 * MIN)
+			.then([{ type: 'AudienceMuted', at: T0 + 4 * MIN, byParticipantId: 'leader', participantIds: ['a'] }]);
+		if (state.status === 'none') throw new Error('unreachable');
+		expect(state.participants.map((p) => [p.participantId, p.muted])).toEqual([
+			['leader', false],
+			['a', true],
+			['b', true]
+		]);
+		given([
+			...history,
+			{ type: 'AudienceMuted', at: T0 + 4 * MIN, byParticipantId: 'leader', participantIds: ['a'] }
+		])
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*6' }, T0 + 5 * MIN)
+			.then([
+				{
+					type: 'ParticipantMuteChanged',
+					at: T0 + 5 * MIN,
+					participantId: 'a',
+					muted: false,
+					byParticipantId: 'a'
+				}
+			]);
+	});
+
+	it('*23 turns announcements off, so the next join is silent, and on again; where the settings have none, on means by name', () => {
+		const off = given(withTwo)
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*23' }, T0 + 3 * MIN)
+			.then([{ type: 'AnnouncementsChanged', at: T0 + 3 * MIN, byParticipantId: 'leader', enabled: false }]);
+		const joined = decideMeeting(
+			off,
+			{ type: 'JoinByPhone', participantId: 'c', phoneNumber: '+46700000c', asLeader: false },
+			T0 + 4 * MIN
+		);
+		expect(joined.ok && joined.events[0]).toMatchObject({ type: 'ParticipantJoined', announcement: 'off' });
+		given([
+			...withTwo,
+			{ type: 'AnnouncementsChanged', at: T0 + 3 * MIN, byParticipantId: 'leader', enabled: false }
+		])
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*23' }, T0 + 5 * MIN)
+			.then([{ type: 'AnnouncementsChanged', at: T0 + 5 * MIN, byParticipantId: 'leader', enabled: true }]);
+
+		const silent = [opened({ announcements: 'off' }), leaderJoinedByPhone(T0 + MIN), started(T0 + MIN)];
+		const on = given(silent)
+			.when({ type: 'PressKeys', participantId: 'leader', keys: '*23' }, T0 + 2 * MIN)
+			.then([{ type: 'AnnouncementsChanged', at: T0 + 2 * MIN, byParticipantId: 'leader', enabled: true }]);
+		const next = decideMeeting(
+			on,
+			{ type: 'JoinByPhone', participantId: 'c', phoneNumber: '+46700000c', asLeader: false },
+			T0 + 3 * MIN
+		);
+		expect(next.ok && next.events[0]).toMatchObject({ announcement: 'names' });
+	});
+
+	it("*22 and *23 are the leader's; every command carries its name from Set-CsDialInConferencingDtmfConfiguration", () => {
+		given(withTwo)
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*22' }, T0 + 3 * MIN)
+			.thenRejects('not-leader');
+		given(withTwo)
+			.when({ type: 'PressKeys', participantId: 'a', keys: '*23' }, T0 + 3 * MIN)
+			.thenRejects('not-leader');
+		expect(KEYPAD_COMMANDS.map((c) => [c.keys, c.name])).toEqual([
+			['*1', 'HelpCommand'],
+			['*5', 'RaiseHand'],
+			['*6', 'MuteUnmuteCommand'],
+			['*7', 'LockUnlockConferenceCommand'],
+			['*8', 'AdmitAll'],
+			['*21', 'AdmitAll'],
+			['*22', 'AudienceMuteCommand'],
+			['*23', 'EnableDisableAnnouncementsCommand']
+		]);
+	});
+});
 
 describe('Admitting from the client UI: AdmitLobby (admit all) and AdmitCaller (admit one)', () => {
 	const waiting = lockedWithTwoWaiting();

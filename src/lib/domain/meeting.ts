@@ -86,27 +86,94 @@ export type Organizer = { readonly userId: string; readonly displayName: string 
 /** How a participant reached the meeting (S4: by phone or from the authenticated client). */
 export type JoinedVia = 'phone' | 'client';
 
-/** Teams in-meeting keypad commands (docs/rules.md): `*1` help, `*6` mute, `*7` lock, `*8`/`*21` admit lobby. */
-export type KeypadKeys = '*1' | '*6' | '*7' | '*8' | '*21';
+/**
+ * The in-meeting keypad (docs/rules.md, "The keypad"): Teams' keys (`*1` help, `*5` raise hand,
+ * `*6` mute, and for the leader `*21` admit all, `*22` mute all, `*23` announcements), with the
+ * article's `*7` lock and `*8` admit all kept from Skype for Business.
+ */
+export type KeypadKeys = '*1' | '*5' | '*6' | '*7' | '*8' | '*21' | '*22' | '*23';
 
 /** What a keypad command does. */
-export type KeypadAction = 'help' | 'toggle-mute' | 'toggle-lock' | 'admit-lobby';
+export type KeypadAction =
+	| 'help'
+	| 'toggle-hand'
+	| 'toggle-mute'
+	| 'toggle-lock'
+	| 'admit-lobby'
+	| 'mute-audience'
+	| 'toggle-announcements';
 
 /** One keypad command; `leaderOnly` commands are refused to everyone but the leader. */
 export type KeypadCommand = {
 	readonly keys: KeypadKeys;
 	readonly action: KeypadAction;
+	/**
+	 * The command's name in `Set-CsDialInConferencingDtmfConfiguration` (Skype for Business), or for
+	 * Teams' raise hand, which that cmdlet does not have, `RaiseHand`.
+	 */
+	readonly name: string;
 	readonly leaderOnly: boolean;
 	readonly description: string;
 };
 
-/** The Teams keypad commands, in the order `*1` help reads them out. */
+/** The keypad commands, in the order `*1` help reads them out. */
 export const KEYPAD_COMMANDS: readonly KeypadCommand[] = Object.freeze([
-	{ keys: '*1', action: 'help', leaderOnly: false, description: 'Hear the list of keypad commands.' },
-	{ keys: '*6', action: 'toggle-mute', leaderOnly: false, description: 'Mute or unmute yourself.' },
-	{ keys: '*7', action: 'toggle-lock', leaderOnly: true, description: 'Lock or unlock the meeting.' },
-	{ keys: '*8', action: 'admit-lobby', leaderOnly: true, description: 'Admit everyone from the lobby.' },
-	{ keys: '*21', action: 'admit-lobby', leaderOnly: true, description: 'Admit everyone from the lobby.' }
+	{
+		keys: '*1',
+		action: 'help',
+		name: 'HelpCommand',
+		leaderOnly: false,
+		description: 'Hear the list of keypad commands.'
+	},
+	{
+		keys: '*5',
+		action: 'toggle-hand',
+		name: 'RaiseHand',
+		leaderOnly: false,
+		description: 'Raise or lower your hand.'
+	},
+	{
+		keys: '*6',
+		action: 'toggle-mute',
+		name: 'MuteUnmuteCommand',
+		leaderOnly: false,
+		description: 'Mute or unmute yourself.'
+	},
+	{
+		keys: '*7',
+		action: 'toggle-lock',
+		name: 'LockUnlockConferenceCommand',
+		leaderOnly: true,
+		description: 'Lock or unlock the meeting.'
+	},
+	{
+		keys: '*8',
+		action: 'admit-lobby',
+		name: 'AdmitAll',
+		leaderOnly: true,
+		description: 'Admit everyone from the lobby.'
+	},
+	{
+		keys: '*21',
+		action: 'admit-lobby',
+		name: 'AdmitAll',
+		leaderOnly: true,
+		description: 'Admit everyone from the lobby.'
+	},
+	{
+		keys: '*22',
+		action: 'mute-audience',
+		name: 'AudienceMuteCommand',
+		leaderOnly: true,
+		description: 'Mute everyone but the leader.'
+	},
+	{
+		keys: '*23',
+		action: 'toggle-announcements',
+		name: 'EnableDisableAnnouncementsCommand',
+		leaderOnly: true,
+		description: 'Turn entry and exit announcements on or off.'
+	}
 ] satisfies KeypadCommand[]);
 
 // Events
@@ -225,6 +292,36 @@ export type ParticipantMuteChanged = {
 	readonly byParticipantId: string;
 };
 
+/** `*5`: a participant raised or lowered their hand (Teams). */
+export type HandRaiseChanged = {
+	readonly type: 'HandRaiseChanged';
+	readonly at: number;
+	readonly participantId: string;
+	readonly raised: boolean;
+};
+
+/**
+ * `*22` (`AudienceMuteCommand`): the leader muted everyone else who was not muted yet, in join
+ * order; each may unmute themself with `*6`.
+ */
+export type AudienceMuted = {
+	readonly type: 'AudienceMuted';
+	readonly at: number;
+	readonly byParticipantId: string;
+	readonly participantIds: readonly string[];
+};
+
+/**
+ * `*23` (`EnableDisableAnnouncementsCommand`): the leader turned entry and exit announcements off,
+ * or on again (by name where the tenant has them off).
+ */
+export type AnnouncementsChanged = {
+	readonly type: 'AnnouncementsChanged';
+	readonly at: number;
+	readonly byParticipantId: string;
+	readonly enabled: boolean;
+};
+
 /** `*7`: the leader locked or unlocked the meeting; late callers to a locked meeting wait in the lobby. */
 export type MeetingLockChanged = {
 	readonly type: 'MeetingLockChanged';
@@ -280,6 +377,9 @@ export type MeetingEvent =
 	| LobbyCallersDisconnected
 	| ParticipantLeft
 	| ParticipantMuteChanged
+	| HandRaiseChanged
+	| AudienceMuted
+	| AnnouncementsChanged
 	| MeetingLockChanged
 	| LobbyPolicyChanged
 	| KeypadHelpPlayed
@@ -298,7 +398,11 @@ export function causedBy(event: MeetingEvent): string | null {
 		case 'CallerLeftLobby':
 		case 'ParticipantLeft':
 		case 'KeypadHelpPlayed':
+		case 'HandRaiseChanged':
 			return event.participantId;
+		case 'AudienceMuted':
+		case 'AnnouncementsChanged':
+			return event.byParticipantId;
 		case 'LobbyAdmitted':
 		case 'CallerAdmitted':
 		case 'CallerDeclined':
@@ -330,7 +434,12 @@ export function concerned(event: MeetingEvent): readonly string[] {
 		case 'CallerDeclined':
 		case 'ParticipantMuteChanged':
 		case 'KeypadHelpPlayed':
+		case 'HandRaiseChanged':
 			return [event.participantId];
+		case 'AudienceMuted':
+			return [event.byParticipantId, ...event.participantIds];
+		case 'AnnouncementsChanged':
+			return [event.byParticipantId];
 		case 'LobbyAdmitted':
 		case 'MeetingLockChanged':
 			return [event.byParticipantId];
@@ -369,6 +478,8 @@ export type Participant = {
 	readonly userId?: string;
 	readonly isLeader: boolean;
 	readonly muted: boolean;
+	/** `*5`; missing in states from before there was a raised hand, which is lowered. */
+	readonly handRaised?: boolean;
 	readonly joinedAt: number;
 };
 
@@ -386,6 +497,8 @@ export type OpenedMeeting = {
 	readonly startedAt?: number;
 	readonly endedAt?: number;
 	readonly locked: boolean;
+	/** `*23`: the leader turned entry and exit announcements off; missing or false: as the settings say. */
+	readonly announcementsOff?: boolean;
 	/** In arrival order. */
 	readonly lobby: readonly LobbyCaller[];
 	/** In join order. */
@@ -477,6 +590,24 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 		}
 		case 'MeetingLockChanged':
 			return { ...state, locked: event.locked };
+		case 'HandRaiseChanged': {
+			const i = participantIndex(state, event.participantId);
+			const participant = state.participants[i];
+			if (participant === undefined) return state;
+			return {
+				...state,
+				participants: state.participants.with(i, { ...participant, handRaised: event.raised })
+			};
+		}
+		case 'AudienceMuted': {
+			const muted = new Set(event.participantIds);
+			return {
+				...state,
+				participants: state.participants.map((p) => (muted.has(p.participantId) ? { ...p, muted: true } : p))
+			};
+		}
+		case 'AnnouncementsChanged':
+			return { ...state, announcementsOff: !event.enabled };
 		case 'LobbyPolicyChanged':
 			return { ...state, settings: { ...state.settings, lobbyPolicy: event.lobbyPolicy } };
 		case 'KeypadHelpPlayed':
@@ -557,6 +688,9 @@ function carryWhereabouts(before: MeetingState, after: OpenedMeeting, event: Mee
 			break;
 		case 'MeetingStarted':
 		case 'ParticipantMuteChanged':
+		case 'HandRaiseChanged':
+		case 'AudienceMuted':
+		case 'AnnouncementsChanged':
 		case 'MeetingLockChanged':
 		case 'LobbyPolicyChanged':
 		case 'KeypadHelpPlayed':
@@ -883,7 +1017,7 @@ function joinFromClient(state: OpenedMeeting, command: JoinFromClient, now: numb
 		displayName: command.displayName,
 		userId: command.userId,
 		isLeader,
-		announcement: state.settings.announcements
+		announcement: announcementOf(state)
 	};
 	// S2, S4: an authenticated user from the client starts a waiting meeting, no PIN needed.
 	if (state.status === 'waiting') return accept(startWith(state, joined, 'client', now));
@@ -902,7 +1036,7 @@ function joinByPhone(state: OpenedMeeting, command: JoinByPhone, now: number): M
 		phoneNumber: command.phoneNumber,
 		...(command.asLeader ? { userId: state.organizer.userId } : {}),
 		isLeader: command.asLeader,
-		announcement: state.settings.announcements
+		announcement: announcementOf(state)
 	};
 	const policy = state.settings.lobbyPolicy;
 	if (state.status === 'waiting') {
@@ -952,7 +1086,7 @@ function startWith(
 			participantIds: state.lobby.map((c) => c.participantId),
 			by: 'meeting-start',
 			byParticipantId: joined.participantId,
-			announcement: state.settings.announcements
+			announcement: announcementOf(state)
 		});
 	}
 	return events;
@@ -972,7 +1106,7 @@ function leave(state: OpenedMeeting, command: Leave, now: number): MeetingDecisi
 		return reject('not-in-meeting', `Participant ${participantId} is not in this meeting or its lobby.`);
 	}
 	const events: MeetingEvent[] = [
-		{ type: 'ParticipantLeft', at: now, participantId, announcement: state.settings.announcements }
+		{ type: 'ParticipantLeft', at: now, participantId, announcement: announcementOf(state) }
 	];
 	if (state.participants.length === 1) {
 		// The last participant is gone: the meeting ends and anyone still waiting is sent away.
@@ -980,6 +1114,16 @@ function leave(state: OpenedMeeting, command: Leave, now: number): MeetingDecisi
 		events.push(ended('last-participant-left', [], now));
 	}
 	return accept(events);
+}
+
+/**
+ * What the others hear when someone joins or leaves: the settings' kind, nothing after `*23` turned
+ * announcements off, and names where `*23` turned them on in a meeting whose settings have none.
+ */
+function announcementOf(state: OpenedMeeting): Announcements {
+	if (state.announcementsOff === true) return 'off';
+	if (state.announcementsOff === false && state.settings.announcements === 'off') return 'names';
+	return state.settings.announcements;
 }
 
 function pressKeys(state: OpenedMeeting, command: PressKeys, now: number): MeetingDecision {
@@ -1027,12 +1171,36 @@ function pressKeys(state: OpenedMeeting, command: PressKeys, now: number): Meeti
 					byParticipantId: participantId
 				}
 			]);
+		case 'toggle-hand':
+			return accept([
+				{ type: 'HandRaiseChanged', at: now, participantId, raised: participant.handRaised !== true }
+			]);
 		case 'toggle-lock':
 			return accept([
 				{ type: 'MeetingLockChanged', at: now, locked: !state.locked, byParticipantId: participantId }
 			]);
 		case 'admit-lobby':
 			return admitLobby(state, participant, now);
+		case 'mute-audience':
+			return accept([
+				{
+					type: 'AudienceMuted',
+					at: now,
+					byParticipantId: participantId,
+					participantIds: state.participants
+						.filter((p) => p.participantId !== participantId && !p.isLeader && !p.muted)
+						.map((p) => p.participantId)
+				}
+			]);
+		case 'toggle-announcements':
+			return accept([
+				{
+					type: 'AnnouncementsChanged',
+					at: now,
+					byParticipantId: participantId,
+					enabled: announcementOf(state) === 'off'
+				}
+			]);
 		default: {
 			const _exhaustive: never = known.action;
 			return _exhaustive;
@@ -1071,7 +1239,7 @@ function admitLobby(state: OpenedMeeting, leader: Participant, now: number): Mee
 			participantIds: state.lobby.map((c) => c.participantId),
 			by: 'leader',
 			byParticipantId: leader.participantId,
-			announcement: state.settings.announcements
+			announcement: announcementOf(state)
 		}
 	]);
 }
@@ -1087,7 +1255,7 @@ function admitCaller(state: OpenedMeeting, command: AdmitCaller, now: number): M
 			at: now,
 			participantId: command.participantId,
 			byParticipantId: leader.participant.participantId,
-			announcement: state.settings.announcements
+			announcement: announcementOf(state)
 		}
 	]);
 }

@@ -110,6 +110,7 @@ export function describeExpectation(e: Expectation, defaultMeeting?: string): st
 			e.reason && !e.phase && `was disconnected (${e.reason})`,
 			e.leader !== undefined && (e.leader ? 'is the leader' : 'is not the leader'),
 			e.muted !== undefined && (e.muted ? 'is muted' : 'is not muted'),
+			e.handRaised !== undefined && (e.handRaised ? 'has a hand raised' : 'has no hand raised'),
 			e.waitsBecause && `waits because: ${e.waitsBecause}`
 		].filter(Boolean);
 		return `caller ${e.caller} ${parts.join(', ')}`;

@@ -40,6 +40,9 @@ export const MEETING_EVENT_TYPES = [
 	'ParticipantLeft',
 	'ParticipantMuteChanged',
 	'MeetingLockChanged',
+	'HandRaiseChanged',
+	'AudienceMuted',
+	'AnnouncementsChanged',
 	'LobbyPolicyChanged',
 	'KeypadHelpPlayed',
 	'MeetingEnded'
@@ -443,6 +446,7 @@ const expectSchema = z
 		reason: z.enum(DISCONNECT_REASONS).optional(),
 		leader: z.boolean().optional(),
 		muted: z.boolean().optional(),
+		handRaised: z.boolean().optional().describe('*5: the caller’s hand is raised.'),
 		waitsBecause: z
 			.enum(WAIT_GATE_NAMES)
 			.optional()
@@ -468,7 +472,16 @@ const MEETING_FIELDS = [
 	'events',
 	'exactly'
 ] as const;
-const CALLER_FIELDS = ['phase', 'music', 'prompt', 'reason', 'leader', 'muted', 'waitsBecause'] as const;
+const CALLER_FIELDS = [
+	'phase',
+	'music',
+	'prompt',
+	'reason',
+	'leader',
+	'muted',
+	'handRaised',
+	'waitsBecause'
+] as const;
 const USER_FIELDS = ['pin', 'lockedOut', 'pinLength'] as const;
 
 const stepShape = {
@@ -579,7 +592,7 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 			message: onlyMeeting
 				? 'Say what to check of the meeting: state, lobby, participants, locked, startedBy or events.'
 				: onlyCaller
-					? 'Say what to check of the caller: phase, music, prompt, reason, leader, muted or waitsBecause.'
+					? 'Say what to check of the caller: phase, music, prompt, reason, leader, muted, handRaised or waitsBecause.'
 					: 'Say what to check of the user: pin, lockedOut or pinLength.'
 		});
 	}

@@ -28,6 +28,9 @@ export function cueFor(event: MeetingEvent): Cue | null {
 		case 'MeetingStarted':
 		case 'ParticipantMuteChanged':
 		case 'MeetingLockChanged':
+		case 'HandRaiseChanged':
+		case 'AudienceMuted':
+		case 'AnnouncementsChanged':
 		case 'LobbyPolicyChanged':
 		case 'KeypadHelpPlayed':
 			return null;

@@ -64,6 +64,7 @@ export const meeting = catalog(
 		'meetingView.via.client': 'Client',
 		'meetingView.leader': 'Leader',
 		'meetingView.muted': 'Muted',
+		'meetingView.handRaised': 'Hand raised',
 		'meetingView.timeline': 'What happened',
 		'meetingView.replay': 'Replay',
 		'meetingView.replayLead':
@@ -113,6 +114,12 @@ export const meeting = catalog(
 		'meeting.story.locked': '{who} locked the meeting (*7): new callers wait in the lobby.',
 		'meeting.story.unlocked': '{who} unlocked the meeting (*7).',
 		'meeting.story.help': '{who} heard the keypad commands (*1).',
+		'meeting.story.handRaised': '{who} raised a hand (*5).',
+		'meeting.story.handLowered': '{who} lowered a hand (*5).',
+		'meeting.story.audienceMuted': (p) =>
+			`${p.who} muted everyone else (*22): ${Number(p.count) === 1 ? '1 participant was' : `${p.count} participants were`} muted.`,
+		'meeting.story.announcementsOn': '{who} turned entry and exit announcements on (*23).',
+		'meeting.story.announcementsOff': '{who} turned entry and exit announcements off (*23).',
 		'meeting.story.ended.last-participant-left': 'The last participant left: the meeting ended.',
 		'meeting.story.ended.lobby-timeout': 'Nobody started the meeting in time: it ended.',
 		'meeting.story.ended.ended-by-admin': 'An administrator ended the meeting.',
@@ -175,6 +182,7 @@ export const meeting = catalog(
 		'meetingView.via.client': 'Klient',
 		'meetingView.leader': 'Ledare',
 		'meetingView.muted': 'Avstängd mikrofon',
+		'meetingView.handRaised': 'Uppräckt hand',
 		'meetingView.timeline': 'Vad som hände',
 		'meetingView.replay': 'Uppspelning',
 		'meetingView.replayLead':
@@ -222,6 +230,12 @@ export const meeting = catalog(
 		'meeting.story.locked': '{who} låste mötet (*7): nya uppringare väntar i väntrummet.',
 		'meeting.story.unlocked': '{who} låste upp mötet (*7).',
 		'meeting.story.help': '{who} hörde knappsatskommandona (*1).',
+		'meeting.story.handRaised': '{who} räckte upp handen (*5).',
+		'meeting.story.handLowered': '{who} tog ner handen (*5).',
+		'meeting.story.audienceMuted': (p) =>
+			`${p.who} stängde av mikrofonen för alla andra (*22): ${Number(p.count) === 1 ? '1 deltagare' : `${p.count} deltagare`}.`,
+		'meeting.story.announcementsOn': '{who} slog på meddelanden vid anslutning och avslut (*23).',
+		'meeting.story.announcementsOff': '{who} stängde av meddelanden vid anslutning och avslut (*23).',
 		'meeting.story.ended.last-participant-left': 'Den sista deltagaren lämnade: mötet avslutades.',
 		'meeting.story.ended.lobby-timeout': 'Ingen startade mötet i tid: det avslutades.',
 		'meeting.story.ended.ended-by-admin': 'En administratör avslutade mötet.',

@@ -365,7 +365,8 @@ export class CallService {
 		const state = call.state;
 		const meeting = state.status === 'in-meeting' ? this.deps.meetings.state(state.meetingId) : null;
 		const standing = meeting ? standingIn(meeting, call.callId) : null;
-		return callViewOf(state, standing?.placement === 'meeting' && standing.muted, played);
+		const inMeeting = standing?.placement === 'meeting' ? standing : null;
+		return callViewOf(state, inMeeting?.muted ?? false, played, inMeeting?.handRaised ?? false);
 	}
 
 	/** Applies meeting events to the call; returns how many call events they made. */
@@ -593,7 +594,12 @@ function stepOf(state: CallState): IvrStep | null {
 }
 
 /** What a phone caller sees and hears: phase, the current prompt, the prompts just played, music. */
-export function callViewOf(state: CallState, muted: boolean, played: readonly PromptId[]): CallView {
+export function callViewOf(
+	state: CallState,
+	muted: boolean,
+	played: readonly PromptId[],
+	handRaised = false
+): CallView {
 	const phase =
 		state.status === 'in-lobby'
 			? 'lobby'
@@ -612,6 +618,7 @@ export function callViewOf(state: CallState, muted: boolean, played: readonly Pr
 		meetingId: 'meetingId' in state && state.meetingId !== undefined ? state.meetingId : null,
 		isLeader: 'asLeader' in state ? state.asLeader : false,
 		muted,
+		handRaised,
 		reason: state.status === 'disconnected' ? state.reason : null
 	};
 }

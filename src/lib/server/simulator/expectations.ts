@@ -156,6 +156,8 @@ function checkCaller(e: Expectation, name: string, ctx: ExpectationContext): Ver
 	if (e.reason !== undefined) check(view?.reason === e.reason, `disconnected with ${e.reason}`);
 	if (e.leader !== undefined) check(view?.isLeader === e.leader, e.leader ? 'the leader' : 'not the leader');
 	if (e.muted !== undefined) check(view?.muted === e.muted, e.muted ? 'muted' : 'not muted');
+	if (e.handRaised !== undefined)
+		check(view?.handRaised === e.handRaised, e.handRaised ? 'with a hand raised' : 'with no hand raised');
 	let gate = '';
 	if (e.waitsBecause !== undefined) {
 		const waiting = callId !== undefined && view?.phase === 'lobby' ? whyWaiting(ctx, view, callId) : null;

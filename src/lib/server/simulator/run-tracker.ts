@@ -209,6 +209,12 @@ export class RunTracker implements Notifier {
 				return ` (${event.reason})`;
 			case 'LobbyPolicyChanged':
 				return ` ${JSON.stringify(event.lobbyPolicy)}`;
+			case 'HandRaiseChanged':
+				return ` ${this.nameOf(event.participantId)} ${event.raised ? 'raised' : 'lowered'} a hand`;
+			case 'AudienceMuted':
+				return ` by ${this.nameOf(event.byParticipantId)}: ${this.names(event.participantIds)}`;
+			case 'AnnouncementsChanged':
+				return ` ${event.enabled ? 'on' : 'off'} by ${this.nameOf(event.byParticipantId)}`;
 			default: {
 				const _exhaustive: never = event;
 				return _exhaustive;
@@ -274,6 +280,12 @@ export function eventSubjects(
 			return [event.reason];
 		case 'LobbyPolicyChanged':
 			return [event.lobbyPolicy.mode];
+		case 'HandRaiseChanged':
+			return [nameOf(event.participantId), event.raised ? 'raised' : 'lowered'];
+		case 'AudienceMuted':
+			return [event.participantIds.map(nameOf).join(', '), nameOf(event.byParticipantId)];
+		case 'AnnouncementsChanged':
+			return [event.enabled ? 'on' : 'off'];
 		default: {
 			const _exhaustive: never = event;
 			return _exhaustive;
