@@ -560,6 +560,36 @@ describe('FollowMeeting: what the meeting’s events mean to the caller', () => 
 			.then([]);
 	});
 
+	it.each([
+		['callers-only', 'meeting-time-limit'],
+		['max-length', 'meeting-time-limit'],
+		['verified-left', 'meeting-ended-verified-left'],
+		['ended-by-admin', 'meeting-ended']
+	] as const)('the meeting ended (%s): the caller hears why (%s)', (reason, promptId) => {
+		const inMeeting = [
+			...joining,
+			{ type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'meeting' } as const
+		];
+		const state = given(inMeeting)
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: { type: 'MeetingEnded', at: T0 + 4, reason, disconnectedParticipantIds: ['call-1'] }
+				},
+				T0 + 4
+			)
+			.then([
+				{
+					type: 'CallDisconnected',
+					at: T0 + 4,
+					reason: 'meeting-ended',
+					...(reason === 'ended-by-admin' ? {} : { timer: reason })
+				}
+			]);
+		expect(promptFor(state)?.id).toBe(promptId);
+	});
+
 	it('the leader declined this caller: disconnected with declined, hearing that the organizer did not let them in', () => {
 		const declined = {
 			type: 'FollowMeeting',

@@ -10,7 +10,13 @@
  * counts how many were typed.
  */
 import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
-import { KEYPAD_COMMANDS, type MeetingEvent, type MeetingRejectionCode, type OpenedMeeting } from './meeting';
+import {
+	KEYPAD_COMMANDS,
+	type MeetingEndReason,
+	type MeetingEvent,
+	type MeetingRejectionCode,
+	type OpenedMeeting
+} from './meeting';
 import { prompt, type Prompt, type PromptId } from './prompts';
 
 /** Tries for the conference ID and for the leader PIN: Asterisk ConfBridge and Teams both allow 3. */
@@ -114,7 +120,24 @@ export type CallDisconnected = {
 	readonly type: 'CallDisconnected';
 	readonly at: number;
 	readonly reason: CallDisconnectReason;
+	/** `meeting-ended` by an end timer: which, so the caller hears why (docs/rules.md). */
+	readonly timer?: EndTimerReason;
 };
+
+/** The meeting end reasons that are end timers. */
+export type EndTimerReason = Extract<
+	MeetingEndReason,
+	'max-length' | 'roster-unchanged' | 'callers-only' | 'verified-left'
+>;
+
+function isEndTimer(reason: MeetingEndReason): reason is EndTimerReason {
+	return (
+		reason === 'max-length' ||
+		reason === 'roster-unchanged' ||
+		reason === 'callers-only' ||
+		reason === 'verified-left'
+	);
+}
 
 /** A key typed toward the conference ID (`*` starts it over): the entry now reads `entered`. */
 export type ConferenceIdTyped = {
@@ -252,6 +275,7 @@ export type InMeeting = CallBase & {
 export type Disconnected = CallBase & {
 	readonly status: 'disconnected';
 	readonly reason: CallDisconnectReason;
+	readonly timer?: EndTimerReason;
 	readonly target?: MeetingTarget;
 	readonly meetingId?: string;
 };
@@ -347,6 +371,7 @@ export function evolveCall(state: CallState, event: CallEvent): CallState {
 				...base,
 				status: 'disconnected',
 				reason: event.reason,
+				...(event.timer ? { timer: event.timer } : {}),
 				...('target' in state ? { target: state.target } : {}),
 				...('meetingId' in state ? { meetingId: state.meetingId } : {})
 			};
@@ -678,7 +703,14 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 			return [{ type: 'CallDisconnected', at, reason: event.reason }];
 		case 'MeetingEnded':
 			if (!names(event.disconnectedParticipantIds, me)) return [];
-			return [{ type: 'CallDisconnected', at, reason: 'meeting-ended' }];
+			return [
+				{
+					type: 'CallDisconnected',
+					at,
+					reason: 'meeting-ended',
+					...(isEndTimer(event.reason) ? { timer: event.reason } : {})
+				}
+			];
 		case 'ParticipantMuteChanged':
 			if (state.status !== 'in-meeting' || event.participantId !== me) return [];
 			return [{ type: 'KeypadAnswered', at, prompt: event.muted ? 'muted' : 'unmuted' }];
@@ -756,6 +788,8 @@ export function promptFor(state: CallState): Prompt | null {
 		case 'in-meeting':
 			return prompt(state.answer ?? (state.admitted ? 'admitted' : 'joined'));
 		case 'disconnected':
+			if (state.timer === 'verified-left') return prompt('meeting-ended-verified-left');
+			if (state.timer !== undefined) return prompt('meeting-time-limit');
 			return prompt(farewell(state.reason));
 		default: {
 			const _exhaustive: never = state;

@@ -5,6 +5,7 @@ import {
 	DEFAULT_LOBBY_POLICY,
 	DEFAULT_MEETING_SETTINGS,
 	decideMeeting,
+	endTimerDue,
 	evolveMeeting,
 	explainLobby,
 	explainWait,
@@ -21,6 +22,7 @@ import {
 	type MeetingState
 } from './meeting';
 import { replay } from './decider';
+import { AUTO_ADMITTED_USERS } from './tenant-settings';
 
 const given = specFor(meetingDecider);
 
@@ -1020,15 +1022,16 @@ describe('The lobby policy: classic and teams, every combination for a caller di
 	type Case = {
 		mode: 'classic' | 'teams';
 		bypass: boolean;
-		everyone: boolean;
+		autoAdmitted: (typeof AUTO_ADMITTED_USERS)[number];
 		anonymousStart: boolean;
 		started: boolean;
 		locked: boolean;
+		full: boolean;
 	};
 	const policyOf = (c: Case) => ({
 		...DEFAULT_LOBBY_POLICY,
 		mode: c.mode,
-		autoAdmittedUsers: c.everyone ? ('Everyone' as const) : ('EveryoneInCompany' as const),
+		autoAdmittedUsers: c.autoAdmitted,
 		allowPstnUsersToBypassLobby: c.bypass,
 		allowAnonymousUsersToStartMeeting: c.anonymousStart
 	});
@@ -1037,9 +1040,11 @@ describe('The lobby policy: classic and teams, every combination for a caller di
 	 * and, in the lobby, which gate holds them. Written out as the rules say it, not computed the way
 	 * the domain computes it.
 	 */
-	function expected(c: Case): { placed: 'starts' | 'joins' | 'lobby'; gate: string | null } {
+	function expected(c: Case): { placed: 'starts' | 'joins' | 'lobby' | 'refused'; gate: string | null } {
+		// A full meeting holds nobody in the lobby: the caller is turned away at the door.
+		if (c.full) return { placed: 'refused', gate: null };
 		if (!c.started) {
-			const mayStart = c.mode === 'teams' && c.bypass && c.everyone && c.anonymousStart;
+			const mayStart = c.mode === 'teams' && c.bypass && c.autoAdmitted === 'Everyone' && c.anonymousStart;
 			return mayStart ? { placed: 'starts', gate: null } : { placed: 'lobby', gate: 'not-started' };
 		}
 		if (c.locked) return { placed: 'lobby', gate: 'locked' };
@@ -1049,26 +1054,40 @@ describe('The lobby policy: classic and teams, every combination for a caller di
 	const cases: Case[] = [];
 	for (const mode of ['classic', 'teams'] as const)
 		for (const bypass of [false, true])
-			for (const everyone of [false, true])
+			for (const autoAdmitted of AUTO_ADMITTED_USERS)
 				for (const anonymousStart of [false, true])
 					for (const started of [false, true])
 						for (const locked of started ? [false, true] : [false])
-							cases.push({ mode, bypass, everyone, anonymousStart, started, locked });
+							for (const full of [false, true])
+								cases.push({ mode, bypass, autoAdmitted, anonymousStart, started, locked, full });
 
 	it.each(cases)(
 		'given %o, when a caller dials in, then they start, join or wait at the expected gate',
 		(c) => {
-			const history: MeetingEvent[] = [opened({ lobbyPolicy: policyOf(c) })];
+			// Full: two in a meeting for two (the leader and a caller, or two waiting callers).
+			const history: MeetingEvent[] = [
+				opened({ lobbyPolicy: policyOf(c), ...(c.full ? { maxParticipants: 2 } : {}) })
+			];
 			if (c.started) history.push(leaderJoinedByPhone(T0 + MIN), started(T0 + MIN));
 			if (c.locked) history.push(locked(T0 + 2 * MIN));
+			if (c.full)
+				history.push(
+					...(c.started
+						? [callerJoined('f1', T0 + 2 * MIN)]
+						: [inLobby('f1', T0 + 2 * MIN), inLobby('f2', T0 + 2 * MIN)])
+				);
 			const decision = decideMeeting(
 				given(history).state(),
 				{ type: 'JoinByPhone', participantId: 'x', phoneNumber: '+46700000x', asLeader: false },
 				T0 + 3 * MIN
 			);
+			const want = expected(c);
+			if (want.placed === 'refused') {
+				expect(!decision.ok && decision.rejection.code).toBe('meeting-full');
+				return;
+			}
 			expect(decision.ok).toBe(true);
 			if (!decision.ok) return;
-			const want = expected(c);
 			const types = decision.events.map((e) => e.type);
 			if (want.placed === 'starts') expect(types).toEqual(['ParticipantJoined', 'MeetingStarted']);
 			if (want.placed === 'joins') expect(types).toEqual(['ParticipantJoined']);
@@ -1158,6 +1177,98 @@ describe('The lobby policy: classic and teams, every combination for a caller di
 		const old = { ...opened(), settings: oldSettings } as unknown as MeetingEvent;
 		const state = given([old]).state();
 		expect(state.status !== 'none' && state.settings.lobbyPolicy).toEqual(DEFAULT_LOBBY_POLICY);
+	});
+});
+
+describe("Meeting end timers: on the meeting's clock, the first to run out ends it", () => {
+	const HOUR = 60 * MIN;
+	const tick = { type: 'EndDueMeeting' } as const;
+	/** Amos starts by PIN at T0 + 1 min; a caller is in; then Amos leaves. */
+	const pinStarted = [...inProgress(), callerJoined('a', T0 + 2 * MIN)];
+	const leaderLeft: MeetingEvent = {
+		type: 'ParticipantLeft',
+		at: T0 + 3 * MIN,
+		participantId: 'leader',
+		announcement: 'names'
+	};
+
+	it('given only callers left where a PIN was used, then the meeting ends 24 hours after its start, not a minute before', () => {
+		const history = [...pinStarted, leaderLeft];
+		expect(endTimerDue(given(history).state())).toEqual({ at: T0 + MIN + 24 * HOUR, reason: 'callers-only' });
+		given(history)
+			.when(tick, T0 + MIN + 24 * HOUR - 1)
+			.then([]);
+		given(history)
+			.when(tick, T0 + MIN + 24 * HOUR)
+			.then([
+				{
+					type: 'MeetingEnded',
+					at: T0 + MIN + 24 * HOUR,
+					reason: 'callers-only',
+					disconnectedParticipantIds: ['a']
+				}
+			]);
+	});
+
+	it('given a meeting callers may start (PSTN-only), started by a caller, then it ends 4 hours after its start', () => {
+		const history: MeetingEvent[] = [
+			opened({ allowPstnOnly: true }),
+			callerJoined('a', T0 + MIN),
+			{ type: 'MeetingStarted', at: T0 + MIN, startedBy: 'pstn-only', participantId: 'a' }
+		];
+		expect(endTimerDue(given(history).state())).toEqual({ at: T0 + MIN + 4 * HOUR, reason: 'callers-only' });
+	});
+
+	it('given callers may not start it and the signed-in organizer left, then it ends 90 minutes after he left, unless he comes back', () => {
+		const history: MeetingEvent[] = [
+			opened(),
+			organizerJoinedFromClient(T0 + MIN),
+			{ type: 'MeetingStarted', at: T0 + MIN, startedBy: 'client', participantId: 'web-1' },
+			callerJoined('a', T0 + 2 * MIN),
+			{ type: 'ParticipantLeft', at: T0 + 10 * MIN, participantId: 'web-1', announcement: 'names' }
+		];
+		expect(endTimerDue(given(history).state())).toEqual({ at: T0 + 100 * MIN, reason: 'verified-left' });
+		given(history)
+			.when(tick, T0 + 100 * MIN)
+			.then([
+				{
+					type: 'MeetingEnded',
+					at: T0 + 100 * MIN,
+					reason: 'verified-left',
+					disconnectedParticipantIds: ['a']
+				}
+			]);
+		const back = [...history, organizerJoinedFromClient(T0 + 20 * MIN, 'web-2')];
+		expect(endTimerDue(given(back).state())?.reason).toBe('roster-unchanged');
+		given(back)
+			.when(tick, T0 + 100 * MIN)
+			.then([]);
+	});
+
+	it('given someone verified in the meeting, then it ends when nobody joined or left for 24 hours; a join resets that', () => {
+		expect(endTimerDue(given(pinStarted).state())).toEqual({
+			at: T0 + 2 * MIN + 24 * HOUR,
+			reason: 'roster-unchanged'
+		});
+		const later = [...pinStarted, callerJoined('b', T0 + 5 * HOUR)];
+		expect(endTimerDue(given(later).state())).toEqual({
+			at: T0 + 5 * HOUR + 24 * HOUR,
+			reason: 'roster-unchanged'
+		});
+	});
+
+	it('every meeting ends at 30 hours, however busy', () => {
+		let history: MeetingEvent[] = [...pinStarted];
+		for (let h = 1; h <= 29; h++) history = [...history, callerJoined(`c${h}`, T0 + h * HOUR)];
+		expect(endTimerDue(given(history).state())).toEqual({ at: T0 + MIN + 30 * HOUR, reason: 'max-length' });
+	});
+
+	it('no timer runs before the start or after the end', () => {
+		expect(endTimerDue(given([opened(), inLobby('a', T0 + MIN)]).state())).toBeNull();
+		given([opened(), inLobby('a', T0 + MIN)])
+			.when(tick, T0 + 40 * HOUR)
+			.then([]);
+		expect(endTimerDue(initialMeetingState)).toBeNull();
 	});
 });
 

@@ -351,7 +351,32 @@ export type KeypadHelpPlayed = {
 
 /** Why a meeting ended. */
 export type MeetingEndReason =
-	'last-participant-left' | 'lobby-timeout' | 'ended-by-admin' | 'ended-by-simulator';
+	| 'last-participant-left'
+	| 'lobby-timeout'
+	| 'ended-by-admin'
+	| 'ended-by-simulator'
+	/** The end timers (docs/rules.md, "Meeting end timers"): 30 hours at most. */
+	| 'max-length'
+	/** Nobody joined or left for 24 hours. */
+	| 'roster-unchanged'
+	/** Only callers left: 24 hours after the start where a PIN was used, 4 where callers may start. */
+	| 'callers-only'
+	/** Only callers left, none may start it: 90 minutes after the last signed-in participant or leader left. */
+	| 'verified-left';
+
+/** The end timers' periods, from Microsoft's documentation (docs/rules.md, "Meeting end timers"). */
+export const END_TIMERS = Object.freeze({
+	/** "Microsoft Teams meetings have a time limit of 30 hours." */
+	maxLengthMs: 30 * 3_600_000,
+	/** "The meeting ends if there are no changes to the attendee list after 24 hours." */
+	rosterUnchangedMs: 24 * 3_600_000,
+	/** All dialed in, someone used a PIN: "The meeting ends after 24 hours." */
+	pinStartedCallersOnlyMs: 24 * 3_600_000,
+	/** All dialed in, no PIN, anonymous users may start meetings: "ends after four hours". */
+	anonymousCallersOnlyMs: 4 * 3_600_000,
+	/** Anonymous users may not start meetings: "90 minutes after the last authenticated participant left". */
+	afterVerifiedLeftMs: 90 * 60_000
+});
 
 /**
  * The meeting is over: everyone still in it is disconnected (`disconnectedParticipantIds`, join order);
@@ -497,6 +522,12 @@ export type OpenedMeeting = {
 	readonly startedAt?: number;
 	readonly endedAt?: number;
 	readonly locked: boolean;
+	/** When someone last joined or left the meeting (the end timers); missing: when it opened. */
+	readonly rosterChangedAt?: number;
+	/** Whether the organizer's PIN was used in this meeting (the end timers). */
+	readonly pinUsed?: boolean;
+	/** When the last signed-in participant or leader left, while only callers remain; else missing. */
+	readonly verifiedLeftAt?: number;
 	/** `*23`: the leader turned entry and exit announcements off; missing or false: as the settings say. */
 	readonly announcementsOff?: boolean;
 	/** In arrival order. */
@@ -519,7 +550,7 @@ export const initialMeetingState: MeetingState = Object.freeze({ status: 'none' 
  * along in an index (`whereabouts`), so a join is checked in O(1) however full the lobby is.
  */
 export function evolveMeeting(state: MeetingState, event: MeetingEvent): MeetingState {
-	const next = evolveArrays(state, event);
+	const next = withRoster(state, evolveArrays(state, event), event);
 	if (next !== state && next.status !== 'none') carryWhereabouts(state, next, event);
 	return next;
 }
@@ -618,6 +649,45 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 			const _exhaustive: never = event;
 			return _exhaustive;
 		}
+	}
+}
+
+/** A participant the end timers count as verified: signed in from the client, or the PIN's leader. */
+function isVerified(p: Participant): boolean {
+	return p.via === 'client' || p.isLeader;
+}
+
+/** The end timers' bookkeeping: when the roster last changed, a PIN used, the last verified leaving. */
+function withRoster(before: MeetingState, state: MeetingState, event: MeetingEvent): MeetingState {
+	if (state.status !== 'in-progress' && state.status !== 'waiting') return state;
+	switch (event.type) {
+		case 'ParticipantJoined':
+			if (event.via === 'client' || event.isLeader) {
+				const { verifiedLeftAt: _back, ...rest } = state;
+				return {
+					...rest,
+					rosterChangedAt: event.at,
+					...(event.isLeader && event.via === 'phone' ? { pinUsed: true } : {})
+				};
+			}
+			return {
+				...state,
+				rosterChangedAt: event.at
+			};
+		case 'ParticipantLeft': {
+			const leaving =
+				before.status === 'none'
+					? undefined
+					: before.participants.find((p) => p.participantId === event.participantId);
+			const lastVerified =
+				leaving !== undefined && isVerified(leaving) && !state.participants.some(isVerified);
+			return { ...state, rosterChangedAt: event.at, ...(lastVerified ? { verifiedLeftAt: event.at } : {}) };
+		}
+		case 'LobbyAdmitted':
+		case 'CallerAdmitted':
+			return { ...state, rosterChangedAt: event.at };
+		default:
+			return state;
 	}
 }
 
@@ -808,6 +878,9 @@ export type ChangeLobbyPolicy = { readonly type: 'ChangeLobbyPolicy'; readonly l
 /** A clock tick: disconnects lobby callers who waited `lobbyTimeoutMinutes` or longer (when > 0). */
 export type ExpireLobbyWaits = { readonly type: 'ExpireLobbyWaits' };
 
+/** A clock tick: ends the meeting if one of its end timers ran out (`endTimerDue`). */
+export type EndDueMeeting = { readonly type: 'EndDueMeeting' };
+
 /** An administrator or the simulator ends the meeting, disconnecting everyone. */
 export type EndMeeting = {
 	readonly type: 'EndMeeting';
@@ -826,6 +899,7 @@ export type MeetingCommand =
 	| DeclineCaller
 	| ChangeLobbyPolicy
 	| ExpireLobbyWaits
+	| EndDueMeeting
 	| EndMeeting;
 
 /** Every reason a meeting command can be refused. */
@@ -871,7 +945,12 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 	}
 	if (state.status === 'ended') {
 		// A clock tick or a policy change after the end has simply nothing to do.
-		if (command.type === 'ExpireLobbyWaits' || command.type === 'ChangeLobbyPolicy') return accept([]);
+		if (
+			command.type === 'ExpireLobbyWaits' ||
+			command.type === 'ChangeLobbyPolicy' ||
+			command.type === 'EndDueMeeting'
+		)
+			return accept([]);
 		return reject('meeting-ended', 'This meeting has ended. Start a new meeting to meet again.');
 	}
 	switch (command.type) {
@@ -896,6 +975,10 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 			return changeLobbyPolicy(state, command.lobbyPolicy, now);
 		case 'ExpireLobbyWaits':
 			return expireLobbyWaits(state, now);
+		case 'EndDueMeeting': {
+			const due = endTimerDue(state);
+			return due === null || now < due.at ? accept([]) : endMeeting(state, due.reason, now);
+		}
 		case 'EndMeeting':
 			return endMeeting(state, command.reason, now);
 		default: {
@@ -1308,7 +1391,7 @@ function expireLobbyWaits(state: OpenedMeeting, now: number): MeetingDecision {
 	return accept(events);
 }
 
-function endMeeting(state: OpenedMeeting, reason: EndMeeting['reason'], now: number): MeetingDecision {
+function endMeeting(state: OpenedMeeting, reason: MeetingEndReason, now: number): MeetingDecision {
 	const events: MeetingEvent[] = [];
 	if (state.lobby.length > 0) events.push(lobbyDisconnected(state.lobby, 'meeting-ended', now));
 	events.push(
@@ -1525,6 +1608,35 @@ function explained(
 export function leaderInMeeting(state: MeetingState, userId: string): Participant | undefined {
 	if (state.status !== 'in-progress' || userId === '' || userId !== state.organizer.userId) return undefined;
 	return state.participants.find((p) => p.isLeader && p.userId === userId);
+}
+
+/**
+ * The first of a meeting's end timers to run out, and why (docs/rules.md, "Meeting end timers"), or
+ * null while none runs (a meeting not started, or ended). On the meeting's own clock, so virtual
+ * runs and scenarios see a day pass in a moment; the owner's tick ends it (`EndDueMeeting`).
+ */
+export function endTimerDue(state: MeetingState): { at: number; reason: MeetingEndReason } | null {
+	if (state.status !== 'in-progress') return null;
+	const started = state.startedAt ?? state.openedAt;
+	const timers: { at: number; reason: MeetingEndReason }[] = [
+		{ at: started + END_TIMERS.maxLengthMs, reason: 'max-length' },
+		{
+			at: (state.rosterChangedAt ?? state.openedAt) + END_TIMERS.rosterUnchangedMs,
+			reason: 'roster-unchanged'
+		}
+	];
+	if (!state.participants.some(isVerified)) {
+		const callersMayStartIt =
+			state.settings.allowPstnOnly ||
+			(state.settings.lobbyPolicy.mode === 'teams' && callersMayStart(state.settings.lobbyPolicy));
+		if (state.pinUsed === true)
+			timers.push({ at: started + END_TIMERS.pinStartedCallersOnlyMs, reason: 'callers-only' });
+		else if (callersMayStartIt)
+			timers.push({ at: started + END_TIMERS.anonymousCallersOnlyMs, reason: 'callers-only' });
+		else if (state.verifiedLeftAt !== undefined)
+			timers.push({ at: state.verifiedLeftAt + END_TIMERS.afterVerifiedLeftMs, reason: 'verified-left' });
+	}
+	return timers.reduce((first, t) => (t.at < first.at ? t : first));
 }
 
 /** True while the meeting is open and not ended: waiting for a leader or in progress. */

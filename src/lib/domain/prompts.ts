@@ -26,6 +26,9 @@ export const PROMPT_IDS = [
 	'admitted',
 	'meeting-full',
 	'meeting-ended',
+	// The end timers (docs/rules.md, "Meeting end timers"): callers hear why the meeting ended.
+	'meeting-time-limit',
+	'meeting-ended-verified-left',
 	'lobby-timeout',
 	// The leader declined the caller from the lobby (docs/rules.md, "Admit one, admit all, decline").
 	'declined',

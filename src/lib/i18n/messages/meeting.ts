@@ -122,6 +122,11 @@ export const meeting = catalog(
 		'meeting.story.announcementsOff': '{who} turned entry and exit announcements off (*23).',
 		'meeting.story.ended.last-participant-left': 'The last participant left: the meeting ended.',
 		'meeting.story.ended.lobby-timeout': 'Nobody started the meeting in time: it ended.',
+		'meeting.story.ended.max-length': 'The meeting reached its 30-hour limit and ended.',
+		'meeting.story.ended.roster-unchanged': 'Nobody joined or left for 24 hours: the meeting ended.',
+		'meeting.story.ended.callers-only': 'Only callers were left, and their time ran out: the meeting ended.',
+		'meeting.story.ended.verified-left':
+			'Nobody signed in or leading had been in the meeting for 90 minutes: it ended.',
 		'meeting.story.ended.ended-by-admin': 'An administrator ended the meeting.',
 		'meeting.story.ended.ended-by-simulator': 'The simulator ended the meeting.'
 	},
@@ -238,6 +243,11 @@ export const meeting = catalog(
 		'meeting.story.announcementsOff': '{who} stängde av meddelanden vid anslutning och avslut (*23).',
 		'meeting.story.ended.last-participant-left': 'Den sista deltagaren lämnade: mötet avslutades.',
 		'meeting.story.ended.lobby-timeout': 'Ingen startade mötet i tid: det avslutades.',
+		'meeting.story.ended.max-length': 'Mötet nådde sin gräns på 30 timmar och avslutades.',
+		'meeting.story.ended.roster-unchanged': 'Ingen anslöt eller lämnade på 24 timmar: mötet avslutades.',
+		'meeting.story.ended.callers-only': 'Bara uppringare var kvar, och deras tid tog slut: mötet avslutades.',
+		'meeting.story.ended.verified-left':
+			'Ingen inloggad eller ledare hade varit i mötet på 90 minuter: det avslutades.',
 		'meeting.story.ended.ended-by-admin': 'En administratör avslutade mötet.',
 		'meeting.story.ended.ended-by-simulator': 'Simulatorn avslutade mötet.'
 	}

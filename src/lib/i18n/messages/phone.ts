@@ -70,6 +70,9 @@ export const phone = catalog(
 		'phone.prompt.admitted': 'You have been admitted to the meeting.',
 		'phone.prompt.meeting-full': 'This meeting is full. Goodbye.',
 		'phone.prompt.meeting-ended': 'The meeting has ended. Goodbye.',
+		'phone.prompt.meeting-time-limit': 'This meeting has reached its time limit and has ended. Goodbye.',
+		'phone.prompt.meeting-ended-verified-left':
+			'The meeting has ended: no organizer or signed-in participant has been in it for 90 minutes. Goodbye.',
 		'phone.prompt.lobby-timeout':
 			'Nobody let you into the meeting in time. Please call again later. Goodbye.',
 		'phone.prompt.declined': 'The organizer did not let you in to the meeting. Goodbye.',
@@ -167,6 +170,9 @@ export const phone = catalog(
 		'phone.prompt.admitted': 'Du har släppts in i mötet.',
 		'phone.prompt.meeting-full': 'Mötet är fullt. Hej då.',
 		'phone.prompt.meeting-ended': 'Mötet har avslutats. Hej då.',
+		'phone.prompt.meeting-time-limit': 'Mötet har nått sin tidsgräns och avslutats. Hej då.',
+		'phone.prompt.meeting-ended-verified-left':
+			'Mötet har avslutats: ingen organisatör eller inloggad deltagare har varit med på 90 minuter. Hej då.',
 		'phone.prompt.lobby-timeout': 'Ingen släppte in dig i mötet i tid. Ring igen senare. Hej då.',
 		'phone.prompt.declined': 'Organisatören släppte inte in dig i mötet. Hej då.',
 		'phone.prompt.connection-lost': 'Anslutningen bröts. Hej då.',

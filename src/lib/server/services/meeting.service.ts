@@ -1,6 +1,7 @@
 import {
 	admissionWaitsMs,
 	decideMeeting,
+	endTimerDue,
 	evolveMeeting,
 	initialMeetingState,
 	longestWaitMs,
@@ -993,12 +994,36 @@ export class MeetingService {
 		);
 	}
 
-	/** Checks lobby timeouts every `intervalMs` until `stop()`. */
+	/** Each meeting state's end timer, worked out once per state (`endDueMeetings`). */
+	private readonly endTimers = new WeakMap<OpenedMeeting, ReturnType<typeof endTimerDue>>();
+
+	/**
+	 * Ends the meetings this server owns whose end timer ran out (docs/rules.md, "Meeting end
+	 * timers"): once, on the owner, on the meeting's own clock.
+	 */
+	async endDueMeetings(): Promise<void> {
+		const now = this.deps.clock.now();
+		const due = [...this.live.values()].filter((m) => {
+			if (m.owner !== this.nodeId || m.state.status !== 'in-progress') return false;
+			// A state never changes, so its timer is worked out once, not on every tick.
+			let timer = this.endTimers.get(m.state);
+			if (timer === undefined) {
+				timer = endTimerDue(m.state);
+				this.endTimers.set(m.state, timer);
+			}
+			return timer !== null && now >= timer.at;
+		});
+		await Promise.all(
+			due.map((m) => this.execute(m.meetingId, { type: 'EndDueMeeting' }).catch(() => undefined))
+		);
+	}
+
+	/** Checks lobby timeouts and end timers every `intervalMs` until `stop()`. */
 	startTicking(intervalMs = 1000): void {
 		if (this.stopTicking) return;
 		const tick = () => {
 			this.stopTicking = this.deps.scheduler.after(intervalMs, () => {
-				void this.expireLobbyWaits().finally(tick);
+				void Promise.all([this.expireLobbyWaits(), this.endDueMeetings()]).finally(tick);
 			});
 		};
 		tick();
