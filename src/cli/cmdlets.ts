@@ -42,6 +42,14 @@ function settingParam(key: TenantNumberSetting, help: string): ParamSpec {
 	return { name, kind: 'int', min, max, valueName: 'N', help };
 }
 
+/** `-Identity` of the meeting policy cmdlets: Lobby has the Global policy only, yet. */
+const POLICY_IDENTITY: ParamSpec = {
+	name: 'Identity',
+	kind: 'string',
+	valueName: 'Global',
+	help: 'The policy: Global (the only one yet).'
+};
+
 export const CMDLETS: readonly CmdletSpec[] = [
 	{
 		name: 'Get-CsOnlineDialInConferencingUser',
@@ -188,14 +196,7 @@ export const CMDLETS: readonly CmdletSpec[] = [
 		name: 'Get-CsTeamsMeetingPolicy',
 		synopsis: 'Shows the Global meeting policy’s lobby settings (docs/rules.md, "The lobby policy").',
 		positional: 'Identity',
-		params: [
-			{
-				name: 'Identity',
-				kind: 'string',
-				valueName: 'Global',
-				help: 'The policy: Global (the only one yet).'
-			}
-		],
+		params: [POLICY_IDENTITY],
 		examples: [
 			{
 				command: 'lobby Get-CsTeamsMeetingPolicy -Identity Global',
@@ -209,12 +210,7 @@ export const CMDLETS: readonly CmdletSpec[] = [
 			'Changes the Global meeting policy’s lobby; live meetings follow at once, as an event in their log.',
 		positional: 'Identity',
 		params: [
-			{
-				name: 'Identity',
-				kind: 'string',
-				valueName: 'Global',
-				help: 'The policy: Global (the only one yet).'
-			},
+			POLICY_IDENTITY,
 			{
 				name: 'LobbyMode',
 				kind: 'string',
