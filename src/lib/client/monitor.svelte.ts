@@ -89,6 +89,18 @@ export class AllMeetings {
 }
 
 /** One meeting, live or past: its state and its timeline, following `monitor:meeting`. */
+/** How many `OneMeeting` views watch each meeting over each connection. */
+const watchers = new WeakMap<LobbySocket, Map<string, number>>();
+
+function watchersOf(socket: LobbySocket): Map<string, number> {
+	let watching = watchers.get(socket);
+	if (!watching) {
+		watching = new Map();
+		watchers.set(socket, watching);
+	}
+	return watching;
+}
+
 export class OneMeeting {
 	meeting = $state<OpenedMeeting | null>(null);
 	timeline = $state<TimelineEvent[]>([]);
@@ -117,10 +129,21 @@ export class OneMeeting {
 		socket.on('disconnect', onDisconnect);
 		socket.on('monitor:meeting', onUpdate);
 		if (socket.connected) onConnect();
+		const watching = watchersOf(socket);
+		watching.set(meetingId, (watching.get(meetingId) ?? 0) + 1);
 		this.unsubscribe = () => {
 			socket.off('connect', onConnect);
 			socket.off('disconnect', onDisconnect);
 			socket.off('monitor:meeting', onUpdate);
+			// Another view of the same meeting on this connection (the meeting view handing over to
+			// presenter mode mounts the new one first) keeps the subscription: the server's room is
+			// per connection, so leaving it here would silence that view.
+			const left = (watching.get(meetingId) ?? 1) - 1;
+			if (left > 0) {
+				watching.set(meetingId, left);
+				return;
+			}
+			watching.delete(meetingId);
 			if (socket.connected) {
 				socket.emit('monitor:unsubscribe', { scope: 'meeting', meetingId: this.meetingId }, () => undefined);
 			}
