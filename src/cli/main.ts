@@ -295,6 +295,12 @@ async function meetingCommand(args: readonly string[], io: CliIo): Promise<numbe
 	if (!fits || extra.length > 0 || !conferenceId || !/^\d{1,20}$/.test(conferenceId)) {
 		throw new UsageError(`Usage: ${usage[sub]} (the conference ID is digits, e.g. 4410273).`);
 	}
+	// An empty caller id (a script's unset variable) must not admit the whole lobby.
+	if (participantId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(participantId)) {
+		throw new UsageError(
+			`"${participantId}" is not a caller's id: 1 to 64 letters, digits, - or _, as "lobby meeting explain" shows.`
+		);
+	}
 	const { api } = connection(io);
 	const { meetings } = await api.get<{ meetings: { meetingId: string; conferenceId: string }[] }>(
 		'/meetings'

@@ -590,6 +590,26 @@ describe('FollowMeeting: what the meeting’s events mean to the caller', () => 
 		expect(promptFor(state)?.id).toBe(promptId);
 	});
 
+	it('a timer ended the meeting while the caller waited in the lobby: they hear why too', () => {
+		const state = given(lobby)
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: {
+						type: 'LobbyCallersDisconnected',
+						at: T0 + 5,
+						participantIds: ['call-1'],
+						reason: 'meeting-ended',
+						endReason: 'max-length'
+					}
+				},
+				T0 + 5
+			)
+			.then([{ type: 'CallDisconnected', at: T0 + 5, reason: 'meeting-ended', timer: 'max-length' }]);
+		expect(promptFor(state)?.id).toBe('meeting-time-limit');
+	});
+
 	it('the leader declined this caller: disconnected with declined, hearing that the organizer did not let them in', () => {
 		const declined = {
 			type: 'FollowMeeting',

@@ -11,6 +11,7 @@
  */
 import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
 import {
+	END_TIMER_REASONS,
 	KEYPAD_COMMANDS,
 	type MeetingEndReason,
 	type MeetingEvent,
@@ -131,12 +132,7 @@ export type EndTimerReason = Extract<
 >;
 
 function isEndTimer(reason: MeetingEndReason): reason is EndTimerReason {
-	return (
-		reason === 'max-length' ||
-		reason === 'roster-unchanged' ||
-		reason === 'callers-only' ||
-		reason === 'verified-left'
-	);
+	return END_TIMER_REASONS.has(reason);
 }
 
 /** A key typed toward the conference ID (`*` starts it over): the entry now reads `entered`. */
@@ -700,7 +696,14 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 			return [{ type: 'CallDisconnected', at, reason: 'declined' }];
 		case 'LobbyCallersDisconnected':
 			if (!names(event.participantIds, me)) return [];
-			return [{ type: 'CallDisconnected', at, reason: event.reason }];
+			return [
+				{
+					type: 'CallDisconnected',
+					at,
+					reason: event.reason,
+					...(event.endReason !== undefined && isEndTimer(event.endReason) ? { timer: event.endReason } : {})
+				}
+			];
 		case 'MeetingEnded':
 			if (!names(event.disconnectedParticipantIds, me)) return [];
 			return [

@@ -1192,18 +1192,21 @@ describe("Meeting end timers: on the meeting's clock, the first to run out ends 
 		announcement: 'names'
 	};
 
-	it('given only callers left where a PIN was used, then the meeting ends 24 hours after its start, not a minute before', () => {
+	it('given only callers left where a PIN was used, then the meeting ends 24 hours after the leader left, not a minute before', () => {
 		const history = [...pinStarted, leaderLeft];
-		expect(endTimerDue(given(history).state())).toEqual({ at: T0 + MIN + 24 * HOUR, reason: 'callers-only' });
+		expect(endTimerDue(given(history).state())).toEqual({
+			at: T0 + 3 * MIN + 24 * HOUR,
+			reason: 'callers-only'
+		});
 		given(history)
-			.when(tick, T0 + MIN + 24 * HOUR - 1)
+			.when(tick, T0 + 3 * MIN + 24 * HOUR - 1)
 			.then([]);
 		given(history)
-			.when(tick, T0 + MIN + 24 * HOUR)
+			.when(tick, T0 + 3 * MIN + 24 * HOUR)
 			.then([
 				{
 					type: 'MeetingEnded',
-					at: T0 + MIN + 24 * HOUR,
+					at: T0 + 3 * MIN + 24 * HOUR,
 					reason: 'callers-only',
 					disconnectedParticipantIds: ['a']
 				}
@@ -1261,6 +1264,37 @@ describe("Meeting end timers: on the meeting's clock, the first to run out ends 
 		let history: MeetingEvent[] = [...pinStarted];
 		for (let h = 1; h <= 29; h++) history = [...history, callerJoined(`c${h}`, T0 + h * HOUR)];
 		expect(endTimerDue(given(history).state())).toEqual({ at: T0 + MIN + 30 * HOUR, reason: 'max-length' });
+	});
+
+	it('given callers waiting in the lobby when a timer ends the meeting, then they hear why too', () => {
+		const history = [...pinStarted, leaderLeft, locked(T0 + 3 * MIN), inLobby('w', T0 + 4 * MIN)];
+		const decision = decideMeeting(given(history).state(), tick, T0 + 3 * MIN + 24 * HOUR);
+		expect(decision.ok && decision.events[0]).toMatchObject({
+			type: 'LobbyCallersDisconnected',
+			participantIds: ['w'],
+			reason: 'meeting-ended',
+			endReason: 'callers-only'
+		});
+	});
+
+	it('given a meeting a caller started where callers may no longer start one, then it ends 90 minutes after its start', () => {
+		const history: MeetingEvent[] = [
+			opened({ allowPstnOnly: true }),
+			callerJoined('a', T0 + MIN),
+			{ type: 'MeetingStarted', at: T0 + MIN, startedBy: 'pstn-only', participantId: 'a' },
+			{
+				type: 'LobbyPolicyChanged',
+				at: T0 + 2 * MIN,
+				lobbyPolicy: { ...DEFAULT_LOBBY_POLICY, mode: 'teams' }
+			}
+		];
+		// allowPstnOnly still lets callers start it (S6): 4 hours; without it, 90 minutes from the start.
+		expect(endTimerDue(given(history).state())?.reason).toBe('callers-only');
+		const strict = [
+			{ ...(history[0] as MeetingEvent), settings: { ...DEFAULT_MEETING_SETTINGS } } as MeetingEvent,
+			...history.slice(1)
+		];
+		expect(endTimerDue(given(strict).state())).toEqual({ at: T0 + MIN + 90 * MIN, reason: 'verified-left' });
 	});
 
 	it('no timer runs before the start or after the end', () => {

@@ -55,6 +55,9 @@ export const DEFAULT_LOBBY_POLICY: LobbyPolicy = Object.freeze({
 	usersCanAdmitFromLobby: DEFAULT_TENANT_SETTINGS.usersCanAdmitFromLobby
 });
 
+/** The article's lobby, for meetings opened before there was a lobby policy, whatever the default becomes. */
+const CLASSIC_LOBBY_POLICY: LobbyPolicy = Object.freeze({ ...DEFAULT_LOBBY_POLICY, mode: 'classic' });
+
 /** How a meeting behaves; fixed when it opens, but for the lobby policy, which a `LobbyPolicyChanged` may change. */
 export type MeetingSettings = {
 	/** Lobby and meeting together may hold no more than this (Teams 250, ConfBridge `max_members`). */
@@ -273,6 +276,8 @@ export type LobbyCallersDisconnected = {
 	readonly at: number;
 	readonly participantIds: readonly string[];
 	readonly reason: 'lobby-timeout' | 'meeting-ended';
+	/** `meeting-ended` by an end timer: which (so the callers hear why). */
+	readonly endReason?: MeetingEndReason;
 };
 
 /** A participant left the meeting; the others hear `announcement`. */
@@ -363,6 +368,14 @@ export type MeetingEndReason =
 	| 'callers-only'
 	/** Only callers left, none may start it: 90 minutes after the last signed-in participant or leader left. */
 	| 'verified-left';
+
+/** The end reasons that are end timers, which callers are told (docs/rules.md, "Meeting end timers"). */
+export const END_TIMER_REASONS: ReadonlySet<MeetingEndReason> = new Set([
+	'max-length',
+	'roster-unchanged',
+	'callers-only',
+	'verified-left'
+]);
 
 /** The end timers' periods, from Microsoft's documentation (docs/rules.md, "Meeting end timers"). */
 export const END_TIMERS = Object.freeze({
@@ -565,7 +578,7 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 			// Meetings opened before there was a lobby policy have the article's lobby.
 			settings: event.settings.lobbyPolicy
 				? event.settings
-				: { ...event.settings, lobbyPolicy: DEFAULT_LOBBY_POLICY },
+				: { ...event.settings, lobbyPolicy: CLASSIC_LOBBY_POLICY },
 			openedAt: event.at,
 			locked: false,
 			lobby: [],
@@ -1393,7 +1406,10 @@ function expireLobbyWaits(state: OpenedMeeting, now: number): MeetingDecision {
 
 function endMeeting(state: OpenedMeeting, reason: MeetingEndReason, now: number): MeetingDecision {
 	const events: MeetingEvent[] = [];
-	if (state.lobby.length > 0) events.push(lobbyDisconnected(state.lobby, 'meeting-ended', now));
+	if (state.lobby.length > 0) {
+		const gone = lobbyDisconnected(state.lobby, 'meeting-ended', now);
+		events.push(END_TIMER_REASONS.has(reason) ? { ...gone, endReason: reason } : gone);
+	}
 	events.push(
 		ended(
 			reason,
@@ -1543,6 +1559,12 @@ const GATE_RULES: Readonly<Record<WaitGate, readonly string[]>> = Object.freeze(
 	'not-admitted': Object.freeze([])
 });
 
+const NOT_STARTED_THEN_ADMITTED: readonly WaitRemedy[] = Object.freeze([
+	'organizer-pin',
+	'client-join',
+	'leader-admits'
+] as const);
+
 const GATE_REMEDIES: Readonly<Record<WaitGate, readonly WaitRemedy[]>> = Object.freeze({
 	'not-started': Object.freeze(['organizer-pin', 'client-join'] as const),
 	locked: Object.freeze(['leader-admits'] as const),
@@ -1593,7 +1615,8 @@ function explained(
 		waitedMs: Math.max(0, now - caller.arrivedAt),
 		gate,
 		rules: GATE_RULES[gate],
-		remedies: GATE_REMEDIES[gate],
+		// Under `teams` without PSTN bypass, the start alone does not let them in: the leader must.
+		remedies: gate === 'not-started' && !bypass ? NOT_STARTED_THEN_ADMITTED : GATE_REMEDIES[gate],
 		timesOutAt: lobbyTimeoutMinutes > 0 ? caller.arrivedAt + lobbyTimeoutMinutes * 60_000 : null,
 		atStart: gate === 'not-started' ? (bypass ? 'admitted' : 'waits') : null,
 		mode: policy.mode
@@ -1629,14 +1652,20 @@ export function endTimerDue(state: MeetingState): { at: number; reason: MeetingE
 		const callersMayStartIt =
 			state.settings.allowPstnOnly ||
 			(state.settings.lobbyPolicy.mode === 'teams' && callersMayStart(state.settings.lobbyPolicy));
+		// Callers only since the last verified participant left, or since the start (a caller's).
+		const since = Math.max(started, state.verifiedLeftAt ?? started);
 		if (state.pinUsed === true)
-			timers.push({ at: started + END_TIMERS.pinStartedCallersOnlyMs, reason: 'callers-only' });
+			timers.push({ at: since + END_TIMERS.pinStartedCallersOnlyMs, reason: 'callers-only' });
 		else if (callersMayStartIt)
-			timers.push({ at: started + END_TIMERS.anonymousCallersOnlyMs, reason: 'callers-only' });
-		else if (state.verifiedLeftAt !== undefined)
-			timers.push({ at: state.verifiedLeftAt + END_TIMERS.afterVerifiedLeftMs, reason: 'verified-left' });
+			timers.push({ at: since + END_TIMERS.anonymousCallersOnlyMs, reason: 'callers-only' });
+		else timers.push({ at: since + END_TIMERS.afterVerifiedLeftMs, reason: 'verified-left' });
 	}
-	return timers.reduce((first, t) => (t.at < first.at ? t : first));
+	// On a tie the most telling reason wins: only callers left, then the roster, then the length.
+	const rank = (r: MeetingEndReason) =>
+		r === 'callers-only' || r === 'verified-left' ? 0 : r === 'roster-unchanged' ? 1 : 2;
+	return timers.reduce((first, t) =>
+		t.at < first.at || (t.at === first.at && rank(t.reason) < rank(first.reason)) ? t : first
+	);
 }
 
 /** True while the meeting is open and not ended: waiting for a leader or in progress. */

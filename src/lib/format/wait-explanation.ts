@@ -24,14 +24,21 @@ export interface WaitWords {
 }
 
 export function describeWait(explanation: WaitExplanation, translate: Translate, now: number): WaitWords {
+	// Under the Teams lobby without PSTN bypass, starting the meeting comes first, then admission.
+	const thenAdmitted = explanation.atStart === 'waits';
 	const remedies = explanation.remedies
+		.filter((r) => !thenAdmitted || r !== 'leader-admits')
 		.map((r) => translate(`meeting.wait.remedy.${r}`))
 		.join(translate('meeting.wait.or'));
 	return {
 		why: translate(`meeting.wait.gate.${explanation.gate}`),
-		letsIn: translate('meeting.wait.letsIn', { remedies }),
+		letsIn: translate(thenAdmitted ? 'meeting.wait.startThenAdmit' : 'meeting.wait.letsIn', { remedies }),
 		whenStarted:
-			explanation.atStart === null ? null : translate(`meeting.wait.atStart.${explanation.atStart}`),
+			explanation.atStart === null
+				? null
+				: explanation.atStart === 'admitted' && explanation.mode === 'teams'
+					? translate('meeting.wait.atStart.bypassWaits')
+					: translate(`meeting.wait.atStart.${explanation.atStart}`),
 		timesOut:
 			explanation.timesOutAt === null
 				? null

@@ -38,8 +38,9 @@ export const meeting = catalog(
 			'The meeting is in progress, but the leader locked it (*7), so late callers wait.',
 		'meeting.wait.gate.admission-required':
 			'The meeting is in progress, but the lobby policy makes dial-in callers wait to be admitted (AllowPSTNUsersToBypassLobby is off).',
-		'meeting.wait.atStart.admitted':
-			'When the meeting starts they are admitted with it; letting dial-in callers bypass the lobby does not let them start it.',
+		'meeting.wait.atStart.admitted': 'When the meeting starts they are admitted with it.',
+		'meeting.wait.atStart.bypassWaits':
+			'When the meeting starts they are admitted with it: letting dial-in callers bypass the lobby does not start it.',
 		'meeting.wait.atStart.waits':
 			'Even when the meeting starts they will wait to be admitted (AllowPSTNUsersToBypassLobby is off).',
 		'meeting.story.policyClassic':
@@ -55,6 +56,8 @@ export const meeting = catalog(
 		'meeting.wait.remedy.leader-admits': 'the leader admits them (*8, *21, or Admit)',
 		'meeting.wait.or': ' or ',
 		'meeting.wait.letsIn': 'Lets them in: {remedies}.',
+		'meeting.wait.startThenAdmit':
+			'Starts the meeting: {remedies}; after that, the leader admits them (*8, *21, or Admit).',
 		'meeting.wait.timesOut': 'The lobby timeout sends them away in {time}.',
 		'meetingView.music': 'Hearing lobby music',
 		'meetingView.waiting': 'waiting {time}',
@@ -161,8 +164,9 @@ export const meeting = catalog(
 		'meeting.wait.gate.locked': 'Mötet pågår, men ledaren har låst det (*7), så den som kommer sent väntar.',
 		'meeting.wait.gate.admission-required':
 			'Mötet pågår, men mötesprincipen låter den som ringer in vänta tills någon släpper in hen (AllowPSTNUsersToBypassLobby är av).',
-		'meeting.wait.atStart.admitted':
-			'När mötet startar släpps hen in; att låta uppringare gå förbi väntrummet låter dem inte starta mötet.',
+		'meeting.wait.atStart.admitted': 'När mötet startar släpps hen in.',
+		'meeting.wait.atStart.bypassWaits':
+			'När mötet startar släpps hen in: att låta uppringare gå förbi väntrummet startar inte mötet.',
 		'meeting.wait.atStart.waits':
 			'Även när mötet startat väntar hen tills någon släpper in hen (AllowPSTNUsersToBypassLobby är av).',
 		'meeting.story.policyClassic':
@@ -178,6 +182,8 @@ export const meeting = catalog(
 		'meeting.wait.remedy.leader-admits': 'ledaren släpper in hen (*8, *21 eller Släpp in)',
 		'meeting.wait.or': ' eller ',
 		'meeting.wait.letsIn': 'Släpps in när: {remedies}.',
+		'meeting.wait.startThenAdmit':
+			'Mötet startar när: {remedies}; sedan släpper ledaren in hen (*8, *21 eller Släpp in).',
 		'meeting.wait.timesOut': 'Väntrummets tidsgräns skickar bort hen om {time}.',
 		'meetingView.music': 'Hör väntmusik',
 		'meetingView.waiting': 'väntar {time}',

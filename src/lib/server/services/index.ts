@@ -182,7 +182,7 @@ export async function createServices(
 			await masking.refresh();
 			hub.send({ kind: 'settings-changed', from: meetings.node });
 			// The Global meeting policy reaches every live meeting as an event in its log.
-			await meetings.applyLobbyPolicy(lobbyPolicyOf(tenant));
+			await meetings.applyLobbyPolicy(tenant.id, lobbyPolicyOf(tenant));
 		}
 	});
 	const auth = await createAuth(db, {

@@ -906,8 +906,16 @@ export class MeetingService {
 	 * it are left alone. A meeting that cannot take it now (its owner is changing) keeps the old policy
 	 * and is named in the log.
 	 */
-	async applyLobbyPolicy(lobbyPolicy: LobbyPolicy): Promise<void> {
-		const live = this.liveMeetings().filter((m) => m.status !== 'ended');
+	async applyLobbyPolicy(tenantId: string, lobbyPolicy: LobbyPolicy): Promise<void> {
+		const same = (held: LobbyPolicy) =>
+			(Object.keys(lobbyPolicy) as (keyof LobbyPolicy)[]).every((k) => held[k] === lobbyPolicy[k]);
+		const live = [...this.live.values()].filter(
+			(m) =>
+				m.tenantId === tenantId &&
+				known(m) &&
+				m.committed.status !== 'ended' &&
+				!same(m.committed.settings.lobbyPolicy)
+		);
 		await Promise.all(
 			live.map(async ({ meetingId }) => {
 				const decision = await this.execute(meetingId, { type: 'ChangeLobbyPolicy', lobbyPolicy }).catch(

@@ -22,6 +22,7 @@ import { DEMO_TENANT_ID, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
 import type { Services } from '../services/index';
 import { DialInService } from '../services/dial-in.service';
+import { lobbyPolicyOf } from '../services/meeting.service';
 import { DirectoryService } from '../services/directory.service';
 import { MailService } from '../services/mail.service';
 import { systemClock, systemScheduler } from '../services/ports';
@@ -81,7 +82,10 @@ export function liveRunServices(services: Services, db: Database): Services {
 		directory: new DirectoryRepository(db),
 		pins: services.pins,
 		mail,
-		audit: services.audit
+		audit: services.audit,
+		// The live run's tenant's meeting policy reaches its own live meetings, as the app's does.
+		onTenantSettingsChanged: (tenant) =>
+			services.meetings.applyLobbyPolicy(LIVE_SCENARIO_TENANT_ID, lobbyPolicyOf(tenant))
 	});
 	return {
 		...services,
