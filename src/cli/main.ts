@@ -280,7 +280,7 @@ function waitLines(c: WaitExplanationJson): string {
 async function meetingCommand(args: readonly string[], io: CliIo): Promise<number> {
 	const [sub, ...rest] = args;
 	const { values, rest: positional } = options(rest, ['json'], []);
-	const [conferenceId, participantId, ...extra] = positional;
+	const [conferenceId, participantId] = positional;
 	const usage = {
 		explain: 'lobby meeting explain CONFERENCE_ID',
 		admit: 'lobby meeting admit CONFERENCE_ID [PARTICIPANT_ID]',
@@ -289,10 +289,9 @@ async function meetingCommand(args: readonly string[], io: CliIo): Promise<numbe
 	if (sub !== 'explain' && sub !== 'admit' && sub !== 'decline') {
 		throw new UsageError(`lobby meeting needs explain, admit or decline${sub ? ` (got "${sub}")` : ''}.`);
 	}
-	const wanted = sub === 'decline' ? 2 : sub === 'admit' ? [1, 2] : 1;
 	const count = positional.length;
-	const fits = Array.isArray(wanted) ? wanted.includes(count) : count === wanted;
-	if (!fits || extra.length > 0 || !conferenceId || !/^\d{1,20}$/.test(conferenceId)) {
+	const fits = count >= (sub === 'decline' ? 2 : 1) && count <= (sub === 'explain' ? 1 : 2);
+	if (!fits || !conferenceId || !/^\d{1,20}$/.test(conferenceId)) {
 		throw new UsageError(`Usage: ${usage[sub]} (the conference ID is digits, e.g. 4410273).`);
 	}
 	// An empty caller id (a script's unset variable) must not admit the whole lobby.

@@ -11,9 +11,9 @@
  */
 import { accept, reject, type Decider, type Decision, type Rejection } from './decider';
 import {
-	END_TIMER_REASONS,
+	isEndTimer,
 	KEYPAD_COMMANDS,
-	type MeetingEndReason,
+	type EndTimerReason,
 	type MeetingEvent,
 	type MeetingRejectionCode,
 	type OpenedMeeting
@@ -124,16 +124,6 @@ export type CallDisconnected = {
 	/** `meeting-ended` by an end timer: which, so the caller hears why (docs/rules.md). */
 	readonly timer?: EndTimerReason;
 };
-
-/** The meeting end reasons that are end timers. */
-export type EndTimerReason = Extract<
-	MeetingEndReason,
-	'max-length' | 'roster-unchanged' | 'callers-only' | 'verified-left'
->;
-
-function isEndTimer(reason: MeetingEndReason): reason is EndTimerReason {
-	return END_TIMER_REASONS.has(reason);
-}
 
 /** A key typed toward the conference ID (`*` starts it over): the entry now reads `entered`. */
 export type ConferenceIdTyped = {

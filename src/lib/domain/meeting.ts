@@ -13,6 +13,7 @@ import {
 	tenantSettingProblem,
 	USERS_CAN_ADMIT_FROM_LOBBY,
 	type AutoAdmittedUsers,
+	type TenantSettings,
 	type UsersCanAdmitFromLobby
 } from './tenant-settings';
 
@@ -46,14 +47,33 @@ export type LobbyPolicy = {
 	readonly usersCanAdmitFromLobby: UsersCanAdmitFromLobby;
 };
 
+/** A meeting's lobby policy from the meeting policy's settings, as the tenant holds them (`Teams` → `teams`). */
+export function lobbyPolicyFrom(
+	settings: Pick<
+		TenantSettings,
+		| 'lobbyMode'
+		| 'autoAdmittedUsers'
+		| 'allowPstnUsersToBypassLobby'
+		| 'allowAnonymousUsersToStartMeeting'
+		| 'usersCanAdmitFromLobby'
+	>
+): LobbyPolicy {
+	return {
+		mode: settings.lobbyMode === 'Teams' ? 'teams' : 'classic',
+		autoAdmittedUsers: settings.autoAdmittedUsers,
+		allowPstnUsersToBypassLobby: settings.allowPstnUsersToBypassLobby,
+		allowAnonymousUsersToStartMeeting: settings.allowAnonymousUsersToStartMeeting,
+		usersCanAdmitFromLobby: settings.usersCanAdmitFromLobby
+	};
+}
+
 /** The lobby of the article, with Teams' defaults for the rest: every meeting's unless a policy says otherwise. */
-export const DEFAULT_LOBBY_POLICY: LobbyPolicy = Object.freeze({
-	mode: DEFAULT_TENANT_SETTINGS.lobbyMode === 'Teams' ? 'teams' : 'classic',
-	autoAdmittedUsers: DEFAULT_TENANT_SETTINGS.autoAdmittedUsers,
-	allowPstnUsersToBypassLobby: DEFAULT_TENANT_SETTINGS.allowPstnUsersToBypassLobby,
-	allowAnonymousUsersToStartMeeting: DEFAULT_TENANT_SETTINGS.allowAnonymousUsersToStartMeeting,
-	usersCanAdmitFromLobby: DEFAULT_TENANT_SETTINGS.usersCanAdmitFromLobby
-});
+export const DEFAULT_LOBBY_POLICY: LobbyPolicy = Object.freeze(lobbyPolicyFrom(DEFAULT_TENANT_SETTINGS));
+
+/** Whether two lobby policies say the same in every setting. */
+export function sameLobbyPolicy(a: LobbyPolicy, b: LobbyPolicy): boolean {
+	return (Object.keys(a) as (keyof LobbyPolicy)[]).every((k) => a[k] === b[k]);
+}
 
 /** The article's lobby, for meetings opened before there was a lobby policy, whatever the default becomes. */
 const CLASSIC_LOBBY_POLICY: LobbyPolicy = Object.freeze({ ...DEFAULT_LOBBY_POLICY, mode: 'classic' });
@@ -370,12 +390,22 @@ export type MeetingEndReason =
 	| 'verified-left';
 
 /** The end reasons that are end timers, which callers are told (docs/rules.md, "Meeting end timers"). */
-export const END_TIMER_REASONS: ReadonlySet<MeetingEndReason> = new Set([
+export type EndTimerReason = Extract<
+	MeetingEndReason,
+	'max-length' | 'roster-unchanged' | 'callers-only' | 'verified-left'
+>;
+
+const END_TIMER_REASONS: ReadonlySet<MeetingEndReason> = new Set<EndTimerReason>([
 	'max-length',
 	'roster-unchanged',
 	'callers-only',
 	'verified-left'
 ]);
+
+/** Whether a meeting ended by one of its end timers. */
+export function isEndTimer(reason: MeetingEndReason): reason is EndTimerReason {
+	return END_TIMER_REASONS.has(reason);
+}
 
 /** The end timers' periods, from Microsoft's documentation (docs/rules.md, "Meeting end timers"). */
 export const END_TIMERS = Object.freeze({
@@ -438,13 +468,12 @@ export function causedBy(event: MeetingEvent): string | null {
 		case 'KeypadHelpPlayed':
 		case 'HandRaiseChanged':
 			return event.participantId;
-		case 'AudienceMuted':
-		case 'AnnouncementsChanged':
-			return event.byParticipantId;
 		case 'LobbyAdmitted':
 		case 'CallerAdmitted':
 		case 'CallerDeclined':
 		case 'ParticipantMuteChanged':
+		case 'AudienceMuted':
+		case 'AnnouncementsChanged':
 		case 'MeetingLockChanged':
 			return event.byParticipantId;
 		case 'MeetingOpened':
@@ -476,10 +505,9 @@ export function concerned(event: MeetingEvent): readonly string[] {
 			return [event.participantId];
 		case 'AudienceMuted':
 			return [event.byParticipantId, ...event.participantIds];
-		case 'AnnouncementsChanged':
-			return [event.byParticipantId];
 		case 'LobbyAdmitted':
 		case 'MeetingLockChanged':
+		case 'AnnouncementsChanged':
 			return [event.byParticipantId];
 		case 'LobbyCallersDisconnected':
 			return event.participantIds;
@@ -1064,6 +1092,16 @@ function callersMayStart(policy: LobbyPolicy): boolean {
 	);
 }
 
+/**
+ * Whether a caller dialing in may start this meeting: S6's `AllowPSTNOnlyMeetings`, or under `teams`
+ * the policy's `callersMayStart`.
+ */
+function callersMayStartMeeting(settings: MeetingSettings): boolean {
+	return (
+		settings.allowPstnOnly || (settings.lobbyPolicy.mode === 'teams' && callersMayStart(settings.lobbyPolicy))
+	);
+}
+
 /** Whether a caller goes past the lobby into a started, unlocked meeting (`teams`: only with PSTN bypass). */
 function callersBypass(policy: LobbyPolicy): boolean {
 	return policy.mode === 'classic' || policy.allowPstnUsersToBypassLobby;
@@ -1140,8 +1178,7 @@ function joinByPhone(state: OpenedMeeting, command: JoinByPhone, now: number): M
 		if (command.asLeader) return accept(startWith(state, joined, 'leader-pin', now));
 		// S6: where the organizer allows PSTN-only meetings, the first caller starts it; under
 		// `teams`, also where the policy lets anonymous users and dial-in callers start meetings.
-		if (state.settings.allowPstnOnly || (policy.mode === 'teams' && callersMayStart(policy)))
-			return accept(startWith(state, joined, 'pstn-only', now));
+		if (callersMayStartMeeting(state.settings)) return accept(startWith(state, joined, 'pstn-only', now));
 		// S5, S11: an anonymous caller cannot start the meeting and waits in the lobby with music.
 		return accept([enteredLobby(command, now)]);
 	}
@@ -1374,11 +1411,7 @@ function declineCaller(state: OpenedMeeting, command: DeclineCaller, now: number
 function changeLobbyPolicy(state: OpenedMeeting, lobbyPolicy: LobbyPolicy, now: number): MeetingDecision {
 	const problem = lobbyPolicyProblem(lobbyPolicy);
 	if (problem) return reject('invalid-settings', problem);
-	const current = state.settings.lobbyPolicy;
-	const same = (Object.keys(lobbyPolicy) as (keyof LobbyPolicy)[]).every(
-		(k) => lobbyPolicy[k] === current[k]
-	);
-	if (same) return accept([]);
+	if (sameLobbyPolicy(lobbyPolicy, state.settings.lobbyPolicy)) return accept([]);
 	return accept([{ type: 'LobbyPolicyChanged', at: now, lobbyPolicy: { ...lobbyPolicy } }]);
 }
 
@@ -1408,7 +1441,7 @@ function endMeeting(state: OpenedMeeting, reason: MeetingEndReason, now: number)
 	const events: MeetingEvent[] = [];
 	if (state.lobby.length > 0) {
 		const gone = lobbyDisconnected(state.lobby, 'meeting-ended', now);
-		events.push(END_TIMER_REASONS.has(reason) ? { ...gone, endReason: reason } : gone);
+		events.push(isEndTimer(reason) ? { ...gone, endReason: reason } : gone);
 	}
 	events.push(
 		ended(
@@ -1628,8 +1661,11 @@ function explained(
  * the client), or undefined. Only he may admit or decline callers (docs/rules.md, "Admit one, admit
  * all, decline"); services ask this to act for a signed-in organizer, and pages to show the buttons.
  */
-export function leaderInMeeting(state: MeetingState, userId: string): Participant | undefined {
-	if (state.status !== 'in-progress' || userId === '' || userId !== state.organizer.userId) return undefined;
+export function leaderInMeeting(
+	state: MeetingState,
+	userId: string | null | undefined
+): Participant | undefined {
+	if (state.status !== 'in-progress' || !userId || userId !== state.organizer.userId) return undefined;
 	return state.participants.find((p) => p.isLeader && p.userId === userId);
 }
 
@@ -1641,31 +1677,25 @@ export function leaderInMeeting(state: MeetingState, userId: string): Participan
 export function endTimerDue(state: MeetingState): { at: number; reason: MeetingEndReason } | null {
 	if (state.status !== 'in-progress') return null;
 	const started = state.startedAt ?? state.openedAt;
-	const timers: { at: number; reason: MeetingEndReason }[] = [
-		{ at: started + END_TIMERS.maxLengthMs, reason: 'max-length' },
-		{
-			at: (state.rosterChangedAt ?? state.openedAt) + END_TIMERS.rosterUnchangedMs,
-			reason: 'roster-unchanged'
-		}
-	];
+	// In order of preference on a tie: only callers left, then the roster, then the length.
+	const timers: { at: number; reason: MeetingEndReason }[] = [];
 	if (!state.participants.some(isVerified)) {
-		const callersMayStartIt =
-			state.settings.allowPstnOnly ||
-			(state.settings.lobbyPolicy.mode === 'teams' && callersMayStart(state.settings.lobbyPolicy));
 		// Callers only since the last verified participant left, or since the start (a caller's).
 		const since = Math.max(started, state.verifiedLeftAt ?? started);
 		if (state.pinUsed === true)
 			timers.push({ at: since + END_TIMERS.pinStartedCallersOnlyMs, reason: 'callers-only' });
-		else if (callersMayStartIt)
+		else if (callersMayStartMeeting(state.settings))
 			timers.push({ at: since + END_TIMERS.anonymousCallersOnlyMs, reason: 'callers-only' });
 		else timers.push({ at: since + END_TIMERS.afterVerifiedLeftMs, reason: 'verified-left' });
 	}
-	// On a tie the most telling reason wins: only callers left, then the roster, then the length.
-	const rank = (r: MeetingEndReason) =>
-		r === 'callers-only' || r === 'verified-left' ? 0 : r === 'roster-unchanged' ? 1 : 2;
-	return timers.reduce((first, t) =>
-		t.at < first.at || (t.at === first.at && rank(t.reason) < rank(first.reason)) ? t : first
+	timers.push(
+		{
+			at: (state.rosterChangedAt ?? state.openedAt) + END_TIMERS.rosterUnchangedMs,
+			reason: 'roster-unchanged'
+		},
+		{ at: started + END_TIMERS.maxLengthMs, reason: 'max-length' }
 	);
+	return timers.reduce((first, t) => (t.at < first.at ? t : first));
 }
 
 /** True while the meeting is open and not ended: waiting for a leader or in progress. */

@@ -4,6 +4,7 @@
  * call it with their own clock. Edges (pages, API routes, the socket layer, the CLI) receive the
  * result and call services only, never a repository or the database (docs/architecture.md).
  */
+import { lobbyPolicyFrom } from '$lib/domain';
 import { createAuth, type Auth } from '../auth';
 import type { Database, DatabaseHandle } from '../db/index';
 import { DEMO_TENANT_ID } from '../db/seed';
@@ -21,7 +22,7 @@ import { DirectoryService } from './directory.service';
 import { LeaderPinService } from './leader-pin.service';
 import { LobbyService } from './lobby.service';
 import { MailService } from './mail.service';
-import { lobbyPolicyOf, MeetingService, type LeaseOptions } from './meeting.service';
+import { MeetingService, type LeaseOptions } from './meeting.service';
 import { NotifierHub } from './notifier';
 import {
 	noMetrics,
@@ -182,7 +183,7 @@ export async function createServices(
 			await masking.refresh();
 			hub.send({ kind: 'settings-changed', from: meetings.node });
 			// The Global meeting policy reaches every live meeting as an event in its log.
-			await meetings.applyLobbyPolicy(tenant.id, lobbyPolicyOf(tenant));
+			await meetings.applyLobbyPolicy(tenant.id, lobbyPolicyFrom(tenant));
 		}
 	});
 	const auth = await createAuth(db, {

@@ -4,7 +4,9 @@ import {
 	endTimerDue,
 	evolveMeeting,
 	initialMeetingState,
+	lobbyPolicyFrom,
 	longestWaitMs,
+	sameLobbyPolicy,
 	type MeetingCommand,
 	type MeetingDecision,
 	type LobbyPolicy,
@@ -150,18 +152,7 @@ export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer
 				? 'tone'
 				: 'names',
 		allowPstnOnly: organizer.allowPstnOnlyMeetings,
-		lobbyPolicy: lobbyPolicyOf(tenant)
-	};
-}
-
-/** The Global meeting policy's lobby settings, as a meeting holds them (docs/rules.md, "The lobby policy"). */
-export function lobbyPolicyOf(tenant: TenantRow): LobbyPolicy {
-	return {
-		mode: tenant.lobbyMode === 'Teams' ? 'teams' : 'classic',
-		autoAdmittedUsers: tenant.autoAdmittedUsers,
-		allowPstnUsersToBypassLobby: tenant.allowPstnUsersToBypassLobby,
-		allowAnonymousUsersToStartMeeting: tenant.allowAnonymousUsersToStartMeeting,
-		usersCanAdmitFromLobby: tenant.usersCanAdmitFromLobby
+		lobbyPolicy: lobbyPolicyFrom(tenant)
 	};
 }
 
@@ -907,14 +898,12 @@ export class MeetingService {
 	 * and is named in the log.
 	 */
 	async applyLobbyPolicy(tenantId: string, lobbyPolicy: LobbyPolicy): Promise<void> {
-		const same = (held: LobbyPolicy) =>
-			(Object.keys(lobbyPolicy) as (keyof LobbyPolicy)[]).every((k) => held[k] === lobbyPolicy[k]);
 		const live = [...this.live.values()].filter(
 			(m) =>
 				m.tenantId === tenantId &&
 				known(m) &&
 				m.committed.status !== 'ended' &&
-				!same(m.committed.settings.lobbyPolicy)
+				!sameLobbyPolicy(m.committed.settings.lobbyPolicy, lobbyPolicy)
 		);
 		await Promise.all(
 			live.map(async ({ meetingId }) => {

@@ -4,6 +4,7 @@
  * 2 callers in the lobby and 0 participants".
  */
 import type { CallView } from '$lib/contract/events';
+import { explainWait } from '$lib/domain';
 import { countMatches, describeCount, eventText } from '$lib/scenario/describe-step';
 import type { Count, Expectation } from '$lib/scenario/scenario-format';
 import type { Services } from '../services/index';
@@ -174,9 +175,9 @@ function checkCaller(e: Expectation, name: string, ctx: ExpectationContext): Ver
 
 /** The gate that holds a caller in the lobby, as the meeting view explains it, or null. */
 function whyWaiting(ctx: ExpectationContext, view: CallView, callId: string): string | null {
-	if (view.meetingId === null || ctx.services.meetings.state(view.meetingId) === null) return null;
-	const lobby = ctx.services.lobby.explain(view.meetingId, 'signed-in', false).lobby;
-	return lobby.find((c) => c.participantId === callId)?.gate ?? null;
+	const state = view.meetingId === null ? null : ctx.services.meetings.state(view.meetingId);
+	// The gate does not depend on the time; only the wait it reports does.
+	return state ? (explainWait(state, callId, state.openedAt)?.gate ?? null) : null;
 }
 
 function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: ExpectationContext): Verdict {

@@ -13,7 +13,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { and, eq, gte, inArray, isNotNull, lte } from 'drizzle-orm';
-import { generateLeaderPin } from '$lib/domain';
+import { generateLeaderPin, lobbyPolicyFrom } from '$lib/domain';
 import { simulatedOrganizerNames, type Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import type { Database } from '../db/index';
@@ -22,7 +22,6 @@ import { DEMO_TENANT_ID, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
 import type { Services } from '../services/index';
 import { DialInService } from '../services/dial-in.service';
-import { lobbyPolicyOf } from '../services/meeting.service';
 import { DirectoryService } from '../services/directory.service';
 import { MailService } from '../services/mail.service';
 import { systemClock, systemScheduler } from '../services/ports';
@@ -85,7 +84,7 @@ export function liveRunServices(services: Services, db: Database): Services {
 		audit: services.audit,
 		// The live run's tenant's meeting policy reaches its own live meetings, as the app's does.
 		onTenantSettingsChanged: (tenant) =>
-			services.meetings.applyLobbyPolicy(LIVE_SCENARIO_TENANT_ID, lobbyPolicyOf(tenant))
+			services.meetings.applyLobbyPolicy(LIVE_SCENARIO_TENANT_ID, lobbyPolicyFrom(tenant))
 	});
 	return {
 		...services,

@@ -513,9 +513,12 @@ export class ScenarioRun {
 	private async lobbyAction(step: ScenarioStep): Promise<void> {
 		const spec = step.admit ?? step.decline;
 		const { by, caller } = typeof spec === 'string' ? { by: undefined, caller: spec } : (spec ?? {});
-		const organizer = by ?? this.defaultMeeting;
-		const actor = this.actorNamed(organizer ?? '');
-		const meetingId = this.liveMeetingOf(organizer ?? '');
+		const name = by ?? this.defaultMeeting;
+		const actor = name === undefined ? undefined : this.world.organizers.get(name);
+		if (!actor)
+			throw new StepRefusal('not-found', `"${name ?? '(none named)'}" is not an organizer of this scenario.`);
+		const meetingId = this.host.services.meetings.liveMeetingFor(actor.conferenceId);
+		if (meetingId === null) throw new StepRefusal('not-found', `${actor.name} has no live meeting.`);
 		const participantId = caller === undefined ? undefined : this.liveCall(caller).callId;
 		const { lobby } = this.host.services;
 		if (step.decline !== undefined) {
@@ -527,15 +530,6 @@ export class ScenarioRun {
 		this.tracker.note(
 			`${step.decline !== undefined ? 'decline' : 'admit'} ${caller ?? 'the lobby'} (by ${actor.email})`
 		);
-	}
-
-	/** The live meeting of organizer `name`, or a refusal saying there is none. */
-	private liveMeetingOf(name: string): string {
-		const organizer = this.world.organizers.get(name);
-		if (!organizer) throw new StepRefusal('not-found', `"${name}" is not an organizer of this scenario.`);
-		const meetingId = this.host.services.meetings.liveMeetingFor(organizer.conferenceId);
-		if (meetingId === null) throw new StepRefusal('not-found', `${name} has no live meeting.`);
-		return meetingId;
 	}
 
 	private actorNamed(name: string | undefined): WorldUser {

@@ -25,12 +25,7 @@ export const actions: Actions = {
 		const patch: Record<string, unknown> = {};
 		for (const field of policyBooleans) patch[field] = form.get(field) === 'on';
 		for (const field of policyChoices) patch[field] = String(form.get(field) ?? '');
-		try {
-			await locals.runtime.services.dialIn.updateTenantSettings(actorOf(locals.user), patch, 'page');
-			return { policySaved: true };
-		} catch (e) {
-			return toFormFailure(e);
-		}
+		return update(locals, patch, { policySaved: true });
 	},
 	/** Set-CsOnlineDialInConferencingTenantSettings from the form; out-of-range values name their range. */
 	save: async ({ locals, request }) => {
@@ -43,11 +38,16 @@ export const actions: Actions = {
 		for (const field of booleanFields) patch[field] = form.get(field) === 'on';
 		patch.entryExitAnnouncementsType = String(form.get('entryExitAnnouncementsType') ?? '');
 		patch.maskPstnNumbersType = String(form.get('maskPstnNumbersType') ?? '');
-		try {
-			await locals.runtime.services.dialIn.updateTenantSettings(actorOf(locals.user), patch, 'page');
-			return { saved: true };
-		} catch (e) {
-			return toFormFailure(e);
-		}
+		return update(locals, patch, { saved: true });
 	}
 };
+
+/** Sends a form's settings to the service, which checks the actor and the values and audits the change. */
+async function update<T extends object>(locals: App.Locals, patch: Record<string, unknown>, done: T) {
+	try {
+		await locals.runtime.services.dialIn.updateTenantSettings(actorOf(locals.user), patch, 'page');
+		return done;
+	} catch (e) {
+		return toFormFailure(e);
+	}
+}
