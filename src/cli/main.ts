@@ -273,7 +273,7 @@ async function token(args: readonly string[], io: CliIo): Promise<number> {
 function waitLines(c: WaitExplanationJson): string {
 	return (
 		`${c.position}. ${c.phoneNumber}  ${c.participantId}  waiting ${formatDuration(c.waitedMs)}  [${c.gate}]\n` +
-		`   ${c.why}\n   ${c.letsIn}${c.timesOut ? ` ${c.timesOut}` : ''}\n`
+		`   ${c.why}\n   ${[c.letsIn, c.whenStarted, c.timesOut].filter(Boolean).join(' ')}\n`
 	);
 }
 

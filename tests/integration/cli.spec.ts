@@ -404,6 +404,9 @@ describe('the lobby command against a running server', () => {
 		};
 		expect(teams.lobby[0]).toMatchObject({ mode: 'teams', atStart: 'waits' });
 		expect(teams.lobby[0]?.whenStarted).toContain('AllowPSTNUsersToBypassLobby is off');
+		// The words say so too, as the meeting view does.
+		const words = await lobby(['meeting', 'explain', LEE_CONFERENCE], { env: admin });
+		expect(words.stdout).toContain('Even when the meeting starts they will wait to be admitted');
 
 		const other = await lobby(
 			['Set-CsTeamsMeetingPolicy', '-Identity', 'Tag:Students', '-LobbyMode', 'Teams'],
