@@ -179,6 +179,15 @@ export const CMDLETS: readonly CmdletSpec[] = [
 			settingParam(
 				'mailboxPinRetentionHours',
 				'Hours the simulated mailbox shows a PIN in full; ***** after.'
+			),
+			{
+				name: 'AnnounceLobbyPosition',
+				kind: 'bool',
+				help: 'Lobby’s own: callers hear their place in the lobby on entering ("Queue position").'
+			},
+			settingParam(
+				'lobbyPositionRepeatSeconds',
+				'With AnnounceLobbyPosition, waiting callers hear their place again this often; 0: only on entering.'
 			)
 		],
 		examples: [
@@ -325,7 +334,9 @@ function settingsRows(s: TenantSettingsJson): [string, unknown][] {
 		['MaxParticipants', s.maxParticipants],
 		['LobbyTimeoutMinutes', s.lobbyTimeoutMinutes],
 		['PinLockoutThreshold', s.pinLockoutThreshold],
-		['MailboxPinRetentionHours', s.mailboxPinRetentionHours]
+		['MailboxPinRetentionHours', s.mailboxPinRetentionHours],
+		['AnnounceLobbyPosition', s.announceLobbyPosition],
+		['LobbyPositionRepeatSeconds', s.lobbyPositionRepeatSeconds]
 	];
 }
 
@@ -460,7 +471,8 @@ export async function runCmdlet(
 			const map: Record<string, string> = {
 				AutomaticallySendEmailsToUsers: 'automaticallySendEmailsToUsers',
 				AllowPSTNOnlyMeetingsByDefault: 'allowPstnOnlyMeetingsByDefault',
-				EnableEntryExitNotifications: 'enableEntryExitNotifications'
+				EnableEntryExitNotifications: 'enableEntryExitNotifications',
+				AnnounceLobbyPosition: 'announceLobbyPosition'
 			};
 			for (const key of TENANT_NUMBER_SETTINGS) map[TENANT_SETTING_RANGES[key].name] = key;
 			for (const [param, field] of Object.entries(map))

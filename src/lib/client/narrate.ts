@@ -58,7 +58,12 @@ export function narrate(events: readonly TimelineEvent[], t: Translate, cast = n
 				);
 				break;
 			case 'CallerEnteredLobby':
-				say(t('meeting.story.lobby', { who: event.phoneNumber }), 'lobby');
+				say(
+					event.position === undefined
+						? t('meeting.story.lobby', { who: event.phoneNumber })
+						: t('meeting.story.lobbyAt', { who: event.phoneNumber, position: event.position }),
+					'lobby'
+				);
 				break;
 			case 'ParticipantJoined': {
 				const next = events[i + 1]?.event;
@@ -182,6 +187,9 @@ export function narrate(events: readonly TimelineEvent[], t: Translate, cast = n
 					),
 					'info'
 				);
+				break;
+			case 'LobbyPositionsTold':
+				say(t('meeting.story.positions', { count: event.participantIds.length }), 'info');
 				break;
 			case 'MeetingEnded':
 				say(t(`meeting.story.ended.${event.reason}`), 'end');

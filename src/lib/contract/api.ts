@@ -60,6 +60,10 @@ export interface TenantSettingsJson {
 	allowPstnUsersToBypassLobby: boolean;
 	allowAnonymousUsersToStartMeeting: boolean;
 	usersCanAdmitFromLobby: UsersCanAdmitFromLobby;
+	/** Callers hear their place in the lobby on entering (docs/rules.md, "Queue position"). */
+	announceLobbyPosition: boolean;
+	/** And again this often, in seconds; 0: only on entering. */
+	lobbyPositionRepeatSeconds: number;
 }
 
 /** Whether, and where, the PIN email went (S9, S12, S14). */

@@ -61,21 +61,33 @@ export type IvrStep = 'conference-id' | 'leader-choice' | 'pin' | 'joining';
  * A phone caller's own state, pushed on every change: the prompt to play, the music cue (S5: music
  * only in the lobby), and the reason when disconnected.
  */
+/**
+ * A prompt as the wire carries it: its id, its English words, and the numbers they take
+ * (`lobby-position`: `{ position: 3 }`), so a softphone can say it in the caller's language.
+ */
+export interface SpokenPrompt {
+	id: PromptId;
+	text: string;
+	params?: { position?: number };
+}
+
 export interface CallView {
 	phase: CallPhase;
 	step: IvrStep | null;
-	prompt: { id: PromptId; text: string } | null;
+	prompt: SpokenPrompt | null;
 	/**
-	 * Every prompt played since the caller was last told, in order; the last is `prompt`. A PIN
-	 * entry can play "the leader PIN is locked" and then "please wait in the lobby" in one answer.
+	 * Every prompt played since the caller was last told, in order. A PIN entry can play "the
+	 * leader PIN is locked" and then "please wait in the lobby" in one answer.
 	 */
-	prompts: { id: PromptId; text: string }[];
+	prompts: SpokenPrompt[];
 	music: 'lobby' | 'none';
 	meetingId: string | null;
 	isLeader: boolean;
 	muted: boolean;
 	/** `*5`: the caller's hand is raised (Teams). */
 	handRaised: boolean;
+	/** In the lobby: the place the caller was last told (docs/rules.md, "Queue position"); else null. */
+	lobbyPosition: number | null;
 	reason: CallDisconnectReason | null;
 }
 

@@ -60,7 +60,10 @@ export function tenantSettingsPatchSchemaWorded(wording: RangeWording) {
 			}),
 			allowPstnUsersToBypassLobby: z.boolean(),
 			allowAnonymousUsersToStartMeeting: z.boolean(),
-			usersCanAdmitFromLobby: z.enum(USERS_CAN_ADMIT_FROM_LOBBY)
+			usersCanAdmitFromLobby: z.enum(USERS_CAN_ADMIT_FROM_LOBBY),
+			/** Lobby's queue position (docs/rules.md, "Queue position"). */
+			announceLobbyPosition: z.boolean(),
+			lobbyPositionRepeatSeconds: wholeNumberIn('lobbyPositionRepeatSeconds', wording)
 		})
 		.partial()
 		.strict();

@@ -8,6 +8,7 @@ import {
 	isCallLive,
 	musicFor,
 	promptFor,
+	promptParamsOf,
 	promptPlayedBy,
 	standingIn,
 	type CallEvent,
@@ -498,6 +499,74 @@ describe('FollowMeeting: what the meeting’s events mean to the caller', () => 
 				T0 + 9
 			)
 			.then([{ type: 'CallAdmitted', at: T0 + 9 }]);
+	});
+
+	it('Queue position: a caller entering where the meeting announces places hears its place after the lobby prompt', () => {
+		const connected: CallEvent = { type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'lobby' };
+		const positionTold: CallEvent = { type: 'LobbyPositionTold', at: T0 + 3, position: 4 };
+		const state = given(joining)
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: {
+						type: 'CallerEnteredLobby',
+						at: T0 + 3,
+						participantId: 'call-1',
+						phoneNumber: '+46700000001',
+						music: true,
+						position: 4
+					}
+				},
+				T0 + 3
+			)
+			.then([connected, positionTold]);
+		expect(state.status === 'in-lobby' && state.position).toBe(4);
+		expect(promptFor(state)?.id).toBe('lobby-waiting');
+		expect(promptPlayedBy(positionTold, state)).toBe('lobby-position');
+		expect(promptParamsOf(positionTold)).toEqual({ position: 4 });
+		expect(promptParamsOf(connected)).toBeUndefined();
+	});
+
+	it('Queue position: told again, the caller hears its own place from the list, and nothing when not on it', () => {
+		const told = (participantIds: string[], positions: number[]) =>
+			({
+				type: 'FollowMeeting',
+				meetingId: 'm-1',
+				event: { type: 'LobbyPositionsTold', at: T0 + 60_000, participantIds, positions }
+			}) as const;
+		given(lobby)
+			.when(told(['call-0', 'call-1'], [1, 2]), T0 + 60_000)
+			.then([{ type: 'LobbyPositionTold', at: T0 + 60_000, position: 2 }]);
+		given(lobby)
+			.when(told(['call-0'], [1]), T0 + 60_000)
+			.then([]);
+		// A long list is looked up by index, and still finds the caller at its place.
+		const many = Array.from({ length: 40 }, (_, i) => `call-${i + 10}`);
+		given(lobby)
+			.when(told([...many, 'call-1'], [...many.map((_, i) => i + 1), 41]), T0 + 60_000)
+			.then([{ type: 'LobbyPositionTold', at: T0 + 60_000, position: 41 }]);
+	});
+
+	it('Queue position: once admitted, the caller has no place in the lobby any more', () => {
+		const state = given([...lobby, { type: 'LobbyPositionTold', at: T0 + 4, position: 1 }])
+			.when(
+				{
+					type: 'FollowMeeting',
+					meetingId: 'm-1',
+					event: {
+						type: 'CallerAdmitted',
+						at: T0 + 9,
+						participantId: 'call-1',
+						byParticipantId: 'leader',
+						announcement: 'names'
+					}
+				},
+				T0 + 9
+			)
+			.then([{ type: 'CallAdmitted', at: T0 + 9 }]);
+		expect(state.status).toBe('in-meeting');
+		expect('position' in state).toBe(false);
 	});
 
 	it('another caller’s arrival means nothing to this one', () => {

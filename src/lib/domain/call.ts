@@ -18,7 +18,7 @@ import {
 	type MeetingRejectionCode,
 	type OpenedMeeting
 } from './meeting';
-import { prompt, type Prompt, type PromptId } from './prompts';
+import { prompt, type Prompt, type PromptId, type PromptParams } from './prompts';
 
 /** Tries for the conference ID and for the leader PIN: Asterisk ConfBridge and Teams both allow 3. */
 export const DEFAULT_MAX_TRIES = 3;
@@ -116,6 +116,13 @@ export type CallConnected = {
 /** S10: the caller was admitted from the lobby into the meeting. */
 export type CallAdmitted = { readonly type: 'CallAdmitted'; readonly at: number };
 
+/** The caller heard its place in the lobby (docs/rules.md, "Queue position"; 1 is next). */
+export type LobbyPositionTold = {
+	readonly type: 'LobbyPositionTold';
+	readonly at: number;
+	readonly position: number;
+};
+
 /** The call is over. */
 export type CallDisconnected = {
 	readonly type: 'CallDisconnected';
@@ -180,6 +187,7 @@ export type CallEvent =
 	| LeaderPinLockedOut
 	| CallConnected
 	| CallAdmitted
+	| LobbyPositionTold
 	| CallDisconnected
 	| ConferenceIdTyped
 	| ConferenceIdSubmitted
@@ -234,12 +242,13 @@ export type Joining = CallBase & {
 	readonly pinLockedOut: boolean;
 };
 
-/** S5: waiting in the lobby; music plays. */
+/** S5: waiting in the lobby; music plays. `position`: the place in the lobby last told, if any. */
 export type InLobby = CallBase & {
 	readonly status: 'in-lobby';
 	readonly target: MeetingTarget;
 	readonly asLeader: boolean;
 	readonly meetingId: string;
+	readonly position?: number;
 };
 
 /**
@@ -349,9 +358,14 @@ export function evolveCall(state: CallState, event: CallEvent): CallState {
 						keypad: '',
 						answer: null
 					};
-		case 'CallAdmitted':
+		case 'CallAdmitted': {
 			if (state.status !== 'in-lobby') return state;
-			return { ...state, status: 'in-meeting', admitted: true, keypad: '', answer: null };
+			const { position: _told, ...rest } = state;
+			return { ...rest, status: 'in-meeting', admitted: true, keypad: '', answer: null };
+		}
+		case 'LobbyPositionTold':
+			if (state.status !== 'in-lobby') return state;
+			return { ...state, position: event.position };
 		case 'CallDisconnected':
 			return {
 				...base,
@@ -654,22 +668,41 @@ function names(ids: readonly string[], id: string): boolean {
 	return set.has(id);
 }
 
+/** Indexes of the long id lists events carry, made once per list. */
+const idIndexes = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+/** Where `ids` names `id` (-1: nowhere); constant time for the long lists, as `names`. */
+function indexIn(ids: readonly string[], id: string): number {
+	if (ids.length < 16) return ids.indexOf(id);
+	let index = idIndexes.get(ids);
+	if (!index) {
+		index = new Map(ids.map((one, i) => [one, i]));
+		idIndexes.set(ids, index);
+	}
+	return index.get(id) ?? -1;
+}
+
 /** What a committed meeting event means to this caller (see `FollowMeeting`). */
 function followMeeting(state: CallState, event: MeetingEvent, meetingId: string, at: number): CallEvent[] {
 	if (state.status === 'none' || state.status === 'disconnected') return [];
 	const me = state.callId;
 	switch (event.type) {
 		case 'CallerEnteredLobby':
-		case 'ParticipantJoined':
 			if (event.participantId !== me || state.status !== 'joining') return [];
 			return [
-				{
-					type: 'CallConnected',
-					at,
-					meetingId,
-					placement: event.type === 'CallerEnteredLobby' ? 'lobby' : 'meeting'
-				}
+				{ type: 'CallConnected', at, meetingId, placement: 'lobby' },
+				...(event.position === undefined
+					? []
+					: [{ type: 'LobbyPositionTold', at, position: event.position } as const])
 			];
+		case 'ParticipantJoined':
+			if (event.participantId !== me || state.status !== 'joining') return [];
+			return [{ type: 'CallConnected', at, meetingId, placement: 'meeting' }];
+		case 'LobbyPositionsTold': {
+			if (state.status !== 'in-lobby') return [];
+			const position = event.positions[indexIn(event.participantIds, me)];
+			return position === undefined ? [] : [{ type: 'LobbyPositionTold', at, position }];
+		}
 		case 'LobbyAdmitted':
 			// S10: the whole lobby at once; the leader who admitted it hears so.
 			if (state.status === 'in-lobby' && names(event.participantIds, me))
@@ -836,11 +869,18 @@ export function promptPlayedBy(event: CallEvent, after: CallState): PromptId | n
 		case 'CallDisconnected':
 		case 'KeypadAnswered':
 			return promptFor(after)?.id ?? null;
+		case 'LobbyPositionTold':
+			return 'lobby-position';
 		default: {
 			const _exhaustive: never = event;
 			return _exhaustive;
 		}
 	}
+}
+
+/** The numbers the prompt an event plays takes (`promptPlayedBy`), or undefined when it takes none. */
+export function promptParamsOf(event: CallEvent): PromptParams | undefined {
+	return event.type === 'LobbyPositionTold' ? { position: event.position } : undefined;
 }
 
 // The call as its meeting holds it

@@ -13,6 +13,7 @@ import {
 	leaderInMeeting,
 	initialMeetingState,
 	isLive,
+	lobbyPositionsDue,
 	lobbySize,
 	longestWaitMs,
 	meetingDecider,
@@ -1303,6 +1304,121 @@ describe("Meeting end timers: on the meeting's clock, the first to run out ends 
 			.when(tick, T0 + 40 * HOUR)
 			.then([]);
 		expect(endTimerDue(initialMeetingState)).toBeNull();
+	});
+});
+
+describe("Queue position: waiting callers hear their place in the lobby, Lobby's own", () => {
+	const announced = { announceLobbyPosition: true, lobbyPositionRepeatSeconds: 60 };
+	const join = (participantId: string) =>
+		({
+			type: 'JoinByPhone',
+			participantId,
+			phoneNumber: `+46700000${participantId}`,
+			asLeader: false
+		}) as const;
+	const tick = { type: 'TellLobbyPositions' } as const;
+	const told = (at: number, positions: Record<string, number>): MeetingEvent => ({
+		type: 'LobbyPositionsTold',
+		at,
+		participantIds: Object.keys(positions),
+		positions: Object.values(positions)
+	});
+
+	it('given the position off (the default), then a caller enters the lobby without one, and the tick tells nobody', () => {
+		const history = [opened(), inLobby('a', T0 + MIN)];
+		given([opened()])
+			.when(join('a'), T0 + MIN)
+			.then([inLobby('a', T0 + MIN)]);
+		given(history)
+			.when(tick, T0 + 60 * MIN)
+			.then([]);
+		expect(lobbyPositionsDue(given(history).state())).toBeNull();
+	});
+
+	it('given the position on, then a caller entering the lobby is told its place, last in line', () => {
+		given([opened(announced), inLobby('a', T0 + MIN)])
+			.when(join('b'), T0 + 2 * MIN)
+			.then([{ ...inLobby('b', T0 + 2 * MIN), position: 2 } as MeetingEvent]);
+	});
+
+	it('given a place told at entry, then the caller hears it again a repeat later, not a moment before, at its place then', () => {
+		const history: MeetingEvent[] = [
+			opened(announced),
+			{ ...inLobby('a', T0 + 10_000), position: 1 } as MeetingEvent,
+			{ ...inLobby('b', T0 + 20_000), position: 2 } as MeetingEvent,
+			{ type: 'CallerLeftLobby', at: T0 + 30_000, participantId: 'a', reason: 'hung-up' }
+		];
+		expect(lobbyPositionsDue(given(history).state())).toBe(T0 + 80_000);
+		given(history)
+			.when(tick, T0 + 79_999)
+			.then([]);
+		given(history)
+			.when(tick, T0 + 80_000)
+			.then([told(T0 + 80_000, { b: 1 })]);
+	});
+
+	it('given callers told at different times, then one tick tells only those whose turn has come, each at its own place', () => {
+		const history: MeetingEvent[] = [
+			opened(announced),
+			{ ...inLobby('a', T0), position: 1 } as MeetingEvent,
+			{ ...inLobby('b', T0 + 30_000), position: 2 } as MeetingEvent,
+			{ ...inLobby('c', T0 + 50_000), position: 3 } as MeetingEvent,
+			told(T0 + 60_000, { a: 1 })
+		];
+		const state = given(history).state();
+		expect(state.status !== 'none' && state.lobby.map((c) => c.positionToldAt)).toEqual([
+			T0 + 60_000,
+			T0 + 30_000,
+			T0 + 50_000
+		]);
+		given(history)
+			.when(tick, T0 + 110_000)
+			.then([told(T0 + 110_000, { b: 2, c: 3 })]);
+	});
+
+	it('given a repeat of 0, then the place is told on entering only', () => {
+		const history: MeetingEvent[] = [
+			opened({ announceLobbyPosition: true, lobbyPositionRepeatSeconds: 0 }),
+			{ ...inLobby('a', T0), position: 1 } as MeetingEvent
+		];
+		expect(lobbyPositionsDue(given(history).state())).toBeNull();
+		given(history)
+			.when(tick, T0 + 24 * 60 * MIN)
+			.then([]);
+	});
+
+	it('given an ended meeting, then the tick has nothing to do', () => {
+		given([
+			...inProgress(),
+			{ type: 'MeetingEnded', at: T0 + 5 * MIN, reason: 'ended-by-admin', disconnectedParticipantIds: [] }
+		])
+			.when(tick, T0 + 60 * MIN)
+			.then([]);
+	});
+
+	it('given a repeat out of range, then the meeting does not open', () => {
+		given([])
+			.when(
+				{
+					type: 'OpenMeeting',
+					meetingId: 'm-1',
+					conferenceId: '8675309',
+					organizer,
+					settings: { announceLobbyPosition: true, lobbyPositionRepeatSeconds: 3601 }
+				},
+				T0
+			)
+			.thenRejects('invalid-settings');
+	});
+
+	it('given a meeting opened before there were queue positions, then its callers are told nothing', () => {
+		const { announceLobbyPosition: _a, lobbyPositionRepeatSeconds: _r, ...older } = DEFAULT_MEETING_SETTINGS;
+		const oldOpened = { ...opened(), settings: older } as unknown as MeetingEvent;
+		const state = given([oldOpened]).state();
+		expect(state.status !== 'none' && state.settings.announceLobbyPosition).toBe(false);
+		given([oldOpened])
+			.when(join('a'), T0 + MIN)
+			.then([inLobby('a', T0 + MIN)]);
 	});
 });
 

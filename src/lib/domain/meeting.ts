@@ -89,6 +89,13 @@ export type MeetingSettings = {
 	readonly allowPstnOnly: boolean;
 	/** The lobby policy; missing in meetings opened before there was one, which are `classic`. */
 	readonly lobbyPolicy: LobbyPolicy;
+	/**
+	 * Lobby's own queue position (docs/rules.md, "Queue position"): a caller entering the lobby hears
+	 * its place ("You are number 3 in the lobby"). Off by default; missing in older meetings: off.
+	 */
+	readonly announceLobbyPosition: boolean;
+	/** With `announceLobbyPosition`, each waiting caller hears its place again this often; 0: only on entering. */
+	readonly lobbyPositionRepeatSeconds: number;
 };
 
 /**
@@ -100,7 +107,9 @@ export const DEFAULT_MEETING_SETTINGS: MeetingSettings = Object.freeze({
 	lobbyTimeoutMinutes: TENANT_SETTING_RANGES.lobbyTimeoutMinutes.default,
 	announcements: 'names',
 	allowPstnOnly: false,
-	lobbyPolicy: DEFAULT_LOBBY_POLICY
+	lobbyPolicy: DEFAULT_LOBBY_POLICY,
+	announceLobbyPosition: DEFAULT_TENANT_SETTINGS.announceLobbyPosition,
+	lobbyPositionRepeatSeconds: DEFAULT_TENANT_SETTINGS.lobbyPositionRepeatSeconds
 });
 
 /** The dial-in user who owns the meeting; their PIN makes them its leader (S2). */
@@ -218,6 +227,8 @@ export type CallerEnteredLobby = {
 	readonly participantId: string;
 	readonly phoneNumber: string;
 	readonly music: true;
+	/** The caller's place in the lobby, told on entering where the meeting announces it (1 is next). */
+	readonly position?: number;
 };
 
 /** Someone is in the meeting; `announcement` is what the others hear (names, a tone, or nothing). */
@@ -366,6 +377,17 @@ export type LobbyPolicyChanged = {
 	readonly lobbyPolicy: LobbyPolicy;
 };
 
+/**
+ * Waiting callers were told their place in the lobby again (docs/rules.md, "Queue position"): each
+ * of `participantIds` is at the place at the same index of `positions` (1 is next).
+ */
+export type LobbyPositionsTold = {
+	readonly type: 'LobbyPositionsTold';
+	readonly at: number;
+	readonly participantIds: readonly string[];
+	readonly positions: readonly number[];
+};
+
 /** `*1`: the keypad help was played to a participant, listing only the commands they may use. */
 export type KeypadHelpPlayed = {
 	readonly type: 'KeypadHelpPlayed';
@@ -450,6 +472,7 @@ export type MeetingEvent =
 	| AnnouncementsChanged
 	| MeetingLockChanged
 	| LobbyPolicyChanged
+	| LobbyPositionsTold
 	| KeypadHelpPlayed
 	| MeetingEnded;
 
@@ -479,6 +502,7 @@ export function causedBy(event: MeetingEvent): string | null {
 		case 'MeetingOpened':
 		case 'LobbyCallersDisconnected':
 		case 'LobbyPolicyChanged':
+		case 'LobbyPositionsTold':
 		case 'MeetingEnded':
 			return null;
 		default: {
@@ -510,6 +534,7 @@ export function concerned(event: MeetingEvent): readonly string[] {
 		case 'AnnouncementsChanged':
 			return [event.byParticipantId];
 		case 'LobbyCallersDisconnected':
+		case 'LobbyPositionsTold':
 			return event.participantIds;
 		case 'MeetingEnded':
 			return event.disconnectedParticipantIds;
@@ -533,6 +558,8 @@ export type LobbyCaller = {
 	readonly participantId: string;
 	readonly phoneNumber: string;
 	readonly arrivedAt: number;
+	/** When the caller was last told its place (docs/rules.md, "Queue position"); missing: never. */
+	readonly positionToldAt?: number;
 };
 
 /** Someone in the meeting. Admitted callers show their phone number as display name. */
@@ -603,10 +630,7 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 			meetingId: event.meetingId,
 			conferenceId: event.conferenceId,
 			organizer: event.organizer,
-			// Meetings opened before there was a lobby policy have the article's lobby.
-			settings: event.settings.lobbyPolicy
-				? event.settings
-				: { ...event.settings, lobbyPolicy: CLASSIC_LOBBY_POLICY },
+			settings: openedSettings(event.settings),
 			openedAt: event.at,
 			locked: false,
 			lobby: [],
@@ -622,7 +646,12 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 				...state,
 				lobby: [
 					...state.lobby,
-					{ participantId: event.participantId, phoneNumber: event.phoneNumber, arrivedAt: event.at }
+					{
+						participantId: event.participantId,
+						phoneNumber: event.phoneNumber,
+						arrivedAt: event.at,
+						...(event.position === undefined ? {} : { positionToldAt: event.at })
+					}
 				]
 			};
 		case 'ParticipantJoined':
@@ -682,6 +711,13 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 			return { ...state, announcementsOff: !event.enabled };
 		case 'LobbyPolicyChanged':
 			return { ...state, settings: { ...state.settings, lobbyPolicy: event.lobbyPolicy } };
+		case 'LobbyPositionsTold': {
+			const told = new Set(event.participantIds);
+			return {
+				...state,
+				lobby: state.lobby.map((c) => (told.has(c.participantId) ? { ...c, positionToldAt: event.at } : c))
+			};
+		}
 		case 'KeypadHelpPlayed':
 			return state;
 		case 'MeetingEnded':
@@ -691,6 +727,20 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 			return _exhaustive;
 		}
 	}
+}
+
+/**
+ * A meeting's settings as its `MeetingOpened` holds them. Meetings opened before a setting existed
+ * lack it: they have the article's lobby and no queue positions, whatever the defaults become.
+ */
+function openedSettings(settings: MeetingSettings): MeetingSettings {
+	const stored: Partial<MeetingSettings> = settings;
+	return {
+		...settings,
+		lobbyPolicy: stored.lobbyPolicy ?? CLASSIC_LOBBY_POLICY,
+		announceLobbyPosition: stored.announceLobbyPosition ?? false,
+		lobbyPositionRepeatSeconds: stored.lobbyPositionRepeatSeconds ?? 0
+	};
 }
 
 /** A participant the end timers count as verified: signed in from the client, or the PIN's leader. */
@@ -804,6 +854,7 @@ function carryWhereabouts(before: MeetingState, after: OpenedMeeting, event: Mee
 		case 'AnnouncementsChanged':
 		case 'MeetingLockChanged':
 		case 'LobbyPolicyChanged':
+		case 'LobbyPositionsTold':
 		case 'KeypadHelpPlayed':
 			break;
 		default: {
@@ -922,6 +973,9 @@ export type ExpireLobbyWaits = { readonly type: 'ExpireLobbyWaits' };
 /** A clock tick: ends the meeting if one of its end timers ran out (`endTimerDue`). */
 export type EndDueMeeting = { readonly type: 'EndDueMeeting' };
 
+/** A clock tick: tells the waiting callers whose turn it is their place in the lobby (`lobbyPositionsDue`). */
+export type TellLobbyPositions = { readonly type: 'TellLobbyPositions' };
+
 /** An administrator or the simulator ends the meeting, disconnecting everyone. */
 export type EndMeeting = {
 	readonly type: 'EndMeeting';
@@ -941,6 +995,7 @@ export type MeetingCommand =
 	| ChangeLobbyPolicy
 	| ExpireLobbyWaits
 	| EndDueMeeting
+	| TellLobbyPositions
 	| EndMeeting;
 
 /** Every reason a meeting command can be refused. */
@@ -989,7 +1044,8 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 		if (
 			command.type === 'ExpireLobbyWaits' ||
 			command.type === 'ChangeLobbyPolicy' ||
-			command.type === 'EndDueMeeting'
+			command.type === 'EndDueMeeting' ||
+			command.type === 'TellLobbyPositions'
 		)
 			return accept([]);
 		return reject('meeting-ended', 'This meeting has ended. Start a new meeting to meet again.');
@@ -1020,6 +1076,8 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 			const due = endTimerDue(state);
 			return due === null || now < due.at ? accept([]) : endMeeting(state, due.reason, now);
 		}
+		case 'TellLobbyPositions':
+			return tellLobbyPositions(state, now);
 		case 'EndMeeting':
 			return endMeeting(state, command.reason, now);
 		default: {
@@ -1042,12 +1100,16 @@ function openMeeting(state: MeetingState, command: OpenMeeting, now: number): Me
 		lobbyTimeoutMinutes: wanted.lobbyTimeoutMinutes ?? DEFAULT_MEETING_SETTINGS.lobbyTimeoutMinutes,
 		announcements: wanted.announcements ?? DEFAULT_MEETING_SETTINGS.announcements,
 		allowPstnOnly: wanted.allowPstnOnly ?? DEFAULT_MEETING_SETTINGS.allowPstnOnly,
-		lobbyPolicy: wanted.lobbyPolicy ?? DEFAULT_MEETING_SETTINGS.lobbyPolicy
+		lobbyPolicy: wanted.lobbyPolicy ?? DEFAULT_MEETING_SETTINGS.lobbyPolicy,
+		announceLobbyPosition: wanted.announceLobbyPosition ?? DEFAULT_MEETING_SETTINGS.announceLobbyPosition,
+		lobbyPositionRepeatSeconds:
+			wanted.lobbyPositionRepeatSeconds ?? DEFAULT_MEETING_SETTINGS.lobbyPositionRepeatSeconds
 	};
 	const { maxParticipants, lobbyTimeoutMinutes, announcements } = settings;
 	const problem =
 		tenantSettingProblem('maxParticipants', maxParticipants) ??
 		tenantSettingProblem('lobbyTimeoutMinutes', lobbyTimeoutMinutes) ??
+		tenantSettingProblem('lobbyPositionRepeatSeconds', settings.lobbyPositionRepeatSeconds) ??
 		lobbyPolicyProblem(settings.lobbyPolicy);
 	if (problem) return reject('invalid-settings', problem);
 	if (!ANNOUNCEMENTS.includes(announcements)) {
@@ -1180,22 +1242,49 @@ function joinByPhone(state: OpenedMeeting, command: JoinByPhone, now: number): M
 		// `teams`, also where the policy lets anonymous users and dial-in callers start meetings.
 		if (callersMayStartMeeting(state.settings)) return accept(startWith(state, joined, 'pstn-only', now));
 		// S5, S11: an anonymous caller cannot start the meeting and waits in the lobby with music.
-		return accept([enteredLobby(command, now)]);
+		return accept([enteredLobby(state, command, now)]);
 	}
 	if (command.asLeader) return accept([joined]);
 	// Locked (*7), or under `teams` without PSTN bypass: the caller waits to be admitted.
-	if (state.locked || !callersBypass(policy)) return accept([enteredLobby(command, now)]);
+	if (state.locked || !callersBypass(policy)) return accept([enteredLobby(state, command, now)]);
 	return accept([joined]);
 }
 
-function enteredLobby(command: JoinByPhone, now: number): CallerEnteredLobby {
+/** The caller waits in the lobby, last in line; told its place where the meeting announces it. */
+function enteredLobby(state: OpenedMeeting, command: JoinByPhone, now: number): CallerEnteredLobby {
 	return {
 		type: 'CallerEnteredLobby',
 		at: now,
 		participantId: command.participantId,
 		phoneNumber: command.phoneNumber,
-		music: true
+		music: true,
+		...(state.settings.announceLobbyPosition ? { position: state.lobby.length + 1 } : {})
 	};
+}
+
+/**
+ * Tells each waiting caller whose turn it is (`lobbyPositionRepeatSeconds` since it was last told)
+ * its place, in one event; nothing when nobody's turn has come.
+ */
+function tellLobbyPositions(state: OpenedMeeting, now: number): MeetingDecision {
+	const everyMs = lobbyPositionRepeatMs(state.settings);
+	if (everyMs === null) return accept([]);
+	const participantIds: string[] = [];
+	const positions: number[] = [];
+	state.lobby.forEach((caller, i) => {
+		if ((caller.positionToldAt ?? caller.arrivedAt) + everyMs <= now) {
+			participantIds.push(caller.participantId);
+			positions.push(i + 1);
+		}
+	});
+	if (participantIds.length === 0) return accept([]);
+	return accept([{ type: 'LobbyPositionsTold', at: now, participantIds, positions }]);
+}
+
+/** How often waiting callers hear their place again, or null when they do not. */
+function lobbyPositionRepeatMs(settings: MeetingSettings): number | null {
+	if (!settings.announceLobbyPosition || settings.lobbyPositionRepeatSeconds <= 0) return null;
+	return settings.lobbyPositionRepeatSeconds * 1000;
 }
 
 /**
@@ -1696,6 +1785,20 @@ export function endTimerDue(state: MeetingState): { at: number; reason: MeetingE
 		{ at: started + END_TIMERS.maxLengthMs, reason: 'max-length' }
 	);
 	return timers.reduce((first, t) => (t.at < first.at ? t : first));
+}
+
+/**
+ * When the next waiting caller is to hear its place again (docs/rules.md, "Queue position"), on the
+ * meeting's clock; null when nobody is. The owner's tick tells them (`TellLobbyPositions`).
+ */
+export function lobbyPositionsDue(state: MeetingState): number | null {
+	if (state.status === 'none' || state.status === 'ended' || state.lobby.length === 0) return null;
+	const everyMs = lobbyPositionRepeatMs(state.settings);
+	if (everyMs === null) return null;
+	let due = Infinity;
+	for (const caller of state.lobby)
+		due = Math.min(due, (caller.positionToldAt ?? caller.arrivedAt) + everyMs);
+	return due;
 }
 
 /** True while the meeting is open and not ended: waiting for a leader or in progress. */

@@ -7,6 +7,9 @@
 /** A prompt the call flow plays, by id. */
 export type Prompt = { readonly id: PromptId };
 
+/** The numbers a prompt's words take (`lobby-position`: "You are number {position} in the lobby"). */
+export type PromptParams = { readonly position?: number };
+
 /** Every prompt the call flow can play. */
 export const PROMPT_IDS = [
 	'enter-conference-id',
@@ -22,6 +25,8 @@ export const PROMPT_IDS = [
 	'joining',
 	// S5: music plays in the lobby until the meeting starts.
 	'lobby-waiting',
+	// Lobby's own queue position (docs/rules.md, "Queue position"): "You are number 3 in the lobby."
+	'lobby-position',
 	'joined',
 	'admitted',
 	'meeting-full',

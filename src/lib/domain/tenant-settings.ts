@@ -75,7 +75,8 @@ export type TenantSettingRange = {
  * The whole-number settings and their ranges. S13: PIN length 4 to 12, 5 by default. Teams allows
  * 250 callers; the simulator's load runs go up to 10,000, and a meeting needs room for at least the
  * organizer and one caller. A lobby wait of up to a day (0: none); 10 wrong PINs before lockout
- * (NIST SP 800-63B); the simulated mailbox shows a PIN for up to 30 days (SECURITY.md).
+ * (NIST SP 800-63B); the simulated mailbox shows a PIN for up to 30 days (SECURITY.md); a waiting
+ * caller hears its place again at most hourly.
  */
 export const TENANT_SETTING_RANGES = {
 	pinLength: {
@@ -87,6 +88,13 @@ export const TENANT_SETTING_RANGES = {
 	},
 	maxParticipants: { name: 'MaxParticipants', min: 2, max: 10_000, default: 250 },
 	lobbyTimeoutMinutes: { name: 'LobbyTimeoutMinutes', min: 0, max: 1440, default: 0, zero: 'no timeout' },
+	lobbyPositionRepeatSeconds: {
+		name: 'LobbyPositionRepeatSeconds',
+		min: 0,
+		max: 3600,
+		default: 0,
+		zero: 'only on entering the lobby'
+	},
 	pinLockoutThreshold: { name: 'PinLockoutThreshold', min: 1, max: 100, default: 10 },
 	mailboxPinRetentionHours: { name: 'MailboxPinRetentionHours', min: 0, max: 720, default: 24 }
 } as const satisfies Record<string, TenantSettingRange>;
@@ -112,6 +120,8 @@ export type TenantSettings = { readonly [K in TenantNumberSetting]: number } & {
 	readonly allowPstnUsersToBypassLobby: boolean;
 	readonly allowAnonymousUsersToStartMeeting: boolean;
 	readonly usersCanAdmitFromLobby: UsersCanAdmitFromLobby;
+	/** Lobby's own: callers hear their place in the lobby (docs/rules.md, "Queue position"). */
+	readonly announceLobbyPosition: boolean;
 };
 
 /** Teams' defaults (docs/rules.md), and Lobby's for the settings it adds. */
@@ -128,6 +138,9 @@ export const DEFAULT_TENANT_SETTINGS: TenantSettings = Object.freeze({
 	allowPstnUsersToBypassLobby: false,
 	allowAnonymousUsersToStartMeeting: false,
 	usersCanAdmitFromLobby: 'OrganizersAndPresentersOnly',
+	// Teams does not announce a place in the lobby: off unless an administrator turns it on.
+	announceLobbyPosition: false,
+	lobbyPositionRepeatSeconds: TENANT_SETTING_RANGES.lobbyPositionRepeatSeconds.default,
 	maxParticipants: TENANT_SETTING_RANGES.maxParticipants.default,
 	lobbyTimeoutMinutes: TENANT_SETTING_RANGES.lobbyTimeoutMinutes.default,
 	pinLockoutThreshold: TENANT_SETTING_RANGES.pinLockoutThreshold.default,

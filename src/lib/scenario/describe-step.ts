@@ -111,7 +111,8 @@ export function describeExpectation(e: Expectation, defaultMeeting?: string): st
 			e.leader !== undefined && (e.leader ? 'is the leader' : 'is not the leader'),
 			e.muted !== undefined && (e.muted ? 'is muted' : 'is not muted'),
 			e.handRaised !== undefined && (e.handRaised ? 'has a hand raised' : 'has no hand raised'),
-			e.waitsBecause && `waits because: ${e.waitsBecause}`
+			e.waitsBecause && `waits because: ${e.waitsBecause}`,
+			e.lobbyPosition !== undefined && `was told number ${e.lobbyPosition} in the lobby`
 		].filter(Boolean);
 		return `caller ${e.caller} ${parts.join(', ')}`;
 	}

@@ -44,6 +44,7 @@ export const MEETING_EVENT_TYPES = [
 	'AudienceMuted',
 	'AnnouncementsChanged',
 	'LobbyPolicyChanged',
+	'LobbyPositionsTold',
 	'KeypadHelpPlayed',
 	'MeetingEnded'
 ] as const satisfies readonly MeetingEvent['type'][];
@@ -199,7 +200,9 @@ const setTenantSchema = z
 		autoAdmittedUsers: z.string().optional(),
 		allowPstnUsersToBypassLobby: z.boolean().optional(),
 		allowAnonymousUsersToStartMeeting: z.boolean().optional(),
-		usersCanAdmitFromLobby: z.string().optional()
+		usersCanAdmitFromLobby: z.string().optional(),
+		announceLobbyPosition: z.boolean().optional(),
+		lobbyPositionRepeatSeconds: z.number().optional()
 	})
 	.describe(
 		'An administrator changes tenant settings or the Global meeting policy (the admin center or the cmdlets).'
@@ -423,7 +426,8 @@ const totalsSchema = z
 
 /**
  * What a step checks. Name one subject: `meeting` (state, lobby, participants, locked, startedBy,
- * events), `caller` (phase, music, prompt, reason, leader, muted), `email`, `user` (pin, lockedOut,
+ * events), `caller` (phase, music, prompt, reason, leader, muted, handRaised, waitsBecause,
+ * lobbyPosition), `email`, `user` (pin, lockedOut,
  * pinLength) or `totals`. With one organizer, `meeting` may be left out.
  */
 const expectSchema = z
@@ -451,6 +455,11 @@ const expectSchema = z
 			.enum(WAIT_GATE_NAMES)
 			.optional()
 			.describe('Why the caller waits in the lobby (docs/rules.md, "Why is this caller waiting?").'),
+		lobbyPosition: z
+			.int()
+			.min(1)
+			.optional()
+			.describe('The place in the lobby the caller was last told (docs/rules.md, "Queue position").'),
 		email: emailExpectationSchema.optional(),
 		user: identity.optional(),
 		pin: z
@@ -480,7 +489,8 @@ const CALLER_FIELDS = [
 	'leader',
 	'muted',
 	'handRaised',
-	'waitsBecause'
+	'waitsBecause',
+	'lobbyPosition'
 ] as const;
 const USER_FIELDS = ['pin', 'lockedOut', 'pinLength'] as const;
 
@@ -592,7 +602,7 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 			message: onlyMeeting
 				? 'Say what to check of the meeting: state, lobby, participants, locked, startedBy or events.'
 				: onlyCaller
-					? 'Say what to check of the caller: phase, music, prompt, reason, leader, muted, handRaised or waitsBecause.'
+					? 'Say what to check of the caller: phase, music, prompt, reason, leader, muted, handRaised, waitsBecause or lobbyPosition.'
 					: 'Say what to check of the user: pin, lockedOut or pinLength.'
 		});
 	}

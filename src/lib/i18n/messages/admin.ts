@@ -104,6 +104,8 @@ export const admin = catalog(
 		'admin.settings.lobbyTimeout': 'Lobby timeout in minutes ({min}-{max}; 0 = none)',
 		'admin.settings.pinLockout': 'PIN lockout after wrong entries ({min}-{max})',
 		'admin.settings.mailboxPinRetention': 'Mailbox shows PINs in full for (hours, {min}-{max})',
+		'admin.settings.announcePosition': 'Callers hear their place in the lobby (“You are number 3”)',
+		'admin.settings.positionRepeat': 'And again every (seconds, {min}-{max}; 0 = only on entering)',
 		'admin.settings.save': 'Save settings',
 
 		'admin.mail.delivers':
@@ -260,6 +262,8 @@ export const admin = catalog(
 		'admin.settings.lobbyTimeout': 'Tidsgräns i väntrummet i minuter ({min}–{max}; 0 = ingen)',
 		'admin.settings.pinLockout': 'PIN spärras efter felaktiga försök ({min}–{max})',
 		'admin.settings.mailboxPinRetention': 'Brevlådan visar PIN-koder i klartext i (timmar, {min}–{max})',
+		'admin.settings.announcePosition': 'Uppringare hör sin plats i väntrummet (”Du är nummer 3”)',
+		'admin.settings.positionRepeat': 'Och igen var (sekunder, {min}–{max}; 0 = bara vid ankomst)',
 		'admin.settings.save': 'Spara inställningar',
 
 		'admin.mail.delivers':

@@ -93,6 +93,11 @@ export const meeting = catalog(
 		'meeting.story.opened':
 			"{organizer}'s meeting (conference ID {conferenceId}) opened and waits for its leader.",
 		'meeting.story.lobby': '{who} dialed in and waits in the lobby; music is playing.',
+		'meeting.story.lobbyAt': '{who} dialed in and waits in the lobby as number {position}; music is playing.',
+		'meeting.story.positions': (p) =>
+			Number(p.count) === 1
+				? 'A waiting caller heard their place in the lobby again.'
+				: `${p.count} waiting callers heard their place in the lobby again.`,
 		'meeting.story.joinedPhone': '{who} dialed in and joined the meeting.',
 		'meeting.story.joinedLeader': '{who} dialed in with the leader PIN and joined.',
 		'meeting.story.joinedClient': '{who} joined from the client.',
@@ -220,6 +225,11 @@ export const meeting = catalog(
 		'meeting.story.opened':
 			'{organizer}s möte (konferens-ID {conferenceId}) öppnades och väntar på sin ledare.',
 		'meeting.story.lobby': '{who} ringde in och väntar i väntrummet; musik spelas.',
+		'meeting.story.lobbyAt': '{who} ringde in och väntar i väntrummet som nummer {position}; musik spelas.',
+		'meeting.story.positions': (p) =>
+			Number(p.count) === 1
+				? 'En väntande uppringare fick höra sin plats i väntrummet igen.'
+				: `${p.count} väntande uppringare fick höra sin plats i väntrummet igen.`,
 		'meeting.story.joinedPhone': '{who} ringde in och anslöt till mötet.',
 		'meeting.story.joinedLeader': '{who} ringde in med ledar-PIN och anslöt.',
 		'meeting.story.joinedClient': '{who} anslöt från klienten.',

@@ -18,6 +18,7 @@ export const phone = catalog(
 		'phone.raiseHand': 'Raise hand (*5)',
 		'phone.lowerHand': 'Lower hand (*5)',
 		'phone.handRaisedNow': 'Your hand is raised.',
+		'phone.lobbyPosition': 'Number {position} in the lobby',
 		'phone.keypad': 'Keypad',
 		'phone.key': 'Key {key}',
 		'phone.display': 'Keys pressed',
@@ -66,6 +67,7 @@ export const phone = catalog(
 		'phone.prompt.joining': 'Please wait while we connect you to the meeting.',
 		'phone.prompt.lobby-waiting':
 			'Please wait in the lobby. You will join the meeting when the leader lets you in.',
+		'phone.prompt.lobby-position': 'You are number {position} in the lobby.',
 		'phone.prompt.joined': 'You are now joining the meeting.',
 		'phone.prompt.admitted': 'You have been admitted to the meeting.',
 		'phone.prompt.meeting-full': 'This meeting is full. Goodbye.',
@@ -120,6 +122,7 @@ export const phone = catalog(
 		'phone.raiseHand': 'Räck upp handen (*5)',
 		'phone.lowerHand': 'Ta ner handen (*5)',
 		'phone.handRaisedNow': 'Din hand är uppräckt.',
+		'phone.lobbyPosition': 'Nummer {position} i väntrummet',
 		'phone.keypad': 'Knappsats',
 		'phone.key': 'Tangent {key}',
 		'phone.display': 'Tryckta tangenter',
@@ -166,6 +169,7 @@ export const phone = catalog(
 		'phone.prompt.joining': 'Var god vänta medan vi ansluter dig till mötet.',
 		'phone.prompt.lobby-waiting':
 			'Var god vänta i väntrummet. Du ansluts till mötet när ledaren släpper in dig.',
+		'phone.prompt.lobby-position': 'Du är nummer {position} i väntrummet.',
 		'phone.prompt.joined': 'Du ansluts nu till mötet.',
 		'phone.prompt.admitted': 'Du har släppts in i mötet.',
 		'phone.prompt.meeting-full': 'Mötet är fullt. Hej då.',

@@ -44,6 +44,8 @@ export function tenantSettingsJson(tenant: TenantRow): TenantSettingsJson {
 		autoAdmittedUsers: tenant.autoAdmittedUsers,
 		allowPstnUsersToBypassLobby: tenant.allowPstnUsersToBypassLobby,
 		allowAnonymousUsersToStartMeeting: tenant.allowAnonymousUsersToStartMeeting,
-		usersCanAdmitFromLobby: tenant.usersCanAdmitFromLobby
+		usersCanAdmitFromLobby: tenant.usersCanAdmitFromLobby,
+		announceLobbyPosition: tenant.announceLobbyPosition,
+		lobbyPositionRepeatSeconds: tenant.lobbyPositionRepeatSeconds
 	};
 }

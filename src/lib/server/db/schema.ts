@@ -106,6 +106,14 @@ export const tenants = pgTable(
 		usersCanAdmitFromLobby: text('users_can_admit_from_lobby', { enum: USERS_CAN_ADMIT_FROM_LOBBY })
 			.notNull()
 			.default(TENANT_DEFAULTS.usersCanAdmitFromLobby),
+		/** Lobby's own queue position (docs/rules.md, "Queue position"): off by default. */
+		announceLobbyPosition: boolean('announce_lobby_position')
+			.notNull()
+			.default(TENANT_DEFAULTS.announceLobbyPosition),
+		/** How often a waiting caller hears its place again; 0: only on entering the lobby. */
+		lobbyPositionRepeatSeconds: integer('lobby_position_repeat_seconds')
+			.notNull()
+			.default(TENANT_DEFAULTS.lobbyPositionRepeatSeconds),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
@@ -116,6 +124,10 @@ export const tenants = pgTable(
 		check(
 			'tenants_mailbox_pin_retention_range',
 			inRange(t.mailboxPinRetentionHours, 'mailboxPinRetentionHours')
+		),
+		check(
+			'tenants_lobby_position_repeat_range',
+			inRange(t.lobbyPositionRepeatSeconds, 'lobbyPositionRepeatSeconds')
 		),
 		check('tenants_lobby_mode', oneOf(t.lobbyMode, LOBBY_MODES)),
 		check('tenants_auto_admitted_users', oneOf(t.autoAdmittedUsers, AUTO_ADMITTED_USERS)),

@@ -82,6 +82,32 @@ describe('prompts on the wire: id and English words from the catalog', () => {
 		}
 	});
 
+	it('a place in the lobby goes on the wire with its number, in the words and as a parameter', () => {
+		expect(spokenPrompt('lobby-position', { position: 3 })).toEqual({
+			id: 'lobby-position',
+			text: 'You are number 3 in the lobby.',
+			params: { position: 3 }
+		});
+		const inLobby = stateOf([
+			dialed,
+			idAccepted,
+			notLeader,
+			{ type: 'CallConnected', at: T0 + 3, meetingId: 'm-1', placement: 'lobby' },
+			{ type: 'LobbyPositionTold', at: T0 + 3, position: 3 }
+		]);
+		const view = callViewOf(inLobby, false, [
+			{ id: 'lobby-waiting' },
+			{ id: 'lobby-position', params: { position: 3 } }
+		]);
+		expect(view.lobbyPosition).toBe(3);
+		expect(view.prompt?.id).toBe('lobby-waiting');
+		expect(view.prompts.map((p) => p.text)).toEqual([
+			'Please wait in the lobby. You will join the meeting when the leader lets you in.',
+			'You are number 3 in the lobby.'
+		]);
+		expect(callViewOf(stateOf([dialed]), false, []).lobbyPosition).toBeNull();
+	});
+
 	it('a view tells the current prompt, and in `prompts` only the prompts just played', () => {
 		const state = stateOf([dialed, idAccepted, notLeader]);
 		expect(callViewOf(state, false, [])).toMatchObject({

@@ -8,6 +8,7 @@ import {
 	isCallLive,
 	musicFor,
 	promptFor,
+	promptParamsOf,
 	promptPlayedBy,
 	standingIn,
 	type CallCommand,
@@ -17,9 +18,11 @@ import {
 	type LobbyAdmitted,
 	type MeetingEvent,
 	type OpenedMeeting,
-	type PromptId
+	type PromptId,
+	type PromptParams
 } from '$lib/domain';
-import type { CallView, IvrStep } from '$lib/contract/events';
+import type { CallView, IvrStep, SpokenPrompt } from '$lib/contract/events';
+import { format } from '$lib/i18n/catalog';
 import { phone } from '$lib/i18n/messages/phone';
 import type { DialInOrganizer, DirectoryRepository } from '../repositories/directory.repository';
 import type { LeaderPinService } from './leader-pin.service';
@@ -46,7 +49,7 @@ interface LiveCall {
 	/** A request (or the leader prompt's wait) of this call is running. */
 	busy: boolean;
 	/** Prompts the running work played, told once with its answer. */
-	played: PromptId[];
+	played: PlayedPrompt[];
 	/** What others did to the caller while it was busy: told after its answer, in commit order. */
 	overtaken: { meetingId: string; event: MeetingEvent }[];
 	cancelLeaderWait: (() => void) | null;
@@ -343,8 +346,13 @@ export class CallService {
 		if (!decision.ok) throw new Error(`Call ${call.callId}: ${decision.rejection.message}`);
 		for (const event of decision.events) {
 			call.state = evolveCall(call.state, event);
-			const played = promptPlayedBy(event, call.state);
-			if (played && call.played.at(-1) !== played) call.played.push(played);
+			const id = promptPlayedBy(event, call.state);
+			if (id === null) continue;
+			const params = promptParamsOf(event);
+			const played: PlayedPrompt = params ? { id, params } : { id };
+			// The same prompt twice in a row is heard once, with its latest numbers.
+			if (call.played.at(-1)?.id === id) call.played[call.played.length - 1] = played;
+			else call.played.push(played);
 		}
 		if (call.state.status !== 'awaiting-leader-choice') {
 			call.cancelLeaderWait?.();
@@ -361,7 +369,7 @@ export class CallService {
 	}
 
 	/** What the caller sees and hears; whether they are muted is the meeting's to say. */
-	private view(call: LiveCall, played: readonly PromptId[]): CallView {
+	private view(call: LiveCall, played: readonly PlayedPrompt[]): CallView {
 		const state = call.state;
 		const meeting = state.status === 'in-meeting' ? this.deps.meetings.state(state.meetingId) : null;
 		const standing = meeting ? standingIn(meeting, call.callId) : null;
@@ -573,9 +581,13 @@ export class CallService {
 	}
 }
 
-/** A prompt as the wire carries it: its id, and its English words from the catalog. */
-export function spokenPrompt(id: PromptId): { id: PromptId; text: string } {
-	return { id, text: phone.en[`phone.prompt.${id}`] };
+/** A prompt played to a caller, with the numbers its words take. */
+export type PlayedPrompt = { readonly id: PromptId; readonly params?: PromptParams };
+
+/** A prompt as the wire carries it: its id, its English words from the catalog, and its numbers. */
+export function spokenPrompt(id: PromptId, params?: PromptParams): SpokenPrompt {
+	const text = phone.en[`phone.prompt.${id}`];
+	return params ? { id, text: format(text, params), params: { ...params } } : { id, text };
 }
 
 function stepOf(state: CallState): IvrStep | null {
@@ -597,7 +609,7 @@ function stepOf(state: CallState): IvrStep | null {
 export function callViewOf(
 	state: CallState,
 	muted: boolean,
-	played: readonly PromptId[],
+	played: readonly (PromptId | PlayedPrompt)[],
 	handRaised = false
 ): CallView {
 	const phase =
@@ -613,12 +625,13 @@ export function callViewOf(
 		phase,
 		step: stepOf(state),
 		prompt: current ? spokenPrompt(current.id) : null,
-		prompts: played.map(spokenPrompt),
+		prompts: played.map((p) => (typeof p === 'string' ? spokenPrompt(p) : spokenPrompt(p.id, p.params))),
 		music: musicFor(state),
 		meetingId: 'meetingId' in state && state.meetingId !== undefined ? state.meetingId : null,
 		isLeader: 'asLeader' in state ? state.asLeader : false,
 		muted,
 		handRaised,
+		lobbyPosition: state.status === 'in-lobby' ? (state.position ?? null) : null,
 		reason: state.status === 'disconnected' ? state.reason : null
 	};
 }

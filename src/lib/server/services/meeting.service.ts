@@ -2,6 +2,7 @@ import {
 	admissionWaitsMs,
 	decideMeeting,
 	endTimerDue,
+	lobbyPositionsDue,
 	evolveMeeting,
 	initialMeetingState,
 	lobbyPolicyFrom,
@@ -140,7 +141,8 @@ const FORWARD_ATTEMPTS = 3;
  * Maps the tenant's settings and the organizer's to a meeting's, fixed when it opens:
  * `maxParticipants` and the lobby timeout (tenant), announcements (`EnableEntryExitNotifications`,
  * `EntryExitAnnouncementsType`), S6's PSTN-only start (the organizer's `AllowPSTNOnlyMeetings`) and
- * the lobby policy (the Global meeting policy; a change reaches live meetings as an event).
+ * the lobby policy (the Global meeting policy; a change reaches live meetings as an event), and
+ * Lobby's queue positions (tenant; a change applies to meetings opened after it).
  */
 export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer): MeetingSettings {
 	return {
@@ -152,7 +154,9 @@ export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer
 				? 'tone'
 				: 'names',
 		allowPstnOnly: organizer.allowPstnOnlyMeetings,
-		lobbyPolicy: lobbyPolicyFrom(tenant)
+		lobbyPolicy: lobbyPolicyFrom(tenant),
+		announceLobbyPosition: tenant.announceLobbyPosition,
+		lobbyPositionRepeatSeconds: tenant.lobbyPositionRepeatSeconds
 	};
 }
 
@@ -1015,12 +1019,37 @@ export class MeetingService {
 		);
 	}
 
-	/** Checks lobby timeouts and end timers every `intervalMs` until `stop()`. */
+	/** Each meeting state's next queue-position telling, worked out once per state (`tellLobbyPositions`). */
+	private readonly positionsDue = new WeakMap<OpenedMeeting, number | null>();
+
+	/**
+	 * Tells waiting callers their place in the lobby again where their meeting repeats it
+	 * (docs/rules.md, "Queue position"): once, on the owner, on the meeting's own clock.
+	 */
+	async tellLobbyPositions(): Promise<void> {
+		const now = this.deps.clock.now();
+		const due = [...this.live.values()].filter((m) => {
+			if (m.owner !== this.nodeId) return false;
+			let at = this.positionsDue.get(m.state);
+			if (at === undefined) {
+				at = lobbyPositionsDue(m.state);
+				this.positionsDue.set(m.state, at);
+			}
+			return at !== null && now >= at;
+		});
+		await Promise.all(
+			due.map((m) => this.execute(m.meetingId, { type: 'TellLobbyPositions' }).catch(() => undefined))
+		);
+	}
+
+	/** Checks lobby timeouts, end timers and queue positions every `intervalMs` until `stop()`. */
 	startTicking(intervalMs = 1000): void {
 		if (this.stopTicking) return;
 		const tick = () => {
 			this.stopTicking = this.deps.scheduler.after(intervalMs, () => {
-				void Promise.all([this.expireLobbyWaits(), this.endDueMeetings()]).finally(tick);
+				void Promise.all([this.expireLobbyWaits(), this.endDueMeetings(), this.tellLobbyPositions()]).finally(
+					tick
+				);
 			});
 		};
 		tick();

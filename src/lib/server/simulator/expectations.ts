@@ -159,6 +159,8 @@ function checkCaller(e: Expectation, name: string, ctx: ExpectationContext): Ver
 	if (e.muted !== undefined) check(view?.muted === e.muted, e.muted ? 'muted' : 'not muted');
 	if (e.handRaised !== undefined)
 		check(view?.handRaised === e.handRaised, e.handRaised ? 'with a hand raised' : 'with no hand raised');
+	if (e.lobbyPosition !== undefined)
+		check(view?.lobbyPosition === e.lobbyPosition, `told number ${e.lobbyPosition} in the lobby`);
 	let gate = '';
 	if (e.waitsBecause !== undefined) {
 		const waiting = callId !== undefined && view?.phase === 'lobby' ? whyWaiting(ctx, view, callId) : null;
@@ -169,7 +171,10 @@ function checkCaller(e: Expectation, name: string, ctx: ExpectationContext): Ver
 		view && view.phase !== 'ivr' && view.phase !== 'disconnected'
 			? `, hearing "${view.prompt?.id ?? 'nothing'}"`
 			: '';
-	const actual = view ? `caller ${name} is ${describeView(view)}${hearing}${gate}` : `${name} has not dialed`;
+	const told = view?.lobbyPosition ? `, told number ${view.lobbyPosition}` : '';
+	const actual = view
+		? `caller ${name} is ${describeView(view)}${hearing}${told}${gate}`
+		: `${name} has not dialed`;
 	return verdict(failures, [`caller ${name} to be ${expected.join(', ')}`], actual);
 }
 

@@ -6,7 +6,7 @@
  * clock, no PIN), so the same file and seed give the same log, byte for byte.
  */
 import { and, asc, eq, gt, max } from 'drizzle-orm';
-import type { MeetingEvent, OpenedMeeting } from '$lib/domain';
+import type { LobbyPositionsTold, MeetingEvent, OpenedMeeting } from '$lib/domain';
 import type { CallView } from '$lib/contract/events';
 import { formatLogTime } from '$lib/scenario/scenario-time';
 import type { Database } from '../db/index';
@@ -209,6 +209,8 @@ export class RunTracker implements Notifier {
 				return ` (${event.reason})`;
 			case 'LobbyPolicyChanged':
 				return ` ${JSON.stringify(event.lobbyPolicy)}`;
+			case 'LobbyPositionsTold':
+				return ` ${positionsOf(event, (id) => this.nameOf(id))}`;
 			case 'HandRaiseChanged':
 				return ` ${this.nameOf(event.participantId)} ${event.raised ? 'raised' : 'lowered'} a hand`;
 			case 'AudienceMuted':
@@ -280,6 +282,8 @@ export function eventSubjects(
 			return [event.reason];
 		case 'LobbyPolicyChanged':
 			return [event.lobbyPolicy.mode];
+		case 'LobbyPositionsTold':
+			return [positionsOf(event, nameOf)];
 		case 'HandRaiseChanged':
 			return [nameOf(event.participantId), event.raised ? 'raised' : 'lowered'];
 		case 'AudienceMuted':
@@ -291,4 +295,9 @@ export function eventSubjects(
 			return _exhaustive;
 		}
 	}
+}
+
+/** `alice 1, bob 2`: who heard which place in the lobby. */
+function positionsOf(event: LobbyPositionsTold, nameOf: (id: string) => string): string {
+	return event.participantIds.map((id, i) => `${nameOf(id)} ${event.positions[i]}`).join(', ');
 }

@@ -12,7 +12,8 @@ const numberFields = TENANT_NUMBER_SETTINGS;
 const booleanFields = [
 	'automaticallySendEmailsToUsers',
 	'allowPstnOnlyMeetingsByDefault',
-	'enableEntryExitNotifications'
+	'enableEntryExitNotifications',
+	'announceLobbyPosition'
 ] as const;
 
 const policyBooleans = ['allowPstnUsersToBypassLobby', 'allowAnonymousUsersToStartMeeting'] as const;
