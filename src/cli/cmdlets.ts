@@ -3,7 +3,13 @@
  * documentation, run against a Lobby server's HTTP API. Output is PowerShell's list style
  * (`Name : Value`) with the leader PIN always masked; `--json` gives the API's JSON for scripts.
  */
-import type { DialInUserJson, EmailOutcomeJson, PinIssuedJson, TenantSettingsJson } from '$lib/contract/api';
+import type {
+	DialInUserJson,
+	EmailOutcomeJson,
+	MeetingPolicyJson,
+	PinIssuedJson,
+	TenantSettingsJson
+} from '$lib/contract/api';
 import type { ApiClient } from './api-client';
 import {
 	AUTO_ADMITTED_USERS,
@@ -42,13 +48,53 @@ function settingParam(key: TenantNumberSetting, help: string): ParamSpec {
 	return { name, kind: 'int', min, max, valueName: 'N', help };
 }
 
-/** `-Identity` of the meeting policy cmdlets: Lobby has the Global policy only, yet. */
+/** `-Identity` of the meeting policy cmdlets: Global, or a named policy (`Tag:` in front is allowed). */
 const POLICY_IDENTITY: ParamSpec = {
 	name: 'Identity',
 	kind: 'string',
-	valueName: 'Global',
-	help: 'The policy: Global (the only one yet).'
+	valueName: 'Global|NAME',
+	help: 'The policy: Global, or a named one.'
 };
+
+/** A named policy's description. */
+const POLICY_DESCRIPTION: ParamSpec = {
+	name: 'Description',
+	kind: 'string',
+	valueName: 'TEXT',
+	help: 'What the policy is for (named policies).'
+};
+
+/** The lobby settings a meeting policy holds, as `Set-` and `New-CsTeamsMeetingPolicy` take them. */
+const POLICY_SETTINGS: readonly ParamSpec[] = [
+	{
+		name: 'LobbyMode',
+		kind: 'string',
+		valueName: LOBBY_MODES.join('|'),
+		help: 'Lobby’s own: Classic, the article’s lobby admitted at the start, or Teams, two gates.'
+	},
+	{
+		name: 'AutoAdmittedUsers',
+		kind: 'string',
+		valueName: AUTO_ADMITTED_USERS.join('|'),
+		help: 'Who bypasses the lobby; Everyone also lets callers start the meeting (with the two below).'
+	},
+	{
+		name: 'AllowPSTNUsersToBypassLobby',
+		kind: 'bool',
+		help: 'Teams: callers join a started meeting without waiting to be admitted.'
+	},
+	{
+		name: 'AllowAnonymousUsersToStartMeeting',
+		kind: 'bool',
+		help: 'Teams: callers may start the meeting (with AutoAdmittedUsers Everyone and PSTN bypass).'
+	},
+	{
+		name: 'UsersCanAdmitFromLobby',
+		kind: 'string',
+		valueName: USERS_CAN_ADMIT_FROM_LOBBY.join('|'),
+		help: 'Who may admit: both mean the organizer, in his meeting (Lobby has no presenters).'
+	}
+];
 
 export const CMDLETS: readonly CmdletSpec[] = [
 	{
@@ -203,52 +249,27 @@ export const CMDLETS: readonly CmdletSpec[] = [
 	},
 	{
 		name: 'Get-CsTeamsMeetingPolicy',
-		synopsis: 'Shows the Global meeting policy’s lobby settings (docs/rules.md, "The lobby policy").',
+		synopsis:
+			'Shows the meeting policies’ lobby settings: Global and the named ones, or one (docs/rules.md, "The lobby policy").',
 		positional: 'Identity',
-		params: [POLICY_IDENTITY],
+		params: [{ ...POLICY_IDENTITY, help: 'One policy: Global or a name; all when left out.' }],
 		examples: [
 			{
+				command: 'lobby Get-CsTeamsMeetingPolicy',
+				says: 'Every policy, Global first, with how many users have it.'
+			},
+			{
 				command: 'lobby Get-CsTeamsMeetingPolicy -Identity Global',
-				says: 'The lobby settings, one per line.'
+				says: 'The Global policy, one setting per line.'
 			}
 		]
 	},
 	{
 		name: 'Set-CsTeamsMeetingPolicy',
 		synopsis:
-			'Changes the Global meeting policy’s lobby; live meetings follow at once, as an event in their log.',
+			'Changes a meeting policy’s lobby (Global, or a named one); live meetings of the users who have it follow at once, as an event in their log.',
 		positional: 'Identity',
-		params: [
-			POLICY_IDENTITY,
-			{
-				name: 'LobbyMode',
-				kind: 'string',
-				valueName: LOBBY_MODES.join('|'),
-				help: 'Lobby’s own: Classic, the article’s lobby admitted at the start, or Teams, two gates.'
-			},
-			{
-				name: 'AutoAdmittedUsers',
-				kind: 'string',
-				valueName: AUTO_ADMITTED_USERS.join('|'),
-				help: 'Who bypasses the lobby; Everyone also lets callers start the meeting (with the two below).'
-			},
-			{
-				name: 'AllowPSTNUsersToBypassLobby',
-				kind: 'bool',
-				help: 'Teams: callers join a started meeting without waiting to be admitted.'
-			},
-			{
-				name: 'AllowAnonymousUsersToStartMeeting',
-				kind: 'bool',
-				help: 'Teams: callers may start the meeting (with AutoAdmittedUsers Everyone and PSTN bypass).'
-			},
-			{
-				name: 'UsersCanAdmitFromLobby',
-				kind: 'string',
-				valueName: USERS_CAN_ADMIT_FROM_LOBBY.join('|'),
-				help: 'Who may admit: both mean the organizer, in his meeting (Lobby has no presenters).'
-			}
-		],
+		params: [POLICY_IDENTITY, ...POLICY_SETTINGS, POLICY_DESCRIPTION],
 		examples: [
 			{
 				command: 'lobby Set-CsTeamsMeetingPolicy -Identity Global -LobbyMode Teams',
@@ -258,6 +279,56 @@ export const CMDLETS: readonly CmdletSpec[] = [
 				command:
 					"lobby Set-CsTeamsMeetingPolicy -Identity Global -LobbyMode Teams -AllowPSTNUsersToBypassLobby '$true'",
 				says: 'Callers join a started meeting directly, but still wait for it to start.'
+			}
+		]
+	},
+	{
+		name: 'New-CsTeamsMeetingPolicy',
+		synopsis:
+			'Creates a named meeting policy, with Teams’ defaults for the settings not given; grant it with Grant-CsTeamsMeetingPolicy.',
+		positional: 'Identity',
+		params: [
+			{ ...POLICY_IDENTITY, valueName: 'NAME', help: 'The new policy’s name, such as Training.' },
+			...POLICY_SETTINGS,
+			POLICY_DESCRIPTION
+		],
+		examples: [
+			{
+				command: 'lobby New-CsTeamsMeetingPolicy -Identity Training -LobbyMode Teams',
+				says: 'A Teams lobby for the organizers granted Training; everyone else keeps Global.'
+			}
+		]
+	},
+	{
+		name: 'Remove-CsTeamsMeetingPolicy',
+		synopsis:
+			'Removes a named meeting policy; the users who had it have the Global policy again, and their live meetings follow.',
+		positional: 'Identity',
+		params: [{ ...POLICY_IDENTITY, valueName: 'NAME', help: 'The policy to remove (not Global).' }],
+		examples: [{ command: 'lobby Remove-CsTeamsMeetingPolicy -Identity Training', says: 'Training is gone.' }]
+	},
+	{
+		name: 'Grant-CsTeamsMeetingPolicy',
+		synopsis:
+			'Grants a user a meeting policy: his meetings get its lobby, the live one at once. -PolicyName $null gives him Global again.',
+		positional: 'Identity',
+		params: [
+			{ name: 'Identity', kind: 'string', valueName: 'ID', help: 'The user: sign-in address or alias.' },
+			{
+				name: 'PolicyName',
+				kind: 'string',
+				valueName: 'NAME|$null',
+				help: 'The policy to grant; $null or Global: the Global policy.'
+			}
+		],
+		examples: [
+			{
+				command: 'lobby Grant-CsTeamsMeetingPolicy -Identity amos.marble -PolicyName Training',
+				says: 'Amos’s meetings get the Training lobby.'
+			},
+			{
+				command: "lobby Grant-CsTeamsMeetingPolicy -Identity amos.marble -PolicyName '$null'",
+				says: 'Amos has the Global policy again.'
 			}
 		]
 	},
@@ -317,7 +388,8 @@ function userRows(user: DialInUserJson, serviceNumber: string | null): [string, 
 		// Never the PIN (S8): masked when one is set, whatever the server sent.
 		['LeaderPin', user.leaderPin ? '*****' : ''],
 		['LeaderPinLockedOut', user.leaderPinLockedOut],
-		['AllowPstnOnlyMeetings', user.allowPstnOnlyMeetings]
+		['AllowPstnOnlyMeetings', user.allowPstnOnlyMeetings],
+		['TeamsMeetingPolicy', user.meetingPolicy ?? 'Global']
 	];
 }
 
@@ -340,24 +412,49 @@ function settingsRows(s: TenantSettingsJson): [string, unknown][] {
 	];
 }
 
-function policyRows(s: TenantSettingsJson): [string, unknown][] {
+/** A policy as Teams lists it: `Global`, or `Tag:NAME` for a named one. */
+function policyRows(p: MeetingPolicyJson): [string, unknown][] {
 	return [
-		['Identity', 'Global'],
-		['LobbyMode', s.lobbyMode],
-		['AutoAdmittedUsers', s.autoAdmittedUsers],
-		['AllowPSTNUsersToBypassLobby', s.allowPstnUsersToBypassLobby],
-		['AllowAnonymousUsersToStartMeeting', s.allowAnonymousUsersToStartMeeting],
-		['UsersCanAdmitFromLobby', s.usersCanAdmitFromLobby]
+		['Identity', p.identity === 'Global' ? 'Global' : `Tag:${p.identity}`],
+		['Description', p.description],
+		['LobbyMode', p.lobbyMode],
+		['AutoAdmittedUsers', p.autoAdmittedUsers],
+		['AllowPSTNUsersToBypassLobby', p.allowPstnUsersToBypassLobby],
+		['AllowAnonymousUsersToStartMeeting', p.allowAnonymousUsersToStartMeeting],
+		['UsersCanAdmitFromLobby', p.usersCanAdmitFromLobby],
+		['Users', p.users]
 	];
 }
 
-/** Only the Global policy exists yet: any other -Identity is refused before anything is sent. */
-function needGlobal(values: Record<string, ParamValue>): void {
-	const identity = values.Identity === undefined ? 'Global' : String(values.Identity);
-	if (identity.toLowerCase() !== 'global')
-		throw new UsageError(
-			`-Identity must be Global: Lobby has the Global meeting policy only (got "${identity}").`
-		);
+/** A policy's name as the API takes it: `Tag:Training` is `Training`, as Teams reads it. */
+function policyName(value: ParamValue | undefined): string {
+	const name = value === undefined ? 'Global' : String(value).trim();
+	return name.replace(/^tag:/i, '');
+}
+
+/** The path of one policy. */
+function policyPath(value: ParamValue | undefined): string {
+	return `/meeting-policies/${encodeURIComponent(policyName(value))}`;
+}
+
+/** The lobby settings given on the command line, as the API names them. */
+function policyPatch(values: Record<string, ParamValue>): Record<string, unknown> {
+	const patch: Record<string, unknown> = {};
+	const mode = oneOf('LobbyMode', values.LobbyMode, LOBBY_MODES);
+	if (mode) patch.lobbyMode = mode;
+	if (values.AutoAdmittedUsers !== undefined) {
+		const known = [...AUTO_ADMITTED_USERS, ...AUTO_ADMITTED_USERS_NOT_MODELLED];
+		// The server explains why OrganizerOnly and InvitedUsers are refused; send them on.
+		patch.autoAdmittedUsers = oneOf('AutoAdmittedUsers', values.AutoAdmittedUsers, known);
+	}
+	if (values.AllowPSTNUsersToBypassLobby !== undefined)
+		patch.allowPstnUsersToBypassLobby = values.AllowPSTNUsersToBypassLobby;
+	if (values.AllowAnonymousUsersToStartMeeting !== undefined)
+		patch.allowAnonymousUsersToStartMeeting = values.AllowAnonymousUsersToStartMeeting;
+	const admit = oneOf('UsersCanAdmitFromLobby', values.UsersCanAdmitFromLobby, USERS_CAN_ADMIT_FROM_LOBBY);
+	if (admit) patch.usersCanAdmitFromLobby = admit;
+	if (values.Description !== undefined) patch.description = String(values.Description);
+	return patch;
 }
 
 function emailLine(email: EmailOutcomeJson): string {
@@ -495,38 +592,70 @@ export async function runCmdlet(
 			return;
 		}
 		case 'Get-CsTeamsMeetingPolicy': {
-			needGlobal(values);
-			const { settings } = await api.get<{ settings: TenantSettingsJson }>('/tenant-settings');
-			print(Object.fromEntries(policyRows(settings)), () => formatList(policyRows(settings)));
+			if (values.Identity !== undefined) {
+				const { policy } = await api.get<{ policy: MeetingPolicyJson }>(policyPath(values.Identity));
+				print(Object.fromEntries(policyRows(policy)), () => formatList(policyRows(policy)));
+				return;
+			}
+			const { policies } = await api.get<{ policies: MeetingPolicyJson[] }>('/meeting-policies');
+			print(policies, () => policies.map((p) => formatList(policyRows(p))).join('\n'));
 			return;
 		}
 		case 'Set-CsTeamsMeetingPolicy': {
-			needGlobal(values);
-			const patch: Record<string, unknown> = {};
-			const mode = oneOf('LobbyMode', values.LobbyMode, LOBBY_MODES);
-			if (mode) patch.lobbyMode = mode;
-			if (values.AutoAdmittedUsers !== undefined) {
-				const known = [...AUTO_ADMITTED_USERS, ...AUTO_ADMITTED_USERS_NOT_MODELLED];
-				// The server explains why OrganizerOnly and InvitedUsers are refused; send them on.
-				patch.autoAdmittedUsers = oneOf('AutoAdmittedUsers', values.AutoAdmittedUsers, known);
-			}
-			if (values.AllowPSTNUsersToBypassLobby !== undefined)
-				patch.allowPstnUsersToBypassLobby = values.AllowPSTNUsersToBypassLobby;
-			if (values.AllowAnonymousUsersToStartMeeting !== undefined)
-				patch.allowAnonymousUsersToStartMeeting = values.AllowAnonymousUsersToStartMeeting;
-			const admit = oneOf(
-				'UsersCanAdmitFromLobby',
-				values.UsersCanAdmitFromLobby,
-				USERS_CAN_ADMIT_FROM_LOBBY
-			);
-			if (admit) patch.usersCanAdmitFromLobby = admit;
+			const patch = policyPatch(values);
 			if (Object.keys(patch).length === 0) {
 				throw new UsageError(
 					`Nothing to change: give at least one setting, e.g. -LobbyMode Teams. See "lobby ${cmdlet.name} -?".`
 				);
 			}
-			const { settings } = await api.patch<{ settings: TenantSettingsJson }>('/tenant-settings', patch);
-			print(Object.fromEntries(policyRows(settings)), () => formatList(policyRows(settings)));
+			const { policy } = await api.patch<{ policy: MeetingPolicyJson }>(policyPath(values.Identity), patch);
+			print(Object.fromEntries(policyRows(policy)), () => formatList(policyRows(policy)));
+			return;
+		}
+		case 'New-CsTeamsMeetingPolicy': {
+			if (values.Identity === undefined)
+				throw new UsageError(
+					`${cmdlet.name} needs -Identity, the new policy's name, e.g. -Identity Training.`
+				);
+			const { policy } = await api.post<{ policy: MeetingPolicyJson }>('/meeting-policies', {
+				identity: policyName(values.Identity),
+				...policyPatch(values)
+			});
+			print(Object.fromEntries(policyRows(policy)), () => formatList(policyRows(policy)));
+			return;
+		}
+		case 'Remove-CsTeamsMeetingPolicy': {
+			if (values.Identity === undefined)
+				throw new UsageError(
+					`${cmdlet.name} needs -Identity, the policy to remove, e.g. -Identity Training.`
+				);
+			const { removed } = await api.delete<{ removed: { identity: string; users: number } }>(
+				policyPath(values.Identity)
+			);
+			print(
+				removed,
+				() =>
+					`Meeting policy ${removed.identity} removed; ${removed.users === 1 ? '1 user has' : `${removed.users} users have`} the Global policy again.\n`
+			);
+			return;
+		}
+		case 'Grant-CsTeamsMeetingPolicy': {
+			needIdentity(cmdlet.name, values);
+			if (values.PolicyName === undefined)
+				throw new UsageError(`${cmdlet.name} needs -PolicyName, a policy's name or $null for Global.`);
+			const raw = String(values.PolicyName).trim();
+			const name = raw.toLowerCase() === '$null' || raw === '' ? null : policyName(raw);
+			const { user } = await api.put<{ user: DialInUserJson | null }>(
+				`${identityPath(values)}/meeting-policy`,
+				{
+					policyName: name
+				}
+			);
+			print(
+				user,
+				() =>
+					`${user?.displayName ?? String(values.Identity)} has the ${user?.meetingPolicy ?? 'Global'} meeting policy.\n`
+			);
 			return;
 		}
 		case 'Enable-CsOnlineDialInConferencingUser': {

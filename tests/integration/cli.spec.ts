@@ -414,8 +414,8 @@ describe('the lobby command against a running server', () => {
 				env: admin
 			}
 		);
-		expect(other.code).toBe(2);
-		expect(other.stderr).toContain('-Identity must be Global');
+		expect(other.code).toBe(1);
+		expect(other.stderr).toContain('No meeting policy named "Students". There are: Global.');
 		const notModelled = await lobby(['Set-CsTeamsMeetingPolicy', '-AutoAdmittedUsers', 'OrganizerOnly'], {
 			env: admin
 		});
@@ -427,6 +427,74 @@ describe('the lobby command against a running server', () => {
 
 		const back = await lobby(['Set-CsTeamsMeetingPolicy', '-LobbyMode', 'Classic'], { env: admin });
 		expect(back.stdout).toMatch(/^LobbyMode\s+: Classic$/m);
+		phone.disconnect();
+	});
+
+	it('New-, Grant-, Get- and Remove-CsTeamsMeetingPolicy: a named policy gives the organizer’s live meeting its lobby, and removing it hands him back to Global', async () => {
+		const LEE_CONFERENCE = '7152834';
+		const phone = await connect(suite.server.url);
+		await must(
+			phone.emitWithAck('call:dial', { phoneNumber: '+46 70 600 00 02', keys: `${LEE_CONFERENCE}##` })
+		);
+		const mode = async () =>
+			(
+				JSON.parse(
+					(await lobby(['meeting', 'explain', LEE_CONFERENCE, '--json'], { env: admin })).stdout
+				) as {
+					lobby: { mode: string }[];
+				}
+			).lobby[0]?.mode;
+		expect(await mode()).toBe('classic');
+
+		const created = await lobby(
+			[
+				'New-CsTeamsMeetingPolicy',
+				'-Identity',
+				'Training',
+				'-LobbyMode',
+				'Teams',
+				'-Description',
+				'Course days'
+			],
+			{ env: admin }
+		);
+		expect(created, created.stderr).toMatchObject({ code: 0 });
+		expect(created.stdout).toMatch(/^Identity\s+: Tag:Training$/m);
+		expect(created.stdout).toMatch(/^Users\s+: 0$/m);
+		const again = await lobby(['New-CsTeamsMeetingPolicy', 'training'], { env: admin });
+		expect(again.code).toBe(1);
+		expect(again.stderr).toContain('already exists');
+
+		const granted = await lobby(
+			['Grant-CsTeamsMeetingPolicy', '-Identity', 'lee.gu', '-PolicyName', 'Tag:Training'],
+			{ env: admin }
+		);
+		expect(granted, granted.stderr).toMatchObject({ code: 0 });
+		expect(granted.stdout).toContain('has the Training meeting policy');
+		// Lee's live meeting follows at once.
+		expect(await mode()).toBe('teams');
+		const lee = await lobby(['Get-CsOnlineDialInConferencingUser', '-Identity', 'lee.gu'], { env: admin });
+		expect(lee.stdout).toMatch(/^TeamsMeetingPolicy\s+: Training$/m);
+
+		const all = await lobby(['Get-CsTeamsMeetingPolicy'], { env: admin });
+		expect(all.stdout).toMatch(/^Identity\s+: Global$/m);
+		expect(all.stdout).toMatch(/^Description\s+: Course days$/m);
+		expect(all.stdout).toMatch(/^Users\s+: 1$/m);
+		const byUser = await lobby(
+			['Grant-CsTeamsMeetingPolicy', '-Identity', 'lee.gu', '-PolicyName', '$null'],
+			{
+				env: user
+			}
+		);
+		expect(byUser.code).toBe(1);
+
+		const removed = await lobby(['Remove-CsTeamsMeetingPolicy', 'Training'], { env: admin });
+		expect(removed, removed.stderr).toMatchObject({ code: 0 });
+		expect(removed.stdout).toContain('1 user has the Global policy again');
+		expect(await mode()).toBe('classic');
+		const global = await lobby(['Remove-CsTeamsMeetingPolicy', 'Global'], { env: admin });
+		expect(global.code).toBe(1);
+		expect(global.stderr).toContain('The Global policy cannot be removed');
 		phone.disconnect();
 	});
 

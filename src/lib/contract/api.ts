@@ -31,6 +31,8 @@ export interface DialInUserJson {
 	dialInEnabled: boolean;
 	conferenceId: string | null;
 	allowPstnOnlyMeetings: boolean;
+	/** The meeting policy granted (`Grant-CsTeamsMeetingPolicy`); null: the Global one. */
+	meetingPolicy: string | null;
 	leaderPin: '*****' | null;
 	leaderPinSetAt: string | null;
 	leaderPinLength: number | null;
@@ -64,6 +66,21 @@ export interface TenantSettingsJson {
 	announceLobbyPosition: boolean;
 	/** And again this often, in seconds; 0: only on entering. */
 	lobbyPositionRepeatSeconds: number;
+}
+
+/**
+ * A meeting policy (`Get-CsTeamsMeetingPolicy`): Global, which every user has unless granted
+ * another, or a named one; `users` is how many users it is granted to (Global: those with none).
+ */
+export interface MeetingPolicyJson {
+	identity: string;
+	description: string;
+	lobbyMode: LobbyModeName;
+	autoAdmittedUsers: AutoAdmittedUsers;
+	allowPstnUsersToBypassLobby: boolean;
+	allowAnonymousUsersToStartMeeting: boolean;
+	usersCanAdmitFromLobby: UsersCanAdmitFromLobby;
+	users: number;
 }
 
 /** Whether, and where, the PIN email went (S9, S12, S14). */

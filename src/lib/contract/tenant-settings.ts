@@ -74,3 +74,22 @@ export const tenantSettingsSchema = tenantSettingsPatchSchemaWorded(ADMIN_RANGE_
 
 /** A change to the tenant settings, as the API and the cmdlet send it. */
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsSchema>;
+
+/**
+ * A change to a meeting policy (`Set-CsTeamsMeetingPolicy`): its lobby settings, as the tenant
+ * settings word them, and for a named policy its description. Each optional, no others.
+ */
+export const meetingPolicyPatchSchema = tenantSettingsSchema
+	.pick({
+		lobbyMode: true,
+		autoAdmittedUsers: true,
+		allowPstnUsersToBypassLobby: true,
+		allowAnonymousUsersToStartMeeting: true,
+		usersCanAdmitFromLobby: true
+	})
+	.extend({ description: z.string().max(500, 'Description is at most 500 characters.') })
+	.partial()
+	.strict();
+
+/** A change to a meeting policy, as the API and the cmdlets send it. */
+export type MeetingPolicyPatch = z.infer<typeof meetingPolicyPatchSchema>;

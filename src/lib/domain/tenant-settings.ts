@@ -58,6 +58,31 @@ export const USERS_CAN_ADMIT_FROM_LOBBY = [
 ] as const;
 export type UsersCanAdmitFromLobby = (typeof USERS_CAN_ADMIT_FROM_LOBBY)[number];
 
+/** The settings a meeting policy holds (`Set-CsTeamsMeetingPolicy`), Global or named. */
+export const MEETING_POLICY_SETTINGS = [
+	'lobbyMode',
+	'autoAdmittedUsers',
+	'allowPstnUsersToBypassLobby',
+	'allowAnonymousUsersToStartMeeting',
+	'usersCanAdmitFromLobby'
+] as const;
+
+/** The policy every user has unless granted another; it cannot be created, renamed or removed. */
+export const GLOBAL_MEETING_POLICY = 'Global';
+
+/**
+ * What is wrong with a name for a new meeting policy (`New-CsTeamsMeetingPolicy -Identity`), or
+ * null: 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or a
+ * digit, and not `Global`, whatever the case.
+ */
+export function meetingPolicyNameProblem(name: string): string | null {
+	if (name.trim().toLowerCase() === GLOBAL_MEETING_POLICY.toLowerCase())
+		return 'Global is the policy every user has; change it with Set-CsTeamsMeetingPolicy -Identity Global.';
+	if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/.test(name))
+		return `A meeting policy's name is 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or a digit; got "${name}".`;
+	return null;
+}
+
 /** A whole-number setting: its Teams name, its inclusive range, its default. */
 export type TenantSettingRange = {
 	/** The name as the cmdlet and the messages spell it. */

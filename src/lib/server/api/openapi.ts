@@ -10,7 +10,7 @@ import { simulatedOrganizersBody } from '../services/simulated-organizers.servic
 import { scenarioControlBody, scenarioStartBody } from './scenario-schemas';
 import * as schemas from './schemas';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 interface Operation {
 	method: Method;
@@ -171,6 +171,55 @@ export const OPERATIONS: readonly Operation[] = [
 	},
 	{
 		method: 'get',
+		path: '/meeting-policies',
+		summary: 'Get-CsTeamsMeetingPolicy: Global first, then the named policies',
+		admin: true,
+		answer: list('policies', ref('MeetingPolicy')),
+		errors: [403]
+	},
+	{
+		method: 'post',
+		path: '/meeting-policies',
+		summary: 'New-CsTeamsMeetingPolicy -Identity NAME: Teams’ defaults for the settings not given',
+		body: schemas.newMeetingPolicyBody,
+		answer: obj({ policy: ref('MeetingPolicy') }),
+		errors: [400, 403, 409]
+	},
+	{
+		method: 'get',
+		path: '/meeting-policies/{identity}',
+		summary: 'Get-CsTeamsMeetingPolicy -Identity NAME',
+		admin: true,
+		answer: obj({ policy: ref('MeetingPolicy') }),
+		errors: [403, 404]
+	},
+	{
+		method: 'patch',
+		path: '/meeting-policies/{identity}',
+		summary: 'Set-CsTeamsMeetingPolicy -Identity NAME (Global, or a named policy)',
+		description:
+			'The live meetings of the users who have the policy follow at once, each as a LobbyPolicyChanged event in its log (docs/rules.md, "The lobby policy").',
+		body: schemas.meetingPolicyPatchBody,
+		answer: obj({ policy: ref('MeetingPolicy') }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'delete',
+		path: '/meeting-policies/{identity}',
+		summary: 'Remove-CsTeamsMeetingPolicy -Identity NAME: its users have the Global policy again',
+		answer: obj({ removed: obj({ identity: str, users: int }) }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'put',
+		path: '/dial-in-users/{identity}/meeting-policy',
+		summary: 'Grant-CsTeamsMeetingPolicy -Identity USER -PolicyName NAME (null: Global)',
+		body: schemas.grantMeetingPolicyBody,
+		answer: obj({ user: ref('DialInUser') }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'get',
 		path: '/mail',
 		summary: 'The outbox, newest first',
 		admin: true,
@@ -318,6 +367,10 @@ const components = {
 			dialInEnabled: bool,
 			conferenceId: nullableStr,
 			allowPstnOnlyMeetings: bool,
+			meetingPolicy: {
+				type: ['string', 'null'],
+				description: 'The meeting policy granted (Grant-CsTeamsMeetingPolicy); null: Global.'
+			},
 			leaderPin: { enum: ['*****', null], description: 'Never the PIN: ***** when one is set (S8).' },
 			leaderPinSetAt: nullableStr,
 			leaderPinLength: { type: ['integer', 'null'] },
@@ -330,6 +383,12 @@ const components = {
 			domain: str,
 			serviceNumber: str,
 			...(jsonSchema(schemas.tenantSettingsBody) as { properties: Record<string, object> }).properties
+		}),
+		MeetingPolicy: obj({
+			identity: str,
+			description: str,
+			...(jsonSchema(schemas.meetingPolicyPatchBody) as { properties: Record<string, object> }).properties,
+			users: { ...int, description: 'Users who have this policy (Global: those granted no other).' }
 		}),
 		EmailOutcome: {
 			oneOf: [

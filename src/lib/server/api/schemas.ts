@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { participantIdSchema, printableText } from '../identifier-schemas';
-import { tenantSettingsSchema } from '$lib/contract/tenant-settings';
+import { meetingPolicyPatchSchema, tenantSettingsSchema } from '$lib/contract/tenant-settings';
 import {
 	TOKEN_EXPIRY_DAYS_DEFAULT,
 	TOKEN_EXPIRY_DAYS_MAX,
@@ -62,6 +62,19 @@ export const resetBody = z
 	.strict();
 
 export const tenantSettingsBody = tenantSettingsSchema;
+
+/** `Set-CsTeamsMeetingPolicy -Identity NAME`: the lobby settings to change, and a description. */
+export const meetingPolicyPatchBody = meetingPolicyPatchSchema;
+
+/** `New-CsTeamsMeetingPolicy -Identity NAME`: its name, and the settings that differ from the defaults. */
+export const newMeetingPolicyBody = meetingPolicyPatchSchema.extend({
+	identity: printableText('identity', 64, { required: true })
+});
+
+/** `Grant-CsTeamsMeetingPolicy -Identity USER -PolicyName NAME`; null (or Global): the Global policy. */
+export const grantMeetingPolicyBody = z
+	.object({ policyName: printableText('policyName', 64).nullable() })
+	.strict();
 
 export const mailQuery = z.object({ limit: limit(500).optional() }).strict();
 

@@ -16,6 +16,7 @@ export function dialInUserJson(user: DialInUserView): DialInUserJson {
 		dialInEnabled: user.dialInEnabled,
 		conferenceId: user.conferenceId,
 		allowPstnOnlyMeetings: user.allowPstnOnlyMeetings,
+		meetingPolicy: user.meetingPolicy,
 		leaderPin: user.pinSetAt ? (PIN_MASK as '*****') : null,
 		leaderPinSetAt: user.pinSetAt?.toISOString() ?? null,
 		leaderPinLength: user.pinLength,

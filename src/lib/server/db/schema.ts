@@ -136,6 +136,47 @@ export const tenants = pgTable(
 );
 
 /**
+ * A named meeting policy (`New-CsTeamsMeetingPolicy -Identity Training`), granted to users with
+ * `Grant-CsTeamsMeetingPolicy`; users without one have the Global policy, which the tenant's own
+ * columns hold (docs/rules.md, "The lobby policy"). Its lobby settings, with Teams' defaults.
+ */
+export const meetingPolicies = pgTable(
+	'meeting_policies',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		/** The name the cmdlets take (`-Identity`, `-PolicyName`); unique in the tenant, whatever the case. */
+		identity: text('identity').notNull(),
+		description: text('description').notNull().default(''),
+		lobbyMode: text('lobby_mode', { enum: LOBBY_MODES }).notNull().default(TENANT_DEFAULTS.lobbyMode),
+		autoAdmittedUsers: text('auto_admitted_users', { enum: AUTO_ADMITTED_USERS })
+			.notNull()
+			.default(TENANT_DEFAULTS.autoAdmittedUsers),
+		allowPstnUsersToBypassLobby: boolean('allow_pstn_users_to_bypass_lobby')
+			.notNull()
+			.default(TENANT_DEFAULTS.allowPstnUsersToBypassLobby),
+		allowAnonymousUsersToStartMeeting: boolean('allow_anonymous_users_to_start_meeting')
+			.notNull()
+			.default(TENANT_DEFAULTS.allowAnonymousUsersToStartMeeting),
+		usersCanAdmitFromLobby: text('users_can_admit_from_lobby', { enum: USERS_CAN_ADMIT_FROM_LOBBY })
+			.notNull()
+			.default(TENANT_DEFAULTS.usersCanAdmitFromLobby),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('meeting_policies_identity_unique').on(t.tenantId, sql`lower(${t.identity})`),
+		check('meeting_policies_lobby_mode', oneOf(t.lobbyMode, LOBBY_MODES)),
+		check('meeting_policies_auto_admitted_users', oneOf(t.autoAdmittedUsers, AUTO_ADMITTED_USERS)),
+		check(
+			'meeting_policies_users_can_admit_from_lobby',
+			oneOf(t.usersCanAdmitFromLobby, USERS_CAN_ADMIT_FROM_LOBBY)
+		)
+	]
+);
+
+/**
  * A person in the tenant's directory. Users enabled for dial-in conferencing have a conference ID
  * that leads to their meetings and, once issued, a leader PIN stored only as a salted hash (S1, S8).
  */
@@ -161,6 +202,13 @@ export const users = pgTable(
 		conferenceId: text('conference_id'),
 		/** Whether callers may start this user's meetings without the leader (S6). */
 		allowPstnOnlyMeetings: boolean('allow_pstn_only_meetings').notNull().default(false),
+		/**
+		 * The meeting policy granted to the user (`Grant-CsTeamsMeetingPolicy`); null: the Global one.
+		 * Removing the policy hands its users back to the Global one, as Teams does.
+		 */
+		meetingPolicyId: text('meeting_policy_id').references((): AnyPgColumn => meetingPolicies.id, {
+			onDelete: 'set null'
+		}),
 		/** S8: only a salted hash from a password-hashing function, never the PIN. */
 		leaderPinHash: text('leader_pin_hash'),
 		/** Digits of the current PIN (S13: a new length applies to new PINs only). */
@@ -185,7 +233,8 @@ export const users = pgTable(
 	(t) => [
 		uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
 		uniqueIndex('users_conference_id_unique').on(t.conferenceId),
-		index('users_tenant_idx').on(t.tenantId)
+		index('users_tenant_idx').on(t.tenantId),
+		index('users_meeting_policy_idx').on(t.meetingPolicyId)
 	]
 );
 
@@ -301,6 +350,7 @@ export type MeetingEventRow = typeof meetingEvents.$inferSelect;
 export type MeetingRow = typeof meetings.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
+export type MeetingPolicyRow = typeof meetingPolicies.$inferSelect;
 
 /**
  * Every administrator action: who did what to whom, when, and through which path (page, API, CLI).

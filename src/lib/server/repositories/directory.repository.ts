@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { lobbyPolicyFrom, type LobbyPolicy } from '$lib/domain';
 import type { Database } from '../db/index';
-import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
+import { meetingPolicies, tenants, users, type TenantRow, type UserRow } from '../db/schema';
 import { isPrintable } from '../identifier-schemas';
 
 /** A dial-in user as the engine needs them: whose meeting a conference ID leads to. */
@@ -10,6 +11,8 @@ export interface DialInOrganizer {
 	displayName: string;
 	conferenceId: string;
 	allowPstnOnlyMeetings: boolean;
+	/** The meeting policy granted to the organizer (`Grant-CsTeamsMeetingPolicy`); null or missing: Global. */
+	meetingPolicyId?: string | null;
 }
 
 /** Reads the tenant directory for the engine. */
@@ -24,7 +27,8 @@ export class DirectoryRepository {
 				tenantId: users.tenantId,
 				displayName: users.displayName,
 				conferenceId: users.conferenceId,
-				allowPstnOnlyMeetings: users.allowPstnOnlyMeetings
+				allowPstnOnlyMeetings: users.allowPstnOnlyMeetings,
+				meetingPolicyId: users.meetingPolicyId
 			})
 			.from(users)
 			.where(and(eq(users.conferenceId, conferenceId), eq(users.dialInEnabled, true)));
@@ -76,5 +80,25 @@ export class DirectoryRepository {
 	async tenant(tenantId: string): Promise<TenantRow | null> {
 		const [row] = await this.db.select().from(tenants).where(eq(tenants.id, tenantId));
 		return row ?? null;
+	}
+
+	/**
+	 * The lobby policy an organizer's new meeting gets: the named meeting policy granted to him, or
+	 * the tenant's Global one (docs/rules.md, "The lobby policy").
+	 */
+	async lobbyPolicyOf(tenant: TenantRow, meetingPolicyId: string | null | undefined): Promise<LobbyPolicy> {
+		if (!meetingPolicyId) return lobbyPolicyFrom(tenant);
+		const [row] = await this.db.select().from(meetingPolicies).where(eq(meetingPolicies.id, meetingPolicyId));
+		return lobbyPolicyFrom(row ?? tenant);
+	}
+
+	/** The lobby policy of every user of the tenant granted a named meeting policy, by user id. */
+	async grantedLobbyPolicies(tenantId: string): Promise<Map<string, LobbyPolicy>> {
+		const rows = await this.db
+			.select({ userId: users.id, policy: meetingPolicies })
+			.from(users)
+			.innerJoin(meetingPolicies, eq(users.meetingPolicyId, meetingPolicies.id))
+			.where(and(eq(users.tenantId, tenantId), isNotNull(users.meetingPolicyId)));
+		return new Map(rows.map((r) => [r.userId, lobbyPolicyFrom(r.policy)]));
 	}
 }

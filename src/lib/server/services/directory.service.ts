@@ -1,6 +1,6 @@
 import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/index';
-import { tenants, users, type TenantRow } from '../db/schema';
+import { meetingPolicies, tenants, users, type TenantRow } from '../db/schema';
 import { isPrintable } from '../identifier-schemas';
 import { requireAdmin, requireSelfOrAdmin } from './access';
 import type { Actor } from './audit.service';
@@ -16,6 +16,8 @@ export interface DialInUserView {
 	dialInEnabled: boolean;
 	conferenceId: string | null;
 	allowPstnOnlyMeetings: boolean;
+	/** The meeting policy granted to the user (`Grant-CsTeamsMeetingPolicy`); null: Global. */
+	meetingPolicy: string | null;
 	/** S8: shown as `*****` when set; the PIN itself is never readable. */
 	pinSetAt: Date | null;
 	pinLength: number | null;
@@ -33,6 +35,9 @@ const columns = {
 	dialInEnabled: users.dialInEnabled,
 	conferenceId: users.conferenceId,
 	allowPstnOnlyMeetings: users.allowPstnOnlyMeetings,
+	meetingPolicy: sql<
+		string | null
+	>`(select ${meetingPolicies.identity} from ${meetingPolicies} where ${meetingPolicies.id} = ${users.meetingPolicyId})`,
 	pinSetAt: users.leaderPinSetAt,
 	pinLength: users.leaderPinLength,
 	pinLockedAt: users.pinLockedAt,

@@ -11,6 +11,7 @@ import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
 import { MeetingEventsRepository, type EventStore } from '../repositories/meeting-events.repository';
 import { MeetingLeasesRepository } from '../repositories/meeting-leases.repository';
+import { MeetingPoliciesRepository } from '../repositories/meeting-policies.repository';
 import { ClusterHub, type ClusterMessage, type ClusterQuestion } from './inter-server';
 import { ResumeTokens } from '../security/resume-token';
 import { ApiTokenService } from './api-token.service';
@@ -23,6 +24,7 @@ import { LeaderPinService } from './leader-pin.service';
 import { LobbyService } from './lobby.service';
 import { MailService } from './mail.service';
 import { MeetingService, type LeaseOptions } from './meeting.service';
+import { MeetingPolicyService } from './meeting-policy.service';
 import { NotifierHub } from './notifier';
 import {
 	noMetrics,
@@ -47,6 +49,8 @@ export interface Services {
 	calls: CallService;
 	pins: LeaderPinService;
 	dialIn: DialInService;
+	/** Meeting policies: Global and named ones, and who has which (`*-CsTeamsMeetingPolicy`). */
+	meetingPolicies: MeetingPolicyService;
 	dialInUsers: DirectoryService;
 	audit: AuditService;
 	mail: MailService;
@@ -171,6 +175,17 @@ export async function createServices(
 		}
 	};
 	await masking.refresh();
+	/**
+	 * Every live meeting of the tenant gets its organizer's meeting policy (a named one granted to
+	 * him, else Global), as an event in its log where it changed.
+	 */
+	const followPolicies = async () => {
+		const tenant = await directory.tenant(DEMO_TENANT_ID);
+		if (!tenant) return;
+		const granted = await directory.grantedLobbyPolicies(DEMO_TENANT_ID);
+		const global = lobbyPolicyFrom(tenant);
+		await meetings.applyLobbyPolicy(tenant.id, (userId) => granted.get(userId) ?? global);
+	};
 	const dialIn = new DialInService({
 		db,
 		tenantId: DEMO_TENANT_ID,
@@ -179,12 +194,20 @@ export async function createServices(
 		mail,
 		audit,
 		randomDigit: deps.randomDigit,
-		onTenantSettingsChanged: async (tenant) => {
+		onTenantSettingsChanged: async () => {
 			await masking.refresh();
 			hub.send({ kind: 'settings-changed', from: meetings.node });
 			// The Global meeting policy reaches every live meeting as an event in its log.
-			await meetings.applyLobbyPolicy(tenant.id, lobbyPolicyFrom(tenant));
+			await followPolicies();
 		}
+	});
+	const meetingPolicies = new MeetingPolicyService({
+		policies: new MeetingPoliciesRepository(db, DEMO_TENANT_ID),
+		tenantId: DEMO_TENANT_ID,
+		directory,
+		audit,
+		dialIn,
+		onPoliciesChanged: followPolicies
 	});
 	const auth = await createAuth(db, {
 		baseURL: deps.baseURL ?? 'http://127.0.0.1:3000',
@@ -199,6 +222,7 @@ export async function createServices(
 			calls,
 			pins,
 			dialIn,
+			meetingPolicies,
 			dialInUsers: new DirectoryService(db, DEMO_TENANT_ID),
 			audit,
 			mail,

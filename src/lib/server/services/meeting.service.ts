@@ -140,11 +140,16 @@ const FORWARD_ATTEMPTS = 3;
 /**
  * Maps the tenant's settings and the organizer's to a meeting's, fixed when it opens:
  * `maxParticipants` and the lobby timeout (tenant), announcements (`EnableEntryExitNotifications`,
- * `EntryExitAnnouncementsType`), S6's PSTN-only start (the organizer's `AllowPSTNOnlyMeetings`) and
- * the lobby policy (the Global meeting policy; a change reaches live meetings as an event), and
- * Lobby's queue positions (tenant; a change applies to meetings opened after it).
+ * `EntryExitAnnouncementsType`), S6's PSTN-only start (the organizer's `AllowPSTNOnlyMeetings`),
+ * the lobby policy (the organizer's meeting policy, else the Global one; a change reaches live
+ * meetings as an event), and Lobby's queue positions (tenant; a change applies to meetings opened
+ * after it).
  */
-export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer): MeetingSettings {
+export function meetingSettingsFor(
+	tenant: TenantRow,
+	organizer: DialInOrganizer,
+	lobbyPolicy: LobbyPolicy = lobbyPolicyFrom(tenant)
+): MeetingSettings {
 	return {
 		maxParticipants: tenant.maxParticipants,
 		lobbyTimeoutMinutes: tenant.lobbyTimeoutMinutes,
@@ -154,7 +159,7 @@ export function meetingSettingsFor(tenant: TenantRow, organizer: DialInOrganizer
 				? 'tone'
 				: 'names',
 		allowPstnOnly: organizer.allowPstnOnlyMeetings,
-		lobbyPolicy: lobbyPolicyFrom(tenant),
+		lobbyPolicy,
 		announceLobbyPosition: tenant.announceLobbyPosition,
 		lobbyPositionRepeatSeconds: tenant.lobbyPositionRepeatSeconds
 	};
@@ -325,7 +330,11 @@ export class MeetingService {
 				meetingId,
 				conferenceId: organizer.conferenceId,
 				organizer: { userId: organizer.userId, displayName: organizer.displayName },
-				settings: meetingSettingsFor(tenant, organizer)
+				settings: meetingSettingsFor(
+					tenant,
+					organizer,
+					await this.deps.directory.lobbyPolicyOf(tenant, organizer.meetingPolicyId)
+				)
 			},
 			now
 		);
@@ -896,21 +905,25 @@ export class MeetingService {
 	}
 
 	/**
-	 * A changed meeting policy reaches every live meeting, this server's and the others', as a
-	 * `LobbyPolicyChanged` in its log (docs/rules.md, "The lobby policy"); meetings that already have
-	 * it are left alone. A meeting that cannot take it now (its owner is changing) keeps the old policy
-	 * and is named in the log.
+	 * A changed meeting policy, or a policy granted to another organizer, reaches every live meeting
+	 * of the tenant, this server's and the others', as a `LobbyPolicyChanged` in its log (docs/rules.md,
+	 * "The lobby policy"): each gets `policyOf` its organizer, and meetings that already have it are
+	 * left alone. A meeting that cannot take it now (its owner is changing) keeps the old policy and
+	 * is named in the log.
 	 */
-	async applyLobbyPolicy(tenantId: string, lobbyPolicy: LobbyPolicy): Promise<void> {
-		const live = [...this.live.values()].filter(
-			(m) =>
-				m.tenantId === tenantId &&
-				known(m) &&
-				m.committed.status !== 'ended' &&
-				!sameLobbyPolicy(m.committed.settings.lobbyPolicy, lobbyPolicy)
-		);
+	async applyLobbyPolicy(
+		tenantId: string,
+		policyOf: (organizerUserId: string) => LobbyPolicy
+	): Promise<void> {
+		const live: { meetingId: string; lobbyPolicy: LobbyPolicy }[] = [];
+		for (const m of this.live.values()) {
+			if (m.tenantId !== tenantId || !known(m) || m.committed.status === 'ended') continue;
+			const lobbyPolicy = policyOf(m.committed.organizer.userId);
+			if (!sameLobbyPolicy(m.committed.settings.lobbyPolicy, lobbyPolicy))
+				live.push({ meetingId: m.meetingId, lobbyPolicy });
+		}
 		await Promise.all(
-			live.map(async ({ meetingId }) => {
+			live.map(async ({ meetingId, lobbyPolicy }) => {
 				const decision = await this.execute(meetingId, { type: 'ChangeLobbyPolicy', lobbyPolicy }).catch(
 					(error: unknown) => ({ ok: false as const, error })
 				);

@@ -21,6 +21,8 @@ import { tenants, users, type TenantRow, type UserRow } from '../db/schema';
 import { DEMO_TENANT_ID, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
 import type { Services } from '../services/index';
+import { MeetingPolicyService } from '../services/meeting-policy.service';
+import { MeetingPoliciesRepository } from '../repositories/meeting-policies.repository';
 import { DialInService } from '../services/dial-in.service';
 import { DirectoryService } from '../services/directory.service';
 import { MailService } from '../services/mail.service';
@@ -75,21 +77,39 @@ export function liveRunServices(services: Services, db: Database): Services {
 		clock: systemClock,
 		scheduler: systemScheduler
 	});
+	const directory = new DirectoryRepository(db);
+	// The live run's tenant's meeting policies reach its own live meetings, as the app's do.
+	const followPolicies = async () => {
+		const tenant = await directory.tenant(LIVE_SCENARIO_TENANT_ID);
+		if (!tenant) return;
+		const granted = await directory.grantedLobbyPolicies(LIVE_SCENARIO_TENANT_ID);
+		const global = lobbyPolicyFrom(tenant);
+		await services.meetings.applyLobbyPolicy(
+			LIVE_SCENARIO_TENANT_ID,
+			(userId) => granted.get(userId) ?? global
+		);
+	};
 	const dialIn = new DialInService({
 		db,
 		tenantId: LIVE_SCENARIO_TENANT_ID,
-		directory: new DirectoryRepository(db),
+		directory,
 		pins: services.pins,
 		mail,
 		audit: services.audit,
-		// The live run's tenant's meeting policy reaches its own live meetings, as the app's does.
-		onTenantSettingsChanged: (tenant) =>
-			services.meetings.applyLobbyPolicy(LIVE_SCENARIO_TENANT_ID, lobbyPolicyFrom(tenant))
+		onTenantSettingsChanged: followPolicies
 	});
 	return {
 		...services,
 		mail,
 		dialIn,
+		meetingPolicies: new MeetingPolicyService({
+			policies: new MeetingPoliciesRepository(db, LIVE_SCENARIO_TENANT_ID),
+			tenantId: LIVE_SCENARIO_TENANT_ID,
+			directory,
+			audit: services.audit,
+			dialIn,
+			onPoliciesChanged: followPolicies
+		}),
 		dialInUsers: new DirectoryService(db, LIVE_SCENARIO_TENANT_ID),
 		simulatedOrganizers: new SimulatedOrganizersService({
 			db,
