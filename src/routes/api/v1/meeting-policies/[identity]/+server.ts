@@ -18,5 +18,9 @@ export const PATCH = apiRoute({}, async ({ runtime, actor, body, event, path }) 
 
 /** `Remove-CsTeamsMeetingPolicy -Identity NAME`: its users have the Global policy again. */
 export const DELETE = apiRoute({}, async ({ runtime, actor, event, path }) => ({
-	removed: await runtime.services.meetingPolicies.remove(actor, pathParam(event, 'identity', identitySchema), path)
+	removed: await runtime.services.meetingPolicies.remove(
+		actor,
+		pathParam(event, 'identity', identitySchema),
+		path
+	)
 }));
