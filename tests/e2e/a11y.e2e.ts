@@ -64,7 +64,14 @@ async function checkEveryPage(page: Page) {
 		'/scenarios',
 		'/signin'
 	];
-	const admin = ['/admin/dial-in-users', '/admin/settings', '/admin/mail', '/admin/audit', '/admin/tokens'];
+	const admin = [
+		'/admin/dial-in-users',
+		'/admin/settings',
+		'/admin/meeting-policies',
+		'/admin/mail',
+		'/admin/audit',
+		'/admin/tokens'
+	];
 	const found: string[] = [];
 	for (const [locale, theme] of [
 		['en', 'light'],

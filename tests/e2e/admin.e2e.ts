@@ -176,3 +176,39 @@ test('an admin makes an API token on the API tokens page, sees it once, and revo
 	await expect(page.getByText('Revoked "e2e report"; it no longer works.')).toBeVisible();
 	expect((await request.get('/api/v1/tenant-settings', { headers })).status()).toBe(401);
 });
+
+test('an admin creates a named meeting policy, grants it to Amos on his page, and removes it: Amos has Global again', async ({
+	page
+}) => {
+	await signIn(page, ADMIN);
+	await page.goto('/admin/meeting-policies');
+	const create = page.getByRole('form', { name: 'New meeting policy' });
+	await create.getByLabel('Name').fill('Training');
+	await create.getByLabel('Description').fill('Course days');
+	await create.getByRole('combobox', { name: 'Lobby', exact: true }).selectOption('Teams');
+	await create.getByRole('button', { name: 'Create the policy' }).click();
+	await expect(page.getByText('Training is created.')).toBeVisible();
+	const training = page.getByRole('region', { name: /^Training/ });
+	await expect(training).toContainText('0 users');
+
+	await openUser(page, 'Amos Marble');
+	const policy = page.getByRole('form', { name: 'Meeting policy' });
+	await policy.getByRole('combobox').selectOption('Training');
+	await policy.getByRole('button', { name: 'Grant' }).click();
+	await expect(page.getByText('The meeting policy is granted')).toBeVisible();
+	await page.reload();
+	await expect(page.getByRole('form', { name: 'Meeting policy' }).getByRole('combobox')).toHaveValue(
+		'Training'
+	);
+
+	await page.goto('/admin/meeting-policies');
+	await expect(page.getByRole('region', { name: /^Training/ })).toContainText('1 user');
+	await page.getByRole('button', { name: 'Remove Training' }).click();
+	await expect(page.getByText('Training is removed; 1 user has the Global policy again.')).toBeVisible();
+	await expect(page.getByRole('region', { name: /^Training/ })).toHaveCount(0);
+
+	await openUser(page, 'Amos Marble');
+	await expect(page.getByRole('form', { name: 'Meeting policy' }).getByRole('combobox')).toHaveValue(
+		'Global'
+	);
+});

@@ -119,9 +119,18 @@ const EXPECTED: Record<string, Row> = {
 		'action:reset': [303, 403, null],
 		'action:enable': [303, 403, null],
 		'action:disable': [303, 403, null],
+		'action:grant': [303, 403, null],
 		'action:unlock': [303, 403, null]
 	},
 	'/admin/mail': { page: [303, 403, 200], data: [303, 403, 200], 'data-skip': [303, 403, 200] },
+	'/admin/meeting-policies': {
+		page: [303, 403, 200],
+		data: [303, 403, 200],
+		'data-skip': [303, 403, 200],
+		'action:create': [303, 403, null],
+		'action:update': [303, 403, null],
+		'action:remove': [303, 403, null]
+	},
 	'/admin/settings': {
 		page: [303, 403, 200],
 		data: [303, 403, 200],
@@ -142,10 +151,20 @@ const EXPECTED: Record<string, Row> = {
 	'/api/v1/dial-in-users/[identity]': { GET: [401, 403, 200], PATCH: [401, 400, null] },
 	'/api/v1/dial-in-users/[identity]/disable': { POST: [401, 403, null] },
 	'/api/v1/dial-in-users/[identity]/enable': { POST: [401, 403, null] },
+	// `{}` names no policy: not a valid grant, for anyone.
+	'/api/v1/dial-in-users/[identity]/meeting-policy': { PUT: [401, 400, 400] },
 	'/api/v1/dial-in-users/[identity]/reset-leader-pin': { POST: [401, 403, null] },
 	'/api/v1/dial-in-users/[identity]/unlock': { POST: [401, 403, null] },
 	'/api/v1/login': { POST: [400, 400, 400] },
 	'/api/v1/mail': { GET: [401, 403, 200] },
+	// `{}` has no name: not a valid new policy, for anyone.
+	'/api/v1/meeting-policies': { GET: [401, 403, 200], POST: [401, 400, 400] },
+	// No policy is named after a user's address; `{}` changes nothing.
+	'/api/v1/meeting-policies/[identity]': {
+		GET: [401, 403, 404],
+		PATCH: [401, 403, 400],
+		DELETE: [401, 403, 404]
+	},
 	'/api/v1/me': { GET: [401, 200, 200] },
 	'/api/v1/meetings': { GET: [401, 200, 200] },
 	'/api/v1/meetings/[id]': { GET: [401, 404, 404] },

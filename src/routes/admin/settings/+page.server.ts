@@ -1,6 +1,7 @@
 import { TENANT_NUMBER_SETTINGS } from '$lib/domain/tenant-settings';
 import { actorOf } from '$lib/server/actor';
 import { readOrRefuse, toFormFailure } from '$lib/server/edge-errors';
+import { policyFromForm } from '../policy-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -16,17 +17,10 @@ const booleanFields = [
 	'announceLobbyPosition'
 ] as const;
 
-const policyBooleans = ['allowPstnUsersToBypassLobby', 'allowAnonymousUsersToStartMeeting'] as const;
-const policyChoices = ['lobbyMode', 'autoAdmittedUsers', 'usersCanAdmitFromLobby'] as const;
-
 export const actions: Actions = {
 	/** Set-CsTeamsMeetingPolicy -Identity Global: the lobby policy, its own form (docs/rules.md). */
 	policy: async ({ locals, request }) => {
-		const form = await request.formData();
-		const patch: Record<string, unknown> = {};
-		for (const field of policyBooleans) patch[field] = form.get(field) === 'on';
-		for (const field of policyChoices) patch[field] = String(form.get(field) ?? '');
-		return update(locals, patch, { policySaved: true });
+		return update(locals, policyFromForm(await request.formData()), { policySaved: true });
 	},
 	/** Set-CsOnlineDialInConferencingTenantSettings from the form; out-of-range values name their range. */
 	save: async ({ locals, request }) => {

@@ -7,7 +7,7 @@ export const load: PageServerLoad = ({ locals, params }) => readOrRefuse(() => d
 
 /** One user's page: who they are, whether email goes out on a reset, and their history. */
 async function details(locals: App.Locals, id: string) {
-	const { dialInUsers, audit } = locals.runtime.services;
+	const { dialInUsers, audit, meetingPolicies } = locals.runtime.services;
 	const actor = actorOf(locals.user);
 	const user = await dialInUsers.get(actor, id);
 	if (!user) error(404, 'There is no such user in the directory.');
@@ -15,6 +15,8 @@ async function details(locals: App.Locals, id: string) {
 	return {
 		person: user,
 		automaticEmail: tenant.automaticallySendEmailsToUsers,
+		/** The policies that may be granted, Global first (`Grant-CsTeamsMeetingPolicy`). */
+		policies: (await meetingPolicies.list(actor)).map((p) => p.identity),
 		history: (await audit.list(actor, { targetId: user.id, limit: 50 })).map((e) => ({
 			at: e.at.toISOString(),
 			actor: e.actorEmail,
@@ -60,6 +62,21 @@ export const actions: Actions = {
 		try {
 			await locals.runtime.services.dialIn.disableDialIn(actorOf(locals.user), params.id, 'page');
 			return { done: 'disabled' as const };
+		} catch (e) {
+			return toFormFailure(e);
+		}
+	},
+	/** `Grant-CsTeamsMeetingPolicy`: Global hands the user back to the Global policy. */
+	grant: async ({ locals, params, request }) => {
+		const form = await request.formData();
+		try {
+			await locals.runtime.services.meetingPolicies.grant(
+				actorOf(locals.user),
+				params.id,
+				String(form.get('policyName') ?? ''),
+				'page'
+			);
+			return { granted: true as const };
 		} catch (e) {
 			return toFormFailure(e);
 		}
