@@ -156,6 +156,28 @@ describe('parsing a scenario file', () => {
 		]);
 	});
 
+	it('given an organizer granted a meeting policy the file does not define, or a policy named Global, then each is reported where it is', () => {
+		const errors = errorsOf(
+			`name: T\ndescription: T\nmeetingPolicies:\n  Global: { lobbyMode: Teams }\n  Training: { lobbyMode: Teams }\nactors:\n  organizers:\n    amos: { user: amos.marble, meetingPolicy: Course }\nsteps:\n  - expect: { totals: { meetings: 0 } }\n`
+		);
+		expect(errors.map((e) => [e.line, e.path, e.message])).toEqual([
+			[
+				4,
+				'meetingPolicies.Global',
+				'Global is the policy every user has; change it with Set-CsTeamsMeetingPolicy -Identity Global.'
+			],
+			[
+				8,
+				'actors.organizers.amos.meetingPolicy',
+				'No meeting policy named Course: name one of meetingPolicies (Global, Training) or Global.'
+			]
+		]);
+		const lounge = errorsOf(
+			`name: T\ndescription: T\nmeetingPolicies:\n  Training: { lobbyMode: Lounge }\nsteps:\n  - expect: { totals: { meetings: 0 } }\n`
+		);
+		expect(lounge.map((e) => [e.line, e.path])).toEqual([[4, 'meetingPolicies.Training.lobbyMode']]);
+	});
+
 	it('given an empty file, then it says what a scenario needs', () => {
 		expect(errorsOf('')).toEqual([
 			{

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import {
 	PIN_DIGITS_PATTERN,
 	PIN_DIGITS_TEXT,
+	GLOBAL_MEETING_POLICY,
+	meetingPolicyNameProblem,
 	PROMPT_IDS as ALL_PROMPT_IDS,
 	tenantSettingScenarioMessage,
 	WAIT_GATES,
@@ -21,7 +23,7 @@ import {
 	type WaitGate
 } from '$lib/domain';
 import { SIMULATED_ORGANIZERS_MAX } from '$lib/contract/api';
-import { tenantSettingsPatchSchemaWorded } from '$lib/contract/tenant-settings';
+import { meetingPolicyPatchSchema, tenantSettingsPatchSchemaWorded } from '$lib/contract/tenant-settings';
 import { DURATION_PATTERN, DURATION_RANGE_PATTERN, parseDuration } from './scenario-time';
 
 // Vocabulary
@@ -180,6 +182,21 @@ export const tenantSettingsPatchSchema = tenantSettingsPatchSchemaWorded({
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
 
 /**
+ * Named meeting policies a scenario starts with (`New-CsTeamsMeetingPolicy`), by name: each with
+ * the lobby settings that differ from Teams' defaults. Organizers get one with `meetingPolicy`.
+ */
+const meetingPoliciesSchema = z
+	.record(
+		z.string(),
+		meetingPolicyPatchSchema.describe(
+			'The policy’s lobby settings (Set-CsTeamsMeetingPolicy names, camelCase).'
+		)
+	)
+	.describe(
+		'Named meeting policies, granted to organizers with meetingPolicy (docs/rules.md, "The lobby policy").'
+	);
+
+/**
  * What an administrator asks to change during a run: the same names, any value, so that a scenario
  * can show a refusal (`setTenant: { pinLength: 13 }` with `expectError: bad-request`, S13).
  */
@@ -237,7 +254,13 @@ const organizerActorSchema = z
 		allowPstnOnlyMeetings: z
 			.boolean()
 			.optional()
-			.describe('S6: callers may start this organizer’s meetings without the leader.')
+			.describe('S6: callers may start this organizer’s meetings without the leader.'),
+		meetingPolicy: z
+			.string()
+			.optional()
+			.describe(
+				'A policy of meetingPolicies granted to this organizer (Grant-CsTeamsMeetingPolicy); default Global.'
+			)
 	})
 	.describe('A dial-in user who organizes a meeting, by phone or from the client.');
 
@@ -663,6 +686,7 @@ const scenarioShape = z
 			.default(1)
 			.describe('Seed for everything random (PINs, arrivals); `--seed` overrides it.'),
 		tenant: tenantSettingsPatchSchema.optional(),
+		meetingPolicies: meetingPoliciesSchema.optional(),
 		actors: actorsSchema.prefault({}),
 		steps: z.array(stepSchema).min(1, 'A scenario has at least one step.')
 	})
@@ -750,6 +774,28 @@ function crossCheck(scenario: Scenario): CrossIssue[] {
 	const isOrganizer = (name: string) => name in organizers || simulated.has(name);
 	const organizerCount = Object.keys(organizers).length + simulated.size;
 	const declared = [...Object.keys(callers), ...Object.keys(organizers), ...Object.keys(users)];
+
+	const policies = Object.keys(scenario.meetingPolicies ?? {});
+	const lowered = new Set<string>();
+	for (const name of policies) {
+		const problem = meetingPolicyNameProblem(name);
+		if (problem) issues.push({ path: ['meetingPolicies', name], message: problem });
+		else if (lowered.has(name.toLowerCase()))
+			issues.push({
+				path: ['meetingPolicies', name],
+				message: `Two meeting policies are named ${name}, whatever the case: give each its own name.`
+			});
+		lowered.add(name.toLowerCase());
+	}
+	for (const [name, organizer] of Object.entries(organizers)) {
+		const policy = organizer.meetingPolicy;
+		if (policy === undefined || policy.toLowerCase() === GLOBAL_MEETING_POLICY.toLowerCase()) continue;
+		if (!lowered.has(policy.toLowerCase()))
+			issues.push({
+				path: ['actors', 'organizers', name, 'meetingPolicy'],
+				message: `No meeting policy named ${policy}: name one of meetingPolicies (${policies.join(', ') || 'none'}) or Global.`
+			});
+	}
 
 	const offsets = stepOffsets(scenario.steps);
 	const captured = new Set<string>();

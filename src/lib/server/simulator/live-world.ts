@@ -34,6 +34,7 @@ import {
 	addSimulatedOrganizers,
 	completeWorld,
 	SetupError,
+	setUpMeetingPolicies,
 	type World,
 	type WorldOrganizer,
 	type WorldUser
@@ -333,6 +334,7 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 	}
 
 	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, Pin.of(pin))));
+	await setUpMeetingPolicies(host, scenario, organizers);
 
 	const userMap = new Map<string, WorldUser>(organizers);
 	for (const [name, spec] of Object.entries(actors.users)) {

@@ -11,6 +11,7 @@ import { SeededRandom } from '$lib/scenario/seeded-random';
 import { tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { DirectoryRepository } from '../repositories/directory.repository';
+import { SYSTEM_ACTOR } from '../services/access';
 import type { Actor } from '../services/audit.service';
 import type { ScenarioHost } from './scenario-host';
 import { Pin } from '../security/pin';
@@ -185,6 +186,7 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 	}
 
 	await Promise.all(pinsToSet.map(({ userId, pin }) => services.pins.setPin(userId, Pin.of(pin))));
+	await setUpMeetingPolicies(host, scenario, organizers);
 
 	const userMap = new Map<string, WorldUser>(organizers);
 	for (const [name, spec] of Object.entries(actors.users)) {
@@ -201,6 +203,30 @@ export async function setUpWorld(host: ScenarioHost, scenario: Scenario, seed: n
 		identities: new Map(),
 		conferenceIds: new Map()
 	});
+}
+
+/**
+ * The scenario's named meeting policies (`meetingPolicies:`), made afresh in the run's tenant, and
+ * each organizer's `meetingPolicy` granted, through the same service as the cmdlets (audited as the
+ * system). Policies an earlier run left in the tenant are removed first, so each run starts as its
+ * file says.
+ */
+export async function setUpMeetingPolicies(
+	host: ScenarioHost,
+	scenario: Scenario,
+	organizers: ReadonlyMap<string, WorldUser>
+): Promise<void> {
+	const policies = host.services.meetingPolicies;
+	for (const old of (await policies.list(SYSTEM_ACTOR)).slice(1))
+		await policies.remove(SYSTEM_ACTOR, old.identity, 'system');
+	for (const [name, settings] of Object.entries(scenario.meetingPolicies ?? {})) {
+		await policies.create(SYSTEM_ACTOR, name, settings, 'system');
+	}
+	for (const [name, spec] of Object.entries(scenario.actors.organizers)) {
+		const organizer = organizers.get(name);
+		if (spec.meetingPolicy !== undefined && organizer)
+			await policies.grant(SYSTEM_ACTOR, organizer.email, spec.meetingPolicy, 'system');
+	}
 }
 
 /**
