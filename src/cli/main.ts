@@ -21,6 +21,7 @@ import type {
 import { formatDuration } from '$lib/format/duration';
 import { TOKEN_EXPIRY_DAYS_MAX } from '$lib/contract/token-policy';
 import { LIVE_SPEED_RANGE_TEXT } from '$lib/scenario/live-speed';
+import { AUTO_ADMITTED_USERS } from '$lib/domain/tenant-settings';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
@@ -63,6 +64,8 @@ Live meetings:
                                    admit one waiting caller, or all (the organizer, in his meeting)
   lobby meeting decline CONFERENCE_ID PARTICIPANT_ID
                                    decline one waiting caller (the organizer, in his meeting)
+  lobby meeting options CONFERENCE_ID [--pstn-bypass on|off] [--who-can-bypass VALUE] [--reset]
+                                   the organizer's meeting options over the policy (Teams lobby)
 
 Simulator:
   lobby scenario run FILE... [--virtual] [--seed N] [--junit FILE] [--json FILE]
@@ -277,20 +280,54 @@ function waitLines(c: WaitExplanationJson): string {
 	);
 }
 
+/**
+ * `lobby meeting options`' flags as the API takes them: `--pstn-bypass on|off`, `--who-can-bypass
+ * VALUE`, or `--reset` alone for the meeting policy again.
+ */
+function meetingOptions(values: Record<string, string | true>): Record<string, unknown> {
+	const bypass = values['pstn-bypass'];
+	const who = values['who-can-bypass'];
+	if (values.reset === true) {
+		if (bypass !== undefined || who !== undefined)
+			throw new UsageError('--reset sets the meeting policy again: give it alone.');
+		return {};
+	}
+	if (bypass === undefined && who === undefined)
+		throw new UsageError(
+			'lobby meeting options needs --pstn-bypass on|off, --who-can-bypass VALUE, or --reset for the meeting policy.'
+		);
+	const options: Record<string, unknown> = {};
+	if (bypass !== undefined) {
+		if (bypass !== 'on' && bypass !== 'off') throw new UsageError('--pstn-bypass is on or off.');
+		options.allowPstnUsersToBypassLobby = bypass === 'on';
+	}
+	if (who !== undefined) {
+		const found = AUTO_ADMITTED_USERS.find((a) => a.toLowerCase() === String(who).toLowerCase());
+		if (!found) throw new UsageError(`--who-can-bypass is one of ${AUTO_ADMITTED_USERS.join(', ')}.`);
+		options.autoAdmittedUsers = found;
+	}
+	return options;
+}
+
 async function meetingCommand(args: readonly string[], io: CliIo): Promise<number> {
 	const [sub, ...rest] = args;
-	const { values, rest: positional } = options(rest, ['json'], []);
+	const { values, rest: positional } = options(rest, ['json', 'reset'], ['pstn-bypass', 'who-can-bypass']);
 	const [conferenceId, participantId] = positional;
 	const usage = {
 		explain: 'lobby meeting explain CONFERENCE_ID',
 		admit: 'lobby meeting admit CONFERENCE_ID [PARTICIPANT_ID]',
-		decline: 'lobby meeting decline CONFERENCE_ID PARTICIPANT_ID'
+		decline: 'lobby meeting decline CONFERENCE_ID PARTICIPANT_ID',
+		options: 'lobby meeting options CONFERENCE_ID [--pstn-bypass on|off] [--who-can-bypass VALUE] [--reset]'
 	} as const;
-	if (sub !== 'explain' && sub !== 'admit' && sub !== 'decline') {
-		throw new UsageError(`lobby meeting needs explain, admit or decline${sub ? ` (got "${sub}")` : ''}.`);
+	if (sub !== 'explain' && sub !== 'admit' && sub !== 'decline' && sub !== 'options') {
+		throw new UsageError(
+			`lobby meeting needs explain, admit, decline or options${sub ? ` (got "${sub}")` : ''}.`
+		);
 	}
+	const chosen = sub === 'options' ? meetingOptions(values) : null;
 	const count = positional.length;
-	const fits = count >= (sub === 'decline' ? 2 : 1) && count <= (sub === 'explain' ? 1 : 2);
+	const fits =
+		count >= (sub === 'decline' ? 2 : 1) && count <= (sub === 'explain' || sub === 'options' ? 1 : 2);
 	if (!fits || !conferenceId || !/^\d{1,20}$/.test(conferenceId)) {
 		throw new UsageError(`Usage: ${usage[sub]} (the conference ID is digits, e.g. 4410273).`);
 	}
@@ -313,13 +350,21 @@ async function meetingCommand(args: readonly string[], io: CliIo): Promise<numbe
 	const lobby =
 		sub === 'explain'
 			? await api.get<LobbyExplainedJson>(path)
-			: await api.post<LobbyExplainedJson>(`${path}/${sub}`, participantId ? { participantId } : {});
+			: chosen
+				? await api.put<LobbyExplainedJson>(`${path}/options`, chosen)
+				: await api.post<LobbyExplainedJson>(`${path}/${sub}`, participantId ? { participantId } : {});
 	if (values.json === true) {
 		io.out.write(`${JSON.stringify(lobby, null, 2)}\n`);
 		return 0;
 	}
 	if (sub === 'admit') io.out.write(participantId ? `Admitted ${participantId}.\n` : 'Admitted the lobby.\n');
 	if (sub === 'decline') io.out.write(`Declined ${participantId}.\n`);
+	if (chosen)
+		io.out.write(
+			Object.keys(chosen).length === 0
+				? 'The meeting follows its meeting policy again.\n'
+				: `Meeting options set: ${JSON.stringify(chosen)}.\n`
+		);
 	io.out.write(
 		`Meeting ${lobby.conferenceId} (${lobby.status}): ${lobby.lobby.length} waiting in the lobby.\n` +
 			lobby.lobby.map(waitLines).join('')

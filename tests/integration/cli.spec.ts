@@ -408,6 +408,24 @@ describe('the lobby command against a running server', () => {
 		const words = await lobby(['meeting', 'explain', LEE_CONFERENCE], { env: admin });
 		expect(words.stdout).toContain('Even when the meeting starts they will wait to be admitted');
 
+		// Under the Teams lobby, Lee, the organizer, lets people dialing in bypass his meeting's lobby.
+		const lee = await loggedIn(suite.server.url, home, 'lee.gu@contoso.com', TEST_USER_PASSWORD);
+		const byAdmin = await lobby(['meeting', 'options', LEE_CONFERENCE, '--pstn-bypass', 'on'], {
+			env: admin
+		});
+		expect(byAdmin.code).toBe(1);
+		expect(byAdmin.stderr).toContain('Only the organizer, Lee Gu');
+		const mine = await lobby(['meeting', 'options', LEE_CONFERENCE, '--pstn-bypass', 'on', '--json'], {
+			env: lee
+		});
+		expect(mine, mine.stderr).toMatchObject({ code: 0 });
+		expect((JSON.parse(mine.stdout) as { lobby: { atStart: string }[] }).lobby[0]?.atStart).toBe('admitted');
+		const noFlag = await lobby(['meeting', 'options', LEE_CONFERENCE], { env: lee });
+		expect(noFlag.code).toBe(2);
+		expect(noFlag.stderr).toContain('--pstn-bypass on|off');
+		const reset = await lobby(['meeting', 'options', LEE_CONFERENCE, '--reset'], { env: lee });
+		expect(reset.stdout).toContain('The meeting follows its meeting policy again.');
+
 		const other = await lobby(
 			['Set-CsTeamsMeetingPolicy', '-Identity', 'Tag:Students', '-LobbyMode', 'Teams'],
 			{

@@ -171,6 +171,8 @@ const EXPECTED: Record<string, Row> = {
 	'/api/v1/meetings/[id]/lobby': { GET: [401, 404, 404] },
 	// `{}` admits the whole lobby: a valid request, of a meeting that does not exist.
 	'/api/v1/meetings/[id]/lobby/admit': { POST: [401, 404, 404] },
+	// `{}` sets the meeting policy again: a valid request, of a meeting that does not exist.
+	'/api/v1/meetings/[id]/lobby/options': { PUT: [401, 404, 404] },
 	// `{}` names no caller: not a valid decline, for anyone.
 	'/api/v1/meetings/[id]/lobby/decline': { POST: [401, 400, 400] },
 	'/api/v1/openapi.json': { GET: [200, 200, 200] },

@@ -7,7 +7,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { MeetingSummary, MeetingsDelta, Response, TimelineEvent } from '$lib/contract/events';
 import { t } from '$lib/i18n/i18n.svelte';
-import { evolveMeeting, type MeetingState, type OpenedMeeting } from '$lib/domain';
+import { evolveMeeting, type MeetingLobbyOptions, type MeetingState, type OpenedMeeting } from '$lib/domain';
 import { getSocket, type LobbySocket } from './socket';
 
 /** Every live meeting, keyed by id, kept current from the coalesced `monitor:meetings` stream. */
@@ -164,6 +164,13 @@ export class OneMeeting {
 				meetingId: this.meetingId,
 				...(participantId ? { participantId } : {})
 			})
+		);
+	}
+
+	/** As the signed-in organizer: sets this meeting's options (`{}`: back to the meeting policy). */
+	setOptions(options: MeetingLobbyOptions): Promise<string | null> {
+		return this.act(() =>
+			this.socket.timeout(10_000).emitWithAck('lobby:options', { meetingId: this.meetingId, options })
 		);
 	}
 

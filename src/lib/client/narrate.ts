@@ -188,6 +188,14 @@ export function narrate(events: readonly TimelineEvent[], t: Translate, cast = n
 					'info'
 				);
 				break;
+			case 'MeetingOptionsChanged': {
+				const { allowPstnUsersToBypassLobby: bypass, autoAdmittedUsers: who } = event.options;
+				if (bypass !== undefined)
+					say(t(bypass ? 'meeting.story.optionsBypass' : 'meeting.story.optionsAdmit'), 'info');
+				if (who !== undefined) say(t('meeting.story.optionsWho', { who }), 'info');
+				if (bypass === undefined && who === undefined) say(t('meeting.story.optionsPolicy'), 'info');
+				break;
+			}
 			case 'LobbyPositionsTold':
 				say(t('meeting.story.positions', { count: event.participantIds.length }), 'info');
 				break;

@@ -6,6 +6,7 @@
 import type {
 	CallDisconnectReason,
 	MeetingEvent,
+	MeetingLobbyOptions,
 	MeetingRejectionCode,
 	OpenedMeeting,
 	PromptId
@@ -236,6 +237,11 @@ export interface ClientToServerEvents {
 	'lobby:admit': (request: { meetingId: string; participantId?: string }, ack: Ack) => void;
 	/** The signed-in organizer, in his meeting, declines one waiting caller; their call ends. */
 	'lobby:decline': (request: { meetingId: string; participantId: string }, ack: Ack) => void;
+	/**
+	 * The signed-in organizer sets his meeting's options (Teams' Meeting options), replacing those set
+	 * before; `{}` goes back to the meeting policy (docs/rules.md, "Meeting options").
+	 */
+	'lobby:options': (request: { meetingId: string; options: MeetingLobbyOptions }, ack: Ack) => void;
 
 	/** The scenario files the server has. */
 	'scenario:list': (ack: Ack<{ scenarios: ScenarioInfo[] }>) => void;

@@ -91,5 +91,14 @@ export const meetingPolicyPatchSchema = tenantSettingsSchema
 	.partial()
 	.strict();
 
+/**
+ * The organizer's meeting options (Teams' Meeting options, docs/rules.md "Meeting options"): the
+ * lobby settings he may set for one meeting, over its policy. Each optional; `{}`: the policy.
+ */
+export const meetingOptionsSchema = tenantSettingsSchema.pick({
+	autoAdmittedUsers: true,
+	allowPstnUsersToBypassLobby: true
+});
+
 /** A change to a meeting policy, as the API and the cmdlets send it. */
 export type MeetingPolicyPatch = z.infer<typeof meetingPolicyPatchSchema>;

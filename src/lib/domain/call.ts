@@ -764,6 +764,7 @@ function followMeeting(state: CallState, event: MeetingEvent, meetingId: string,
 		case 'CallerLeftLobby':
 		case 'ParticipantLeft':
 		case 'LobbyPolicyChanged':
+		case 'MeetingOptionsChanged':
 			return [];
 		default: {
 			const _exhaustive: never = event;

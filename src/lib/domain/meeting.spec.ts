@@ -13,6 +13,7 @@ import {
 	leaderInMeeting,
 	initialMeetingState,
 	isLive,
+	lobbyPolicyOf,
 	lobbyPositionsDue,
 	lobbySize,
 	longestWaitMs,
@@ -1304,6 +1305,109 @@ describe("Meeting end timers: on the meeting's clock, the first to run out ends 
 			.when(tick, T0 + 40 * HOUR)
 			.then([]);
 		expect(endTimerDue(initialMeetingState)).toBeNull();
+	});
+});
+
+describe("Meeting options: the organizer's lobby choice for one meeting, over its policy", () => {
+	const teams = { ...DEFAULT_LOBBY_POLICY, mode: 'teams' as const };
+	const join = (participantId: string) =>
+		({
+			type: 'JoinByPhone',
+			participantId,
+			phoneNumber: `+46700000${participantId}`,
+			asLeader: false
+		}) as const;
+	const bypass = (on: boolean, byUserId = organizer.userId) =>
+		({ type: 'SetMeetingOptions', byUserId, options: { allowPstnUsersToBypassLobby: on } }) as const;
+	const changed = (at: number, options: object): MeetingEvent => ({
+		type: 'MeetingOptionsChanged',
+		at,
+		byUserId: organizer.userId,
+		options
+	});
+
+	it('given a Teams lobby without bypass, when the organizer lets people dialing in bypass it, then the next caller joins at once', () => {
+		const history = inProgress({ lobbyPolicy: teams });
+		given(history)
+			.when(join('a'), T0 + 2 * MIN)
+			.then([inLobby('a', T0 + 2 * MIN)]);
+		const after = given(history)
+			.when(bypass(true), T0 + 2 * MIN)
+			.then([changed(T0 + 2 * MIN, { allowPstnUsersToBypassLobby: true })]);
+		expect(after.status !== 'none' && lobbyPolicyOf(after).allowPstnUsersToBypassLobby).toBe(true);
+		const decision = given([...history, changed(T0 + 2 * MIN, { allowPstnUsersToBypassLobby: true })]).when(
+			join('a'),
+			T0 + 3 * MIN
+		).decision;
+		expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['ParticipantJoined']);
+	});
+
+	it('given options set, then a later policy change keeps them, the same options again change nothing, and {} goes back to the policy', () => {
+		const history = [
+			...inProgress({ lobbyPolicy: teams }),
+			changed(T0 + 2 * MIN, { allowPstnUsersToBypassLobby: true })
+		];
+		const later = [
+			...history,
+			{
+				type: 'LobbyPolicyChanged',
+				at: T0 + 3 * MIN,
+				lobbyPolicy: { ...teams, usersCanAdmitFromLobby: 'OrganizerAndCoOrganizersOnly' }
+			} as MeetingEvent
+		];
+		const state = given(later).state();
+		expect(state.status !== 'none' && lobbyPolicyOf(state)).toMatchObject({
+			allowPstnUsersToBypassLobby: true,
+			usersCanAdmitFromLobby: 'OrganizerAndCoOrganizersOnly'
+		});
+		given(later)
+			.when(bypass(true), T0 + 4 * MIN)
+			.then([]);
+		const reset = given(later)
+			.when({ type: 'SetMeetingOptions', byUserId: organizer.userId, options: {} }, T0 + 4 * MIN)
+			.then([changed(T0 + 4 * MIN, {})]);
+		expect(reset.status !== 'none' && reset.lobbyOptions).toBeUndefined();
+		expect(reset.status !== 'none' && lobbyPolicyOf(reset).allowPstnUsersToBypassLobby).toBe(false);
+	});
+
+	it('given a waiting meeting, then options with bypass decide whether the start admits the lobby, and anonymous start follows Everyone', () => {
+		const waiting = [
+			opened({ lobbyPolicy: { ...teams, allowAnonymousUsersToStartMeeting: true } }),
+			inLobby('a', T0 + MIN)
+		];
+		const withOptions = [
+			...waiting,
+			changed(T0 + 2 * MIN, { allowPstnUsersToBypassLobby: true, autoAdmittedUsers: 'Everyone' })
+		];
+		// Everyone, anonymous start and bypass: the next caller starts the meeting.
+		const decision = given(withOptions).when(join('b'), T0 + 3 * MIN).decision;
+		expect(decision.ok && decision.events.map((e) => e.type)).toEqual([
+			'ParticipantJoined',
+			'MeetingStarted',
+			'LobbyAdmitted'
+		]);
+		expect(explainWait(given(waiting).state(), 'a', T0 + 2 * MIN)?.atStart).toBe('waits');
+		expect(explainWait(given(withOptions).state(), 'a', T0 + 2 * MIN)?.atStart).toBe('admitted');
+	});
+
+	it('given anyone but the organizer, or the classic lobby, or a value Teams does not have, then the options are refused, saying why', () => {
+		given(inProgress({ lobbyPolicy: teams }))
+			.when(bypass(true, 'user-astrid'), T0 + 2 * MIN)
+			.thenRejects('not-organizer');
+		const classic = given(inProgress())
+			.when(bypass(true), T0 + 2 * MIN)
+			.thenRejects('invalid-settings');
+		expect(classic.message).toContain('The classic lobby has no meeting options');
+		given(inProgress({ lobbyPolicy: teams }))
+			.when(
+				{
+					type: 'SetMeetingOptions',
+					byUserId: organizer.userId,
+					options: { autoAdmittedUsers: 'OrganizerOnly' as never }
+				},
+				T0 + 2 * MIN
+			)
+			.thenRejects('invalid-settings');
 	});
 });
 

@@ -78,6 +78,22 @@ export function sameLobbyPolicy(a: LobbyPolicy, b: LobbyPolicy): boolean {
 /** The article's lobby, for meetings opened before there was a lobby policy, whatever the default becomes. */
 const CLASSIC_LOBBY_POLICY: LobbyPolicy = Object.freeze({ ...DEFAULT_LOBBY_POLICY, mode: 'classic' });
 
+/**
+ * The organizer's meeting options (Teams' Meeting options, docs/rules.md "Meeting options"): the
+ * lobby settings he may change for one meeting under the Teams lobby, over his meeting policy.
+ * Missing: as the policy says.
+ */
+export type MeetingLobbyOptions = {
+	readonly autoAdmittedUsers?: AutoAdmittedUsers;
+	readonly allowPstnUsersToBypassLobby?: boolean;
+};
+
+/** The lobby policy a meeting follows: its meeting policy, with the organizer's meeting options over it. */
+export function lobbyPolicyOf(state: OpenedMeeting): LobbyPolicy {
+	const options = state.lobbyOptions;
+	return options ? { ...state.settings.lobbyPolicy, ...options } : state.settings.lobbyPolicy;
+}
+
 /** How a meeting behaves; fixed when it opens, but for the lobby policy, which a `LobbyPolicyChanged` may change. */
 export type MeetingSettings = {
 	/** Lobby and meeting together may hold no more than this (Teams 250, ConfBridge `max_members`). */
@@ -388,6 +404,17 @@ export type LobbyPositionsTold = {
 	readonly positions: readonly number[];
 };
 
+/**
+ * The organizer changed his meeting's options (Teams' Meeting options): `options` is all of them
+ * now, over the meeting policy, from here on; nobody already waiting is admitted by it.
+ */
+export type MeetingOptionsChanged = {
+	readonly type: 'MeetingOptionsChanged';
+	readonly at: number;
+	readonly byUserId: string;
+	readonly options: MeetingLobbyOptions;
+};
+
 /** `*1`: the keypad help was played to a participant, listing only the commands they may use. */
 export type KeypadHelpPlayed = {
 	readonly type: 'KeypadHelpPlayed';
@@ -472,6 +499,7 @@ export type MeetingEvent =
 	| AnnouncementsChanged
 	| MeetingLockChanged
 	| LobbyPolicyChanged
+	| MeetingOptionsChanged
 	| LobbyPositionsTold
 	| KeypadHelpPlayed
 	| MeetingEnded;
@@ -502,6 +530,7 @@ export function causedBy(event: MeetingEvent): string | null {
 		case 'MeetingOpened':
 		case 'LobbyCallersDisconnected':
 		case 'LobbyPolicyChanged':
+		case 'MeetingOptionsChanged':
 		case 'LobbyPositionsTold':
 		case 'MeetingEnded':
 			return null;
@@ -543,6 +572,7 @@ export function concerned(event: MeetingEvent): readonly string[] {
 		case 'CallerLeftLobby':
 		case 'ParticipantLeft':
 		case 'LobbyPolicyChanged':
+		case 'MeetingOptionsChanged':
 			return [];
 		default: {
 			const _exhaustive: never = event;
@@ -598,6 +628,8 @@ export type OpenedMeeting = {
 	readonly verifiedLeftAt?: number;
 	/** `*23`: the leader turned entry and exit announcements off; missing or false: as the settings say. */
 	readonly announcementsOff?: boolean;
+	/** The organizer's meeting options over the policy (`lobbyPolicyOf`); missing: none. */
+	readonly lobbyOptions?: MeetingLobbyOptions;
 	/** In arrival order. */
 	readonly lobby: readonly LobbyCaller[];
 	/** In join order. */
@@ -711,6 +743,11 @@ function evolveArrays(state: MeetingState, event: MeetingEvent): MeetingState {
 			return { ...state, announcementsOff: !event.enabled };
 		case 'LobbyPolicyChanged':
 			return { ...state, settings: { ...state.settings, lobbyPolicy: event.lobbyPolicy } };
+		case 'MeetingOptionsChanged': {
+			if (Object.keys(event.options).length > 0) return { ...state, lobbyOptions: event.options };
+			const { lobbyOptions: _none, ...rest } = state;
+			return rest;
+		}
 		case 'LobbyPositionsTold': {
 			const told = new Set(event.participantIds);
 			return {
@@ -854,6 +891,7 @@ function carryWhereabouts(before: MeetingState, after: OpenedMeeting, event: Mee
 		case 'AnnouncementsChanged':
 		case 'MeetingLockChanged':
 		case 'LobbyPolicyChanged':
+		case 'MeetingOptionsChanged':
 		case 'LobbyPositionsTold':
 		case 'KeypadHelpPlayed':
 			break;
@@ -967,6 +1005,16 @@ export type DeclineCaller = {
  */
 export type ChangeLobbyPolicy = { readonly type: 'ChangeLobbyPolicy'; readonly lobbyPolicy: LobbyPolicy };
 
+/**
+ * The organizer (the directory user `byUserId`) sets his meeting's options (Teams' Meeting options):
+ * `options` replaces the ones set before; an empty object goes back to the policy.
+ */
+export type SetMeetingOptions = {
+	readonly type: 'SetMeetingOptions';
+	readonly byUserId: string;
+	readonly options: MeetingLobbyOptions;
+};
+
 /** A clock tick: disconnects lobby callers who waited `lobbyTimeoutMinutes` or longer (when > 0). */
 export type ExpireLobbyWaits = { readonly type: 'ExpireLobbyWaits' };
 
@@ -993,6 +1041,7 @@ export type MeetingCommand =
 	| AdmitCaller
 	| DeclineCaller
 	| ChangeLobbyPolicy
+	| SetMeetingOptions
 	| ExpireLobbyWaits
 	| EndDueMeeting
 	| TellLobbyPositions
@@ -1009,6 +1058,7 @@ export type MeetingRejectionCode =
 	| 'not-in-meeting'
 	| 'not-in-lobby'
 	| 'not-leader'
+	| 'not-organizer'
 	| 'unknown-keypad-command'
 	| 'lobby-empty'
 	| 'invalid-settings';
@@ -1070,6 +1120,8 @@ export function decideMeeting(state: MeetingState, command: MeetingCommand, now:
 			return declineCaller(state, command, now);
 		case 'ChangeLobbyPolicy':
 			return changeLobbyPolicy(state, command.lobbyPolicy, now);
+		case 'SetMeetingOptions':
+			return setMeetingOptions(state, command, now);
 		case 'ExpireLobbyWaits':
 			return expireLobbyWaits(state, now);
 		case 'EndDueMeeting': {
@@ -1158,10 +1210,9 @@ function callersMayStart(policy: LobbyPolicy): boolean {
  * Whether a caller dialing in may start this meeting: S6's `AllowPSTNOnlyMeetings`, or under `teams`
  * the policy's `callersMayStart`.
  */
-function callersMayStartMeeting(settings: MeetingSettings): boolean {
-	return (
-		settings.allowPstnOnly || (settings.lobbyPolicy.mode === 'teams' && callersMayStart(settings.lobbyPolicy))
-	);
+function callersMayStartMeeting(state: OpenedMeeting): boolean {
+	const policy = lobbyPolicyOf(state);
+	return state.settings.allowPstnOnly || (policy.mode === 'teams' && callersMayStart(policy));
 }
 
 /** Whether a caller goes past the lobby into a started, unlocked meeting (`teams`: only with PSTN bypass). */
@@ -1234,13 +1285,13 @@ function joinByPhone(state: OpenedMeeting, command: JoinByPhone, now: number): M
 		isLeader: command.asLeader,
 		announcement: announcementOf(state)
 	};
-	const policy = state.settings.lobbyPolicy;
+	const policy = lobbyPolicyOf(state);
 	if (state.status === 'waiting') {
 		// S2, S4, S10: the organizer's PIN starts the meeting and admits the lobby.
 		if (command.asLeader) return accept(startWith(state, joined, 'leader-pin', now));
 		// S6: where the organizer allows PSTN-only meetings, the first caller starts it; under
 		// `teams`, also where the policy lets anonymous users and dial-in callers start meetings.
-		if (callersMayStartMeeting(state.settings)) return accept(startWith(state, joined, 'pstn-only', now));
+		if (callersMayStartMeeting(state)) return accept(startWith(state, joined, 'pstn-only', now));
 		// S5, S11: an anonymous caller cannot start the meeting and waits in the lobby with music.
 		return accept([enteredLobby(state, command, now)]);
 	}
@@ -1301,7 +1352,7 @@ function startWith(
 		joined,
 		{ type: 'MeetingStarted', at: now, startedBy, participantId: joined.participantId }
 	];
-	if (state.lobby.length > 0 && callersBypass(state.settings.lobbyPolicy)) {
+	if (state.lobby.length > 0 && callersBypass(lobbyPolicyOf(state))) {
 		events.push({
 			type: 'LobbyAdmitted',
 			at: now,
@@ -1502,6 +1553,45 @@ function changeLobbyPolicy(state: OpenedMeeting, lobbyPolicy: LobbyPolicy, now: 
 	if (problem) return reject('invalid-settings', problem);
 	if (sameLobbyPolicy(lobbyPolicy, state.settings.lobbyPolicy)) return accept([]);
 	return accept([{ type: 'LobbyPolicyChanged', at: now, lobbyPolicy: { ...lobbyPolicy } }]);
+}
+
+/**
+ * The organizer's meeting options (docs/rules.md, "Meeting options"): only he may set them, only
+ * under the Teams lobby (the classic lobby has none), each with a value the policy could have.
+ */
+function setMeetingOptions(state: OpenedMeeting, command: SetMeetingOptions, now: number): MeetingDecision {
+	if (command.byUserId !== state.organizer.userId)
+		return reject(
+			'not-organizer',
+			`Only ${state.organizer.displayName}, the organizer, can change this meeting's options.`
+		);
+	if (state.settings.lobbyPolicy.mode !== 'teams')
+		return reject(
+			'invalid-settings',
+			'The classic lobby has no meeting options: callers wait until the meeting starts, and the start admits them (S5, S10). An administrator can give the organizer the Teams lobby in a meeting policy.'
+		);
+	const options: { -readonly [K in keyof MeetingLobbyOptions]: MeetingLobbyOptions[K] } = {};
+	const { autoAdmittedUsers, allowPstnUsersToBypassLobby } = command.options;
+	if (autoAdmittedUsers !== undefined) {
+		if (!AUTO_ADMITTED_USERS.includes(autoAdmittedUsers))
+			return reject(
+				'invalid-settings',
+				`AutoAdmittedUsers must be one of ${AUTO_ADMITTED_USERS.join(', ')}; got ${String(autoAdmittedUsers)}.`
+			);
+		options.autoAdmittedUsers = autoAdmittedUsers;
+	}
+	if (allowPstnUsersToBypassLobby !== undefined) {
+		if (typeof allowPstnUsersToBypassLobby !== 'boolean')
+			return reject('invalid-settings', 'AllowPSTNUsersToBypassLobby is true or false.');
+		options.allowPstnUsersToBypassLobby = allowPstnUsersToBypassLobby;
+	}
+	const before = state.lobbyOptions ?? {};
+	if (
+		before.autoAdmittedUsers === options.autoAdmittedUsers &&
+		before.allowPstnUsersToBypassLobby === options.allowPstnUsersToBypassLobby
+	)
+		return accept([]);
+	return accept([{ type: 'MeetingOptionsChanged', at: now, byUserId: command.byUserId, options }]);
 }
 
 function requireWaiting(state: OpenedMeeting, participantId: string): MeetingDecision | null {
@@ -1719,7 +1809,7 @@ function explained(
 	position: number,
 	now: number
 ): WaitExplanation {
-	const policy = state.settings.lobbyPolicy;
+	const policy = lobbyPolicyOf(state);
 	const bypass = callersBypass(policy);
 	const gate: WaitGate =
 		state.status === 'waiting'
@@ -1773,7 +1863,7 @@ export function endTimerDue(state: MeetingState): { at: number; reason: MeetingE
 		const since = Math.max(started, state.verifiedLeftAt ?? started);
 		if (state.pinUsed === true)
 			timers.push({ at: since + END_TIMERS.pinStartedCallersOnlyMs, reason: 'callers-only' });
-		else if (callersMayStartMeeting(state.settings))
+		else if (callersMayStartMeeting(state))
 			timers.push({ at: since + END_TIMERS.anonymousCallersOnlyMs, reason: 'callers-only' });
 		else timers.push({ at: since + END_TIMERS.afterVerifiedLeftMs, reason: 'verified-left' });
 	}

@@ -86,6 +86,11 @@ export function describeStep(step: ScenarioStep): string {
 		const a = typeof step.admit === 'string' ? { caller: step.admit } : step.admit;
 		return `admit ${a.caller ?? 'the lobby'}${'by' in a && a.by ? ` (by ${a.by})` : ''}`;
 	}
+	if (step.meetingOptions !== undefined) {
+		const { by, reset, ...options } = step.meetingOptions;
+		const what = reset ? 'back to the meeting policy' : JSON.stringify(options);
+		return `meeting options ${what}${by ? ` (by ${by})` : ''}`;
+	}
 	if (step.decline !== undefined) {
 		const d = typeof step.decline === 'string' ? { caller: step.decline } : step.decline;
 		return `decline ${d.caller}${'by' in d && d.by ? ` (by ${d.by})` : ''}`;

@@ -23,7 +23,11 @@ import {
 	type WaitGate
 } from '$lib/domain';
 import { SIMULATED_ORGANIZERS_MAX } from '$lib/contract/api';
-import { meetingPolicyPatchSchema, tenantSettingsPatchSchemaWorded } from '$lib/contract/tenant-settings';
+import {
+	meetingOptionsSchema,
+	meetingPolicyPatchSchema,
+	tenantSettingsPatchSchemaWorded
+} from '$lib/contract/tenant-settings';
 import { DURATION_PATTERN, DURATION_RANGE_PATTERN, parseDuration } from './scenario-time';
 
 // Vocabulary
@@ -46,6 +50,7 @@ export const MEETING_EVENT_TYPES = [
 	'AudienceMuted',
 	'AnnouncementsChanged',
 	'LobbyPolicyChanged',
+	'MeetingOptionsChanged',
 	'LobbyPositionsTold',
 	'KeypadHelpPlayed',
 	'MeetingEnded'
@@ -88,6 +93,7 @@ export const STEP_ACTIONS = [
 	'giveUp',
 	'admit',
 	'decline',
+	'meetingOptions',
 	'expect'
 ] as const;
 
@@ -412,6 +418,16 @@ const declineSchema = z
 	])
 	.describe('The organizer declines a waiting caller: the call ends ("The organizer did not let you in").');
 
+/** `meetingOptions: { by: astrid, allowPstnUsersToBypassLobby: true }`, or `{ by: astrid, reset: true }`. */
+const meetingOptionsStepSchema = meetingOptionsSchema
+	.extend({
+		by: actorName.optional().describe('The organizer (default: the only organizer).'),
+		reset: z.literal(true).optional().describe('Back to the meeting policy: give it alone.')
+	})
+	.describe(
+		'The organizer sets his meeting’s options over its policy, under the Teams lobby (docs/rules.md, "Meeting options").'
+	);
+
 const eventTypeSchema = z.enum(MEETING_EVENT_TYPES);
 
 const expectedEventSchema = z
@@ -548,6 +564,7 @@ const stepShape = {
 	giveUp: callerRef.optional().describe('Fault: a waiting caller gives up and hangs up.'),
 	admit: admitSchema.optional(),
 	decline: declineSchema.optional(),
+	meetingOptions: meetingOptionsStepSchema.optional(),
 	expect: expectSchema.optional()
 };
 

@@ -46,6 +46,7 @@ export const SERVICE_ERROR_STATUS = {
 	'not-in-meeting': 409,
 	'not-in-lobby': 409,
 	'not-leader': 403,
+	'not-organizer': 403,
 	'unknown-keypad-command': 400,
 	'lobby-empty': 409,
 	'invalid-settings': 400

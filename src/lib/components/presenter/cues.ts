@@ -32,6 +32,7 @@ export function cueFor(event: MeetingEvent): Cue | null {
 		case 'AudienceMuted':
 		case 'AnnouncementsChanged':
 		case 'LobbyPolicyChanged':
+		case 'MeetingOptionsChanged':
 		case 'LobbyPositionsTold':
 		case 'KeypadHelpPlayed':
 			return null;

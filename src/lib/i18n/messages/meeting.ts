@@ -32,6 +32,11 @@ export const meeting = catalog(
 		'meetingView.decline': 'Decline',
 		'meetingView.declineNamed': 'Decline {who}',
 		'meetingView.admitAll': 'Admit all',
+		'meetingView.options': 'Meeting options',
+		'meetingView.optionsOwn': 'Your choice for this meeting, over its meeting policy.',
+		'meetingView.optionsPolicyBypass': 'As the meeting policy says: people dialing in bypass the lobby.',
+		'meetingView.optionsPolicyAdmit': 'As the meeting policy says: people dialing in wait to be admitted.',
+		'meetingView.optionsReset': 'Back to the meeting policy',
 		'meetingView.why': 'Why is this caller waiting?',
 		'meeting.wait.gate.not-started': 'The meeting has not started, and a caller cannot start it (S5, S11).',
 		'meeting.wait.gate.locked':
@@ -93,6 +98,13 @@ export const meeting = catalog(
 		'meeting.story.opened':
 			"{organizer}'s meeting (conference ID {conferenceId}) opened and waits for its leader.",
 		'meeting.story.lobby': '{who} dialed in and waits in the lobby; music is playing.',
+		'meeting.story.optionsBypass':
+			'The organizer changed the meeting options: people dialing in bypass the lobby once the meeting has started.',
+		'meeting.story.optionsAdmit':
+			'The organizer changed the meeting options: people dialing in wait in the lobby until someone admits them.',
+		'meeting.story.optionsPolicy': 'The organizer set the meeting options back to the meeting policy.',
+		'meeting.story.optionsWho':
+			'The organizer changed the meeting options: who can bypass the lobby is {who}.',
 		'meeting.story.lobbyAt': '{who} dialed in and waits in the lobby as number {position}; music is playing.',
 		'meeting.story.positions': (p) =>
 			Number(p.count) === 1
@@ -163,6 +175,11 @@ export const meeting = catalog(
 		'meetingView.decline': 'Neka',
 		'meetingView.declineNamed': 'Neka {who}',
 		'meetingView.admitAll': 'Släpp in alla',
+		'meetingView.options': 'Mötesalternativ',
+		'meetingView.optionsOwn': 'Ditt val för det här mötet, över mötesprincipen.',
+		'meetingView.optionsPolicyBypass': 'Som mötesprincipen säger: den som ringer in går förbi väntrummet.',
+		'meetingView.optionsPolicyAdmit': 'Som mötesprincipen säger: den som ringer in väntar på att släppas in.',
+		'meetingView.optionsReset': 'Tillbaka till mötesprincipen',
 		'meetingView.why': 'Varför väntar den som ringer?',
 		'meeting.wait.gate.not-started':
 			'Mötet har inte startat, och den som ringer in kan inte starta det (S5, S11).',
@@ -225,6 +242,13 @@ export const meeting = catalog(
 		'meeting.story.opened':
 			'{organizer}s möte (konferens-ID {conferenceId}) öppnades och väntar på sin ledare.',
 		'meeting.story.lobby': '{who} ringde in och väntar i väntrummet; musik spelas.',
+		'meeting.story.optionsBypass':
+			'Organisatören ändrade mötesalternativen: den som ringer in går förbi väntrummet när mötet har startat.',
+		'meeting.story.optionsAdmit':
+			'Organisatören ändrade mötesalternativen: den som ringer in väntar i väntrummet tills någon släpper in dem.',
+		'meeting.story.optionsPolicy': 'Organisatören återställde mötesalternativen till mötesprincipen.',
+		'meeting.story.optionsWho':
+			'Organisatören ändrade mötesalternativen: vem som kan gå förbi väntrummet är {who}.',
 		'meeting.story.lobbyAt': '{who} ringde in och väntar i väntrummet som nummer {position}; musik spelas.',
 		'meeting.story.positions': (p) =>
 			Number(p.count) === 1

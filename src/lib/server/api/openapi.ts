@@ -328,6 +328,16 @@ export const OPERATIONS: readonly Operation[] = [
 		body: schemas.declineBody,
 		answer: ref('LobbyExplained'),
 		errors: [400, 403, 404, 409]
+	},
+	{
+		method: 'put',
+		path: '/meetings/{id}/lobby/options',
+		summary: 'The organizer’s meeting options over the meeting policy (Teams lobby); {} goes back to the policy',
+		description:
+			'Only the meeting’s organizer, signed in, may; under the classic lobby there are none. The change is a MeetingOptionsChanged event in the meeting’s log and applies to callers who arrive after it (docs/rules.md, "Meeting options"). Answers the lobby as it is after.',
+		body: schemas.meetingOptionsBody,
+		answer: ref('LobbyExplained'),
+		errors: [400, 401, 403, 404]
 	}
 ];
 

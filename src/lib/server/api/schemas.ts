@@ -4,7 +4,11 @@
  */
 import { z } from 'zod';
 import { participantIdSchema, printableText } from '../identifier-schemas';
-import { meetingPolicyPatchSchema, tenantSettingsSchema } from '$lib/contract/tenant-settings';
+import {
+	meetingOptionsSchema,
+	meetingPolicyPatchSchema,
+	tenantSettingsSchema
+} from '$lib/contract/tenant-settings';
 import {
 	TOKEN_EXPIRY_DAYS_DEFAULT,
 	TOKEN_EXPIRY_DAYS_MAX,
@@ -16,6 +20,9 @@ export { conferenceIdSchema, identitySchema, meetingIdSchema } from '../identifi
 
 /** `POST /meetings/{id}/lobby/admit`: one waiting caller, or, with no `participantId`, the whole lobby. */
 export const admitBody = z.object({ participantId: participantIdSchema.optional() }).strict();
+
+/** `PUT /meetings/{id}/lobby/options`: the organizer's meeting options, all of them; `{}`: the policy. */
+export const meetingOptionsBody = meetingOptionsSchema;
 
 /** `POST /meetings/{id}/lobby/decline`: the waiting caller to decline. */
 export const declineBody = z.object({ participantId: participantIdSchema }).strict();

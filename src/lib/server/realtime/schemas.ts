@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { meetingOptionsSchema } from '$lib/contract/tenant-settings';
 import { LIVE_SPEED_MAX, LIVE_SPEED_MIN, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
 import {
 	conferenceIdSchema,
@@ -43,6 +44,10 @@ export const lobbyAdmitSchema = z
 
 export const lobbyDeclineSchema = z
 	.object({ meetingId: meetingIdSchema, participantId: participantIdSchema })
+	.strict();
+
+export const lobbyOptionsSchema = z
+	.object({ meetingId: meetingIdSchema, options: meetingOptionsSchema })
 	.strict();
 
 export const monitorScopeSchema = z.discriminatedUnion(

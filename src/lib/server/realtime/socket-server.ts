@@ -24,6 +24,7 @@ import {
 	clientJoinSchema,
 	lobbyAdmitSchema,
 	lobbyDeclineSchema,
+	lobbyOptionsSchema,
 	describeIssues,
 	dialSchema,
 	keysRequestSchema,
@@ -407,6 +408,11 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 
 	on('lobby:decline', lobbyDeclineSchema, async (c, { meetingId, participantId }) => {
 		await services.lobby.decline(await lobbyActor(c), meetingId, participantId);
+		return {};
+	});
+
+	on('lobby:options', lobbyOptionsSchema, async (c, { meetingId, options }) => {
+		await services.lobby.setOptions(await lobbyActor(c), meetingId, options);
 		return {};
 	});
 

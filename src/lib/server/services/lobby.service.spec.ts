@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/index';
+import { lobbyPolicyOf } from '$lib/domain';
 import { isServiceError } from '../service-error';
 import { actorFor, ANONYMOUS_ACTOR } from './access';
 import type { Actor } from './audit.service';
@@ -170,5 +171,26 @@ describe('LobbyService: admit one, admit all, decline, and why each caller waits
 		expect(isServiceError(error) && error.code).toBe('not-in-meeting');
 		expect((error as Error).message).toMatch(/Join your meeting first/);
 		await meetings.leave(astridMeeting, caller.callId);
+	});
+
+	it('meeting options: only the signed-in organizer sets them, only under the Teams lobby, and the meeting follows them as an event', async () => {
+		const { lobby, meetings, dialIn } = engine.services;
+		const bypass = { allowPstnUsersToBypassLobby: true };
+		expect(await refusal(lobby.setOptions(amos, meetingId, bypass))).toBe('invalid-settings');
+		await dialIn.updateTenantSettings(admin, { lobbyMode: 'Teams' }, 'api');
+		expect(await refusal(lobby.setOptions(ANONYMOUS_ACTOR, meetingId, bypass))).toBe('unauthenticated');
+		expect(await refusal(lobby.setOptions(admin, meetingId, bypass))).toBe('forbidden');
+		expect(await refusal(lobby.setOptions(astrid, meetingId, bypass))).toBe('forbidden');
+		expect(await refusal(lobby.setOptions(amos, 'no-such-meeting', bypass))).toBe('not-found');
+
+		await lobby.setOptions(amos, meetingId, bypass);
+		const state = meetings.state(meetingId)!;
+		expect(lobbyPolicyOf(state)).toMatchObject({ mode: 'teams', allowPstnUsersToBypassLobby: true });
+		expect(state.settings.lobbyPolicy.allowPstnUsersToBypassLobby).toBe(false);
+		await lobby.setOptions(amos, meetingId, {});
+		expect(meetings.state(meetingId)?.lobbyOptions).toBeUndefined();
+		const types = (await meetings.history(meetingId)).map((e) => e.event.type);
+		expect(types.filter((t) => t === 'MeetingOptionsChanged')).toHaveLength(2);
+		await dialIn.updateTenantSettings(admin, { lobbyMode: 'Classic' }, 'api');
 	});
 });

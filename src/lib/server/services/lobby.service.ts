@@ -5,7 +5,7 @@
  * principal, for every door alike: the meeting view, presenter mode, the join page, the API and the
  * CLI only pass the actor on.
  */
-import { explainLobby, leaderInMeeting, type MeetingCommand } from '$lib/domain';
+import { explainLobby, leaderInMeeting, type MeetingCommand, type MeetingLobbyOptions } from '$lib/domain';
 import type { LobbyExplainedJson } from '$lib/contract/api';
 import { describeWait, type Translate } from '$lib/format/wait-explanation';
 import { format } from '$lib/i18n/catalog';
@@ -48,6 +48,24 @@ export class LobbyService {
 	async decline(actor: Actor, meetingId: string, participantId: string): Promise<void> {
 		const leader = this.leaderFor(actor, meetingId, 'decline');
 		await this.run(meetingId, { type: 'DeclineCaller', byParticipantId: leader, participantId });
+	}
+
+	/**
+	 * Sets the meeting's options (Teams' Meeting options, docs/rules.md "Meeting options") as its
+	 * organizer, signed in, whether or not he is in the meeting yet; refused for anyone else.
+	 * `options` replaces those set before; `{}` goes back to the meeting policy.
+	 */
+	async setOptions(actor: Actor, meetingId: string, options: MeetingLobbyOptions): Promise<void> {
+		if (actor.userId === null || actor.role === 'anonymous')
+			throw new ServiceError('unauthenticated', "Sign in as the meeting's organizer to change its options.");
+		const state = this.deps.meetings.state(meetingId);
+		if (!state) throw new ServiceError('not-found', `There is no live meeting ${meetingId}.`);
+		if (state.organizer.userId !== actor.userId)
+			throw new ServiceError(
+				'forbidden',
+				`Only the organizer, ${state.organizer.displayName}, can change this meeting's options.`
+			);
+		await this.run(meetingId, { type: 'SetMeetingOptions', byUserId: actor.userId, options });
 	}
 
 	/**

@@ -211,6 +211,8 @@ export class RunTracker implements Notifier {
 				return ` ${JSON.stringify(event.lobbyPolicy)}`;
 			case 'LobbyPositionsTold':
 				return ` ${positionsOf(event, (id) => this.nameOf(id))}`;
+			case 'MeetingOptionsChanged':
+				return ` ${JSON.stringify(event.options)}`;
 			case 'HandRaiseChanged':
 				return ` ${this.nameOf(event.participantId)} ${event.raised ? 'raised' : 'lowered'} a hand`;
 			case 'AudienceMuted':
@@ -284,6 +286,14 @@ export function eventSubjects(
 			return [event.lobbyPolicy.mode];
 		case 'LobbyPositionsTold':
 			return [positionsOf(event, nameOf)];
+		case 'MeetingOptionsChanged':
+			return [
+				event.options.allowPstnUsersToBypassLobby === undefined
+					? 'policy'
+					: event.options.allowPstnUsersToBypassLobby
+						? 'bypass'
+						: 'no-bypass'
+			];
 		case 'HandRaiseChanged':
 			return [nameOf(event.participantId), event.raised ? 'raised' : 'lowered'];
 		case 'AudienceMuted':

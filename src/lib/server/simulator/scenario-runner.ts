@@ -408,6 +408,10 @@ export class ScenarioRun {
 			await this.lobbyAction(step);
 			return;
 		}
+		if (step.meetingOptions !== undefined) {
+			await this.meetingOptions(step.meetingOptions);
+			return;
+		}
 		if (step.setTenant) {
 			const { by, ...patch } = step.setTenant;
 			const actor = this.actorNamed(by);
@@ -530,6 +534,24 @@ export class ScenarioRun {
 		this.tracker.note(
 			`${step.decline !== undefined ? 'decline' : 'admit'} ${caller ?? 'the lobby'} (by ${actor.email})`
 		);
+	}
+
+	/**
+	 * `meetingOptions`: the organizer (`by`, or the only organizer) sets his meeting's options
+	 * through the same service as the meeting view, so the same rules refuse what he may not.
+	 */
+	private async meetingOptions(spec: NonNullable<ScenarioStep['meetingOptions']>): Promise<void> {
+		const { by, reset, ...options } = spec;
+		if (reset && Object.keys(options).length > 0)
+			throw new StepRefusal('bad-request', 'reset goes back to the meeting policy: give it alone.');
+		const name = by ?? this.defaultMeeting;
+		const actor = name === undefined ? undefined : this.world.organizers.get(name);
+		if (!actor)
+			throw new StepRefusal('not-found', `"${name ?? '(none named)'}" is not an organizer of this scenario.`);
+		const meetingId = this.host.services.meetings.liveMeetingFor(actor.conferenceId);
+		if (meetingId === null) throw new StepRefusal('not-found', `${actor.name} has no live meeting.`);
+		await this.host.services.lobby.setOptions(actorOf(actor), meetingId, reset ? {} : options);
+		this.tracker.note(`meeting options ${reset ? 'reset' : JSON.stringify(options)} (by ${actor.email})`);
 	}
 
 	private actorNamed(name: string | undefined): WorldUser {
