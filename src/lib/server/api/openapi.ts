@@ -332,7 +332,8 @@ export const OPERATIONS: readonly Operation[] = [
 	{
 		method: 'put',
 		path: '/meetings/{id}/lobby/options',
-		summary: 'The organizer’s meeting options over the meeting policy (Teams lobby); {} goes back to the policy',
+		summary:
+			'The organizer’s meeting options over the meeting policy (Teams lobby); {} goes back to the policy',
 		description:
 			'Only the meeting’s organizer, signed in, may; under the classic lobby there are none. The change is a MeetingOptionsChanged event in the meeting’s log and applies to callers who arrive after it (docs/rules.md, "Meeting options"). Answers the lobby as it is after.',
 		body: schemas.meetingOptionsBody,
