@@ -276,7 +276,7 @@ test('the organizer, signed in, admits one caller and declines another from pres
 	await room.close();
 });
 
-test('an administrator switches the Global meeting policy to the Teams lobby in the admin center; beside a waiting caller, the meeting view says at once what the start will do', async ({
+test('an administrator switches the Global meeting policy to the Teams lobby in the admin center, and the organizer sets his Meeting options; beside a waiting caller, the meeting view says at once what the start will do', async ({
 	browser,
 	page
 }) => {
@@ -307,6 +307,28 @@ test('an administrator switches the Global meeting policy to the Teams lobby in 
 				'The lobby policy changed to the Teams lobby, where dial-in callers wait until someone admits them.'
 			)
 		).toBeVisible();
+
+		// Lee, the organizer, signed in, lets people dialing in bypass his meeting's lobby in its
+		// Meeting options; everyone watching sees the explanation follow, and then the policy again.
+		const lee = await browser.newPage();
+		await lee.goto('/signin');
+		await lee.getByLabel('Email address').fill('lee.gu@contoso.com');
+		await lee.getByLabel('Password').fill(USER_PASSWORD);
+		await lee.getByRole('button', { name: 'Sign in' }).click();
+		await expect(lee.getByRole('button', { name: 'Sign out' })).toBeVisible();
+		await lee.goto(viewer.url());
+		const options = lee.getByRole('region', { name: 'Meeting options' });
+		await options.getByRole('checkbox', { name: /People dialing in can bypass the lobby/ }).check();
+		await expect(lobby.getByText('When the meeting starts they are admitted with it')).toBeVisible();
+		await expect(
+			viewer.getByText(
+				'The organizer changed the meeting options: people dialing in bypass the lobby once the meeting has started.'
+			)
+		).toBeVisible();
+		await options.getByRole('button', { name: 'Back to the meeting policy' }).click();
+		await expect(lobby.getByText('Even when the meeting starts they will wait to be admitted')).toBeVisible();
+		await expect(viewer.getByRole('region', { name: 'Meeting options' })).toHaveCount(0);
+		await lee.close();
 
 		await policy.getByRole('checkbox', { name: /People dialing in can bypass the lobby/ }).check();
 		await save();
