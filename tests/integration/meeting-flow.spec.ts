@@ -154,6 +154,33 @@ describe('a whole meeting over real Socket.IO clients', () => {
 		expect('snapshot' in history && history.snapshot.meeting.status).toBe('ended');
 	});
 
+	it('a page handing its meeting over to the next (unsubscribe, then subscribe, sent at once) keeps receiving its events', async () => {
+		const first = await callerInLobby(suite.server.url, '+46 8 222 00 01');
+		sockets.push(first.socket);
+		const meetingId = first.call.meetingId!;
+		const viewer = await connect(suite.server.url);
+		sockets.push(viewer);
+		const feed = subscribeMeeting(viewer, meetingId);
+		await feed.snapshot();
+		for (let round = 0; round < 5; round++) {
+			// The meeting view closes and presenter mode opens, in the same moment.
+			const scope = { scope: 'meeting', meetingId } as const;
+			const left = viewer.emitWithAck('monitor:unsubscribe', scope);
+			const joined = viewer.emitWithAck('monitor:subscribe', scope);
+			await Promise.all([must(left), must(joined)]);
+			const next = await callerInLobby(suite.server.url, `+46 8 222 01 0${round}`);
+			sockets.push(next.socket);
+			await expect
+				.poll(
+					() => feed.events.some((e) => 'participantId' in e.event && e.event.participantId === next.callId),
+					{
+						timeout: 5000
+					}
+				)
+				.toBe(true);
+		}
+	});
+
 	it('coalesces the all-meetings stream to at most one message per 250 ms', async () => {
 		const monitor = await connect(suite.server.url);
 		sockets.push(monitor);

@@ -136,8 +136,10 @@ export class OneMeeting {
 			socket.off('disconnect', onDisconnect);
 			socket.off('monitor:meeting', onUpdate);
 			// Another view of the same meeting on this connection (the meeting view handing over to
-			// presenter mode mounts the new one first) keeps the subscription: the server's room is
-			// per connection, so leaving it here would silence that view.
+			// presenter mode, when the new one mounts first) keeps the subscription: the server's room
+			// is per connection, so leaving it here would silence that view. When the old one closes
+			// first, its unsubscribe and the new view's subscribe go out together; the server leaves
+			// before it joins again.
 			const left = (watching.get(meetingId) ?? 1) - 1;
 			if (left > 0) {
 				watching.set(meetingId, left);

@@ -466,12 +466,17 @@ export function createSocketServer(httpServer: HttpServer, runtime: Runtime): Lo
 		return { snapshot };
 	});
 
+	// Both rooms are left before anything else runs: a subscribe sent right after this (a page
+	// handing its meeting over to the next) joins after, never in between, so it is not undone.
 	on('monitor:unsubscribe', monitorScopeSchema, async ({ socket }, scope) => {
-		if (scope.scope === 'all') await socket.leave(rooms.monitorAll);
-		else {
-			await socket.leave(rooms.monitorMeeting(scope.meetingId, 'signed-in'));
-			await socket.leave(rooms.monitorMeeting(scope.meetingId, 'anonymous'));
-		}
+		const left =
+			scope.scope === 'all'
+				? [socket.leave(rooms.monitorAll)]
+				: [
+						socket.leave(rooms.monitorMeeting(scope.meetingId, 'signed-in')),
+						socket.leave(rooms.monitorMeeting(scope.meetingId, 'anonymous'))
+					];
+		await Promise.all(left);
 		return {};
 	});
 
