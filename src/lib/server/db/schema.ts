@@ -40,6 +40,40 @@ function oneOf(column: AnyPgColumn, choices: readonly string[]) {
 }
 
 /**
+ * A meeting policy's lobby settings (`Set-CsTeamsMeetingPolicy`), with Teams' defaults: the Global
+ * policy's on the tenant row, a named policy's on its own row. New builders on every call.
+ */
+function meetingPolicyColumns() {
+	return {
+		lobbyMode: text('lobby_mode', { enum: LOBBY_MODES }).notNull().default(TENANT_DEFAULTS.lobbyMode),
+		autoAdmittedUsers: text('auto_admitted_users', { enum: AUTO_ADMITTED_USERS })
+			.notNull()
+			.default(TENANT_DEFAULTS.autoAdmittedUsers),
+		allowPstnUsersToBypassLobby: boolean('allow_pstn_users_to_bypass_lobby')
+			.notNull()
+			.default(TENANT_DEFAULTS.allowPstnUsersToBypassLobby),
+		allowAnonymousUsersToStartMeeting: boolean('allow_anonymous_users_to_start_meeting')
+			.notNull()
+			.default(TENANT_DEFAULTS.allowAnonymousUsersToStartMeeting),
+		usersCanAdmitFromLobby: text('users_can_admit_from_lobby', { enum: USERS_CAN_ADMIT_FROM_LOBBY })
+			.notNull()
+			.default(TENANT_DEFAULTS.usersCanAdmitFromLobby)
+	};
+}
+
+/** The CHECKs that keep a meeting policy's choices to the domain's, named after their table. */
+function meetingPolicyChecks(
+	table: string,
+	t: { lobbyMode: AnyPgColumn; autoAdmittedUsers: AnyPgColumn; usersCanAdmitFromLobby: AnyPgColumn }
+) {
+	return [
+		check(`${table}_lobby_mode`, oneOf(t.lobbyMode, LOBBY_MODES)),
+		check(`${table}_auto_admitted_users`, oneOf(t.autoAdmittedUsers, AUTO_ADMITTED_USERS)),
+		check(`${table}_users_can_admit_from_lobby`, oneOf(t.usersCanAdmitFromLobby, USERS_CAN_ADMIT_FROM_LOBBY))
+	];
+}
+
+/**
  * A tenant's dial-in conferencing settings, named after Teams'
  * `Get-CsOnlineDialInConferencingTenantSettings` and defaulting to its defaults (docs/rules.md).
  */
@@ -93,19 +127,7 @@ export const tenants = pgTable(
 		 * The Global meeting policy's lobby (`Set-CsTeamsMeetingPolicy -Identity Global`, docs/rules.md
 		 * "The lobby policy"): Lobby's lobby mode and Teams' four lobby settings, with Teams' defaults.
 		 */
-		lobbyMode: text('lobby_mode', { enum: LOBBY_MODES }).notNull().default(TENANT_DEFAULTS.lobbyMode),
-		autoAdmittedUsers: text('auto_admitted_users', { enum: AUTO_ADMITTED_USERS })
-			.notNull()
-			.default(TENANT_DEFAULTS.autoAdmittedUsers),
-		allowPstnUsersToBypassLobby: boolean('allow_pstn_users_to_bypass_lobby')
-			.notNull()
-			.default(TENANT_DEFAULTS.allowPstnUsersToBypassLobby),
-		allowAnonymousUsersToStartMeeting: boolean('allow_anonymous_users_to_start_meeting')
-			.notNull()
-			.default(TENANT_DEFAULTS.allowAnonymousUsersToStartMeeting),
-		usersCanAdmitFromLobby: text('users_can_admit_from_lobby', { enum: USERS_CAN_ADMIT_FROM_LOBBY })
-			.notNull()
-			.default(TENANT_DEFAULTS.usersCanAdmitFromLobby),
+		...meetingPolicyColumns(),
 		/** Lobby's own queue position (docs/rules.md, "Queue position"): off by default. */
 		announceLobbyPosition: boolean('announce_lobby_position')
 			.notNull()
@@ -129,9 +151,7 @@ export const tenants = pgTable(
 			'tenants_lobby_position_repeat_range',
 			inRange(t.lobbyPositionRepeatSeconds, 'lobbyPositionRepeatSeconds')
 		),
-		check('tenants_lobby_mode', oneOf(t.lobbyMode, LOBBY_MODES)),
-		check('tenants_auto_admitted_users', oneOf(t.autoAdmittedUsers, AUTO_ADMITTED_USERS)),
-		check('tenants_users_can_admit_from_lobby', oneOf(t.usersCanAdmitFromLobby, USERS_CAN_ADMIT_FROM_LOBBY))
+		...meetingPolicyChecks('tenants', t)
 	]
 );
 
@@ -150,29 +170,12 @@ export const meetingPolicies = pgTable(
 		/** The name the cmdlets take (`-Identity`, `-PolicyName`); unique in the tenant, whatever the case. */
 		identity: text('identity').notNull(),
 		description: text('description').notNull().default(''),
-		lobbyMode: text('lobby_mode', { enum: LOBBY_MODES }).notNull().default(TENANT_DEFAULTS.lobbyMode),
-		autoAdmittedUsers: text('auto_admitted_users', { enum: AUTO_ADMITTED_USERS })
-			.notNull()
-			.default(TENANT_DEFAULTS.autoAdmittedUsers),
-		allowPstnUsersToBypassLobby: boolean('allow_pstn_users_to_bypass_lobby')
-			.notNull()
-			.default(TENANT_DEFAULTS.allowPstnUsersToBypassLobby),
-		allowAnonymousUsersToStartMeeting: boolean('allow_anonymous_users_to_start_meeting')
-			.notNull()
-			.default(TENANT_DEFAULTS.allowAnonymousUsersToStartMeeting),
-		usersCanAdmitFromLobby: text('users_can_admit_from_lobby', { enum: USERS_CAN_ADMIT_FROM_LOBBY })
-			.notNull()
-			.default(TENANT_DEFAULTS.usersCanAdmitFromLobby),
+		...meetingPolicyColumns(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
 		uniqueIndex('meeting_policies_identity_unique').on(t.tenantId, sql`lower(${t.identity})`),
-		check('meeting_policies_lobby_mode', oneOf(t.lobbyMode, LOBBY_MODES)),
-		check('meeting_policies_auto_admitted_users', oneOf(t.autoAdmittedUsers, AUTO_ADMITTED_USERS)),
-		check(
-			'meeting_policies_users_can_admit_from_lobby',
-			oneOf(t.usersCanAdmitFromLobby, USERS_CAN_ADMIT_FROM_LOBBY)
-		)
+		...meetingPolicyChecks('meeting_policies', t)
 	]
 );
 

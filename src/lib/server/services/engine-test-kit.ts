@@ -15,6 +15,7 @@ import type { CallServiceOptions } from './call.service';
 import { VirtualTime as ManualTime } from '../simulator/virtual-time';
 import type { Notifier } from './notifier';
 import type { IdSource } from './ports';
+import { isServiceError } from '../service-error';
 
 /**
  * Virtual time for specs: the simulator's clock and scheduler (production code, shared so that a
@@ -181,4 +182,15 @@ export async function updateTenant(
  */
 export function wholePin(pin: string): RegExp {
 	return new RegExp(`(?<![0-9A-Za-z_$-])${pin}(?![0-9A-Za-z_$-])`);
+}
+
+/** The code a service refuses `promise` with, or `resolved`; anything but a refusal is thrown on. */
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+	try {
+		await promise;
+		return 'resolved';
+	} catch (error) {
+		if (isServiceError(error)) return error.code;
+		throw error;
+	}
 }

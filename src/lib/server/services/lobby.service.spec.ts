@@ -9,7 +9,14 @@ import { lobbyPolicyOf } from '$lib/domain';
 import { isServiceError } from '../service-error';
 import { actorFor, ANONYMOUS_ACTOR } from './access';
 import type { Actor } from './audit.service';
-import { callerInLobby, openSeededDatabase, startEngine, userByEmail, type Engine } from './engine-test-kit';
+import {
+	callerInLobby,
+	openSeededDatabase,
+	refusal,
+	startEngine,
+	userByEmail,
+	type Engine
+} from './engine-test-kit';
 
 const AMOS = 'amos.marble@contoso.com';
 
@@ -20,17 +27,6 @@ function lastTold(engine: Engine, callId: string) {
 			(n.kind === 'callUpdated' || n.kind === 'callLeftLobby') && n.callId === callId ? [n.view] : []
 		)
 		.at(-1);
-}
-
-/** The code a promise is refused with, or `resolved`. */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-		return 'resolved';
-	} catch (error) {
-		if (isServiceError(error)) return error.code;
-		throw error;
-	}
 }
 
 describe('LobbyService: admit one, admit all, decline, and why each caller waits', () => {

@@ -6,24 +6,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainWait } from '$lib/domain';
 import type { DatabaseHandle } from '../db/index';
-import { isServiceError } from '../service-error';
 import { actorFor, ANONYMOUS_ACTOR } from './access';
 import type { Actor } from './audit.service';
-import { callerInLobby, openSeededDatabase, startEngine, userByEmail, type Engine } from './engine-test-kit';
+import {
+	callerInLobby,
+	openSeededDatabase,
+	refusal,
+	startEngine,
+	userByEmail,
+	type Engine
+} from './engine-test-kit';
 
 const AMOS = 'amos.marble@contoso.com';
 const ASTRID = 'astrid.lindqvist@contoso.com';
-
-/** The code a promise is refused with, or `resolved`. */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-		return 'resolved';
-	} catch (error) {
-		if (isServiceError(error)) return error.code;
-		throw error;
-	}
-}
 
 describe('MeetingPolicyService: New-, Set-, Grant- and Remove-CsTeamsMeetingPolicy', () => {
 	let database: DatabaseHandle;

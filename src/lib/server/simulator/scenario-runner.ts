@@ -24,7 +24,14 @@ import { isServiceError } from '../service-error';
 import { checkExpectation } from './expectations';
 import { describeView, RunTracker } from './run-tracker';
 import type { ScenarioHost } from './scenario-host';
-import { actorOf, runConferenceId, runIdentity, type World, type WorldUser } from './scenario-world';
+import {
+	actorOf,
+	runConferenceId,
+	runIdentity,
+	type World,
+	type WorldOrganizer,
+	type WorldUser
+} from './scenario-world';
 
 /** One checked expectation: an `expect` step, an `expectError`, or a step that failed unexpectedly. */
 export interface ExpectationResult {
@@ -510,6 +517,17 @@ export class ScenarioRun {
 		return organizer.conferenceId;
 	}
 
+	/** The organizer named `by` (or the only organizer), and his live meeting; refused when either is missing. */
+	private organizersMeeting(by: string | undefined): { actor: WorldOrganizer; meetingId: string } {
+		const name = by ?? this.defaultMeeting;
+		const actor = name === undefined ? undefined : this.world.organizers.get(name);
+		if (!actor)
+			throw new StepRefusal('not-found', `"${name ?? '(none named)'}" is not an organizer of this scenario.`);
+		const meetingId = this.host.services.meetings.liveMeetingFor(actor.conferenceId);
+		if (meetingId === null) throw new StepRefusal('not-found', `${actor.name} has no live meeting.`);
+		return { actor, meetingId };
+	}
+
 	/**
 	 * `admit` or `decline`: the organizer (`by`, or the only organizer) acts on his meeting's lobby
 	 * through the same service as the meeting view, so the same rules refuse him when he may not.
@@ -517,12 +535,7 @@ export class ScenarioRun {
 	private async lobbyAction(step: ScenarioStep): Promise<void> {
 		const spec = step.admit ?? step.decline;
 		const { by, caller } = typeof spec === 'string' ? { by: undefined, caller: spec } : (spec ?? {});
-		const name = by ?? this.defaultMeeting;
-		const actor = name === undefined ? undefined : this.world.organizers.get(name);
-		if (!actor)
-			throw new StepRefusal('not-found', `"${name ?? '(none named)'}" is not an organizer of this scenario.`);
-		const meetingId = this.host.services.meetings.liveMeetingFor(actor.conferenceId);
-		if (meetingId === null) throw new StepRefusal('not-found', `${actor.name} has no live meeting.`);
+		const { actor, meetingId } = this.organizersMeeting(by);
 		const participantId = caller === undefined ? undefined : this.liveCall(caller).callId;
 		const { lobby } = this.host.services;
 		if (step.decline !== undefined) {
@@ -544,12 +557,7 @@ export class ScenarioRun {
 		const { by, reset, ...options } = spec;
 		if (reset && Object.keys(options).length > 0)
 			throw new StepRefusal('bad-request', 'reset goes back to the meeting policy: give it alone.');
-		const name = by ?? this.defaultMeeting;
-		const actor = name === undefined ? undefined : this.world.organizers.get(name);
-		if (!actor)
-			throw new StepRefusal('not-found', `"${name ?? '(none named)'}" is not an organizer of this scenario.`);
-		const meetingId = this.host.services.meetings.liveMeetingFor(actor.conferenceId);
-		if (meetingId === null) throw new StepRefusal('not-found', `${actor.name} has no live meeting.`);
+		const { actor, meetingId } = this.organizersMeeting(by);
 		await this.host.services.lobby.setOptions(actorOf(actor), meetingId, reset ? {} : options);
 		this.tracker.note(`meeting options ${reset ? 'reset' : JSON.stringify(options)} (by ${actor.email})`);
 	}
