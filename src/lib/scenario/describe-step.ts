@@ -2,7 +2,13 @@
  * Steps and expectations in plain words, for progress lines, the event log, report names and the
  * Scenarios page: `dial alice -> amos`, `meeting amos is in-progress with 0 in the lobby`.
  */
-import { subjectOf, type Count, type Expectation, type ScenarioStep } from './scenario-format';
+import {
+	subjectOf,
+	type Count,
+	type EventWatch,
+	type Expectation,
+	type ScenarioStep
+} from './scenario-format';
 
 /** A count as people say it: `2`, `at least 1`, `at most 5`, `1 to 5`. */
 export function describeCount(count: Count): string {
@@ -13,6 +19,13 @@ export function describeCount(count: Count): string {
 	if (atLeast !== undefined) return `at least ${atLeast}`;
 	if (atMost !== undefined) return `at most ${atMost}`;
 	return 'any number';
+}
+
+/** An event watched over time: `MeetingStarted in meeting amos within 60s`. */
+export function describeWatch(watch: EventWatch): string {
+	const where = watch.meeting ? ` in meeting ${watch.meeting}` : '';
+	const when = watch.within ? ` within ${watch.within}` : ' for the rest of the run';
+	return `${eventText(watch.event)}${where}${when}`;
 }
 
 /** Whether `n` satisfies `count`. */
@@ -96,6 +109,8 @@ export function describeStep(step: ScenarioStep): string {
 		return `decline ${d.caller}${'by' in d && d.by ? ` (by ${d.by})` : ''}`;
 	}
 	if (step.expect) return `expect ${describeExpectation(step.expect)}`;
+	if (step.never) return `never ${describeWatch(step.never)}`;
+	if (step.eventually) return `eventually ${describeWatch(step.eventually)}`;
 	return 'step';
 }
 

@@ -178,6 +178,35 @@ describe('parsing a scenario file', () => {
 		expect(lounge.map((e) => [e.line, e.path])).toEqual([[4, 'meetingPolicies.Training.lobbyMode']]);
 	});
 
+	it.each([
+		["'>= 3'", { atLeast: 3 }],
+		["'> 2'", { atLeast: 3 }],
+		["'<= 5'", { atMost: 5 }],
+		["'< 6'", { atMost: 5 }],
+		["'= 2'", { atLeast: 2, atMost: 2 }],
+		["'2..5'", { atLeast: 2, atMost: 5 }],
+		["' 1 .. 1 '", { atLeast: 1, atMost: 1 }]
+	])('given the comparison %s where a count is expected, then it means the bounds %j', (text, bounds) => {
+		const parsed = parseScenario(`${HEAD}  - expect: { meeting: amos, lobby: ${text} }\n`, 'test.yaml');
+		expect(parsed.ok && parsed.scenario.steps[0]?.expect?.lobby).toEqual(bounds);
+	});
+
+	it('given a comparison that is not one, or can never hold, then the error says how to write one, on its line', () => {
+		const at = (text: string) =>
+			errorsOf(`${HEAD}  - expect: { meeting: amos, lobby: ${text} }\n`).map((e) => [
+				e.line,
+				e.path,
+				e.message
+			]);
+		expect(at("'about 3'")).toEqual([
+			[9, 'steps[0].expect.lobby', "A comparison reads '>= 3', '> 2', '<= 5', '< 6', '= 2' or '2..5'."]
+		]);
+		expect(at("'5..2'")).toEqual([
+			[9, 'steps[0].expect.lobby', '5..2 is empty: write the smaller number first.']
+		]);
+		expect(at("'< 0'")).toEqual([[9, 'steps[0].expect.lobby', '< 0 can never hold: a count is 0 or more.']]);
+	});
+
 	it('given an empty file, then it says what a scenario needs', () => {
 		expect(errorsOf('')).toEqual([
 			{

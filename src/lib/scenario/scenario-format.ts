@@ -94,7 +94,9 @@ export const STEP_ACTIONS = [
 	'admit',
 	'decline',
 	'meetingOptions',
-	'expect'
+	'expect',
+	'never',
+	'eventually'
 ] as const;
 
 /** One of `STEP_ACTIONS`. */
@@ -158,16 +160,52 @@ const conferenceId = z
 	.regex(/^\d{1,20}$/, 'A conference ID is digits only.')
 	.describe('Conference ID digits, to dial a number other than the meeting’s (an unknown one, say).');
 
-/** A count an expectation checks: exact (`2`) or bounded (`{ atLeast: 1, atMost: 5 }`). */
+/** `>= 3`, `> 2`, `<= 5`, `< 6`, `= 2`, `2..5`: a comparison, as a test author writes one. */
+const COMPARISON = /^\s*(?:(>=|>|<=|<|==|=)\s*(\d{1,9})|(\d{1,9})\s*\.\.\s*(\d{1,9}))\s*$/;
+
+const COMPARISON_WORDS = "A comparison reads '>= 3', '> 2', '<= 5', '< 6', '= 2' or '2..5'.";
+
+/** A comparison as the bounds it means: `'>= 3'` is `{ atLeast: 3 }`, `'2..5'` `{ atLeast: 2, atMost: 5 }`. */
+const comparisonSchema = z
+	.string()
+	.regex(COMPARISON, COMPARISON_WORDS)
+	.transform((text, ctx): { atLeast?: number; atMost?: number } => {
+		const [, op, n, from, to] = COMPARISON.exec(text) ?? [];
+		if (from !== undefined && to !== undefined) {
+			if (Number(from) > Number(to))
+				ctx.addIssue({ code: 'custom', message: `${from}..${to} is empty: write the smaller number first.` });
+			return { atLeast: Number(from), atMost: Number(to) };
+		}
+		const value = Number(n);
+		switch (op) {
+			case '>=':
+				return { atLeast: value };
+			case '>':
+				return { atLeast: value + 1 };
+			case '<=':
+				return { atMost: value };
+			case '<':
+				if (value === 0) ctx.addIssue({ code: 'custom', message: '< 0 can never hold: a count is 0 or more.' });
+				return { atMost: value - 1 };
+			default:
+				return { atLeast: value, atMost: value };
+		}
+	});
+
+/**
+ * A count an expectation checks: exact (`2`), bounded (`{ atLeast: 1, atMost: 5 }`), or the same as a
+ * comparison (`'>= 1'`, `'1..5'`).
+ */
 export const countSchema = z
 	.union([
 		z.int().min(0),
 		z.strictObject({
 			atLeast: z.int().min(0).optional(),
 			atMost: z.int().min(0).optional()
-		})
+		}),
+		comparisonSchema
 	])
-	.describe('A number (2), or bounds ({ atLeast: 1, atMost: 5 }).');
+	.describe("A number (2), bounds ({ atLeast: 1, atMost: 5 }), or a comparison ('>= 1', '< 6', '1..5').");
 
 /** A count: exact, or bounds. */
 export type Count = z.infer<typeof countSchema>;
@@ -442,6 +480,31 @@ const expectedEventSchema = z
 	])
 	.describe('An event type, or `Type: subject` (who, or how: `MeetingStarted: leader-pin`).');
 
+/**
+ * An event watched over time (`never`, `eventually`): which (a type, or `Type: subject`), in which
+ * meeting (default: the only organizer's), and for how long from the step.
+ */
+function watchSchema(within: 'optional' | 'required') {
+	const window = duration.describe(
+		within === 'optional'
+			? 'How long from this step (default: to the end of the run).'
+			: 'The deadline, from this step.'
+	);
+	return z.strictObject({
+		event: expectedEventSchema,
+		meeting: actorName.optional().describe('The organizer whose meeting (default: the only organizer).'),
+		within: within === 'optional' ? window.optional() : window
+	});
+}
+
+const neverSchema = watchSchema('optional').describe(
+	'Must not happen: fails the moment the event happens within the time, saying when and after what.'
+);
+
+const eventuallySchema = watchSchema('required').describe(
+	'A deadline: passes when the event happens within the time, fails when the time is up without it.'
+);
+
 const emailExpectationSchema = z
 	.strictObject({
 		to: z.string().optional().describe('The address, or an actor (their primary address).'),
@@ -565,7 +628,9 @@ const stepShape = {
 	admit: admitSchema.optional(),
 	decline: declineSchema.optional(),
 	meetingOptions: meetingOptionsStepSchema.optional(),
-	expect: expectSchema.optional()
+	expect: expectSchema.optional(),
+	never: neverSchema.optional(),
+	eventually: eventuallySchema.optional()
 };
 
 /** One step of the timeline: when, and one action or expectation. */
@@ -589,11 +654,17 @@ const stepSchema = z
 		if (step.at !== undefined && step.after !== undefined) {
 			ctx.addIssue({ code: 'custom', path: ['after'], message: 'Give either at or after, not both.' });
 		}
-		if (step.expectError !== undefined && (step.expect !== undefined || step.arrivals !== undefined)) {
+		const notAnAction =
+			step.expect !== undefined ||
+			step.arrivals !== undefined ||
+			step.never !== undefined ||
+			step.eventually !== undefined;
+		if (step.expectError !== undefined && notAnAction) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['expectError'],
-				message: 'expectError goes with an action that can be refused, not with expect or arrivals.'
+				message:
+					'expectError goes with an action that can be refused, not with expect, never, eventually or arrivals.'
 			});
 		}
 		const expectation = step.expect;
@@ -713,6 +784,8 @@ const scenarioShape = z
 export type Scenario = z.infer<typeof scenarioShape>;
 /** One step of a scenario. */
 export type ScenarioStep = Scenario['steps'][number];
+/** A `never` or `eventually` step: an event watched from the step for a while. */
+export type EventWatch = NonNullable<ScenarioStep['never']>;
 /** What one `expect` step checks. */
 export type Expectation = NonNullable<ScenarioStep['expect']>;
 /** One `arrivals` step. */
@@ -963,6 +1036,10 @@ function crossCheck(scenario: Scenario): CrossIssue[] {
 					});
 				}
 			}
+		}
+		for (const key of ['never', 'eventually'] as const) {
+			const watch = step[key];
+			if (watch) needMeeting(watch.meeting, at(key, 'meeting'));
 		}
 		const expectation = step.expect;
 		if (expectation) {

@@ -88,6 +88,13 @@ export class RunTracker implements Notifier {
 		this.note(`call ${this.nameOf(callId)}: ${text}`);
 	}
 
+	private readonly eventListeners: ((conferenceId: string, event: MeetingEvent) => void)[] = [];
+
+	/** Tells `listener` every meeting event as it is committed, after it is logged. */
+	onEvent(listener: (conferenceId: string, event: MeetingEvent) => void): void {
+		this.eventListeners.push(listener);
+	}
+
 	/** The commit listener: meeting events in commit order. */
 	committed({ meetingId, events, state }: CommittedEvents): void {
 		this.meetings.set(meetingId, state);
@@ -113,6 +120,7 @@ export class RunTracker implements Notifier {
 				const view = this.admitViews.get(meetingId);
 				if (view) for (const id of event.participantIds) this.callView(id, view);
 			}
+			for (const listener of this.eventListeners) listener(state.conferenceId, event);
 		}
 	}
 

@@ -99,6 +99,52 @@ steps:
 		expect(result.log.join('\n')).not.toMatch(/\b\d{5}\b(?!.*(?:caller|call-|\+))/);
 	}, 60_000);
 
+	it('given never and eventually, then never fails the moment the event happens, saying when and after what, and eventually fails at its deadline', async () => {
+		const result = await runScenario(
+			scenario(`
+name: Watches
+description: What must not happen, and what must happen by when.
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - at: 0s
+    never: { event: MeetingStarted, within: 1m }
+  - never: { event: { MeetingStarted: pstn-only } }
+  - eventually: { event: { MeetingStarted: leader-pin }, within: 1m }
+  - eventually: { event: LobbyAdmitted, within: 10s }
+  - dial: alice
+  - at: 30s
+    dial: amos
+  - at: 2m
+    expect: { meeting: amos, lobby: '< 1', participants: '2..2' }
+`)
+		);
+		const byName = Object.fromEntries(result.expectations.map((e) => [e.name, e]));
+		expect(byName['step 1 at 0:00: never MeetingStarted within 1m']).toMatchObject({
+			passed: false,
+			message: expect.stringMatching(
+				/^at 0:30 MeetingStarted: leader-pin happened in meeting amos, which must not happen between 0:00 and 1:00; just before it: .*call amos/
+			)
+		});
+		expect(byName['step 2 at 0:00: never MeetingStarted: pstn-only for the rest of the run']).toMatchObject({
+			passed: true,
+			message: 'MeetingStarted: pstn-only did not happen until the run ended at 2:00'
+		});
+		expect(byName['step 3 at 0:00: eventually MeetingStarted: leader-pin within 1m']).toMatchObject({
+			passed: true,
+			message: 'MeetingStarted: leader-pin at 0:30'
+		});
+		expect(byName['step 4 at 0:00: eventually LobbyAdmitted within 10s']).toMatchObject({
+			passed: false,
+			message:
+				'at 0:00 expected LobbyAdmitted in meeting amos between 0:00 and 0:10, but it had not happened by 0:10'
+		});
+		expect(result.expectations.at(-1)).toMatchObject({ passed: true });
+	}, 60_000);
+
 	it('given an actor missing from the directory, then the run fails at setup, saying who', async () => {
 		const result = await runScenario(
 			scenario(`

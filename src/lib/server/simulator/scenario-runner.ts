@@ -9,20 +9,22 @@
  * would sleep between items at the chosen speed and let a trainer pause and single-step.
  */
 import type { CallView } from '$lib/contract/events';
-import { describeExpectation, describeStep } from '$lib/scenario/describe-step';
+import type { MeetingEvent } from '$lib/domain';
+import { describeExpectation, describeStep, describeWatch, eventText } from '$lib/scenario/describe-step';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import {
 	simulatedOrganizerNames,
 	subjectOf,
+	type EventWatch,
 	type Scenario,
 	type ScenarioStep
 } from '$lib/scenario/scenario-format';
 import { planScenario, type PlanItem, type ScenarioPlan } from '$lib/scenario/scenario-plan';
-import { formatOffset } from '$lib/scenario/scenario-time';
+import { formatOffset, parseDuration } from '$lib/scenario/scenario-time';
 import { SeededRandom } from '$lib/scenario/seeded-random';
 import { isServiceError } from '../service-error';
 import { checkExpectation } from './expectations';
-import { describeView, RunTracker } from './run-tracker';
+import { describeView, eventSubjects, RunTracker } from './run-tracker';
 import type { ScenarioHost } from './scenario-host';
 import {
 	actorOf,
@@ -123,6 +125,24 @@ function refusalOf(error: unknown): { code: string; message: string } {
 	return { code: 'error', message: String(error) };
 }
 
+/** A `never` or `eventually` step, watching committed events from `from` until `until` (null: the end). */
+interface Watch {
+	readonly item: PlanItem;
+	readonly kind: 'never' | 'eventually';
+	readonly spec: EventWatch;
+	readonly meeting: string;
+	readonly conferenceId: string;
+	readonly from: number;
+	readonly until: number | null;
+	readonly name: string;
+}
+
+/** `within 1:00 of 0:30`, or `from 0:30 on`. */
+function windowText(w: Watch, start: number): string {
+	const from = formatOffset(w.from - start);
+	return w.until === null ? `from ${from} on` : `between ${from} and ${formatOffset(w.until - start)}`;
+}
+
 interface CallHandle {
 	readonly callId: string;
 	readonly resumeToken: string;
@@ -147,6 +167,8 @@ export class ScenarioRun {
 	private readonly wrongPins: SeededRandom;
 	private readonly defaultMeeting: string | undefined;
 	private wallMs = 0;
+	/** `never` and `eventually` steps still watching. */
+	private readonly watches: Watch[] = [];
 
 	private constructor(
 		readonly scenario: Scenario,
@@ -165,6 +187,7 @@ export class ScenarioRun {
 			host.services.meetings.onCommitted((committed) => this.tracker.committed(committed)),
 			host.notifier.attach(this.tracker)
 		);
+		this.tracker.onEvent((conferenceId, event) => this.watchEvent(conferenceId, event));
 		this.tracker.note(`scenario "${scenario.name}" seed ${seed}: ${this.plan.items.length} items`);
 	}
 
@@ -213,11 +236,13 @@ export class ScenarioRun {
 		this.position += 1;
 		const before = this.results.length;
 		await this.host.advanceTo(this.host.start + item.at);
+		this.closeWatches(false);
 		const step = this.scenario.steps[item.stepIndex];
 		const label = step ? describeStep(step) : 'step';
 		if (item.action.kind === 'step') await this.runStep(item);
 		else await this.runGenerated(item);
 		await this.host.settle();
+		if (this.done) this.closeWatches(true);
 		this.wallMs += performance.now() - wallStart;
 		this.options.onProgress?.({
 			scenario: this.scenario.name,
@@ -306,6 +331,10 @@ export class ScenarioRun {
 			return;
 		}
 		if (step.arrivals) return;
+		if (step.never || step.eventually) {
+			this.watch(item, step.never ? 'never' : 'eventually', (step.never ?? step.eventually)!);
+			return;
+		}
 		let refusal: { code: string; message: string } | null = null;
 		try {
 			await this.act(step, item);
@@ -330,6 +359,74 @@ export class ScenarioRun {
 			}
 		} else if (refusal) {
 			this.record(item, label, false, `${when} ${label} failed with ${refusal.code}: ${refusal.message}`);
+		}
+	}
+
+	// Events watched over time: `never` and `eventually`
+
+	/** Starts watching for the step's event, from now until `within` (or the end of the run). */
+	private watch(item: PlanItem, kind: Watch['kind'], spec: EventWatch): void {
+		const name = spec.meeting ?? this.defaultMeeting;
+		const organizer = name === undefined ? undefined : this.world.organizers.get(name);
+		const from = this.host.now();
+		this.watches.push({
+			item,
+			kind,
+			spec,
+			meeting: name ?? '',
+			conferenceId: organizer?.conferenceId ?? '',
+			from,
+			until: spec.within === undefined ? null : from + parseDuration(spec.within),
+			name: `${kind} ${describeWatch(spec)}`
+		});
+	}
+
+	/**
+	 * A committed event, against every open watch of its meeting: `never` fails the moment it sees
+	 * one inside its time, saying when and what came just before; `eventually` passes.
+	 */
+	private watchEvent(conferenceId: string, event: MeetingEvent): void {
+		for (const w of [...this.watches]) {
+			if (w.conferenceId !== conferenceId || event.at < w.from || (w.until !== null && event.at >= w.until))
+				continue;
+			const entry = typeof w.spec.event === 'string' ? { [w.spec.event]: undefined } : w.spec.event;
+			const [type, subject] = Object.entries(entry)[0] ?? [];
+			if (event.type !== type) continue;
+			const subjects = eventSubjects(event, (id) => this.tracker.nameOf(id), w.meeting);
+			if (subject !== undefined && !subjects.includes(subject.trim())) continue;
+			this.watches.splice(this.watches.indexOf(w), 1);
+			const when = formatOffset(event.at - this.host.start);
+			const seen = `${event.type}${subjects[0] ? `: ${subjects[0]}` : ''}`;
+			if (w.kind === 'eventually') {
+				this.record(w.item, w.name, true, `${seen} at ${when}`);
+				continue;
+			}
+			const before = this.tracker.log.slice(-6, -1).join(' | ');
+			this.record(
+				w.item,
+				w.name,
+				false,
+				`at ${when} ${seen} happened in meeting ${w.meeting}, which must not happen ${windowText(w, this.host.start)}; just before it: ${before || 'nothing'}`
+			);
+		}
+	}
+
+	/** Watches whose time is up (all of them at the end of the run) are decided. */
+	private closeWatches(end: boolean): void {
+		const now = this.host.now();
+		for (const w of [...this.watches]) {
+			if (!end && (w.until === null || now < w.until)) continue;
+			this.watches.splice(this.watches.indexOf(w), 1);
+			const until = w.until !== null && w.until <= now ? formatOffset(w.until - this.host.start) : null;
+			const span = until ? `by ${until}` : `until the run ended at ${formatOffset(now - this.host.start)}`;
+			if (w.kind === 'never') this.record(w.item, w.name, true, `${eventText(w.spec.event)} did not happen ${span}`);
+			else
+				this.record(
+					w.item,
+					w.name,
+					false,
+					`at ${formatOffset(w.item.at)} expected ${eventText(w.spec.event)} in meeting ${w.meeting} ${windowText(w, this.host.start)}, but it had not happened ${span}`
+				);
 		}
 	}
 
