@@ -185,7 +185,8 @@ const comparisonSchema = z
 			case '<=':
 				return { atMost: value };
 			case '<':
-				if (value === 0) ctx.addIssue({ code: 'custom', message: '< 0 can never hold: a count is 0 or more.' });
+				if (value === 0)
+					ctx.addIssue({ code: 'custom', message: '< 0 can never hold: a count is 0 or more.' });
 				return { atMost: value - 1 };
 			default:
 				return { atLeast: value, atMost: value };

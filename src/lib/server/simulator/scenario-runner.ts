@@ -419,7 +419,8 @@ export class ScenarioRun {
 			this.watches.splice(this.watches.indexOf(w), 1);
 			const until = w.until !== null && w.until <= now ? formatOffset(w.until - this.host.start) : null;
 			const span = until ? `by ${until}` : `until the run ended at ${formatOffset(now - this.host.start)}`;
-			if (w.kind === 'never') this.record(w.item, w.name, true, `${eventText(w.spec.event)} did not happen ${span}`);
+			if (w.kind === 'never')
+				this.record(w.item, w.name, true, `${eventText(w.spec.event)} did not happen ${span}`);
 			else
 				this.record(
 					w.item,
