@@ -150,6 +150,13 @@ export function describeExpectation(e: Expectation, defaultMeeting?: string): st
 		].filter(Boolean);
 		return `user ${e.user} ${parts.join(', ')}`;
 	}
+	if (e.count) {
+		const { event, meeting: where, disconnected, is } = e.count;
+		const what = event
+			? `${eventText(event)}${where ? ` in meeting ${where}` : ''}`
+			: `calls disconnected (${disconnected ?? ''})`;
+		return `${describeCount(is)} ${what} so far`;
+	}
 	if (e.totals) {
 		const parts = Object.entries(e.totals).map(([k, v]) => `${k} ${describeCount(v as Count)}`);
 		return `totals: ${parts.join(', ')}`;

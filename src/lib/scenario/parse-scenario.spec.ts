@@ -207,6 +207,17 @@ describe('parsing a scenario file', () => {
 		expect(at("'< 0'")).toEqual([[9, 'steps[0].expect.lobby', '< 0 can never hold: a count is 0 or more.']]);
 	});
 
+	it('given a count of two things, or of a meeting with calls, then it says to count one thing', () => {
+		const at = (count: string) =>
+			errorsOf(`${HEAD}  - expect: { count: ${count} }\n`).map((e) => [e.line, e.message]);
+		expect(at('{ event: MeetingStarted, disconnected: pin-failed, is: 1 }')).toEqual([
+			[9, 'Count one thing: event (meeting events) or disconnected (calls ended with a reason).']
+		]);
+		expect(at('{ disconnected: pin-failed, meeting: amos, is: 1 }')).toEqual([
+			[9, 'meeting goes with event: calls are counted over the whole run.']
+		]);
+	});
+
 	it('given an empty file, then it says what a scenario needs', () => {
 		expect(errorsOf('')).toEqual([
 			{

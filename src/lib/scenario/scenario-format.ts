@@ -506,6 +506,27 @@ const eventuallySchema = watchSchema('required').describe(
 	'A deadline: passes when the event happens within the time, fails when the time is up without it.'
 );
 
+/**
+ * How many times something happened over the whole run so far: meeting events (in one meeting, or
+ * all of the run's), or calls that ended with a reason.
+ */
+const countExpectationSchema = z
+	.strictObject({
+		event: expectedEventSchema.optional().describe('Meeting events of this type (or `Type: subject`).'),
+		meeting: actorName
+			.optional()
+			.describe('Only this organizer’s meetings (default: every meeting of the run).'),
+		disconnected: z.enum(DISCONNECT_REASONS).optional().describe('Calls that ended with this reason.'),
+		is: countSchema.describe("How many: 2, { atLeast, atMost }, or a comparison such as '>= 2'.")
+	})
+	.refine((c) => (c.event === undefined) !== (c.disconnected === undefined), {
+		message: 'Count one thing: event (meeting events) or disconnected (calls ended with a reason).'
+	})
+	.refine((c) => c.meeting === undefined || c.event !== undefined, {
+		message: 'meeting goes with event: calls are counted over the whole run.'
+	})
+	.describe('Counts over the whole run so far (docs/scenarios.md, "Counts over the run").');
+
 const emailExpectationSchema = z
 	.strictObject({
 		to: z.string().optional().describe('The address, or an actor (their primary address).'),
@@ -564,6 +585,7 @@ const expectSchema = z
 			.optional()
 			.describe('The place in the lobby the caller was last told (docs/rules.md, "Queue position").'),
 		email: emailExpectationSchema.optional(),
+		count: countExpectationSchema.optional(),
 		user: identity.optional(),
 		pin: z
 			.literal('masked')
@@ -682,6 +704,7 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 		(expectation.meeting !== undefined || has(MEETING_FIELDS)) && 'meeting',
 		(expectation.caller !== undefined || has(CALLER_FIELDS)) && 'caller',
 		expectation.email !== undefined && 'email',
+		expectation.count !== undefined && 'count',
 		(expectation.user !== undefined || has(USER_FIELDS)) && 'user',
 		expectation.totals !== undefined && 'totals'
 	].filter((s): s is string => typeof s === 'string');
@@ -689,7 +712,8 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 		ctx.addIssue({
 			code: 'custom',
 			path: ['expect'],
-			message: 'Say what to check: meeting (state, lobby, ...), caller (phase, ...), email, user or totals.'
+			message:
+				'Say what to check: meeting (state, lobby, ...), caller (phase, ...), email, count, user or totals.'
 		});
 	} else if (subjects.length > 1) {
 		ctx.addIssue({
@@ -1042,6 +1066,8 @@ function crossCheck(scenario: Scenario): CrossIssue[] {
 			const watch = step[key];
 			if (watch) needMeeting(watch.meeting, at(key, 'meeting'));
 		}
+		const counted = step.expect?.count?.meeting;
+		if (counted !== undefined) needMeeting(counted, at('expect', 'count', 'meeting'));
 		const expectation = step.expect;
 		if (expectation) {
 			if (expectation.caller !== undefined && !isCaller(expectation.caller)) {

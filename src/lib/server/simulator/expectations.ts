@@ -36,6 +36,7 @@ export async function checkExpectation(e: Expectation, ctx: ExpectationContext):
 	if (e.email) return checkEmail(e.email, ctx);
 	if (e.user !== undefined) return checkUser(e, e.user, ctx);
 	if (e.totals) return checkTotals(e.totals, ctx);
+	if (e.count) return checkCount(e.count, ctx);
 	return checkMeeting(e, ctx);
 }
 
@@ -249,6 +250,43 @@ async function checkUser(e: Expectation, identity: string, ctx: ExpectationConte
 		view.lockedOut ? ', locked out' : ''
 	}${leaks}`;
 	return verdict(failures, [`user ${identity} to have ${expected.join(' and ')}`], actual);
+}
+
+/** How many times an event happened in the run so far, or how many calls ended with a reason. */
+function checkCount(count: NonNullable<Expectation['count']>, ctx: ExpectationContext): Verdict {
+	const wanted = describeCount(count.is);
+	if (count.event === undefined) {
+		const n = ctx.tracker.callsEndedWith(count.disconnected ?? 'hung-up');
+		const what = `calls disconnected (${count.disconnected ?? ''})`;
+		return verdict(
+			countMatches(count.is, n) ? [] : ['count'],
+			[`${wanted} ${what}`],
+			`${plural(n, 'call')} ended so (${count.disconnected ?? ''})`
+		);
+	}
+	const entry = typeof count.event === 'string' ? { [count.event]: undefined } : count.event;
+	const [type, subject] = Object.entries(entry)[0] ?? [];
+	const organizer = count.meeting === undefined ? undefined : ctx.world.organizers.get(count.meeting);
+	let n = 0;
+	for (const [conferenceId, record] of ctx.tracker.conferences) {
+		if (organizer && organizer.conferenceId !== conferenceId) continue;
+		const name = ctx.tracker.meetingNameOf(conferenceId);
+		for (const { event } of record.events) {
+			if (event.type !== type) continue;
+			if (
+				subject !== undefined &&
+				!eventSubjects(event, (id) => ctx.tracker.nameOf(id), name).includes(subject.trim())
+			)
+				continue;
+			n++;
+		}
+	}
+	const what = `${eventText(count.event)}${count.meeting ? ` in meeting ${count.meeting}` : ''}`;
+	return verdict(
+		countMatches(count.is, n) ? [] : ['count'],
+		[`${wanted} ${what}`],
+		`${eventText(count.event)} happened ${n === 1 ? 'once' : `${n} times`}`
+	);
 }
 
 function checkTotals(totals: NonNullable<Expectation['totals']>, ctx: ExpectationContext): Verdict {

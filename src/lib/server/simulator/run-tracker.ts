@@ -79,6 +79,19 @@ export class RunTracker implements Notifier {
 		return this.views.get(callId);
 	}
 
+	/** How many calls of the run ended with `reason`, as their callers were last told. */
+	callsEndedWith(reason: NonNullable<CallView['reason']>): number {
+		let n = 0;
+		for (const view of this.views.values()) if (view.phase === 'disconnected' && view.reason === reason) n++;
+		return n;
+	}
+
+	/** The scenario's name for the meeting behind a conference ID (its organizer's actor name). */
+	meetingNameOf(conferenceId: string): string {
+		const record = this.conferences.get(conferenceId);
+		return record ? this.meetingName(record.latest) : conferenceId;
+	}
+
 	/** Records a view a call was given (an answer to its own keys, or a push) and logs a change. */
 	callView(callId: string, view: CallView): void {
 		this.views.set(callId, view);

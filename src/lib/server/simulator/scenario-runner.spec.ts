@@ -120,6 +120,9 @@ steps:
     dial: amos
   - at: 2m
     expect: { meeting: amos, lobby: '< 1', participants: '2..2' }
+  - expect: { count: { event: CallerEnteredLobby, is: 1 } }
+  - expect: { count: { event: { MeetingStarted: leader-pin }, meeting: amos, is: '>= 2' } }
+  - expect: { count: { disconnected: pin-failed, is: 0 } }
 `)
 		);
 		const byName = Object.fromEntries(result.expectations.map((e) => [e.name, e]));
@@ -142,7 +145,22 @@ steps:
 			message:
 				'at 0:00 expected LobbyAdmitted in meeting amos between 0:00 and 0:10, but it had not happened by 0:10'
 		});
-		expect(result.expectations.at(-1)).toMatchObject({ passed: true });
+		expect(
+			byName['step 7 at 2:00: meeting amos has at most 0 in the lobby, has 2 participant(s)']
+		).toMatchObject({
+			passed: true
+		});
+		expect(byName['step 8 at 2:00: 1 CallerEnteredLobby so far']).toMatchObject({ passed: true });
+		expect(
+			byName['step 9 at 2:00: at least 2 MeetingStarted: leader-pin in meeting amos so far']
+		).toMatchObject({
+			passed: false,
+			message:
+				'at 2:00 expected at least 2 MeetingStarted: leader-pin in meeting amos, but MeetingStarted: leader-pin happened once'
+		});
+		expect(byName['step 10 at 2:00: 0 calls disconnected (pin-failed) so far']).toMatchObject({
+			passed: true
+		});
 	}, 60_000);
 
 	it('given an actor missing from the directory, then the run fails at setup, saying who', async () => {
