@@ -119,4 +119,31 @@ describe('scenario reports', () => {
 		});
 		expect(JSON.parse(JSON.stringify(report))).toEqual(report);
 	});
+
+	it('says where a failing run diverged: the log lines just before each failure, and the log up to the first failure however long', () => {
+		const before = [
+			'00:00:11.000 call alice: in the lobby, music',
+			'00:00:11.500 meeting amos m-1 CallerEnteredLobby bob'
+		];
+		const early = Array.from({ length: 2500 }, (_, i) => `00:00:0${i % 10}.000 line ${i}`);
+		const failing: ScenarioResult = {
+			...FAILED,
+			expectations: FAILED.expectations.map((e) => (e.passed ? e : { ...e, before })),
+			log: [
+				...early,
+				'00:00:12.000 FAIL step 4 at 0:12: meeting amos is in-progress -- ...',
+				'after the failure'
+			]
+		};
+		const summary = formatSummary(failing);
+		expect(summary).toContain(`        just before it:\n          ${before[0]}\n          ${before[1]}\n`);
+		const junit = toJUnitXml([failing]);
+		expect(wellFormed(junit)).toBe(true);
+		expect(junit).toContain(`Just before it:\n  ${before[0]}`);
+		const out = /<system-out>([\s\S]*)<\/system-out>/.exec(junit)![1]!.split('\n');
+		expect(out[0]).toBe('... 501 earlier lines');
+		expect(out.at(-2)).toBe('00:00:12.000 FAIL step 4 at 0:12: meeting amos is in-progress -- ...');
+		expect(out.at(-1)).toBe('... 1 later lines');
+		expect(toJsonReport([failing]).results[0]!.expectations[1]!.before).toEqual(before);
+	});
 });

@@ -44,10 +44,31 @@ function where(result: ScenarioResult, e: ExpectationResult): string {
 /** Lines of the event log kept in a failing suite's system-out: enough to see what happened. */
 const MAX_LOG_LINES = 2000;
 
+/** A failure's text: what was expected and what happened, then the event log just before it. */
+function failureText(result: ScenarioResult, e: ExpectationResult): string {
+	const before = e.before?.length ? `\nJust before it:\n${e.before.map((l) => `  ${l}`).join('\n')}` : '';
+	return `${where(result, e)}: ${e.message}${before}`;
+}
+
+/**
+ * The event log a failing suite carries: up to `MAX_LOG_LINES`, ending at the first failure, so
+ * the lines that lead to it are kept whatever came long before.
+ */
+function logAroundFailure(log: readonly string[]): string[] {
+	const failed = log.findIndex((line) => / FAIL /.test(line));
+	const end = failed < 0 ? log.length : failed + 1;
+	const start = Math.max(0, end - MAX_LOG_LINES);
+	const kept = log.slice(start, end);
+	if (start > 0) kept.unshift(`... ${start} earlier lines`);
+	if (end < log.length) kept.push(`... ${log.length - end} later lines`);
+	return kept;
+}
+
 /**
  * JUnit XML for CI: one `<testsuite>` per scenario file, one `<testcase>` per expectation (an
- * `expect` step, an `expectError`, or a step that failed), `<failure>` saying what was expected and
- * what happened. A failing suite carries the start of its event log in `<system-out>`.
+ * `expect` step, an `expectError`, or a step that failed), `<failure>` saying what was expected,
+ * what happened and the event log just before it. A failing suite carries the event log up to its
+ * first failure in `<system-out>`.
  */
 export function toJUnitXml(results: readonly ScenarioResult[]): string {
 	const tests = results.reduce((n, r) => n + r.expectations.length, 0);
@@ -80,15 +101,13 @@ export function toJUnitXml(results: readonly ScenarioResult[]): string {
 			} else {
 				out.push(
 					`    <testcase ${attributes}>`,
-					`      <failure message="${xml(e.message)}" type="expectation">${xml(`${where(result, e)}: ${e.message}`)}</failure>`,
+					`      <failure message="${xml(e.message)}" type="expectation">${xml(failureText(result, e))}</failure>`,
 					'    </testcase>'
 				);
 			}
 		}
 		if (suiteFailures > 0 && result.log.length > 0) {
-			const log = result.log.slice(0, MAX_LOG_LINES);
-			if (result.log.length > MAX_LOG_LINES) log.push(`... ${result.log.length - MAX_LOG_LINES} more lines`);
-			out.push(`    <system-out>${xml(log.join('\n'))}</system-out>`);
+			out.push(`    <system-out>${xml(logAroundFailure(result.log).join('\n'))}</system-out>`);
 		}
 		out.push('  </testsuite>');
 	}
@@ -131,10 +150,12 @@ export function formatSummary(result: ScenarioResult): string {
 	const lines = [`${result.passed ? '✓' : '✗'} ${result.name} (${origin})`];
 	for (const e of result.expectations) {
 		lines.push(`    ${e.passed ? '✓' : '✗'} ${e.name}`);
-		if (!e.passed)
+		if (!e.passed) {
 			lines.push(
 				`        ${e.message}${e.line !== null && result.file ? ` (${result.file}:${e.line})` : ''}`
 			);
+			if (e.before?.length) lines.push('        just before it:', ...e.before.map((l) => `          ${l}`));
+		}
 	}
 	const failed = result.expectations.filter((e) => !e.passed).length;
 	const speed =

@@ -48,6 +48,8 @@ export interface ExpectationResult {
 	readonly passed: boolean;
 	/** Passed: what was seen. Failed: `at 0:12 expected ..., but ...`. */
 	readonly message: string;
+	/** Failed: the last lines of the event log before the failure, where the run diverged. */
+	readonly before?: readonly string[];
 }
 
 /** The outcome of one run. Serialisable (JSON) as it is. */
@@ -124,6 +126,9 @@ function refusalOf(error: unknown): { code: string; message: string } {
 	}
 	return { code: 'error', message: String(error) };
 }
+
+/** How many lines of the event log a failure keeps from just before it. */
+const LINES_BEFORE_FAILURE = 10;
 
 /** A `never` or `eventually` step, watching committed events from `from` until `until` (null: the end). */
 interface Watch {
@@ -300,7 +305,8 @@ export class ScenarioRun {
 			at: item.at,
 			name: `step ${item.stepIndex + 1} at ${formatOffset(item.at)}: ${name}`,
 			passed,
-			message
+			message,
+			...(passed ? {} : { before: this.tracker.log.slice(-LINES_BEFORE_FAILURE) })
 		};
 		this.results.push(result);
 		this.tracker.note(`${passed ? 'pass' : 'FAIL'} ${result.name}${passed ? '' : ` -- ${message}`}`);
