@@ -168,7 +168,9 @@ export function describeExpectation(e: Expectation, defaultMeeting?: string): st
 		e.participants !== undefined && `has ${describeCount(e.participants)} participant(s)`,
 		e.locked !== undefined && (e.locked ? 'is locked' : 'is not locked'),
 		e.startedBy && `was started by ${e.startedBy}`,
-		e.events && `had ${e.exactly ? 'exactly ' : ''}${e.events.map(eventText).join(', ')}`
+		e.events && `had ${e.exactly ? 'exactly ' : ''}${e.events.map(eventText).join(', ')}`,
+		e.order &&
+			`had every ${e.order.before.map(eventText).join(', ')} before every ${e.order.after.map(eventText).join(', ')}`
 	].filter(Boolean);
 	return `meeting ${meeting} ${parts.join(', ')}`;
 }

@@ -563,6 +563,15 @@ const expectSchema = z
 		locked: z.boolean().optional(),
 		startedBy: z.enum(['client', 'leader-pin', 'pstn-only']).optional(),
 		events: z.array(expectedEventSchema).min(1).optional().describe('Events that happened, in this order.'),
+		order: z
+			.strictObject({
+				before: z.array(expectedEventSchema).min(1),
+				after: z.array(expectedEventSchema).min(1)
+			})
+			.optional()
+			.describe(
+				'A partial order: every event matching before happened, and before every event matching after, whatever the order among each.'
+			),
 		exactly: z
 			.boolean()
 			.optional()
@@ -604,7 +613,8 @@ const MEETING_FIELDS = [
 	'locked',
 	'startedBy',
 	'events',
-	'exactly'
+	'exactly',
+	'order'
 ] as const;
 const CALLER_FIELDS = [
 	'phase',
@@ -736,7 +746,7 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 			code: 'custom',
 			path: ['expect'],
 			message: onlyMeeting
-				? 'Say what to check of the meeting: state, lobby, participants, locked, startedBy or events.'
+				? 'Say what to check of the meeting: state, lobby, participants, locked, startedBy, events or order.'
 				: onlyCaller
 					? 'Say what to check of the caller: phase, music, prompt, reason, leader, muted, handRaised, waitsBecause or lobbyPosition.'
 					: 'Say what to check of the user: pin, lockedOut or pinLength.'

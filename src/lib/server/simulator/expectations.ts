@@ -6,6 +6,7 @@
 import type { CallView } from '$lib/contract/events';
 import { explainWait } from '$lib/domain';
 import { countMatches, describeCount, eventText } from '$lib/scenario/describe-step';
+import { formatOffset } from '$lib/scenario/scenario-time';
 import type { Count, Expectation } from '$lib/scenario/scenario-format';
 import type { Services } from '../services/index';
 import { SYSTEM_ACTOR } from '../services/access';
@@ -21,6 +22,8 @@ export interface ExpectationContext {
 	readonly defaultMeeting: string | undefined;
 	/** The current call of each caller actor. */
 	readonly callOf: (name: string) => string | undefined;
+	/** When the run started (epoch ms), for the times of events. */
+	readonly start: number;
 }
 
 /** Whether it held, and the sentence that says so. */
@@ -117,6 +120,38 @@ function checkMeeting(e: Expectation, ctx: ExpectationContext): Verdict {
 			const shown = seen.slice(0, 30).map((s) => `${s.type}: ${s.subjects[0] ?? ''}`);
 			eventsProblem += `; the events were: ${shown.join(', ') || 'none'}${seen.length > 30 ? ', ...' : ''}`;
 		}
+	}
+	if (e.order) {
+		const seen = (record?.events ?? []).map(({ event }) => ({
+			event,
+			subjects: eventSubjects(event, (id) => ctx.tracker.nameOf(id), name)
+		}));
+		const matching = (entries: readonly (string | Partial<Record<string, string>>)[]) =>
+			seen.flatMap((s, i) =>
+				entries.some((entry) => {
+					const [type, subject] =
+						Object.entries(typeof entry === 'string' ? { [entry]: undefined } : entry)[0] ?? [];
+					return s.event.type === type && (subject === undefined || s.subjects.includes(subject.trim()));
+				})
+					? [i]
+					: []
+			);
+		const before = matching(e.order.before);
+		const after = matching(e.order.after);
+		const beforeText = e.order.before.map(eventText).join(', ');
+		const afterText = e.order.after.map(eventText).join(', ');
+		check(
+			before.length > 0 && after.length > 0 && Math.max(...before) < Math.min(...after),
+			`to have had every ${beforeText} before every ${afterText}`
+		);
+		const shown = (i: number) => {
+			const s = seen[i]!;
+			return `${s.event.type}${s.subjects[0] ? `: ${s.subjects[0]}` : ''} at ${formatOffset(s.event.at - ctx.start)}`;
+		};
+		if (before.length === 0) eventsProblem += `; no ${beforeText} happened`;
+		else if (after.length === 0) eventsProblem += `; no ${afterText} happened`;
+		else if (Math.max(...before) > Math.min(...after))
+			eventsProblem += `; ${shown(Math.min(...after))} came before ${shown(Math.max(...before))}`;
 	}
 	const actual =
 		status === 'none'

@@ -123,6 +123,8 @@ steps:
   - expect: { count: { event: CallerEnteredLobby, is: 1 } }
   - expect: { count: { event: { MeetingStarted: leader-pin }, meeting: amos, is: '>= 2' } }
   - expect: { count: { disconnected: pin-failed, is: 0 } }
+  - expect: { meeting: amos, order: { before: [CallerEnteredLobby], after: [MeetingStarted, LobbyAdmitted] } }
+  - expect: { meeting: amos, order: { before: [MeetingStarted], after: [{ CallerEnteredLobby: alice }] } }
 `)
 		);
 		const byName = Object.fromEntries(result.expectations.map((e) => [e.name, e]));
@@ -160,6 +162,19 @@ steps:
 		});
 		expect(byName['step 10 at 2:00: 0 calls disconnected (pin-failed) so far']).toMatchObject({
 			passed: true
+		});
+		expect(
+			byName[
+				'step 11 at 2:00: meeting amos had every CallerEnteredLobby before every MeetingStarted, LobbyAdmitted'
+			]
+		).toMatchObject({ passed: true });
+		expect(
+			byName['step 12 at 2:00: meeting amos had every MeetingStarted before every CallerEnteredLobby: alice']
+		).toMatchObject({
+			passed: false,
+			message: expect.stringMatching(
+				/; CallerEnteredLobby: alice at 0:00 came before MeetingStarted: leader-pin at 0:30$/
+			)
 		});
 	}, 60_000);
 

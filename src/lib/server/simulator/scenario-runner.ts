@@ -326,7 +326,8 @@ export class ScenarioRun {
 				tracker: this.tracker,
 				services: this.host.services,
 				defaultMeeting: this.defaultMeeting,
-				callOf: (caller) => this.calls.get(caller)?.callId
+				callOf: (caller) => this.calls.get(caller)?.callId,
+				start: this.host.start
 			});
 			this.record(
 				item,
