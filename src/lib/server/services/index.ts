@@ -4,7 +4,6 @@
  * call it with their own clock. Edges (pages, API routes, the socket layer, the CLI) receive the
  * result and call services only, never a repository or the database (docs/architecture.md).
  */
-import { lobbyPolicyFrom } from '$lib/domain';
 import { createAuth, type Auth } from '../auth';
 import type { Database, DatabaseHandle } from '../db/index';
 import { DEMO_TENANT_ID } from '../db/seed';
@@ -175,17 +174,7 @@ export async function createServices(
 		}
 	};
 	await masking.refresh();
-	/**
-	 * Every live meeting of the tenant gets its organizer's meeting policy (a named one granted to
-	 * him, else Global), as an event in its log where it changed.
-	 */
-	const followPolicies = async () => {
-		const tenant = await directory.tenant(DEMO_TENANT_ID);
-		if (!tenant) return;
-		const granted = await directory.grantedLobbyPolicies(DEMO_TENANT_ID);
-		const global = lobbyPolicyFrom(tenant);
-		await meetings.applyLobbyPolicy(tenant.id, (userId) => granted.get(userId) ?? global);
-	};
+	const followPolicies = () => meetings.followLobbyPolicies(DEMO_TENANT_ID);
 	const dialIn = new DialInService({
 		db,
 		tenantId: DEMO_TENANT_ID,

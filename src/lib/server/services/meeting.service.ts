@@ -935,6 +935,18 @@ export class MeetingService {
 		);
 	}
 
+	/**
+	 * Every live meeting of the tenant gets its organizer's meeting policy as the directory holds it
+	 * now (a named one granted to him, else Global), as an event in its log where it changed.
+	 */
+	async followLobbyPolicies(tenantId: string): Promise<void> {
+		const tenant = await this.deps.directory.tenant(tenantId);
+		if (!tenant) return;
+		const granted = await this.deps.directory.grantedLobbyPolicies(tenantId);
+		const global = lobbyPolicyFrom(tenant);
+		await this.applyLobbyPolicy(tenantId, (userId) => granted.get(userId) ?? global);
+	}
+
 	/** The committed state of a live meeting (what has been told), or null. */
 	state(meetingId: string): OpenedMeeting | null {
 		const meeting = this.live.get(meetingId);

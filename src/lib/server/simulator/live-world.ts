@@ -13,7 +13,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { and, eq, gte, inArray, isNotNull, lte } from 'drizzle-orm';
-import { generateLeaderPin, lobbyPolicyFrom } from '$lib/domain';
+import { generateLeaderPin } from '$lib/domain';
 import { simulatedOrganizerNames, type Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import type { Database } from '../db/index';
@@ -80,16 +80,7 @@ export function liveRunServices(services: Services, db: Database): Services {
 	});
 	const directory = new DirectoryRepository(db);
 	// The live run's tenant's meeting policies reach its own live meetings, as the app's do.
-	const followPolicies = async () => {
-		const tenant = await directory.tenant(LIVE_SCENARIO_TENANT_ID);
-		if (!tenant) return;
-		const granted = await directory.grantedLobbyPolicies(LIVE_SCENARIO_TENANT_ID);
-		const global = lobbyPolicyFrom(tenant);
-		await services.meetings.applyLobbyPolicy(
-			LIVE_SCENARIO_TENANT_ID,
-			(userId) => granted.get(userId) ?? global
-		);
-	};
+	const followPolicies = () => services.meetings.followLobbyPolicies(LIVE_SCENARIO_TENANT_ID);
 	const dialIn = new DialInService({
 		db,
 		tenantId: LIVE_SCENARIO_TENANT_ID,
