@@ -47,11 +47,12 @@ test('an administrator runs S10 live: paused, stepped, resumed; the meeting view
 	await expect(lobby.getByRole('listitem')).toHaveCount(2);
 	await expect(inMeeting.getByRole('listitem')).toHaveCount(0);
 
-	// Resumed at 10x, Amos dials in with his PIN: the lobby is admitted (S10) and the run passes.
+	// Resumed at 10x, Amos dials in with his PIN: the lobby is admitted (S10); Carol, calling after
+	// the start, goes straight in; the run passes.
 	await page.getByRole('combobox', { name: 'Speed' }).last().selectOption('10');
 	await page.getByRole('button', { name: 'Resume' }).click();
 	await expect(status).toHaveText('Finished: every expectation met', { timeout: 60_000 });
-	await expect(inMeeting.getByRole('listitem')).toHaveCount(3);
+	await expect(inMeeting.getByRole('listitem')).toHaveCount(4);
 	await expect(lobby.getByRole('listitem')).toHaveCount(0);
 	await expect(
 		page.getByRole('listitem').filter({ hasText: 'meeting amos is in-progress' }).first()

@@ -5,6 +5,7 @@
 import {
 	subjectOf,
 	type Count,
+	type Deadline,
 	type EventWatch,
 	type Expectation,
 	type ScenarioStep
@@ -26,6 +27,14 @@ export function describeWatch(watch: EventWatch): string {
 	const where = watch.meeting ? ` in meeting ${watch.meeting}` : '';
 	const when = watch.within ? ` within ${watch.within}` : ' for the rest of the run';
 	return `${eventText(watch.event)}${where}${when}`;
+}
+
+/** A deadline: `MeetingStarted in meeting amos within 60s`, or `meeting amos is in-progress within 10s`. */
+export function describeDeadline(deadline: Deadline, defaultMeeting?: string): string {
+	if (deadline.expect)
+		return `${describeExpectation(deadline.expect, defaultMeeting)} within ${deadline.within}`;
+	const { event, meeting, within } = deadline;
+	return event === undefined ? `within ${within}` : describeWatch({ event, meeting, within });
 }
 
 /** Whether `n` satisfies `count`. */
@@ -110,7 +119,7 @@ export function describeStep(step: ScenarioStep): string {
 	}
 	if (step.expect) return `expect ${describeExpectation(step.expect)}`;
 	if (step.never) return `never ${describeWatch(step.never)}`;
-	if (step.eventually) return `eventually ${describeWatch(step.eventually)}`;
+	if (step.eventually) return `eventually ${describeDeadline(step.eventually)}`;
 	return 'step';
 }
 

@@ -218,6 +218,37 @@ describe('parsing a scenario file', () => {
 		]);
 	});
 
+	it('given eventually with neither or both of an event and a state, or a state that names nobody known, then each is reported where it is', () => {
+		const at = (body: string) =>
+			errorsOf(`${HEAD}  - eventually: ${body}\n`).map((e) => [e.line, e.path, e.message]);
+		const oneOf =
+			'Say what must happen by the deadline: event (an event, as in never) or expect (a state, as in an expect step).';
+		expect(at('{ within: 1m }')).toEqual([[9, 'steps[0].eventually', oneOf]]);
+		expect(at('{ event: MeetingStarted, expect: { meeting: amos, lobby: 2 }, within: 1m }')).toEqual([
+			[9, 'steps[0].eventually', oneOf]
+		]);
+		expect(at('{ expect: { meeting: amos, lobby: 2 }, meeting: amos, within: 1m }')).toEqual([
+			[9, 'steps[0].eventually.meeting', 'meeting goes with event; a state names its meeting inside expect.']
+		]);
+		expect(at('{ expect: { caller: bob, phase: lobby }, within: 1m }')).toEqual([
+			[9, 'steps[0].eventually.expect.caller', '"bob" is not a caller or organizer.']
+		]);
+		expect(at('{ expect: { meeting: amos }, within: 1m }')).toEqual([
+			[
+				9,
+				'steps[0].eventually.expect',
+				'Say what to check of the meeting: state, lobby, participants, locked, startedBy, events or order.'
+			]
+		]);
+		const parsed = parseScenario(
+			`${HEAD}  - eventually: { expect: { meeting: amos, lobby: '>= 2' }, within: 1m }\n`
+		);
+		expect(parsed.ok && parsed.scenario.steps[0]?.eventually).toEqual({
+			expect: { meeting: 'amos', lobby: { atLeast: 2 } },
+			within: '1m'
+		});
+	});
+
 	it('given an empty file, then it says what a scenario needs', () => {
 		expect(errorsOf('')).toEqual([
 			{

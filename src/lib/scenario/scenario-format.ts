@@ -502,10 +502,6 @@ const neverSchema = watchSchema('optional').describe(
 	'Must not happen: fails the moment the event happens within the time, saying when and after what.'
 );
 
-const eventuallySchema = watchSchema('required').describe(
-	'A deadline: passes when the event happens within the time, fails when the time is up without it.'
-);
-
 /**
  * How many times something happened over the whole run so far: meeting events (in one meeting, or
  * all of the run's), or calls that ended with a reason.
@@ -604,7 +600,34 @@ const expectSchema = z
 		pinLength: z.int().min(1).optional(),
 		totals: totalsSchema.optional()
 	})
-	.describe('An expectation: it passes or fails, with what was expected and what happened.');
+	.describe('An expectation: it passes or fails, with what was expected and what happened.')
+	// One definition in the JSON Schema, which expect and eventually both refer to.
+	.meta({ id: 'Expectation' });
+
+/**
+ * A deadline for an event (`event`, as in `never`) or for a state (`expect`, written as in an
+ * `expect` step): passes the moment it happens or holds within the time, fails when the time is up.
+ */
+const eventuallySchema = z
+	.strictObject({
+		event: expectedEventSchema.optional().describe('The event, as in never.'),
+		meeting: actorName
+			.optional()
+			.describe('The organizer whose meeting the event is in (default: the only organizer).'),
+		expect: expectSchema.optional().describe('Or a state, written as in an expect step.'),
+		within: duration.describe('The deadline, from this step.')
+	})
+	.refine((e) => (e.event === undefined) !== (e.expect === undefined), {
+		message:
+			'Say what must happen by the deadline: event (an event, as in never) or expect (a state, as in an expect step).'
+	})
+	.refine((e) => e.meeting === undefined || e.event !== undefined, {
+		message: 'meeting goes with event; a state names its meeting inside expect.',
+		path: ['meeting']
+	})
+	.describe(
+		'A deadline: passes when the event happens or the state holds within the time, fails when the time is up without it.'
+	);
 
 const MEETING_FIELDS = [
 	'state',
@@ -701,13 +724,19 @@ const stepSchema = z
 			});
 		}
 		const expectation = step.expect;
-		if (expectation) checkExpectationShape(expectation, ctx);
+		if (expectation) checkExpectationShape(expectation, ctx, ['expect']);
+		const eventually = step.eventually;
+		if (eventually?.expect) checkExpectationShape(eventually.expect, ctx, ['eventually', 'expect']);
 		const arrivals = step.arrivals;
 		if (arrivals) checkArrivalsShape(arrivals, ctx);
 	})
 	.describe('One step: `at` or `after`, and one action or `expect`.');
 
-function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z.RefinementCtx): void {
+function checkExpectationShape(
+	expectation: z.infer<typeof expectSchema>,
+	ctx: z.RefinementCtx,
+	at: readonly string[]
+): void {
 	const has = (fields: readonly string[]) =>
 		fields.some((f) => (expectation as Record<string, unknown>)[f] !== undefined);
 	const subjects = [
@@ -721,22 +750,22 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 	if (subjects.length === 0) {
 		ctx.addIssue({
 			code: 'custom',
-			path: ['expect'],
+			path: [...at],
 			message:
 				'Say what to check: meeting (state, lobby, ...), caller (phase, ...), email, count, user or totals.'
 		});
 	} else if (subjects.length > 1) {
 		ctx.addIssue({
 			code: 'custom',
-			path: ['expect'],
+			path: [...at],
 			message: `One expectation checks one thing; this one mixes ${subjects.join(' and ')}: make separate steps.`
 		});
 	}
 	if (has(CALLER_FIELDS) && expectation.caller === undefined) {
-		ctx.addIssue({ code: 'custom', path: ['expect'], message: 'Name the caller: caller: alice.' });
+		ctx.addIssue({ code: 'custom', path: [...at], message: 'Name the caller: caller: alice.' });
 	}
 	if (has(USER_FIELDS) && expectation.user === undefined) {
-		ctx.addIssue({ code: 'custom', path: ['expect'], message: 'Name the user: user: amos.' });
+		ctx.addIssue({ code: 'custom', path: [...at], message: 'Name the user: user: amos.' });
 	}
 	const onlyMeeting = expectation.meeting !== undefined && !has(MEETING_FIELDS);
 	const onlyCaller = expectation.caller !== undefined && !has(CALLER_FIELDS);
@@ -744,7 +773,7 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 	if (onlyMeeting || onlyCaller || onlyUser) {
 		ctx.addIssue({
 			code: 'custom',
-			path: ['expect'],
+			path: [...at],
 			message: onlyMeeting
 				? 'Say what to check of the meeting: state, lobby, participants, locked, startedBy, events or order.'
 				: onlyCaller
@@ -753,7 +782,7 @@ function checkExpectationShape(expectation: z.infer<typeof expectSchema>, ctx: z
 		});
 	}
 	if (expectation.exactly !== undefined && expectation.events === undefined) {
-		ctx.addIssue({ code: 'custom', path: ['expect', 'exactly'], message: 'exactly goes with events.' });
+		ctx.addIssue({ code: 'custom', path: [...at, 'exactly'], message: 'exactly goes with events.' });
 	}
 }
 
@@ -821,6 +850,8 @@ export type Scenario = z.infer<typeof scenarioShape>;
 export type ScenarioStep = Scenario['steps'][number];
 /** A `never` or `eventually` step: an event watched from the step for a while. */
 export type EventWatch = NonNullable<ScenarioStep['never']>;
+/** An `eventually` step: an event, or a state (`expect`), by a deadline. */
+export type Deadline = NonNullable<ScenarioStep['eventually']>;
 /** What one `expect` step checks. */
 export type Expectation = NonNullable<ScenarioStep['expect']>;
 /** One `arrivals` step. */
@@ -1072,23 +1103,26 @@ function crossCheck(scenario: Scenario): CrossIssue[] {
 				}
 			}
 		}
-		for (const key of ['never', 'eventually'] as const) {
-			const watch = step[key];
-			if (watch) needMeeting(watch.meeting, at(key, 'meeting'));
-		}
-		const counted = step.expect?.count?.meeting;
-		if (counted !== undefined) needMeeting(counted, at('expect', 'count', 'meeting'));
-		const expectation = step.expect;
-		if (expectation) {
+		if (step.never) needMeeting(step.never.meeting, at('never', 'meeting'));
+		if (step.eventually?.event !== undefined)
+			needMeeting(step.eventually.meeting, at('eventually', 'meeting'));
+		const checks: [Expectation | undefined, string[]][] = [
+			[step.expect, ['expect']],
+			[step.eventually?.expect, ['eventually', 'expect']]
+		];
+		for (const [expectation, where] of checks) {
+			if (!expectation) continue;
+			const counted = expectation.count?.meeting;
+			if (counted !== undefined) needMeeting(counted, at(...where, 'count', 'meeting'));
 			if (expectation.caller !== undefined && !isCaller(expectation.caller)) {
 				issues.push({
-					path: at('expect', 'caller'),
+					path: at(...where, 'caller'),
 					message: `"${expectation.caller}" is not a caller or organizer.`
 				});
 			}
 			const meetingFields = MEETING_FIELDS.some((f) => expectation[f] !== undefined);
 			if (meetingFields || expectation.meeting !== undefined) {
-				needMeeting(expectation.meeting, at('expect', 'meeting'));
+				needMeeting(expectation.meeting, at(...where, 'meeting'));
 			}
 		}
 	});

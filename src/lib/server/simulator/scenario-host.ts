@@ -35,6 +35,11 @@ export interface ScenarioHost {
 	now(): number;
 	/** Brings time to the epoch ms `at`, running what falls due on the way; never goes back. */
 	advanceTo(at: number): Promise<void>;
+	/**
+	 * When the next timer is due (epoch ms), or null when none is set. Virtual hosts only: a run
+	 * watching a state (`eventually: { expect }`) advances timer by timer to check it after each.
+	 */
+	nextDue?(): number | null;
 	/** Resolves when the work started so far is done. */
 	settle(): Promise<void>;
 	/** Stops the services' timers and releases what the host owns. */
@@ -88,6 +93,7 @@ export async function openVirtualHost(options: {
 		start: time.now(),
 		now: () => time.now(),
 		advanceTo: (at) => time.advanceTo(at, () => activity.settle()),
+		nextDue: () => time.nextDue(),
 		settle: () => activity.settle(),
 		close() {
 			closed ??= (async () => {

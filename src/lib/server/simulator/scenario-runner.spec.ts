@@ -178,6 +178,56 @@ steps:
 		});
 	}, 60_000);
 
+	it('given eventually with a state, then it passes the moment a timer or a step brings the state about, and fails at its deadline with what was seen', async () => {
+		const result = await runScenario(
+			scenario(`
+name: State deadlines
+description: A lobby timeout ends a call between steps; a deadline for a start that never comes.
+tenant:
+  lobbyTimeoutMinutes: 5
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+    bob: '+46 8 765 43 21'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - dial: alice
+  - eventually: { expect: { caller: alice, phase: disconnected, reason: lobby-timeout }, within: 10m }
+  - eventually: { expect: { meeting: amos, state: in-progress }, within: 1m }
+  - eventually: { expect: { meeting: amos, lobby: 1 }, within: 1s }
+  - at: 30m
+    dial: bob
+  - eventually: { expect: { meeting: amos, lobby: '>= 2' }, within: 1h }
+`)
+		);
+		const byName = Object.fromEntries(result.expectations.map((e) => [e.name, e]));
+		// The timeout fires between steps, at 5:00, and is seen then, not at the next step (30:00).
+		expect(
+			byName['step 2 at 0:00: eventually caller alice is disconnected (lobby-timeout) within 10m']
+		).toMatchObject({ passed: true, message: expect.stringMatching(/^held at 5:00: /) });
+		expect(byName['step 3 at 0:00: eventually meeting amos is in-progress within 1m']).toMatchObject({
+			passed: false,
+			message: expect.stringMatching(
+				/^at 1:00, the deadline: expected meeting amos to be in-progress, but meeting amos is waiting with 1 caller/
+			),
+			before: expect.arrayContaining([expect.stringContaining('CallerEnteredLobby alice')])
+		});
+		expect(byName['step 4 at 0:00: eventually meeting amos has 1 in the lobby within 1s']).toMatchObject({
+			passed: true,
+			message: expect.stringMatching(/^held at 0:00: /)
+		});
+		// Bob alone is in the lobby by then, and the run ends before the deadline.
+		expect(
+			byName['step 6 at 30:00: eventually meeting amos has at least 2 in the lobby within 1h']
+		).toMatchObject({
+			passed: false,
+			message: expect.stringMatching(
+				/^at 30:00, when the run ended before the deadline of 1:30:00: expected meeting amos to have at least 2 in the lobby/
+			)
+		});
+	}, 60_000);
+
 	it('given an actor missing from the directory, then the run fails at setup, saying who', async () => {
 		const result = await runScenario(
 			scenario(`

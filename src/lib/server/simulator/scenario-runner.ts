@@ -10,12 +10,19 @@
  */
 import type { CallView } from '$lib/contract/events';
 import type { MeetingEvent } from '$lib/domain';
-import { describeExpectation, describeStep, describeWatch, eventText } from '$lib/scenario/describe-step';
+import {
+	describeDeadline,
+	describeExpectation,
+	describeStep,
+	describeWatch,
+	eventText
+} from '$lib/scenario/describe-step';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import {
 	simulatedOrganizerNames,
 	subjectOf,
 	type EventWatch,
+	type Expectation,
 	type Scenario,
 	type ScenarioStep
 } from '$lib/scenario/scenario-format';
@@ -23,7 +30,7 @@ import { planScenario, type PlanItem, type ScenarioPlan } from '$lib/scenario/sc
 import { formatOffset, parseDuration } from '$lib/scenario/scenario-time';
 import { SeededRandom } from '$lib/scenario/seeded-random';
 import { isServiceError } from '../service-error';
-import { checkExpectation } from './expectations';
+import { checkExpectation, type ExpectationContext } from './expectations';
 import { describeView, eventSubjects, RunTracker } from './run-tracker';
 import type { ScenarioHost } from './scenario-host';
 import {
@@ -142,6 +149,15 @@ interface Watch {
 	readonly name: string;
 }
 
+/** An `eventually: { expect }` step: a state checked from `from` until it holds or `until` passes. */
+interface StateWatch {
+	readonly item: PlanItem;
+	readonly expectation: Expectation;
+	readonly from: number;
+	readonly until: number;
+	readonly name: string;
+}
+
 /** `within 1:00 of 0:30`, or `from 0:30 on`. */
 function windowText(w: Watch, start: number): string {
 	const from = formatOffset(w.from - start);
@@ -174,6 +190,8 @@ export class ScenarioRun {
 	private wallMs = 0;
 	/** `never` and `eventually` steps still watching. */
 	private readonly watches: Watch[] = [];
+	/** `eventually: { expect }` steps whose state has not held yet. */
+	private readonly stateWatches: StateWatch[] = [];
 
 	private constructor(
 		readonly scenario: Scenario,
@@ -240,14 +258,18 @@ export class ScenarioRun {
 		const wallStart = performance.now();
 		this.position += 1;
 		const before = this.results.length;
-		await this.host.advanceTo(this.host.start + item.at);
+		await this.advanceWatching(this.host.start + item.at);
 		this.closeWatches(false);
 		const step = this.scenario.steps[item.stepIndex];
 		const label = step ? describeStep(step) : 'step';
 		if (item.action.kind === 'step') await this.runStep(item);
 		else await this.runGenerated(item);
 		await this.host.settle();
-		if (this.done) this.closeWatches(true);
+		await this.checkStates(false);
+		if (this.done) {
+			this.closeWatches(true);
+			await this.checkStates(true);
+		}
 		this.wallMs += performance.now() - wallStart;
 		this.options.onProgress?.({
 			scenario: this.scenario.name,
@@ -321,14 +343,7 @@ export class ScenarioRun {
 		const when = `at ${formatOffset(item.at)}`;
 		if (step.expect) {
 			const name = describeExpectation(step.expect, this.defaultMeeting);
-			const verdict = await checkExpectation(step.expect, {
-				world: this.world,
-				tracker: this.tracker,
-				services: this.host.services,
-				defaultMeeting: this.defaultMeeting,
-				callOf: (caller) => this.calls.get(caller)?.callId,
-				start: this.host.start
-			});
+			const verdict = await checkExpectation(step.expect, this.expectationContext());
 			this.record(
 				item,
 				name,
@@ -338,8 +353,22 @@ export class ScenarioRun {
 			return;
 		}
 		if (step.arrivals) return;
+		if (step.eventually?.expect) {
+			const from = this.host.now();
+			this.stateWatches.push({
+				item,
+				expectation: step.eventually.expect,
+				from,
+				until: from + parseDuration(step.eventually.within),
+				name: `eventually ${describeDeadline(step.eventually, this.defaultMeeting)}`
+			});
+			await this.checkStates(false);
+			return;
+		}
 		if (step.never || step.eventually) {
-			this.watch(item, step.never ? 'never' : 'eventually', (step.never ?? step.eventually)!);
+			const spec = step.never ?? step.eventually;
+			if (spec?.event !== undefined)
+				this.watch(item, step.never ? 'never' : 'eventually', { ...spec, event: spec.event });
 			return;
 		}
 		let refusal: { code: string; message: string } | null = null;
@@ -415,6 +444,62 @@ export class ScenarioRun {
 				false,
 				`at ${when} ${seen} happened in meeting ${w.meeting}, which must not happen ${windowText(w, this.host.start)}; just before it: ${before || 'nothing'}`
 			);
+		}
+	}
+
+	private expectationContext(): ExpectationContext {
+		return {
+			world: this.world,
+			tracker: this.tracker,
+			services: this.host.services,
+			defaultMeeting: this.defaultMeeting,
+			callOf: (caller) => this.calls.get(caller)?.callId,
+			start: this.host.start
+		};
+	}
+
+	/**
+	 * Brings time to `at`. While a state is watched on a virtual host, it goes timer by timer (and
+	 * stops at each deadline), checking the state after each, so a state that a timer brings about
+	 * (a lobby timeout, say) is seen when it happens.
+	 */
+	private async advanceWatching(at: number): Promise<void> {
+		const { host } = this;
+		while (this.stateWatches.length > 0 && host.nextDue) {
+			const deadline = Math.min(...this.stateWatches.map((w) => w.until));
+			const next = Math.min(at, deadline, host.nextDue() ?? Infinity);
+			await host.advanceTo(next);
+			await this.checkStates(false);
+			if (next >= at) return;
+		}
+		await host.advanceTo(at);
+		await this.checkStates(false);
+	}
+
+	/**
+	 * Checks each watched state now: one that holds passes (saying when); one whose deadline has
+	 * passed, or every one at the end of the run, fails with what was seen instead.
+	 */
+	private async checkStates(end: boolean): Promise<void> {
+		const now = this.host.now();
+		for (const w of [...this.stateWatches]) {
+			const verdict = await checkExpectation(w.expectation, this.expectationContext());
+			const when = formatOffset(now - this.host.start);
+			if (verdict.passed) {
+				this.stateWatches.splice(this.stateWatches.indexOf(w), 1);
+				this.record(w.item, w.name, true, `held at ${when}: ${verdict.message}`);
+				continue;
+			}
+			if (!end && now < w.until) continue;
+			this.stateWatches.splice(this.stateWatches.indexOf(w), 1);
+			const deadline = formatOffset(w.until - this.host.start);
+			const moment =
+				now < w.until
+					? `when the run ended before the deadline of ${deadline}`
+					: now === w.until
+						? 'the deadline'
+						: `checked after the deadline of ${deadline}`;
+			this.record(w.item, w.name, false, `at ${when}, ${moment}: ${verdict.message}`);
 		}
 	}
 
