@@ -7,6 +7,7 @@
 export interface LatencySummary {
 	count: number;
 	p50: number | null;
+	p90: number | null;
 	p95: number | null;
 	p99: number | null;
 	max: number | null;
@@ -30,7 +31,7 @@ function tenth(ms: number): number {
 	return Math.round(ms * 10) / 10;
 }
 
-/** p50, p95, p99, max and mean of `values` (milliseconds, any order). */
+/** p50, p90, p95, p99, max and mean of `values` (milliseconds, any order). */
 export function summarize(values: readonly number[]): LatencySummary {
 	const sorted = Float64Array.from(values).sort();
 	const list = Array.from(sorted);
@@ -43,6 +44,7 @@ export function summarize(values: readonly number[]): LatencySummary {
 	return {
 		count: list.length,
 		p50: at(50),
+		p90: at(90),
 		p95: at(95),
 		p99: at(99),
 		max: list.length ? tenth(list[list.length - 1]!) : null,
@@ -72,9 +74,9 @@ export class Tally {
 	}
 }
 
-/** `p50 12.3 ms  p95 30 ms  p99 41 ms`, or `none measured`. */
+/** `p50 12.3 ms  p90 25 ms  p95 30 ms  p99 41 ms  (max 50 ms, n=9)`, or `none measured`. */
 export function formatLatency(s: LatencySummary): string {
 	if (s.count === 0) return 'none measured';
 	const ms = (v: number | null) => (v === null ? '-' : `${v} ms`);
-	return `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  (max ${ms(s.max)}, n=${s.count})`;
+	return `p50 ${ms(s.p50)}  p90 ${ms(s.p90)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  (max ${ms(s.max)}, n=${s.count})`;
 }

@@ -53,7 +53,8 @@ describe('lobby load against a running server', () => {
 
 	it('S10: 60 callers wait in 3 lobbies, each organizer dials in with its PIN and admits its lobby, and the report adds up', async () => {
 		const result = await lobby(['load', '--meetings', '3', '--callers', '60', '--json'], { env: admin });
-		expect(result, result.stderr).toMatchObject({ code: 0 });
+		// On failure, the report's errors by code say what went wrong.
+		expect(result, `${result.stderr}\n${result.stdout}`).toMatchObject({ code: 0 });
 		const report = JSON.parse(result.stdout) as LoadReport;
 		expect(report).toMatchObject({
 			meetings: 3,
@@ -112,6 +113,104 @@ describe('lobby load against a running server', () => {
 		const users = JSON.parse(list.stdout) as { email: string }[];
 		expect(users.filter((u) => u.email.startsWith('load-organizer-'))).toHaveLength(3);
 	}, 60_000);
+
+	it('a morning with a ramp and a mix of callers: abandons, wrong PINs and resumes are counted, a breached threshold exits 3 and says by how much, and the series and HTML report are written', async () => {
+		const series = join(home, 'morning.csv');
+		const html = join(home, 'morning.html');
+		const args = [
+			'load',
+			'--meetings',
+			'2',
+			'--callers',
+			'40',
+			'--rate',
+			'20/s..80/s',
+			'--ramp',
+			'1s',
+			'--arrival',
+			'exponential',
+			'--mix',
+			'abandon=10,wrong-pin=10,resume=10',
+			'--patience',
+			'fixed:1ms',
+			'--drop-after',
+			'fixed:1ms',
+			'--hold',
+			'uniform:50ms..150ms',
+			'--seed',
+			'5',
+			// No admission takes under a millisecond (it includes the PIN check): breached.
+			'--max-admit-p95',
+			'1ms',
+			'--max-errors',
+			'50%',
+			'--series',
+			series,
+			'--html',
+			html,
+			'--json'
+		];
+		const result = await lobby(args, { env: admin });
+		expect(result, `${result.stderr}\n${result.stdout}`).toMatchObject({ code: 3 });
+		const report = JSON.parse(result.stdout) as LoadReport;
+		expect(report).toMatchObject({
+			callers: 40,
+			joins: 40,
+			meetingsStarted: 2,
+			// Exactly the mix's shares: 4 of 40 each.
+			wrongPins: 4,
+			resumed: 4,
+			errors: { total: 0 },
+			plan: { model: 'open', rate: 20, rateTo: 80, rampMs: 1000, arrival: 'exponential', seed: 5 },
+			exitCode: 3,
+			ok: true
+		});
+		// An abandoning caller leaves after its patience unless its meeting starts first.
+		expect(report.abandoned).toBeGreaterThanOrEqual(1);
+		expect(report.abandoned).toBeLessThanOrEqual(4);
+		expect(report.admitted + report.abandoned).toBe(40);
+		expectOrdered(report.resumeLatencyMs, 4);
+		expect(report.thresholds).toEqual([
+			expect.objectContaining({ option: '--max-admit-p95', breached: true, limit: 1 }),
+			expect.objectContaining({ option: '--max-errors', breached: false, actual: 0 })
+		]);
+		expect(report.thresholds[0]!.text).toMatch(
+			/^admission p95 [\d.,]+ ms is over 1 ms by [\d.,]+ ms \(\d+ %\)$/
+		);
+		expect(result.stderr).toContain('lobby load: threshold breached: --max-admit-p95: admission p95');
+
+		const rows = readFileSync(series, 'utf8').trim().split('\n');
+		expect(rows[0]).toMatch(/^second,arrivals,joins,admitted,abandoned,resumed,errors,connected,lobby,/);
+		const column = (name: string) => {
+			const index = rows[0]!.split(',').indexOf(name);
+			return rows.slice(1).reduce((sum, row) => sum + Number(row.split(',')[index]), 0);
+		};
+		expect(column('arrivals')).toBe(40);
+		expect(column('joins')).toBe(40);
+		expect(column('resumed')).toBe(4);
+		expect(column('admitted') + column('abandoned')).toBe(40);
+
+		const page = readFileSync(html, 'utf8');
+		expect(page).toMatch(/^<!doctype html>/i);
+		expect(page).toContain('Thresholds breached');
+		expect(page.match(/<svg/g)).toHaveLength(4);
+		expect(page).not.toMatch(/<script/i);
+	}, 60_000);
+
+	it('refuses a threshold it does not know, and a report file it cannot write, before a call is made (exit 2)', async () => {
+		const unknown = await lobby(['load', '--meetings', '1', '--callers', '1', '--max-wait-p95', '1s'], {
+			env: admin
+		});
+		expect(unknown.code).toBe(2);
+		expect(unknown.stderr).toContain('Unknown threshold --max-wait-p95');
+		const unwritable = await lobby(
+			['load', '--meetings', '1', '--callers', '1', '--html', join(home, 'no', 'such', 'dir', 'r.html')],
+			{ env: admin }
+		);
+		expect(unwritable.code).toBe(2);
+		expect(unwritable.stderr).toMatch(/cannot write the HTML report to .*r\.html/);
+		expect(unwritable.stderr).not.toContain('preparing');
+	});
 
 	it.each([
 		[['--meetings', '0', '--callers', '5'], '--meetings must be a whole number from 1 to 1000'],
