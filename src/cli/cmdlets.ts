@@ -10,6 +10,7 @@ import type {
 	PinIssuedJson,
 	TenantSettingsJson
 } from '$lib/contract/api';
+import { WEBHOOK_EVENTS, type WebhookDeliveryJson, type WebhookJson } from '$lib/contract/webhooks';
 import type { ApiClient } from './api-client';
 import {
 	AUTO_ADMITTED_USERS,
@@ -95,6 +96,32 @@ const POLICY_SETTINGS: readonly ParamSpec[] = [
 		help: 'Who may admit: both mean the organizer, in his meeting (Lobby has no presenters).'
 	}
 ];
+
+/** `-Identity` of the webhook cmdlets: the id Get-LobbyWebhook shows. */
+const WEBHOOK_IDENTITY: ParamSpec = {
+	name: 'Identity',
+	kind: 'string',
+	valueName: 'ID',
+	help: 'The webhook’s id.'
+};
+const WEBHOOK_URL: ParamSpec = {
+	name: 'Url',
+	kind: 'string',
+	valueName: 'URL',
+	help: 'https:// (or http://) on a public address, unless LOBBY_WEBHOOK_ALLOWED_NETWORKS allows others.'
+};
+const WEBHOOK_EVENTS_PARAM: ParamSpec = {
+	name: 'Events',
+	kind: 'string',
+	valueName: 'E1,E2',
+	help: `Events, separated by commas: ${WEBHOOK_EVENTS.join(', ')}.`
+};
+const WEBHOOK_DESCRIPTION: ParamSpec = {
+	name: 'Description',
+	kind: 'string',
+	valueName: 'TEXT',
+	help: 'What the endpoint is for.'
+};
 
 export const CMDLETS: readonly CmdletSpec[] = [
 	{
@@ -333,6 +360,72 @@ export const CMDLETS: readonly CmdletSpec[] = [
 		]
 	},
 	{
+		name: 'Get-LobbyWebhook',
+		synopsis: 'Shows the webhooks (status callbacks): where, which events, and their deliveries by status.',
+		positional: 'Identity',
+		params: [{ ...WEBHOOK_IDENTITY, help: 'One webhook; all when left out.' }],
+		examples: [{ command: 'lobby Get-LobbyWebhook', says: 'Every registered endpoint.' }]
+	},
+	{
+		name: 'New-LobbyWebhook',
+		synopsis:
+			'Registers an endpoint for meeting and lobby events; prints its signing secret once (docs/webhooks.md).',
+		params: [
+			{ ...WEBHOOK_URL, required: true },
+			{ ...WEBHOOK_EVENTS_PARAM, required: true },
+			WEBHOOK_DESCRIPTION
+		],
+		examples: [
+			{
+				command:
+					'lobby New-LobbyWebhook -Url https://qa.example/hooks -Events lobby.entered,lobby.admitted,meeting.started',
+				says: 'Those events go to qa.example, signed with the secret printed once.'
+			}
+		]
+	},
+	{
+		name: 'Set-LobbyWebhook',
+		synopsis: 'Changes a webhook: its URL, events or description, or turns it off and on.',
+		positional: 'Identity',
+		params: [
+			{ ...WEBHOOK_IDENTITY, required: true },
+			WEBHOOK_URL,
+			WEBHOOK_EVENTS_PARAM,
+			WEBHOOK_DESCRIPTION,
+			{ name: 'Enabled', kind: 'bool', help: '$false: nothing is queued for it until $true again.' }
+		],
+		examples: [
+			{
+				command: "lobby Set-LobbyWebhook -Identity 3f2a… -Enabled '$false'",
+				says: 'The endpoint gets nothing until enabled again.'
+			}
+		]
+	},
+	{
+		name: 'Remove-LobbyWebhook',
+		synopsis: 'Removes a webhook and its delivery log.',
+		positional: 'Identity',
+		params: [{ ...WEBHOOK_IDENTITY, required: true }],
+		examples: [{ command: 'lobby Remove-LobbyWebhook -Identity 3f2a…', says: 'It is gone.' }]
+	},
+	{
+		name: 'Test-LobbyWebhook',
+		synopsis: 'Sends a webhook.test event to one endpoint now, and says how it answered.',
+		positional: 'Identity',
+		params: [{ ...WEBHOOK_IDENTITY, required: true }],
+		examples: [{ command: 'lobby Test-LobbyWebhook -Identity 3f2a…', says: 'Delivered (200), or why not.' }]
+	},
+	{
+		name: 'Get-LobbyWebhookDelivery',
+		synopsis: 'Shows a webhook’s delivery log, newest first: each event, its attempts and the last answer.',
+		positional: 'Identity',
+		params: [
+			{ ...WEBHOOK_IDENTITY, required: true },
+			{ name: 'ResultSize', kind: 'int', min: 1, max: 200, valueName: 'N', help: 'How many (default 50).' }
+		],
+		examples: [{ command: 'lobby Get-LobbyWebhookDelivery -Identity 3f2a…', says: 'The newest 50.' }]
+	},
+	{
 		name: 'Enable-CsOnlineDialInConferencingUser',
 		synopsis: 'Enables a user for dial-in: a conference ID and a leader PIN, shown once and emailed (S1).',
 		positional: 'Identity',
@@ -486,6 +579,46 @@ function oneOf<T extends string>(
 	if (!found)
 		throw new UsageError(`-${param} must be one of ${allowed.join(', ')} (got "${String(value)}").`);
 	return found;
+}
+
+const webhookPath = (values: Record<string, ParamValue>) =>
+	`/webhooks/${encodeURIComponent(String(values.Identity))}`;
+
+/** `-Events lobby.entered,meeting.started` as a list; the server says which names it knows. */
+function eventList(value: ParamValue | undefined): string[] {
+	return String(value ?? '')
+		.split(/[\s,]+/)
+		.filter((e) => e !== '');
+}
+
+function webhookRows(w: WebhookJson): [string, unknown][] {
+	return [
+		['Identity', w.id],
+		['Url', w.url],
+		['Events', w.events.join(', ')],
+		['Description', w.description],
+		['Enabled', w.enabled],
+		['Secret', w.secretHint],
+		[
+			'Deliveries',
+			`${w.deliveries.delivered} delivered, ${w.deliveries.queued} queued, ${w.deliveries.failed} failed`
+		],
+		['Created', w.createdAt]
+	];
+}
+
+function deliveryRows(d: WebhookDeliveryJson): [string, unknown][] {
+	return [
+		['Event', d.event],
+		['IdempotencyKey', d.idempotencyKey],
+		['Status', d.status],
+		['Attempts', d.attempts],
+		['LastStatus', d.lastStatus],
+		['LastError', d.lastError],
+		['Created', d.createdAt],
+		['NextAttempt', d.nextAttemptAt],
+		['Delivered', d.deliveredAt]
+	];
 }
 
 /** Runs one cmdlet; throws UsageError for rules broken before sending, ApiRequestError for refusals. */
@@ -673,6 +806,74 @@ export async function runCmdlet(
 			needIdentity(cmdlet.name, values);
 			const result = await api.post<{ email: EmailOutcomeJson }>(`${identityPath(values)}/disable`);
 			print(result, () => `Dial-in is off for ${String(values.Identity)}.\n${emailLine(result.email)}\n`);
+			return;
+		}
+		case 'Get-LobbyWebhook': {
+			if (values.Identity !== undefined) {
+				const { webhook } = await api.get<{ webhook: WebhookJson }>(webhookPath(values));
+				print(webhook, () => formatList(webhookRows(webhook)));
+				return;
+			}
+			const { webhooks } = await api.get<{ webhooks: WebhookJson[] }>('/webhooks');
+			print(webhooks, () =>
+				webhooks.length === 0
+					? 'No webhooks. Register one with New-LobbyWebhook -Url URL -Events E1,E2.\n'
+					: webhooks.map((w) => formatList(webhookRows(w))).join('\n')
+			);
+			return;
+		}
+		case 'New-LobbyWebhook': {
+			const answer = await api.post<{ webhook: WebhookJson; secret: string }>('/webhooks', {
+				url: String(values.Url),
+				events: eventList(values.Events),
+				...(values.Description === undefined ? {} : { description: String(values.Description) })
+			});
+			print(
+				answer,
+				() =>
+					`${formatList(webhookRows(answer.webhook))}\nSigning secret (shown once; keep it where the receiver checks signatures):\n${answer.secret}\n`
+			);
+			return;
+		}
+		case 'Set-LobbyWebhook': {
+			const patch = {
+				...(values.Url === undefined ? {} : { url: String(values.Url) }),
+				...(values.Events === undefined ? {} : { events: eventList(values.Events) }),
+				...(values.Description === undefined ? {} : { description: String(values.Description) }),
+				...(values.Enabled === undefined ? {} : { enabled: values.Enabled === true })
+			};
+			if (Object.keys(patch).length === 0)
+				throw new UsageError(
+					`${cmdlet.name} needs something to change: -Url, -Events, -Description or -Enabled.`
+				);
+			const { webhook } = await api.patch<{ webhook: WebhookJson }>(webhookPath(values), patch);
+			print(webhook, () => formatList(webhookRows(webhook)));
+			return;
+		}
+		case 'Remove-LobbyWebhook': {
+			const answer = await api.delete<{ removed: { id: string } }>(webhookPath(values));
+			print(answer, () => `Webhook ${answer.removed.id} removed, with its delivery log.\n`);
+			return;
+		}
+		case 'Test-LobbyWebhook': {
+			const { delivery } = await api.post<{ delivery: WebhookDeliveryJson }>(`${webhookPath(values)}/test`);
+			print(delivery, () =>
+				delivery.status === 'delivered'
+					? `Test event delivered (${String(delivery.lastStatus)}).\n`
+					: `Test event not delivered: ${delivery.lastError ?? 'no answer'}; it is retried at ${delivery.nextAttemptAt ?? 'no later time'}.\n`
+			);
+			return;
+		}
+		case 'Get-LobbyWebhookDelivery': {
+			const size = values.ResultSize ?? 50;
+			const { deliveries } = await api.get<{ deliveries: WebhookDeliveryJson[] }>(
+				`${webhookPath(values)}/deliveries?limit=${String(size)}`
+			);
+			print(deliveries, () =>
+				deliveries.length === 0
+					? 'No deliveries yet.\n'
+					: deliveries.map((d) => formatList(deliveryRows(d))).join('\n')
+			);
 			return;
 		}
 		default:

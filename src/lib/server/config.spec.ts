@@ -21,7 +21,8 @@ describe('loadConfig', () => {
 			nodeId: `${hostname()}:3000`,
 			metricsToken: null,
 			logLevel: 'info',
-			leaseMs: 6000
+			leaseMs: 6000,
+			webhookAllowedNetworks: []
 		});
 	});
 
@@ -51,7 +52,8 @@ describe('loadConfig', () => {
 			nodeId: `${hostname()}:8080`,
 			metricsToken: null,
 			logLevel: 'info',
-			leaseMs: 6000
+			leaseMs: 6000,
+			webhookAllowedNetworks: []
 		});
 	});
 
@@ -177,5 +179,13 @@ describe('loadConfig', () => {
 		);
 		expect(() => loadConfig({ LOBBY_METRICS_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
 		expect(() => loadConfig({ LOBBY_METRICS_TOKEN: `${token} ${token}` })).toThrow(/without spaces/);
+	});
+
+	it('reads LOBBY_WEBHOOK_ALLOWED_NETWORKS as networks, and refuses one that is not, naming it', () => {
+		const { webhookAllowedNetworks } = loadConfig({ LOBBY_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8, ::1/128' });
+		expect(webhookAllowedNetworks.map((n) => n.text)).toEqual(['127.0.0.0/8', '::1/128']);
+		expect(() => loadConfig({ LOBBY_WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/33' })).toThrow(
+			/LOBBY_WEBHOOK_ALLOWED_NETWORKS must list networks like 10\.0\.0\.0\/8.*10\.0\.0\.0\/33/
+		);
 	});
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LOG_LEVELS, parseLogLevel, type LogLevel } from './log';
 import { parseOrigin } from './security/allowed-origin';
 import { parseAddressList } from './security/client-address';
+import { parseNetworks, type Network } from './security/outbound-policy';
 import { issueSentence } from './zod-sentence';
 
 /** The server's configuration, read once from the environment at start-up. */
@@ -51,6 +52,11 @@ export interface Config {
 	 * this long (stopped, or paused) loses its meetings to the others. Renewed every third of it.
 	 */
 	leaseMs: number;
+	/**
+	 * Networks webhooks may reach although they are not public (LOBBY_WEBHOOK_ALLOWED_NETWORKS,
+	 * e.g. `10.0.0.0/8`); none by default, so no loopback, link-local or private address.
+	 */
+	webhookAllowedNetworks: Network[];
 }
 
 /** The default of `Config.leaseMs`. */
@@ -189,6 +195,20 @@ const schema = z.object({
 		.min(1000, 'must be a whole number of milliseconds from 1000 to 600000')
 		.max(600_000, 'must be a whole number of milliseconds from 1000 to 600000')
 		.optional(),
+	LOBBY_WEBHOOK_ALLOWED_NETWORKS: z
+		.string()
+		.optional()
+		.transform((value, context) => {
+			try {
+				return parseNetworks(value ?? '');
+			} catch (error) {
+				context.addIssue({
+					code: 'custom',
+					message: `must list networks like 10.0.0.0/8 or ::1/128, separated by commas: ${error instanceof Error ? error.message : String(error)}`
+				});
+				return [];
+			}
+		}),
 	LOG_LEVEL: logLevel
 });
 
@@ -226,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		nodeId: v.LOBBY_NODE_ID || `${hostname()}:${v.PORT === 0 ? `pid-${process.pid}` : v.PORT}`,
 		metricsToken: v.LOBBY_METRICS_TOKEN ? v.LOBBY_METRICS_TOKEN : null,
 		logLevel: v.LOG_LEVEL,
-		leaseMs: v.LOBBY_LEASE_MS ?? DEFAULT_LEASE_MS
+		leaseMs: v.LOBBY_LEASE_MS ?? DEFAULT_LEASE_MS,
+		webhookAllowedNetworks: v.LOBBY_WEBHOOK_ALLOWED_NETWORKS
 	};
 }

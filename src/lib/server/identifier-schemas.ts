@@ -74,6 +74,11 @@ export const tokenIdSchema = z
 	.string({ error: 'id must be a string' })
 	.regex(GENERATED_ID, "id must be 1 to 64 letters, digits, - or _ (a token's id, such as tok_…)");
 
+/** A webhook's id as the server makes them (a UUID). */
+export const webhookIdSchema = z
+	.string({ error: 'id must be a string' })
+	.regex(GENERATED_ID, "id must be 1 to 64 letters, digits, - or _ (a webhook's id, from Get-LobbyWebhook)");
+
 /** Whether `text` may be stored as it is: no NUL (PostgreSQL refuses it) and no lone surrogate. */
 export function storableText(text: string): string {
 	// eslint-disable-next-line no-control-regex -- replacing the one character PostgreSQL refuses

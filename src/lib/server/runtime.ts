@@ -80,6 +80,7 @@ async function boot(config: Config): Promise<Runtime> {
 			baseURL: config.publicOrigin ?? `http://${config.host}:${config.port}`,
 			metrics: metrics.recorder,
 			nodeId: config.nodeId,
+			webhooks: { policy: { allowed: config.webhookAllowedNetworks } },
 			lease: {
 				ttlMs: config.leaseMs,
 				renewMs,
@@ -105,6 +106,7 @@ async function boot(config: Config): Promise<Runtime> {
 	if (restored > 0) log.info(`Restored ${restored} live meeting(s) from the event log.`);
 	services.meetings.startTicking();
 	if (database.kind === 'postgres') services.meetings.startLeasing();
+	services.webhooks.start();
 	// The simulated mailbox forgets PINs past the tenant's retention, even when nobody looks.
 	await services.mail.forgetExpiredPins();
 	const forgetPins = setInterval(() => {
@@ -145,6 +147,7 @@ async function boot(config: Config): Promise<Runtime> {
 				services.calls.stop();
 				await services.meetings.stop();
 				await services.mail.stop();
+				await services.webhooks.stop();
 				await clusterTransport?.close();
 				await database.close();
 				metrics.stop();

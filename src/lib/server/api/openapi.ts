@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LIVE_SPEED_RANGE_TEXT } from '$lib/scenario/live-speed';
+import { WEBHOOK_EVENTS, WEBHOOK_HEADERS, WEBHOOK_TEST_EVENT } from '$lib/contract/webhooks';
 import { simulatedOrganizersBody } from '../services/simulated-organizers.service';
 import { scenarioControlBody, scenarioStartBody } from './scenario-schemas';
 import * as schemas from './schemas';
@@ -216,6 +217,67 @@ export const OPERATIONS: readonly Operation[] = [
 		summary: 'Grant-CsTeamsMeetingPolicy -Identity USER -PolicyName NAME (null: Global)',
 		body: schemas.grantMeetingPolicyBody,
 		answer: obj({ user: ref('DialInUser') }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'get',
+		path: '/webhooks',
+		summary: 'Get-LobbyWebhook: the registered endpoints, with their deliveries by status',
+		admin: true,
+		answer: list('webhooks', ref('Webhook')),
+		errors: [403]
+	},
+	{
+		method: 'post',
+		path: '/webhooks',
+		summary: 'New-LobbyWebhook: registers an endpoint for meeting and lobby events',
+		description:
+			'The URL must pass the outbound policy: no loopback, link-local or private address unless LOBBY_WEBHOOK_ALLOWED_NETWORKS allows it. The answer carries the signing secret, shown this once (docs/webhooks.md). The deliveries are described under "webhooks".',
+		body: schemas.newWebhookBody,
+		answer: obj({
+			webhook: ref('Webhook'),
+			secret: { type: 'string', description: 'The signing secret, shown in this answer only.' }
+		}),
+		created: true,
+		errors: [400, 403, 409]
+	},
+	{
+		method: 'get',
+		path: '/webhooks/{id}',
+		summary: 'Get-LobbyWebhook -Identity ID',
+		admin: true,
+		answer: obj({ webhook: ref('Webhook') }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'patch',
+		path: '/webhooks/{id}',
+		summary: 'Set-LobbyWebhook -Identity ID: its URL, events, description, or whether it is enabled',
+		body: schemas.webhookPatchBody,
+		answer: obj({ webhook: ref('Webhook') }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'delete',
+		path: '/webhooks/{id}',
+		summary: 'Remove-LobbyWebhook -Identity ID: the endpoint and its delivery log',
+		answer: obj({ removed: obj({ id: str }) }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'post',
+		path: '/webhooks/{id}/test',
+		summary: `Test-LobbyWebhook -Identity ID: sends a ${WEBHOOK_TEST_EVENT} event to this endpoint now`,
+		answer: obj({ delivery: ref('WebhookDelivery') }),
+		errors: [400, 403, 404]
+	},
+	{
+		method: 'get',
+		path: '/webhooks/{id}/deliveries',
+		summary: 'Get-LobbyWebhookDelivery -Identity ID: the delivery log, newest first',
+		admin: true,
+		query: schemas.webhookDeliveriesQuery,
+		answer: list('deliveries', ref('WebhookDelivery')),
 		errors: [400, 403, 404]
 	},
 	{
@@ -483,6 +545,47 @@ const components = {
 				'whenStarted'
 			]
 		),
+		Webhook: obj({
+			id: str,
+			url: str,
+			events: { type: 'array', items: { enum: [...WEBHOOK_EVENTS] } },
+			description: str,
+			enabled: bool,
+			createdAt: str,
+			secretHint: {
+				type: 'string',
+				description: 'The last four characters of the secret; never the secret.'
+			},
+			deliveries: obj({ queued: int, delivered: int, failed: int })
+		}),
+		WebhookDelivery: obj({
+			id: str,
+			event: str,
+			idempotencyKey: str,
+			status: { enum: ['queued', 'delivered', 'failed'] },
+			attempts: int,
+			lastStatus: { type: ['integer', 'null'] },
+			lastError: nullableStr,
+			createdAt: str,
+			nextAttemptAt: nullableStr,
+			deliveredAt: nullableStr
+		}),
+		WebhookPayload: obj({
+			event: { enum: [...WEBHOOK_EVENTS, WEBHOOK_TEST_EVENT] },
+			idempotencyKey: {
+				type: 'string',
+				description: 'meetingId:seq for meeting events: the same on every retry; dedupe on it.'
+			},
+			occurredAt: str,
+			meeting: {
+				oneOf: [obj({ id: str, conferenceId: str, organizer: str }), { type: 'null' }]
+			},
+			data: {
+				type: 'object',
+				description:
+					'What the event is about (docs/webhooks.md). Phone numbers are masked unless the tenant says NoMasking; never a PIN.'
+			}
+		}),
 		LobbyExplained: obj({
 			meetingId: str,
 			conferenceId: str,
@@ -551,6 +654,52 @@ export function openApiDocument(): object {
 		servers: [{ url: '/api/v1' }],
 		security: [{ bearer: [] }],
 		paths,
+		webhooks: webhookOperations(),
 		components
 	};
+}
+
+/**
+ * The deliveries Lobby makes to registered endpoints (OpenAPI's `webhooks`): one POST per event,
+ * signed, with its headers (docs/webhooks.md, "Checking a signature").
+ */
+function webhookOperations(): Record<string, object> {
+	const header = (name: string, description: string) => ({
+		name,
+		in: 'header',
+		required: true,
+		description,
+		schema: str
+	});
+	const parameters = [
+		header(WEBHOOK_HEADERS.event, 'The event, as subscribed.'),
+		header(WEBHOOK_HEADERS.delivery, 'The delivery: the same on every retry of it.'),
+		header(WEBHOOK_HEADERS.idempotencyKey, 'meetingId:seq: the same for the same event; dedupe on it.'),
+		header(WEBHOOK_HEADERS.timestamp, 'Unix seconds when this attempt was signed; refuse old ones.'),
+		header(
+			WEBHOOK_HEADERS.signature,
+			'v1= and the hex HMAC-SHA256, keyed with the endpoint secret, of the timestamp, a dot and the body as received.'
+		)
+	];
+	return Object.fromEntries(
+		[...WEBHOOK_EVENTS, WEBHOOK_TEST_EVENT].map((event) => [
+			event,
+			{
+				post: {
+					summary: `${event}, delivered to each endpoint subscribed to it`,
+					parameters,
+					requestBody: {
+						required: true,
+						content: { 'application/json': { schema: ref('WebhookPayload') } }
+					},
+					responses: {
+						'2XX': {
+							description:
+								'Delivered. Any other answer, or none within 10 s, is retried with backoff (six attempts).'
+						}
+					}
+				}
+			}
+		])
+	);
 }

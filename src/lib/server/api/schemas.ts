@@ -85,6 +85,15 @@ export const grantMeetingPolicyBody = z
 
 export const mailQuery = z.object({ limit: limit(500).optional() }).strict();
 
+/** `Get-LobbyWebhookDelivery`: how many of the newest deliveries. */
+export const webhookDeliveriesQuery = z.object({ limit: limit(200).optional() }).strict();
+
+/** `New-LobbyWebhook` and `Set-LobbyWebhook` (one source with the service and the admin center). */
+export {
+	webhookCreateSchema as newWebhookBody,
+	webhookUpdateSchema as webhookPatchBody
+} from '$lib/contract/webhooks';
+
 export const auditQuery = z
 	.object({
 		action: printableText('action', 100).optional(),

@@ -507,3 +507,62 @@ export const socketIoAttachments = pgTable('socket_io_attachments', {
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 	payload: bytea('payload')
 });
+
+/**
+ * Webhooks (status callbacks): endpoints an administrator registers for meeting and lobby events
+ * (docs/webhooks.md). The signing secret is shown once, when made; it is kept because every
+ * delivery is signed with it, and it is never shown, logged or returned again.
+ */
+export const webhooks = pgTable(
+	'webhooks',
+	{
+		id: text('id').primaryKey(),
+		tenantId: text('tenant_id')
+			.notNull()
+			.references(() => tenants.id, { onDelete: 'cascade' }),
+		url: text('url').notNull(),
+		/** The events it receives (`lobby.entered`, ...), as the contract names them. */
+		events: text('events').array().notNull(),
+		description: text('description').notNull().default(''),
+		secret: text('secret').notNull(),
+		enabled: boolean('enabled').notNull().default(true),
+		createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow()
+	},
+	(t) => [index('webhooks_tenant_idx').on(t.tenantId)]
+);
+
+/**
+ * The webhooks' outbox and delivery log: one row per event and endpoint, written when the event is
+ * committed, then delivered with retries. `eventKey` is the idempotency key the receiver sees
+ * (`meetingId:seq`), unique per endpoint, so an event is queued once whoever notices it.
+ */
+export const webhookDeliveries = pgTable(
+	'webhook_deliveries',
+	{
+		id: text('id').primaryKey(),
+		seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
+		webhookId: text('webhook_id')
+			.notNull()
+			.references(() => webhooks.id, { onDelete: 'cascade' }),
+		event: text('event').notNull(),
+		eventKey: text('event_key').notNull(),
+		/** The body exactly as it is sent (and signed). */
+		payload: text('payload').notNull(),
+		status: text('status', { enum: ['queued', 'delivered', 'failed'] }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		/** The HTTP status of the last answer, or null when there was none (refused, timed out). */
+		lastStatus: integer('last_status'),
+		lastError: text('last_error'),
+		createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull(),
+		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
+		deliveredAt: timestamp('delivered_at', { withTimezone: true, precision: 3 })
+	},
+	(t) => [
+		uniqueIndex('webhook_deliveries_event_unique').on(t.webhookId, t.eventKey),
+		index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+		index('webhook_deliveries_webhook_idx').on(t.webhookId, t.seq)
+	]
+);
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

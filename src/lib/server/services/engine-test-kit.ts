@@ -10,7 +10,7 @@ import type { CallView } from '$lib/contract/events';
 import { IN_MEMORY, openDatabase, type Database, type DatabaseHandle } from '../db/index';
 import { tenants, users, type TenantRow } from '../db/schema';
 import { DEMO_TENANT_ID, seedDemoTenant } from '../db/seed';
-import { createServices, type Services } from './index';
+import { createServices, type ServiceDeps, type Services } from './index';
 import type { CallServiceOptions } from './call.service';
 import { VirtualTime as ManualTime } from '../simulator/virtual-time';
 import type { Notifier } from './notifier';
@@ -124,14 +124,19 @@ export interface Engine {
 /** Builds every service on `database` and restores what its event log holds, as a server start does. */
 export async function startEngine(
 	database: DatabaseHandle,
-	options: { time?: ManualTime; callOptions?: Partial<CallServiceOptions> } = {}
+	options: {
+		time?: ManualTime;
+		callOptions?: Partial<CallServiceOptions>;
+		webhooks?: ServiceDeps['webhooks'];
+	} = {}
 ): Promise<Engine> {
 	const time = options.time ?? new ManualTime();
 	const built = await createServices(database, {
 		clock: time,
 		scheduler: time,
 		ids: sequentialIds(),
-		callOptions: options.callOptions
+		callOptions: options.callOptions,
+		webhooks: options.webhooks
 	});
 	const notifier = new RecordingNotifier();
 	built.notifier.attach(notifier);
@@ -144,6 +149,7 @@ export async function startEngine(
 			services.calls.stop();
 			await services.meetings.stop();
 			await services.mail.stop();
+			await services.webhooks.stop();
 		}
 	};
 }

@@ -11,6 +11,8 @@ import { DirectoryRepository } from '../repositories/directory.repository';
 import { MeetingEventsRepository, type EventStore } from '../repositories/meeting-events.repository';
 import { MeetingLeasesRepository } from '../repositories/meeting-leases.repository';
 import { MeetingPoliciesRepository } from '../repositories/meeting-policies.repository';
+import { WebhooksRepository } from '../repositories/webhooks.repository';
+import type { OutboundPolicy } from '../security/outbound-policy';
 import { ClusterHub, type ClusterMessage, type ClusterQuestion } from './inter-server';
 import { ResumeTokens } from '../security/resume-token';
 import { ApiTokenService } from './api-token.service';
@@ -38,6 +40,7 @@ import {
 import { SignInService } from './sign-in.service';
 import { SimulatedOrganizersService } from './simulated-organizers.service';
 import { StatusService } from './status.service';
+import { WebhookService } from './webhook.service';
 
 /** Every service, built once per process; routes, sockets and the CLI reach the domain through these. */
 export interface Services {
@@ -57,6 +60,8 @@ export interface Services {
 	simulatedOrganizers: SimulatedOrganizersService;
 	signIn: SignInService;
 	conferences: ConferenceLookupService;
+	/** Status callbacks for meeting and lobby events, and their outbox (docs/webhooks.md). */
+	webhooks: WebhookService;
 }
 
 /** Whether monitors see caller numbers masked (the tenant's MaskPstnNumbersType). */
@@ -89,6 +94,11 @@ export interface ServiceDeps {
 	 * memory (`MemoryEventStore`), as its database is thrown away when it ends.
 	 */
 	events?: EventStore;
+	/**
+	 * Which destinations webhooks may reach: public addresses, plus the networks allowed here
+	 * (LOBBY_WEBHOOK_ALLOWED_NETWORKS); and extra CAs to trust for HTTPS endpoints.
+	 */
+	webhooks?: { policy?: OutboundPolicy; ca?: string };
 }
 
 /**
@@ -198,6 +208,19 @@ export async function createServices(
 		dialIn,
 		onPoliciesChanged: followPolicies
 	});
+	const webhooks = new WebhookService({
+		webhooks: new WebhooksRepository(db, DEMO_TENANT_ID),
+		tenantId: DEMO_TENANT_ID,
+		directory,
+		audit,
+		clock,
+		scheduler,
+		policy: deps.webhooks?.policy ?? { allowed: [] },
+		ca: deps.webhooks?.ca,
+		masked: () => masking.masked()
+	});
+	meetings.onCommitted((committed) => webhooks.followCommitted(committed));
+	pins.onLockedOut((userId, failedAttempts) => webhooks.lockedOut(userId, failedAttempts));
 	const auth = await createAuth(db, {
 		baseURL: deps.baseURL ?? 'http://127.0.0.1:3000',
 		onSessionEnded: (sessionId) => notifier.sessionEnded(sessionId)
@@ -218,7 +241,8 @@ export async function createServices(
 			apiTokens: new ApiTokenService(db, DEMO_TENANT_ID, audit, clock),
 			simulatedOrganizers: new SimulatedOrganizersService({ db, tenantId: DEMO_TENANT_ID, dialIn, audit }),
 			signIn: new SignInService({ db, auth, audit, directory, clock, tenantId: DEMO_TENANT_ID }),
-			conferences: new ConferenceLookupService(directory, DEMO_TENANT_ID)
+			conferences: new ConferenceLookupService(directory, DEMO_TENANT_ID),
+			webhooks
 		},
 		notifier,
 		masking,

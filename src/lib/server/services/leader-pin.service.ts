@@ -18,11 +18,22 @@ const RESERVATION_SECONDS = 60;
  * verdict; a user's PIN makes them leader of their own meetings only (S2), since the engine asks
  * about the meeting's organizer and nobody else.
  */
+/** Told when an organizer's leader PIN has just been locked (webhooks send `pin.locked-out`). */
+export type LockedOutListener = (organizerUserId: string, failedAttempts: number) => void;
+
 export class LeaderPinService {
+	private readonly lockedOutListeners = new Set<LockedOutListener>();
+
 	constructor(
 		private readonly db: Database,
 		private readonly metrics: Metrics = noMetrics
 	) {}
+
+	/** Listens for PINs being locked; answers the function that stops listening. */
+	onLockedOut(listener: LockedOutListener): () => void {
+		this.lockedOutListeners.add(listener);
+		return () => this.lockedOutListeners.delete(listener);
+	}
 
 	/**
 	 * Checks `pin` against the organizer's stored hash. Consecutive wrong entries are counted; at the
@@ -97,6 +108,8 @@ export class LeaderPinService {
 			.returning({ lockedAt: users.pinLockedAt, failedAttempts: users.pinFailedAttempts });
 		this.metrics.pinFailed(Boolean(after?.lockedAt));
 		if (after?.lockedAt) {
+			// Only the entry that reaches the threshold gets here: a locked PIN is never compared again.
+			for (const listener of this.lockedOutListeners) listener(organizerUserId, after.failedAttempts);
 			log.warn(
 				'A leader PIN is locked after too many wrong entries; an administrator can unlock or reset it',
 				{

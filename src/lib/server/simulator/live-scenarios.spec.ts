@@ -101,6 +101,7 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 		services?.calls.stop();
 		await services?.meetings.stop();
 		await services?.mail.stop();
+		await services?.webhooks.stop();
 		await database?.close();
 		if (cwd) rmSync(cwd, { recursive: true, force: true });
 	});

@@ -101,6 +101,7 @@ export async function openVirtualHost(options: {
 					services.calls.stop();
 					await services.meetings.stop();
 					await services.mail.stop();
+					await services.webhooks.stop();
 				} finally {
 					await database.close();
 				}
