@@ -354,6 +354,39 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		await strict.remove(admin, webhook.id, 'api');
 	});
 
+	it('given two servers on one database delivering at once, then each delivery is sent exactly once', async () => {
+		const { webhooks } = engine.services;
+		const { webhook } = await webhooks.create(admin, { url: httpUrl, events: ['lobby.entered'] }, 'api');
+		const other = new WebhookService({
+			webhooks: new WebhooksRepository(database.db, DEMO_TENANT_ID),
+			tenantId: DEMO_TENANT_ID,
+			directory: undefined as never,
+			audit: engine.services.audit,
+			clock: engine.time,
+			scheduler: engine.time,
+			policy: { allowed: parseNetworks('127.0.0.0/8') },
+			masked: () => true
+		});
+		const repository = new WebhooksRepository(database.db, DEMO_TENANT_ID);
+		const keys = Array.from({ length: 30 }, (_, i) => `race:${i}`);
+		await repository.enqueue(
+			keys.map((key) => ({
+				id: `race-${key}`,
+				webhookId: webhook.id,
+				event: 'lobby.entered',
+				eventKey: key,
+				payload: JSON.stringify({ key }),
+				createdAt: new Date(engine.time.now())
+			}))
+		);
+		http.received.length = 0;
+		const [a, b] = await Promise.all([webhooks.deliverDue(), other.deliverDue()]);
+		expect(a + b).toBe(30);
+		const sent = http.received.map((r) => String(r.headers['idempotency-key']));
+		expect(sent.sort()).toEqual([...keys].sort());
+		await webhooks.remove(admin, webhook.id, 'api');
+	});
+
 	it('given a user who is not an administrator, then every read and change is refused, and the changes are audited as denied', async () => {
 		const { webhooks } = engine.services;
 		const [any] = await webhooks.list(admin);
