@@ -47,7 +47,9 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			LOBBY_DATA_DIR: process.env.LOBBY_E2E_DATA_DIR,
 			LOBBY_ADMIN_PASSWORD: 'admin-e2e-password',
-			LOBBY_DEMO_PASSWORD: 'user-e2e-password'
+			LOBBY_DEMO_PASSWORD: 'user-e2e-password',
+			// The webhook spec's receiver listens on 127.0.0.1, which the outbound policy refuses otherwise.
+			LOBBY_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8'
 		}
 	}
 });

@@ -70,7 +70,8 @@ async function checkEveryPage(page: Page) {
 		'/admin/meeting-policies',
 		'/admin/mail',
 		'/admin/audit',
-		'/admin/tokens'
+		'/admin/tokens',
+		'/admin/webhooks'
 	];
 	const found: string[] = [];
 	for (const [locale, theme] of [

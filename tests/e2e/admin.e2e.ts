@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
 import type { CallView } from '$lib/contract/events';
@@ -211,4 +214,100 @@ test('an admin creates a named meeting policy, grants it to Amos on his page, an
 	await expect(page.getByRole('form', { name: 'Meeting policy' }).getByRole('combobox')).toHaveValue(
 		'Global'
 	);
+});
+
+/** A webhook receiver on 127.0.0.1: answers 204 to everything and keeps what it was sent. */
+async function startReceiver() {
+	const received: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+	const server = createServer((request, response) => {
+		let body = '';
+		request.setEncoding('utf8');
+		request.on('data', (chunk: string) => (body += chunk));
+		request.on('end', () => {
+			received.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
+			response.writeHead(204).end();
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}/lobby-events`,
+		received,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+	};
+}
+
+test('an admin registers a webhook, sees its secret once, sends a signed test event, and removes it', async ({
+	page
+}) => {
+	const receiver = await startReceiver();
+	try {
+		await signIn(page, ADMIN);
+		await page
+			.getByRole('navigation', { name: 'Admin center' })
+			.getByRole('link', { name: 'Webhooks' })
+			.click();
+		await expect(page.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible();
+
+		const create = page.getByRole('form', { name: 'Register an endpoint' });
+		await create.getByLabel('Endpoint URL').fill(receiver.url);
+		await create.getByLabel('Description').fill('e2e receiver');
+		// No event chosen: the service's sentence, and the form keeps what was typed.
+		await create.getByRole('button', { name: 'Register the endpoint' }).click();
+		await expect(page.getByRole('alert')).toContainText('Subscribe to at least one event');
+		await expect(create.getByLabel('Endpoint URL')).toHaveValue(receiver.url);
+		await create.getByRole('checkbox', { name: /lobby\.entered/ }).check();
+		await create.getByRole('checkbox', { name: /meeting\.started/ }).check();
+		await create.getByRole('button', { name: 'Register the endpoint' }).click();
+
+		await expect(page.getByText(`${receiver.url} is registered.`)).toBeVisible();
+		const shown = page.getByRole('status', { name: 'Signing secret' });
+		await expect(shown).toHaveText(/^whsec_[\w-]{43}$/);
+		await expect(page.getByText('This secret will not be shown again.')).toBeVisible();
+		const secret = (await shown.textContent())!.trim();
+		expect(page.url()).not.toContain(secret);
+		const endpoint = page.getByRole('region', { name: receiver.url, exact: true });
+		await expect(endpoint).toContainText('meeting.started, lobby.entered');
+		await expect(endpoint).toContainText('e2e receiver');
+		await expect(endpoint).toContainText(`…${secret.slice(-4)}`);
+
+		await page.reload();
+		await expect(page.getByRole('status', { name: 'Signing secret' })).toHaveCount(0);
+		await expect(page.locator('body')).not.toContainText(secret);
+		expect(await page.content()).not.toContain(secret);
+
+		await endpoint.getByRole('button', { name: `Send test event to ${receiver.url}` }).click();
+		await expect(endpoint.getByRole('status')).toHaveText(
+			'The test event was delivered: the endpoint answered HTTP 204.'
+		);
+		expect(receiver.received).toHaveLength(1);
+		const delivery = receiver.received[0]!;
+		expect(delivery).toMatchObject({ method: 'POST', url: '/lobby-events' });
+		expect(delivery.headers['lobby-event']).toBe('webhook.test');
+		const timestamp = String(delivery.headers['lobby-timestamp']);
+		const expected = createHmac('sha256', secret).update(`${timestamp}.${delivery.body}`).digest('hex');
+		expect(delivery.headers['lobby-signature']).toBe(`v1=${expected}`);
+		expect(JSON.parse(delivery.body)).toMatchObject({ event: 'webhook.test' });
+		await expect(endpoint).toContainText('1 delivered, 0 queued, 0 failed');
+
+		await endpoint.getByText(/^Delivery log/).click();
+		const row = endpoint.getByRole('row', { name: /webhook\.test/ });
+		await expect(row).toContainText('delivered');
+		await expect(row).toContainText(String(delivery.headers['idempotency-key']));
+
+		await endpoint.getByRole('button', { name: `Disable ${receiver.url}` }).click();
+		await expect(page.getByText(`${receiver.url} is disabled`)).toBeVisible();
+		await expect(endpoint).toContainText('Disabled: nothing is queued for it');
+
+		await endpoint.getByRole('button', { name: `Remove ${receiver.url}` }).click();
+		await page
+			.getByRole('form', { name: `Confirm removal of ${receiver.url}` })
+			.getByRole('button', { name: 'Remove the endpoint' })
+			.click();
+		await expect(page.getByText('The endpoint is removed, with its delivery log.')).toBeVisible();
+		await expect(page.getByRole('region', { name: receiver.url, exact: true })).toHaveCount(0);
+		await expect(page.getByText('No webhook yet.')).toBeVisible();
+	} finally {
+		await receiver.close();
+	}
 });

@@ -145,6 +145,15 @@ const EXPECTED: Record<string, Row> = {
 		'action:create': [303, 403, null],
 		'action:revoke': [303, 403, null]
 	},
+	'/admin/webhooks': {
+		page: [303, 403, 200],
+		data: [303, 403, 200],
+		'data-skip': [303, 403, 200],
+		'action:create': [303, 403, null],
+		'action:enable': [303, 403, null],
+		'action:test': [303, 403, null],
+		'action:remove': [303, 403, null]
+	},
 	'/api/v1/audit': { GET: [401, 403, 200] },
 	'/api/v1/dial-in-users': { GET: [401, 403, 200] },
 	// The body is checked before the actor: `{}` is not a valid change, for anyone.
@@ -183,6 +192,16 @@ const EXPECTED: Record<string, Row> = {
 	'/api/v1/tenant-settings': { GET: [401, 403, 200], PATCH: [401, 403, null] },
 	'/api/v1/tokens': { GET: [401, 200, 200], POST: [401, 400, 400] },
 	'/api/v1/tokens/[id]': { DELETE: [401, 404, null] },
+	// `{}` has no URL and no events: not a valid new webhook, for anyone.
+	'/api/v1/webhooks': { GET: [401, 403, 200], POST: [401, 400, 400] },
+	// No webhook has a user's id; the body is checked before the actor: `{}` changes nothing, for anyone.
+	'/api/v1/webhooks/[id]': {
+		GET: [401, 403, 404],
+		PATCH: [401, 400, 400],
+		DELETE: [401, 403, 404]
+	},
+	'/api/v1/webhooks/[id]/deliveries': { GET: [401, 403, 404] },
+	'/api/v1/webhooks/[id]/test': { POST: [401, 403, 404] },
 	'/dashboard': { page: [200, 200, 200], data: [200, 200, 200], 'data-skip': [200, 200, 200] },
 	'/join/[conferenceId]': { page: [200, 200, 200], data: [200, 200, 200], 'data-skip': [200, 200, 200] },
 	'/meetings': { page: [200, 200, 200], data: [200, 200, 200], 'data-skip': [200, 200, 200] },

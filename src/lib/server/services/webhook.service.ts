@@ -12,7 +12,7 @@ import {
 	type WebhookPayload
 } from '$lib/contract/webhooks';
 import type { WebhookDeliveryRow, WebhookRow } from '../db/schema';
-import { log } from '../log';
+import { log, withLogContext } from '../log';
 import type { ClaimedDelivery, WebhooksRepository } from '../repositories/webhooks.repository';
 import {
 	checkDestination,
@@ -512,7 +512,8 @@ export class WebhookService {
 		this.timer = timer;
 		timer.cancel = this.deps.scheduler.after(ms, () => {
 			if (this.timer === timer) this.timer = null;
-			void this.deliverDue();
+			// A run of its own in the log, not a part of the request that happened to set the timer.
+			withLogContext({}, () => void this.deliverDue());
 		});
 	}
 
