@@ -91,6 +91,7 @@ export const STEP_ACTIONS = [
 	'wrongPin',
 	'dropConnection',
 	'giveUp',
+	'restartServer',
 	'admit',
 	'decline',
 	'meetingOptions',
@@ -681,6 +682,12 @@ const stepShape = {
 	wrongPin: wrongPinSchema.optional(),
 	dropConnection: dropConnectionSchema.optional(),
 	giveUp: callerRef.optional().describe('Fault: a waiting caller gives up and hangs up.'),
+	restartServer: z
+		.literal(true)
+		.optional()
+		.describe(
+			'Fault, in virtual time: the server restarts; its services are rebuilt from the event log and callers resume their calls.'
+		),
 	admit: admitSchema.optional(),
 	decline: declineSchema.optional(),
 	meetingOptions: meetingOptionsStepSchema.optional(),

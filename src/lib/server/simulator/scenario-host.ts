@@ -40,6 +40,12 @@ export interface ScenarioHost {
 	 * watching a state (`eventually: { expect }`) advances timer by timer to check it after each.
 	 */
 	nextDue?(): number | null;
+	/**
+	 * Restarts the server (virtual hosts only): the services stop as at a shutdown, then are built
+	 * again on the same database, restoring every live meeting and call from the event log, as a
+	 * server does when it starts. Callers come back with `resume`, as phones reconnecting do.
+	 */
+	restart?(): Promise<void>;
 	/** Resolves when the work started so far is done. */
 	settle(): Promise<void>;
 	/** Stops the services' timers and releases what the host owns. */
@@ -67,41 +73,58 @@ export async function openVirtualHost(options: {
 	const database = await openSimulationDatabase();
 	const time = new VirtualTime(options.start ?? T0);
 	const ids = createRunIds();
-	let built;
-	try {
-		built = await createServices(database, {
+	// Kept across a restart, as a server's database and key are: the events, the ids, the PIN digits.
+	const events = options.events === 'database' ? undefined : new MemoryEventStore();
+	const randomDigit = seededDigits(options.seed);
+	const build = async () => {
+		const built = await createServices(database, {
 			clock: time,
 			scheduler: time,
 			ids,
 			mail: { smtpUrl: null, from: 'Lobby <no-reply@contoso.com>' },
-			randomDigit: seededDigits(options.seed),
-			events: options.events === 'database' ? undefined : new MemoryEventStore()
+			randomDigit,
+			events
 		});
+		built.services.meetings.startTicking();
+		return { ...built, activity: trackActivity(built.services) };
+	};
+	const stop = async (services: Services) => {
+		services.calls.stop();
+		await services.meetings.stop();
+		await services.mail.stop();
+		await services.webhooks.stop();
+	};
+	let built: Awaited<ReturnType<typeof build>>;
+	try {
+		built = await build();
 	} catch (error) {
 		await database.close();
 		throw error;
 	}
-	const { services, notifier } = built;
-	const activity = trackActivity(services);
-	services.meetings.startTicking();
 	let closed: Promise<void> | null = null;
 	return {
-		services,
+		get services() {
+			return built.services;
+		},
 		db: database.db,
 		ids,
-		notifier,
+		get notifier() {
+			return built.notifier;
+		},
 		start: time.now(),
 		now: () => time.now(),
-		advanceTo: (at) => time.advanceTo(at, () => activity.settle()),
+		advanceTo: (at) => time.advanceTo(at, () => built.activity.settle()),
 		nextDue: () => time.nextDue(),
-		settle: () => activity.settle(),
+		settle: () => built.activity.settle(),
+		async restart() {
+			await built.activity.settle();
+			await stop(built.services);
+			built = await build();
+		},
 		close() {
 			closed ??= (async () => {
 				try {
-					services.calls.stop();
-					await services.meetings.stop();
-					await services.mail.stop();
-					await services.webhooks.stop();
+					await stop(built.services);
 				} finally {
 					await database.close();
 				}

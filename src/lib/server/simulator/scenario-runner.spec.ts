@@ -228,6 +228,39 @@ steps:
 		});
 	}, 60_000);
 
+	it('given restartServer, then the services are rebuilt from the event log and live callers resume where they were, on either event store', async () => {
+		for (const events of ['memory', 'database'] as const) {
+			const result = await runScenario(
+				scenario(`
+name: Restart
+description: A caller waits through a restart, and a leader admits her after it.
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - dial: alice
+  - at: 10s
+    restartServer: true
+  - expect: { caller: alice, phase: lobby, music: lobby }
+  - at: 20s
+    dial: amos
+  - expect: { caller: alice, phase: in-meeting }
+`),
+				{ events }
+			);
+			expect(result.expectations.filter((e) => !e.passed)).toEqual([]);
+			expect(result.expectations).toHaveLength(2);
+			const log = result.log.join('\n');
+			expect(log).toContain('server restarts: the services stop, then are rebuilt from the event log');
+			expect(log).toContain('server started: 1 live meeting(s) restored');
+			expect(log).toMatch(/call alice: resumed, in the lobby/);
+			// One meeting throughout: the rebuilt services carried it on, they did not open another.
+			expect(log.match(/MeetingOpened/g)).toHaveLength(1);
+		}
+	}, 60_000);
+
 	it('given an actor missing from the directory, then the run fails at setup, saying who', async () => {
 		const result = await runScenario(
 			scenario(`

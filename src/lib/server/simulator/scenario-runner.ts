@@ -206,12 +206,61 @@ export class ScenarioRun {
 		const organizers = [...Object.keys(scenario.actors.organizers), ...simulatedOrganizerNames(scenario)];
 		this.defaultMeeting = organizers.length === 1 ? organizers[0] : undefined;
 		this.tracker = new RunTracker(world, host.start, () => host.now());
-		this.detach.push(
-			host.services.meetings.onCommitted((committed) => this.tracker.committed(committed)),
-			host.notifier.attach(this.tracker)
-		);
+		this.follow();
 		this.tracker.onEvent((conferenceId, event) => this.watchEvent(conferenceId, event));
 		this.tracker.note(`scenario "${scenario.name}" seed ${seed}: ${this.plan.items.length} items`);
+	}
+
+	/** Follows the host's services: what they commit, and what they tell callers. */
+	private follow(): void {
+		this.detach.push(
+			this.host.services.meetings.onCommitted((committed) => this.tracker.committed(committed)),
+			this.host.notifier.attach(this.tracker)
+		);
+	}
+
+	/**
+	 * `restartServer`: the server restarts (virtual time only). Its services stop and are rebuilt
+	 * from the event log; every caller whose call was live takes it back with its resume token, as a
+	 * phone reconnecting does, and hears where it is again.
+	 */
+	private async restartServer(): Promise<void> {
+		const { host } = this;
+		if (!host.restart) {
+			throw new StepRefusal(
+				'not-supported',
+				'restartServer runs in virtual time only: a live run cannot restart the server it runs on.'
+			);
+		}
+		const live = [...this.calls].filter(([, call]) => host.services.calls.isLive(call.callId));
+		for (const detach of this.detach.splice(0)) detach();
+		this.tracker.note('server restarts: the services stop, then are rebuilt from the event log');
+		await host.restart();
+		this.follow();
+		const meetings = host.services.meetings.liveMeetings().length;
+		this.tracker.note(`server started: ${meetings} live meeting(s) restored`);
+		for (const [name, call] of live) {
+			try {
+				const view = this.view(call.callId, host.services.calls.resume(call.callId, call.resumeToken));
+				this.tracker.note(`call ${name}: resumed, ${describeView(view)}`);
+			} catch (error) {
+				// The phone learns its call is gone: it was in no meeting the event log could restore.
+				const last = this.tracker.lastView(call.callId);
+				if (last) {
+					this.view(call.callId, {
+						...last,
+						phase: 'disconnected',
+						step: null,
+						prompt: null,
+						prompts: [],
+						music: 'none',
+						reason: 'connection-lost'
+					});
+				}
+				this.tracker.note(`call ${name}: could not resume (${refusalOf(error).message})`);
+			}
+		}
+		await host.settle();
 	}
 
 	/**
@@ -558,6 +607,10 @@ export class ScenarioRun {
 		if (step.hangUp !== undefined) {
 			const call = this.liveCall(step.hangUp);
 			this.view(call.callId, await services.calls.hangUp(call.callId));
+			return;
+		}
+		if (step.restartServer) {
+			await this.restartServer();
 			return;
 		}
 		if (step.giveUp !== undefined) {
