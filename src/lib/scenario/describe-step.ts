@@ -105,6 +105,7 @@ export function describeStep(step: ScenarioStep): string {
 	}
 	if (step.giveUp !== undefined) return `giveUp ${step.giveUp}`;
 	if (step.restartServer) return 'restartServer';
+	if (step.fillMeeting !== undefined) return `fillMeeting ${step.fillMeeting}`;
 	if (step.admit !== undefined) {
 		const a = typeof step.admit === 'string' ? { caller: step.admit } : step.admit;
 		return `admit ${a.caller ?? 'the lobby'}${'by' in a && a.by ? ` (by ${a.by})` : ''}`;

@@ -92,6 +92,7 @@ export const STEP_ACTIONS = [
 	'dropConnection',
 	'giveUp',
 	'restartServer',
+	'fillMeeting',
 	'admit',
 	'decline',
 	'meetingOptions',
@@ -682,6 +683,11 @@ const stepShape = {
 	wrongPin: wrongPinSchema.optional(),
 	dropConnection: dropConnectionSchema.optional(),
 	giveUp: callerRef.optional().describe('Fault: a waiting caller gives up and hangs up.'),
+	fillMeeting: actorName
+		.optional()
+		.describe(
+			'Fault: callers of the run’s own dial into this organizer’s meeting until it is full (MaxParticipants, lobby included).'
+		),
 	restartServer: z
 		.literal(true)
 		.optional()
@@ -1029,6 +1035,7 @@ function crossCheck(scenario: Scenario): CrossIssue[] {
 		if (step.dropConnection !== undefined) needCaller(step.dropConnection, 'dropConnection');
 		if (step.hangUp !== undefined) needCaller(step.hangUp, 'hangUp');
 		if (step.giveUp !== undefined) needCaller(step.giveUp, 'giveUp');
+		if (step.fillMeeting !== undefined) needMeeting(step.fillMeeting, at('fillMeeting'));
 		if (step.joinFromClient !== undefined) {
 			const j = step.joinFromClient;
 			const name = subjectOf(j);

@@ -261,6 +261,35 @@ steps:
 		}
 	}, 60_000);
 
+	it('given fillMeeting, then callers of the run fill the meeting to MaxParticipants, lobby included, the next caller is refused meeting-full, and the leader still gets in', async () => {
+		const result = await runScenario(
+			scenario(`
+name: Full
+description: The meeting fills up before its organizer comes.
+tenant:
+  maxParticipants: 5
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+    bob: '+46 8 765 43 21'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - dial: alice
+  - fillMeeting: amos
+  - expect: { meeting: amos, lobby: 5 }
+  - dial: bob
+    expectError: meeting-full
+  - expect: { caller: bob, phase: disconnected, reason: meeting-full }
+  - dial: amos
+  - expect: { meeting: amos, state: in-progress, participants: 6 }
+`)
+		);
+		expect(result.expectations.filter((e) => !e.passed)).toEqual([]);
+		expect(result.expectations).toHaveLength(4);
+		expect(result.log.join('\n')).toContain('meeting amos is full: 4 caller(s) dialed in to fill it');
+	}, 60_000);
+
 	it('given an actor missing from the directory, then the run fails at setup, saying who', async () => {
 		const result = await runScenario(
 			scenario(`

@@ -9,7 +9,7 @@
  * would sleep between items at the chosen speed and let a trainer pause and single-step.
  */
 import type { CallView } from '$lib/contract/events';
-import type { MeetingEvent } from '$lib/domain';
+import { TENANT_SETTING_RANGES, type MeetingEvent } from '$lib/domain';
 import {
 	describeDeadline,
 	describeExpectation,
@@ -209,6 +209,27 @@ export class ScenarioRun {
 		this.follow();
 		this.tracker.onEvent((conferenceId, event) => this.watchEvent(conferenceId, event));
 		this.tracker.note(`scenario "${scenario.name}" seed ${seed}: ${this.plan.items.length} items`);
+	}
+
+	/**
+	 * `fillMeeting`: callers of the run's own (`amos-filler-1`, ...) dial into the organizer's
+	 * meeting and wait, until the next one is refused `meeting-full`: the real rule fills it, lobby
+	 * included. That last caller's call ends; the others stay until they hang up or the run ends.
+	 */
+	private async fillMeeting(meeting: string): Promise<void> {
+		const conferenceId = this.conferenceOf(meeting);
+		const limit = TENANT_SETTING_RANGES.maxParticipants.max + 1;
+		for (let n = 1; n <= limit; n++) {
+			try {
+				await this.dial(`${meeting}-filler-${n}`, conferenceId, 'not-leader', undefined);
+			} catch (error) {
+				const { code } = refusalOf(error);
+				if (code !== 'meeting-full') throw error;
+				this.tracker.note(`meeting ${meeting} is full: ${n - 1} caller(s) dialed in to fill it`);
+				return;
+			}
+		}
+		throw new StepRefusal('not-full', `Meeting ${meeting} took ${limit} callers and is still not full.`);
 	}
 
 	/** Follows the host's services: what they commit, and what they tell callers. */
@@ -611,6 +632,10 @@ export class ScenarioRun {
 		}
 		if (step.restartServer) {
 			await this.restartServer();
+			return;
+		}
+		if (step.fillMeeting !== undefined) {
+			await this.fillMeeting(step.fillMeeting);
 			return;
 		}
 		if (step.giveUp !== undefined) {
