@@ -4,7 +4,7 @@ import { createTransport } from 'nodemailer';
 import { isPinOfAllowedLength, PIN_DIGITS_TEXT } from '$lib/domain';
 import type { Database } from '../db/index';
 import { mailOutbox, tenants, type MailRow } from '../db/schema';
-import { log } from '../log';
+import { log, withLogContext } from '../log';
 import { PIN_MASK, type Pin } from '../security/pin';
 import { ServiceError } from '../service-error';
 import {
@@ -348,7 +348,10 @@ export class MailService {
 		this.timer = timer;
 		timer.cancel = this.scheduler.after(ms, () => {
 			if (this.timer === timer) this.timer = null;
-			this.deliverDue().catch((error: unknown) => log.error('mail delivery run failed', error));
+			// A run of its own in the log, not a part of the request that happened to set the timer.
+			withLogContext({}, () =>
+				this.deliverDue().catch((error: unknown) => log.error('mail delivery run failed', error))
+			);
 		});
 	}
 

@@ -82,7 +82,8 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 		for (const file of [
 			's02-organizer-pin.yaml',
 			's03-s08-s09-forgotten-pin.yaml',
-			's09-s14-s15-reset-email.yaml'
+			's09-s14-s15-reset-email.yaml',
+			'server-restart.yaml'
 		])
 			copyFileSync(new URL(`scenarios/${file}`, ROOT), join(cwd, 'scenarios', file));
 		writeFileSync(join(cwd, 'scenarios', 'literal-pin.yaml'), LITERAL_PIN);
@@ -266,4 +267,18 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 			['scenario.finish', 'admin@contoso.com', 'page', 'scenarios/s09-s14-s15-reset-email.yaml']
 		]);
 	}, 60_000);
+
+	it('given a scenario that restarts the server, then a live start is refused with the file and line of the step, before anything runs', async () => {
+		const refused = await live
+			.start('scenarios/server-restart.yaml', { speed: 10 }, { actor: admin, path: 'api' })
+			.then(
+				() => null,
+				(error: unknown) => error
+			);
+		expect(refused).toMatchObject({ code: 'bad-request' });
+		expect((refused as Error).message).toMatch(
+			/^scenarios\/server-restart\.yaml:\d+: restartServer runs in virtual time only; .*--virtual\.$/
+		);
+		expect(live.view()?.file).not.toBe('scenarios/server-restart.yaml');
+	});
 });

@@ -129,6 +129,16 @@ export class LiveScenarios {
 				)
 			);
 		}
+		const restart = parsed.scenario.steps.findIndex((step) => step.restartServer);
+		if (restart >= 0) {
+			const line = parsed.source.stepLines[restart];
+			return refuse(
+				new ServiceError(
+					'bad-request',
+					`${file}${line ? `:${line}` : ''}: restartServer runs in virtual time only; a live run cannot restart the server it runs on. Run it with lobby scenario run ${file} --virtual.`
+				)
+			);
+		}
 		await this.stop(by);
 		const holder = await this.deps.runLock?.take();
 		if (holder) {
