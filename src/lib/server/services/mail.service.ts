@@ -349,9 +349,9 @@ export class MailService {
 		timer.cancel = this.scheduler.after(ms, () => {
 			if (this.timer === timer) this.timer = null;
 			// A run of its own in the log, not a part of the request that happened to set the timer.
-			withLogContext({}, () =>
-				this.deliverDue().catch((error: unknown) => log.error('mail delivery run failed', error))
-			);
+			withLogContext({}, () => {
+				this.deliverDue().catch((error: unknown) => log.error('mail delivery run failed', error));
+			});
 		});
 	}
 
