@@ -387,6 +387,46 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		await webhooks.remove(admin, webhook.id, 'api');
 	});
 
+	it('given an endpoint that takes the request and never answers, then the attempt gives up at its deadline and closes the connection', async () => {
+		const { webhook } = await engine.services.webhooks.create(
+			admin,
+			{ url: httpUrl, events: ['lobby.entered'] },
+			'api'
+		);
+		const silent = createHttpServer(() => {
+			// Takes the request, answers nothing.
+		});
+		let closed = 0;
+		silent.on('connection', (socket) => socket.on('close', () => (closed += 1)));
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks`;
+		await engine.services.webhooks.update(admin, webhook.id, { url: silentUrl }, 'api');
+		const impatient = new WebhookService({
+			webhooks: new WebhooksRepository(database.db, DEMO_TENANT_ID),
+			tenantId: DEMO_TENANT_ID,
+			directory: undefined as never,
+			audit: engine.services.audit,
+			clock: engine.time,
+			scheduler: engine.time,
+			policy: { allowed: parseNetworks('127.0.0.0/8') },
+			masked: () => true,
+			attemptTimeoutMs: 300
+		});
+		const started = Date.now();
+		const delivery = await impatient.sendTest(admin, webhook.id, 'api');
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(delivery).toMatchObject({
+			status: 'queued',
+			attempts: 1,
+			lastStatus: null,
+			lastError: 'no answer within 0.3 s'
+		});
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(closed).toBe(1);
+		await new Promise<void>((resolve) => silent.close(() => resolve()));
+		await engine.services.webhooks.remove(admin, webhook.id, 'api');
+	});
+
 	it('given a user who is not an administrator, then every read and change is refused, and the changes are audited as denied', async () => {
 		const { webhooks } = engine.services;
 		const [any] = await webhooks.list(admin);

@@ -63,6 +63,8 @@ export interface WebhookServiceDeps {
 	ca?: string;
 	retryDelaysMs?: readonly number[];
 	maxAttempts?: number;
+	/** How long one attempt may take (default 10 s). */
+	attemptTimeoutMs?: number;
 }
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
@@ -104,32 +106,43 @@ function deliveryJson(row: WebhookDeliveryRow): WebhookDeliveryJson {
 	};
 }
 
-/** One POST of `body`; answers the status, or throws why there was none. Never follows a redirect. */
+/**
+ * One POST of `body`; answers the status, or throws why there was none. Never follows a redirect,
+ * never reads the answer's body (the connection is closed once the status is in), and gives up
+ * after `timeoutMs` whatever the endpoint does, so a slow or trickling endpoint holds nothing.
+ */
 function post(
 	url: URL,
 	body: string,
 	headers: Record<string, string>,
 	policy: OutboundPolicy,
-	ca: string | undefined
+	ca: string | undefined,
+	timeoutMs: number
 ): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const options = {
 			method: 'POST',
 			headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
 			lookup: guardedLookup(policy),
-			timeout: ATTEMPT_TIMEOUT_MS,
+			timeout: timeoutMs,
 			agent: false as const,
 			...(ca ? { ca } : {})
 		};
 		const done = (response: IncomingMessage) => {
-			// The answer's body is not read beyond what arrives; its status is the verdict.
-			response.resume();
+			clearTimeout(deadline);
 			resolve(response.statusCode ?? 0);
+			response.destroy();
 		};
 		const req =
 			url.protocol === 'https:' ? httpsRequest(url, options, done) : httpRequest(url, options, done);
-		req.on('timeout', () => req.destroy(new Error(`no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`)));
-		req.on('error', reject);
+		const giveUp = () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`));
+		const deadline = setTimeout(giveUp, timeoutMs);
+		deadline.unref?.();
+		req.on('timeout', giveUp);
+		req.on('error', (error) => {
+			clearTimeout(deadline);
+			reject(error);
+		});
 		req.end(body);
 	});
 }
@@ -458,7 +471,8 @@ export class WebhookService {
 					[WEBHOOK_HEADERS.signature.toLowerCase()]: signWebhook(delivery.secret, timestamp, delivery.payload)
 				},
 				this.deps.policy,
-				this.deps.ca
+				this.deps.ca,
+				this.deps.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS
 			);
 			if (status < 200 || status > 299)
 				error =
