@@ -130,6 +130,35 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		if (dir) rmSync(dir, { recursive: true, force: true });
 	});
 
+	/** Another server's webhook service on the same database, with its own policy and limits. */
+	function anotherServer(
+		policy: { allowed: ReturnType<typeof parseNetworks> },
+		more: { attemptTimeoutMs?: number } = {}
+	): WebhookService {
+		return new WebhookService({
+			webhooks: new WebhooksRepository(database.db, DEMO_TENANT_ID),
+			tenantId: DEMO_TENANT_ID,
+			directory: undefined as never,
+			audit: engine.services.audit,
+			clock: engine.time,
+			scheduler: engine.time,
+			policy,
+			masked: () => true,
+			...more
+		});
+	}
+
+	/** Whether a received delivery carries `secret`'s signature of its body, now. */
+	function signedWith(secret: string, { headers, body }: Received, changedBody = body): boolean {
+		return verifyWebhook(
+			secret,
+			String(headers['lobby-timestamp']),
+			changedBody,
+			String(headers['lobby-signature']),
+			Math.floor(engine.time.now() / 1000)
+		);
+	}
+
 	/** Lets queued events reach the outbox, then sends what is due. */
 	async function deliver(): Promise<number> {
 		await engine.services.webhooks.settled();
@@ -162,37 +191,13 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		expect(await deliver()).toBe(3);
 		expect(http.events()).toEqual(['lobby.entered', 'meeting.started', 'lobby.admitted']);
 
-		const now = Math.floor(engine.time.now() / 1000);
-		for (const { headers, body } of http.received) {
+		for (const received of http.received) {
+			const { headers, body } = received;
 			expect(headers['content-type']).toBe('application/json');
-			expect(
-				verifyWebhook(
-					created.secret,
-					String(headers['lobby-timestamp']),
-					body,
-					String(headers['lobby-signature']),
-					now
-				)
-			).toBe(true);
+			expect(signedWith(created.secret, received)).toBe(true);
 			// Another secret, or a body changed on the way, does not verify.
-			expect(
-				verifyWebhook(
-					'whsec_other',
-					String(headers['lobby-timestamp']),
-					body,
-					String(headers['lobby-signature']),
-					now
-				)
-			).toBe(false);
-			expect(
-				verifyWebhook(
-					created.secret,
-					String(headers['lobby-timestamp']),
-					`${body} `,
-					String(headers['lobby-signature']),
-					now
-				)
-			).toBe(false);
+			expect(signedWith('whsec_other', received)).toBe(false);
+			expect(signedWith(created.secret, received, `${body} `)).toBe(false);
 			const payload = JSON.parse(body) as WebhookPayload;
 			expect(headers['idempotency-key']).toBe(payload.idempotencyKey);
 			expect(payload.idempotencyKey).toMatch(/^e\d+-meeting-\d+:\d+$/);
@@ -286,16 +291,8 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		await calls.pressKeys(callId, '22222#');
 		expect(await deliver()).toBe(1);
 		expect(https.events()).toEqual(['pin.locked-out']);
-		const { headers, body } = https.received[0]!;
-		expect(
-			verifyWebhook(
-				secret,
-				String(headers['lobby-timestamp']),
-				body,
-				String(headers['lobby-signature']),
-				Math.floor(engine.time.now() / 1000)
-			)
-		).toBe(true);
+		const { body } = https.received[0]!;
+		expect(signedWith(secret, https.received[0]!)).toBe(true);
 		expect(JSON.parse(body)).toMatchObject({
 			event: 'pin.locked-out',
 			data: { organizer: 'Amos Marble', conferenceId: amosUser.conferenceId, failedAttempts: 2 }
@@ -308,16 +305,7 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 	});
 
 	it('given the default policy, then loopback, link-local, private and non-HTTP destinations are refused with a reason, at registration and at every attempt', async () => {
-		const strict = new WebhookService({
-			webhooks: new WebhooksRepository(database.db, DEMO_TENANT_ID),
-			tenantId: DEMO_TENANT_ID,
-			directory: undefined as never,
-			audit: engine.services.audit,
-			clock: engine.time,
-			scheduler: engine.time,
-			policy: { allowed: [] },
-			masked: () => true
-		});
+		const strict = anotherServer({ allowed: [] });
 		const refusedWith = async (url: string) => {
 			try {
 				await strict.create(admin, { url, events: ['meeting.started'] }, 'api');
@@ -357,16 +345,7 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 	it('given two servers on one database delivering at once, then each delivery is sent exactly once', async () => {
 		const { webhooks } = engine.services;
 		const { webhook } = await webhooks.create(admin, { url: httpUrl, events: ['lobby.entered'] }, 'api');
-		const other = new WebhookService({
-			webhooks: new WebhooksRepository(database.db, DEMO_TENANT_ID),
-			tenantId: DEMO_TENANT_ID,
-			directory: undefined as never,
-			audit: engine.services.audit,
-			clock: engine.time,
-			scheduler: engine.time,
-			policy: { allowed: parseNetworks('127.0.0.0/8') },
-			masked: () => true
-		});
+		const other = anotherServer({ allowed: parseNetworks('127.0.0.0/8') });
 		const repository = new WebhooksRepository(database.db, DEMO_TENANT_ID);
 		const keys = Array.from({ length: 30 }, (_, i) => `race:${i}`);
 		await repository.enqueue(
@@ -401,17 +380,7 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
 		const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks`;
 		await engine.services.webhooks.update(admin, webhook.id, { url: silentUrl }, 'api');
-		const impatient = new WebhookService({
-			webhooks: new WebhooksRepository(database.db, DEMO_TENANT_ID),
-			tenantId: DEMO_TENANT_ID,
-			directory: undefined as never,
-			audit: engine.services.audit,
-			clock: engine.time,
-			scheduler: engine.time,
-			policy: { allowed: parseNetworks('127.0.0.0/8') },
-			masked: () => true,
-			attemptTimeoutMs: 300
-		});
+		const impatient = anotherServer({ allowed: parseNetworks('127.0.0.0/8') }, { attemptTimeoutMs: 300 });
 		const started = Date.now();
 		const delivery = await impatient.sendTest(admin, webhook.id, 'api');
 		expect(Date.now() - started).toBeLessThan(5000);

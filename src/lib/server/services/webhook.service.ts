@@ -11,6 +11,7 @@ import {
 	type WebhookJson,
 	type WebhookPayload
 } from '$lib/contract/webhooks';
+import type { Database } from '../db/index';
 import type { WebhookDeliveryRow, WebhookRow } from '../db/schema';
 import { log, withLogContext } from '../log';
 import type { ClaimedDelivery, WebhooksRepository } from '../repositories/webhooks.repository';
@@ -290,15 +291,7 @@ export class WebhookService {
 				createdAt: new Date(now)
 			}
 		]);
-		await this.deps.audit.record({
-			tenantId: this.deps.tenantId,
-			actor,
-			action,
-			target: null,
-			path,
-			outcome: 'ok',
-			details: { webhook: row.id, url: row.url }
-		});
+		await this.audit(actor, action, path, 'ok', { webhook: row.id, url: row.url });
 		await this.deliverDue();
 		const [delivery] = (await this.deps.webhooks.deliveries(row.id, DELIVERY_LOG_LIMIT)).filter(
 			(d) => d.id === deliveryId
@@ -558,37 +551,33 @@ export class WebhookService {
 	/** Administrators only; a refusal is audited too. */
 	private async authorize(actor: Actor, action: string, path: AccessPath): Promise<void> {
 		if (isAdmin(actor)) return;
-		await this.deps.audit.record({
-			tenantId: this.deps.tenantId,
-			actor,
-			action,
-			target: null,
-			path,
-			outcome: 'denied',
-			details: {}
-		});
+		await this.audit(actor, action, path, 'denied', {});
 		requireAdmin(actor, 'change webhooks');
 	}
 
+	/** One audit entry, in the caller's transaction when given; never the secret. */
+	private audit(
+		actor: Actor,
+		action: string,
+		path: AccessPath,
+		outcome: 'ok' | 'denied',
+		details: Record<string, string | number | boolean | null>,
+		tx?: Database
+	): Promise<void> {
+		return this.deps.audit.record(
+			{ tenantId: this.deps.tenantId, actor, action, target: null, path, outcome, details },
+			tx
+		);
+	}
+
 	private record(
-		tx: Parameters<Parameters<WebhooksRepository['transaction']>[0]>[0],
+		tx: Database,
 		actor: Actor,
 		action: string,
 		path: AccessPath,
 		row: WebhookRow,
 		details: Record<string, string | number | boolean | null>
 	): Promise<void> {
-		return this.deps.audit.record(
-			{
-				tenantId: this.deps.tenantId,
-				actor,
-				action,
-				target: null,
-				path,
-				outcome: 'ok',
-				details: { webhook: row.id, ...details }
-			},
-			tx
-		);
+		return this.audit(actor, action, path, 'ok', { webhook: row.id, ...details }, tx);
 	}
 }
