@@ -249,6 +249,21 @@ describe('parsing a scenario file', () => {
 		});
 	});
 
+	it('given the fault steps fillMeeting and restartServer written wrong, then each says how to write it, on its line', () => {
+		const at = (step: string) => errorsOf(`${HEAD}  - ${step}\n`).map((e) => [e.line, e.path, e.message]);
+		expect(at('fillMeeting: zed')).toEqual([
+			[9, 'steps[0].fillMeeting', '"zed" is not an organizer: declare it under actors.organizers.']
+		]);
+		expect(at('restartServer: false')).toEqual([
+			[
+				9,
+				'steps[0].restartServer',
+				'restartServer is written restartServer: true (leave the step out for no restart).'
+			]
+		]);
+		expect(parseScenario(`${HEAD}  - restartServer: true\n  - fillMeeting: amos\n`).ok).toBe(true);
+	});
+
 	it('given an empty file, then it says what a scenario needs', () => {
 		expect(errorsOf('')).toEqual([
 			{

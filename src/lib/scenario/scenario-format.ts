@@ -689,7 +689,8 @@ const stepShape = {
 			'Fault: callers of the run’s own dial into this organizer’s meeting until it is full (MaxParticipants, lobby included).'
 		),
 	restartServer: z
-		.literal(true)
+		.boolean()
+		.refine((v) => v, 'restartServer is written restartServer: true (leave the step out for no restart).')
 		.optional()
 		.describe(
 			'Fault, in virtual time: the server restarts; its services are rebuilt from the event log and callers resume their calls.'
