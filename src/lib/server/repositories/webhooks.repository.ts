@@ -157,6 +157,12 @@ export class WebhooksRepository {
 		await this.db.update(webhookDeliveries).set(outcome).where(eq(webhookDeliveries.id, id));
 	}
 
+	/** One delivery, by id. */
+	async delivery(id: string): Promise<WebhookDeliveryRow | null> {
+		const [row] = await this.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
+		return row ?? null;
+	}
+
 	/** An endpoint's newest deliveries first. */
 	deliveries(webhookId: string, limit: number): Promise<WebhookDeliveryRow[]> {
 		return this.db

@@ -4,7 +4,7 @@ import { createTransport } from 'nodemailer';
 import { isPinOfAllowedLength, PIN_DIGITS_TEXT } from '$lib/domain';
 import type { Database } from '../db/index';
 import { mailOutbox, tenants, type MailRow } from '../db/schema';
-import { log, withLogContext } from '../log';
+import { log } from '../log';
 import { PIN_MASK, type Pin } from '../security/pin';
 import { ServiceError } from '../service-error';
 import {
@@ -17,6 +17,7 @@ import {
 import { requireAdmin } from './access';
 import type { Actor } from './audit.service';
 import type { Clock, Scheduler } from './ports';
+import { WakeTimer } from './wake-timer';
 
 export type { MailKind, MailLanguage, TemplateData } from '../mail/templates';
 
@@ -176,7 +177,7 @@ export class MailService {
 	private readonly maxAttempts: number;
 	private readonly retryDelaysMs: readonly number[];
 	private transport: SmtpTransport | null = null;
-	private timer: { at: number; cancel: () => void } | null = null;
+	private readonly timer: WakeTimer;
 	/** The delivery run in progress, and the one queued behind it (at most one). */
 	private current: Promise<number> | null = null;
 	private next: Promise<number> | null = null;
@@ -192,6 +193,9 @@ export class MailService {
 		this.from = options.from;
 		this.clock = options.clock;
 		this.scheduler = options.scheduler;
+		this.timer = new WakeTimer(this.clock, this.scheduler, () => {
+			this.deliverDue().catch((error: unknown) => log.error('mail delivery run failed', error));
+		});
 		this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 5));
 		const delays = (options.retryDelaysMs ?? [5_000, 30_000, 120_000, 600_000]).filter(
 			(d) => Number.isFinite(d) && d >= 0
@@ -331,28 +335,16 @@ export class MailService {
 	/** Cancels the timers and waits for the delivery in progress; queued messages wait for the next start. */
 	async stop(): Promise<void> {
 		this.stopped = true;
-		this.timer?.cancel();
-		this.timer = null;
+		this.timer.cancel();
 		await this.idle();
 		this.transport?.close();
 		this.transport = null;
 	}
 
-	/** Makes sure a run happens within `ms`: an earlier timer is kept, a later one brought forward. */
+	/** Makes sure a run happens within `ms` (with SMTP, while not stopped). */
 	private wake(ms: number): void {
 		if (this.stopped || !this.smtpUrl) return;
-		const at = this.clock.now() + ms;
-		if (this.timer && this.timer.at <= at) return;
-		this.timer?.cancel();
-		const timer = { at, cancel: () => {} };
-		this.timer = timer;
-		timer.cancel = this.scheduler.after(ms, () => {
-			if (this.timer === timer) this.timer = null;
-			// A run of its own in the log, not a part of the request that happened to set the timer.
-			withLogContext({}, () => {
-				this.deliverDue().catch((error: unknown) => log.error('mail delivery run failed', error));
-			});
-		});
+		this.timer.wake(ms);
 	}
 
 	private async run(): Promise<number> {

@@ -13,7 +13,7 @@ import {
 } from '$lib/contract/webhooks';
 import type { Database } from '../db/index';
 import type { WebhookDeliveryRow, WebhookRow } from '../db/schema';
-import { log, withLogContext } from '../log';
+import { log } from '../log';
 import type { ClaimedDelivery, WebhooksRepository } from '../repositories/webhooks.repository';
 import {
 	checkDestination,
@@ -31,6 +31,7 @@ import { zodSentence } from '../zod-sentence';
 import { isAdmin, requireAdmin } from './access';
 import type { AccessPath, Actor, AuditService } from './audit.service';
 import type { Clock, Scheduler } from './ports';
+import { WakeTimer } from './wake-timer';
 
 /** Attempts before a delivery is given up as `failed`. */
 const MAX_ATTEMPTS = 6;
@@ -159,7 +160,7 @@ export class WebhookService {
 	private readonly retryDelaysMs: readonly number[];
 	private readonly maxAttempts: number;
 	private subscriptions: { at: number; hooks: WebhookRow[] } | null = null;
-	private timer: { at: number; cancel: () => void } | null = null;
+	private readonly timer: WakeTimer;
 	private running: Promise<number> | null = null;
 	private stopped = true;
 	/** Queuing under way (commit and lockout listeners do not wait for it). */
@@ -168,6 +169,7 @@ export class WebhookService {
 	constructor(private readonly deps: WebhookServiceDeps) {
 		this.retryDelaysMs = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
 		this.maxAttempts = deps.maxAttempts ?? MAX_ATTEMPTS;
+		this.timer = new WakeTimer(deps.clock, deps.scheduler, () => void this.deliverDue());
 	}
 
 	// Administration
@@ -266,7 +268,7 @@ export class WebhookService {
 		this.subscriptions = null;
 	}
 
-	/** "Send test event": queues a `webhook.test` delivery to this endpoint only, and sends it now. */
+	/** "Send test event": queues a `webhook.test` delivery to this endpoint only, and attempts it now. */
 	async sendTest(actor: Actor, id: string, path: AccessPath): Promise<WebhookDeliveryJson> {
 		const action = 'webhook.test';
 		await this.authorize(actor, action, path);
@@ -292,10 +294,13 @@ export class WebhookService {
 			}
 		]);
 		await this.audit(actor, action, path, 'ok', { webhook: row.id, url: row.url });
-		await this.deliverDue();
-		const [delivery] = (await this.deps.webhooks.deliveries(row.id, DELIVERY_LOG_LIMIT)).filter(
-			(d) => d.id === deliveryId
-		);
+		// Only this delivery is attempted now; the rest of the outbox keeps to its own times.
+		const claimed = await this.deps.webhooks.claim(deliveryId, new Date(now), new Date(now + CLAIM_LEASE_MS));
+		if (claimed) {
+			await this.attempt(claimed);
+			await this.scheduleNext();
+		}
+		const delivery = await this.deps.webhooks.delivery(deliveryId);
 		if (!delivery) throw new ServiceError('not-found', 'The test delivery is no longer in the log.');
 		return deliveryJson(delivery);
 	}
@@ -402,8 +407,7 @@ export class WebhookService {
 	/** Stops the timers and waits for the run in progress; what is queued waits for the next start. */
 	async stop(): Promise<void> {
 		this.stopped = true;
-		this.timer?.cancel();
-		this.timer = null;
+		this.timer.cancel();
 		await this.settled();
 		await this.running?.catch(() => 0);
 	}
@@ -509,19 +513,9 @@ export class WebhookService {
 		if (next) this.wake(Math.max(0, next.getTime() - this.deps.clock.now()));
 	}
 
-	/** Makes sure a run happens within `ms`: an earlier timer is kept, a later one brought forward. */
+	/** Makes sure a run happens within `ms`, while started. */
 	private wake(ms: number): void {
-		if (this.stopped) return;
-		const at = this.deps.clock.now() + ms;
-		if (this.timer && this.timer.at <= at) return;
-		this.timer?.cancel();
-		const timer = { at, cancel: () => {} };
-		this.timer = timer;
-		timer.cancel = this.deps.scheduler.after(ms, () => {
-			if (this.timer === timer) this.timer = null;
-			// A run of its own in the log, not a part of the request that happened to set the timer.
-			withLogContext({}, () => void this.deliverDue());
-		});
+		if (!this.stopped) this.timer.wake(ms);
 	}
 
 	// Checks
