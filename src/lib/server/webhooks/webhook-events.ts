@@ -20,7 +20,11 @@ function phone(number: string | undefined, masked: boolean): string | null {
 	return masked ? maskPhoneNumber(number) : number;
 }
 
-function participantOf(p: Participant, masked: boolean): WebhookParticipant {
+/** A participant, or a joining or waiting caller as its event names it. */
+function participantOf(
+	p: Pick<Participant, 'participantId' | 'via' | 'displayName' | 'phoneNumber'>,
+	masked: boolean
+): WebhookParticipant {
 	return {
 		id: p.participantId,
 		via: p.via,
@@ -46,12 +50,16 @@ function describe(
 			return {
 				event: 'lobby.entered',
 				data: {
-					participant: {
-						id: event.participantId,
-						via: 'phone',
-						displayName: phone(event.phoneNumber, masked),
-						phoneNumber: phone(event.phoneNumber, masked)
-					} satisfies WebhookParticipant,
+					// A caller's name is its number (S6).
+					participant: participantOf(
+						{
+							participantId: event.participantId,
+							via: 'phone',
+							displayName: event.phoneNumber,
+							phoneNumber: event.phoneNumber
+						},
+						masked
+					),
 					...(event.position === undefined ? {} : { position: event.position })
 				}
 			};
@@ -69,23 +77,15 @@ function describe(
 				}
 			};
 		}
-		case 'ParticipantJoined': {
-			const p = find(event.participantId);
+		case 'ParticipantJoined':
 			return {
 				event: 'participant.joined',
 				data: {
-					participant: p
-						? participantOf(p, masked)
-						: {
-								id: event.participantId,
-								via: event.via,
-								displayName: event.via === 'phone' ? phone(event.displayName, masked) : event.displayName,
-								phoneNumber: phone(event.phoneNumber, masked)
-							},
+					// Found in the state after the commit, unless they left in the same one.
+					participant: participantOf(find(event.participantId) ?? event, masked),
 					isLeader: event.isLeader
 				}
 			};
-		}
 		case 'ParticipantLeft':
 			return { event: 'participant.left', data: { participantId: event.participantId } };
 		default:
