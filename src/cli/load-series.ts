@@ -5,7 +5,7 @@
  * `.json`) and charted by `--html`.
  */
 import type { SecondLatency, SeriesPoint } from './load-report';
-import { percentile } from './load-stats';
+import { summarize } from './load-stats';
 
 /** What a second counts. */
 export type SeriesCount = 'arrivals' | 'joins' | 'admitted' | 'abandoned' | 'resumed' | 'errors';
@@ -27,11 +27,8 @@ function emptySecond(): Second {
 }
 
 function secondLatency(values: number[]): SecondLatency | null {
-	if (values.length === 0) return null;
-	const sorted = Float64Array.from(values).sort();
-	const list = Array.from(sorted);
-	const at = (p: number) => Math.round(percentile(list, p)! * 10) / 10;
-	return { p50: at(50), p95: at(95), p99: at(99), count: list.length };
+	const { count, p50, p95, p99 } = summarize(values);
+	return count === 0 ? null : { p50: p50!, p95: p95!, p99: p99!, count };
 }
 
 /** Collects the run's figures by second, from `start` (a `performance.now()` time). */
