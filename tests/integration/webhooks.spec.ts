@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,27 @@ describe('webhooks against a running server', () => {
 		// The secret is never logged.
 		expect(suite.server.output()).not.toContain(secret);
 		await must(caller.timeout(5000).emitWithAck('call:hangup'));
+	}, 30_000);
+
+	it('holds the limit of 20 endpoints when 40 registrations arrive at once', async () => {
+		const { token } = JSON.parse(readFileSync(admin.LOBBY_CREDENTIALS!, 'utf8')) as { token: string };
+		const api = (init?: RequestInit) =>
+			fetch(`${suite.server.url}/api/v1/webhooks`, {
+				...init,
+				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+			});
+		const before = ((await (await api()).json()) as { webhooks: WebhookJson[] }).webhooks.length;
+		const statuses = await Promise.all(
+			Array.from({ length: 40 }, (_, i) =>
+				api({
+					method: 'POST',
+					body: JSON.stringify({ url: `${url}?n=${i}`, events: ['lobby.entered'] })
+				}).then((r) => r.status)
+			)
+		);
+		expect(statuses.filter((s) => s === 201)).toHaveLength(20 - before);
+		expect(statuses.filter((s) => s === 409)).toHaveLength(20 + before);
+		expect(((await (await api()).json()) as { webhooks: WebhookJson[] }).webhooks).toHaveLength(20);
 	}, 30_000);
 
 	it('refuses a user (exit 1, 403), an unknown event and a URL that is not HTTP, with the server’s reason', async () => {

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, isNull, lte, min, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/index';
-import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../db/schema';
+import { tenants, webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../db/schema';
 
 /** What an endpoint may be given on creation or change. */
 export type WebhookValues = Partial<Pick<WebhookRow, 'url' | 'events' | 'description' | 'enabled'>>;
@@ -32,6 +32,14 @@ export class WebhooksRepository {
 	/** Runs `work` in one transaction. */
 	transaction<T>(work: (tx: Database) => Promise<T>): Promise<T> {
 		return this.db.transaction(work);
+	}
+
+	/**
+	 * Locks the tenant's row for the rest of `tx`: registrations take turns, so a limit counted in
+	 * one holds against another made at the same moment (on PostgreSQL's read committed).
+	 */
+	async lockTenant(tx: Database): Promise<void> {
+		await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, this.tenantId)).for('update');
 	}
 
 	/** The tenant's endpoints, oldest first. */

@@ -202,6 +202,7 @@ export class WebhookService {
 		const url = await this.checkedUrl(value.url);
 		const secret = newWebhookSecret();
 		const row = await this.deps.webhooks.transaction(async (tx) => {
+			await this.deps.webhooks.lockTenant(tx);
 			if ((await this.deps.webhooks.list(tx)).length >= MAX_WEBHOOKS) {
 				throw new ServiceError(
 					'conflict',
