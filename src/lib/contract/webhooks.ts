@@ -86,7 +86,12 @@ export interface WebhookPayload {
 }
 
 const eventsSchema = z
-	.array(z.enum(WEBHOOK_EVENTS))
+	.array(
+		z.enum(WEBHOOK_EVENTS, {
+			error: (issue) =>
+				`No event ${JSON.stringify(issue.input)}: the events are ${WEBHOOK_EVENTS.join(', ')}.`
+		})
+	)
 	.min(1, `Subscribe to at least one event: ${WEBHOOK_EVENTS.join(', ')}.`)
 	.refine((list) => new Set(list).size === list.length, 'Name each event once.')
 	.describe('The events to receive.');

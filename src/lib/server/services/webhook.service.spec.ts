@@ -436,6 +436,9 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		};
 		expect(await message({ url: httpUrl, events: [] })).toMatch(/at least one event/);
 		expect(await message({ url: httpUrl, events: ['meeting.exploded'] })).toMatch(/meeting\.started/);
+		expect(await message({ url: httpUrl, events: ['meeting.exploded'] })).toMatch(
+			/No event "meeting\.exploded": the events are meeting\.started, /
+		);
 		expect(await message({ url: httpUrl, events: ['meeting.started', 'meeting.started'] })).toMatch(
 			/each event once/
 		);
