@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findHaproxy, renderHaproxyConfig } from './haproxy-config.mjs';
 import { freePort } from './postgres-programs.mjs';
+import { withServerMemory } from './server-memory.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -80,7 +81,7 @@ async function run() {
 				new Promise((resolve, reject) => {
 					const child = spawn(process.execPath, [entry], {
 						cwd: ROOT,
-						env: {
+						env: withServerMemory({
 							...process.env,
 							PORT: String(server.port),
 							HOST: '127.0.0.1',
@@ -90,7 +91,7 @@ async function run() {
 							LOBBY_ALLOWED_ORIGINS: [process.env.LOBBY_ALLOWED_ORIGINS, `http://127.0.0.1:${port}`]
 								.filter(Boolean)
 								.join(',')
-						},
+						}),
 						stdio: ['ignore', 'pipe', 'pipe']
 					});
 					children.push(child);

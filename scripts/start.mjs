@@ -1,9 +1,13 @@
 // `npm start`: builds when the build is missing or older than the sources, then runs the production
-// server in this same process (so this PID is the server's and signals reach it directly).
-import { spawnSync } from 'node:child_process';
+// server. On Linux the server runs as a child with glibc's malloc set as `server-memory.mjs` says
+// (that setting can only be given when a process starts); this process passes SIGINT and SIGTERM
+// on, and ends with the server's exit code. Where the setting is already in the environment, or on
+// other platforms, the server runs in this same process.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasMallocTunable, withServerMemory } from './server-memory.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outputs = ['build/server.js', 'build/handler.js', 'build/cli.js'].map((f) => join(root, f));
@@ -40,4 +44,16 @@ if (!built || stale) {
 		process.exit(result.status ?? 1);
 	}
 }
-await import(new URL('../build/server.js', import.meta.url).href);
+const server = join(root, 'build', 'server.js');
+if (process.platform === 'linux' && !hasMallocTunable(process.env.GLIBC_TUNABLES)) {
+	// The IPC channel lets the server notice when this process is gone, however it ended.
+	const child = spawn(process.execPath, [...process.execArgv, server, ...process.argv.slice(2)], {
+		env: withServerMemory(process.env),
+		stdio: ['inherit', 'inherit', 'inherit', 'ipc']
+	});
+	for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
+		process.on(signal, () => child.exitCode === null && child.kill(signal));
+	child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+} else {
+	await import(new URL('../build/server.js', import.meta.url).href);
+}

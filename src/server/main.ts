@@ -60,10 +60,10 @@ async function main(): Promise<void> {
 	// Awaited after the server listens; a failed boot is reported there (main's catch), not as unhandled.
 	booting.catch(() => undefined);
 
-	const shutdown = (signal: string) => {
+	const shutdown = (reason: string) => {
 		if (stopping) return;
 		stopping = true;
-		log.info(`${signal} received: closing sockets, then HTTP, then the database.`);
+		log.info(`${reason}: closing sockets, then HTTP, then the database.`);
 		const deadline = setTimeout(() => {
 			log.warn(`Shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting now.`);
 			process.exit(1);
@@ -113,9 +113,14 @@ async function main(): Promise<void> {
 		process.exit(1);
 	});
 
-	// Installed before the "listening" line: whoever waits for that line may signal at once.
-	process.once('SIGINT', () => shutdown('SIGINT'));
-	process.once('SIGTERM', () => shutdown('SIGTERM'));
+	// Installed before the "listening" line: whoever waits for that line may signal at once. A
+	// signal that comes again (a terminal's Ctrl-C reaches `npm start` and the server both) changes
+	// nothing; the shutdown's deadline bounds how long it may take.
+	process.on('SIGINT', () => shutdown('SIGINT received'));
+	process.on('SIGTERM', () => shutdown('SIGTERM received'));
+	// Started by `npm start` (scripts/start.mjs): its end, however it came, ends the server too.
+	if (process.channel)
+		process.once('disconnect', () => shutdown('The process that started the server ended'));
 
 	await new Promise<void>((resolve, reject) => {
 		httpServer.once('error', reject);

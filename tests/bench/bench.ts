@@ -17,6 +17,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
+import { withServerMemory } from '../../scripts/server-memory.mjs';
 import { io, type Socket } from 'socket.io-client';
 import { decideMeeting, evolveMeeting, initialMeetingState, type MeetingState } from '$lib/domain';
 import type { CallView, ClientToServerEvents, ServerToClientEvents } from '$lib/contract/events';
@@ -78,7 +79,8 @@ function spawnListening(entry: string, env: Record<string, string>): Promise<Run
 			: [];
 	const child = spawn(process.execPath, [...nodeArgs, join(ROOT, entry)], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+		// Lobby and the floor alike run with the malloc setting `npm start` gives the server.
+		env: withServerMemory({ ...process.env, PORT: '0', HOST: '127.0.0.1', ...env }),
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

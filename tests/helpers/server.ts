@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { withServerMemory } from '../../scripts/server-memory.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SERVER_ENTRY = join(ROOT, 'build', 'server.js');
@@ -77,14 +78,14 @@ export function startServer(options: StartOptions = {}): Promise<TestServer> {
 	if (!existsSync(SERVER_ENTRY)) throw new Error('build/server.js is missing: run "npm run build" first.');
 	const child = spawn(process.execPath, [SERVER_ENTRY], {
 		cwd: ROOT,
-		env: {
+		env: withServerMemory({
 			...process.env,
 			PORT: '0',
 			HOST: '127.0.0.1',
 			LOBBY_ADMIN_PASSWORD: 'admin-test-password',
 			LOBBY_DEMO_PASSWORD: 'user-test-password',
 			...options.env
-		},
+		}),
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
@@ -131,7 +132,7 @@ export function runServerToExit(
 	const started = Date.now();
 	const child = spawn(process.execPath, [SERVER_ENTRY], {
 		cwd: ROOT,
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+		env: withServerMemory({ ...process.env, PORT: '0', HOST: '127.0.0.1', ...env }),
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
