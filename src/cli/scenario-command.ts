@@ -184,6 +184,10 @@ async function runCommand(args: readonly string[], io: ScenarioCommandIo): Promi
 		write(io.err, `▶ ${file}: ${parsed.scenario.name} (seed ${seed}, virtual time)\n`);
 		// Loaded on demand: only virtual runs need the simulator's own database and services.
 		const { runScenario } = await import('$lib/server/simulator/virtual-run');
+		// The run's own log says what its services did (a refused mail attempt, say); their server
+		// log lines would only repeat it between the progress lines. LOG_LEVEL still decides.
+		const { parseLogLevel, setLogLevel } = await import('$lib/server/log');
+		setLogLevel(parseLogLevel(process.env.LOG_LEVEL) ?? 'error');
 		const result = await runScenario(parsed.scenario, {
 			seed,
 			source: parsed.source,

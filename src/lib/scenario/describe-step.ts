@@ -106,6 +106,8 @@ export function describeStep(step: ScenarioStep): string {
 	if (step.giveUp !== undefined) return `giveUp ${step.giveUp}`;
 	if (step.restartServer) return 'restartServer';
 	if (step.fillMeeting !== undefined) return `fillMeeting ${step.fillMeeting}`;
+	if (step.failMail !== undefined) return `failMail for ${step.failMail}`;
+	if (step.pauseDatabase !== undefined) return `pauseDatabase for ${step.pauseDatabase}`;
 	if (step.admit !== undefined) {
 		const a = typeof step.admit === 'string' ? { caller: step.admit } : step.admit;
 		return `admit ${a.caller ?? 'the lobby'}${'by' in a && a.by ? ` (by ${a.by})` : ''}`;
@@ -148,10 +150,11 @@ export function describeExpectation(e: Expectation, defaultMeeting?: string): st
 		return `caller ${e.caller} ${parts.join(', ')}`;
 	}
 	if (e.email) {
-		const { to, subject, kind, count } = e.email;
+		const { to, subject, kind, count, status, attempts } = e.email;
 		const n =
 			count === undefined ? 'an email' : count === 0 ? 'no email' : `${describeCount(count)} email(s)`;
-		return `${n}${kind ? ` (${kind})` : ''}${to ? ` to ${to}` : ''}${subject ? ` with "${subject}" in the subject` : ''}`;
+		const standing = `${status ? `, ${status}` : ''}${attempts !== undefined ? `, after ${describeCount(attempts)} attempt(s)` : ''}`;
+		return `${n}${kind ? ` (${kind})` : ''}${to ? ` to ${to}` : ''}${subject ? ` with "${subject}" in the subject` : ''}${standing}`;
 	}
 	if (e.user !== undefined) {
 		const parts = [

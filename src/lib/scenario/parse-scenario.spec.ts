@@ -264,6 +264,16 @@ describe('parsing a scenario file', () => {
 		expect(parseScenario(`${HEAD}  - restartServer: true\n  - fillMeeting: amos\n`).ok).toBe(true);
 	});
 
+	it('given failMail and pauseDatabase without a time, then each asks for one, on its line', () => {
+		const at = (step: string) => errorsOf(`${HEAD}  - ${step}\n`).map((e) => [e.line, e.path, e.message]);
+		for (const name of ['failMail', 'pauseDatabase']) {
+			expect(at(`${name}: soon`)).toEqual([
+				[9, `steps[0].${name}`, 'Write a time like 0s, 1.5s, 250ms, 2m, 1h or 1m30s.']
+			]);
+		}
+		expect(parseScenario(`${HEAD}  - failMail: 10m\n  - pauseDatabase: 30s\n`).ok).toBe(true);
+	});
+
 	it('given an empty file, then it says what a scenario needs', () => {
 		expect(errorsOf('')).toEqual([
 			{

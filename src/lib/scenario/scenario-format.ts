@@ -93,6 +93,8 @@ export const STEP_ACTIONS = [
 	'giveUp',
 	'restartServer',
 	'fillMeeting',
+	'failMail',
+	'pauseDatabase',
 	'admit',
 	'decline',
 	'meetingOptions',
@@ -530,9 +532,16 @@ const emailExpectationSchema = z
 		to: z.string().optional().describe('The address, or an actor (their primary address).'),
 		subject: z.string().optional().describe('Text the subject contains.'),
 		kind: z.enum(['dial-in-enabled', 'dial-in-disabled', 'pin-reset']).optional(),
+		status: z
+			.enum(['mailbox', 'queued', 'sent', 'failed'])
+			.optional()
+			.describe(
+				'Where the email stands: mailbox (kept in the simulated mailbox), or, in a run that delivers mail (failMail), queued, sent or failed.'
+			),
+		attempts: countSchema.optional().describe('Delivery attempts so far (a run that delivers mail).'),
 		count: countSchema.optional().describe('How many such emails (default: at least one; 0: none).')
 	})
-	.describe('Email sent during the run (the simulated mailbox).');
+	.describe('Email sent during the run (the simulated mailbox, or a simulated SMTP server with failMail).');
 
 const totalsSchema = z
 	.strictObject({
@@ -694,6 +703,16 @@ const stepShape = {
 		.optional()
 		.describe(
 			'Fault, in virtual time: the server restarts; its services are rebuilt from the event log and callers resume their calls.'
+		),
+	failMail: duration
+		.optional()
+		.describe(
+			'Fault, in virtual time: the SMTP server refuses every delivery for this long (451, try again later); the outbox retries on its schedule.'
+		),
+	pauseDatabase: duration
+		.optional()
+		.describe(
+			'Fault, in virtual time: the database stops answering for this long; a request it would have answered within the server’s timeout goes ahead when it is back, any other fails as unavailable.'
 		),
 	admit: admitSchema.optional(),
 	decline: declineSchema.optional(),

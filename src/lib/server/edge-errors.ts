@@ -17,14 +17,12 @@ import { log } from './log';
 import type { Runtime } from './runtime';
 import { SYSTEM_ACTOR } from './services/access';
 import {
+	DATABASE_UNREACHABLE,
 	isDatabaseUnavailable,
 	isServiceError,
 	type ServiceErrorCode,
 	type ServiceErrorStatus
 } from './service-error';
-
-/** What every edge says when the database cannot be reached: the client may try again. */
-const DATABASE_UNREACHABLE = 'The database is not reachable right now; try again shortly.';
 
 // Socket.IO acknowledgements
 

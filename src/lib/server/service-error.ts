@@ -109,6 +109,9 @@ function isTransientSqlState(code: string): boolean {
 	return /^(08|53)[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '57014'].includes(code);
 }
 
+/** What a person is told when the database cannot take their request (the edges, and scenario runs). */
+export const DATABASE_UNREACHABLE = 'The database is not reachable right now; try again shortly.';
+
 /**
  * Whether `error` (or what caused it) says the database cannot be reached or cannot take work right
  * now: the request may be tried again, and the edge answers `unavailable` instead of a server fault.

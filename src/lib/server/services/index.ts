@@ -23,7 +23,7 @@ import { DialInService } from './dial-in.service';
 import { DirectoryService } from './directory.service';
 import { LeaderPinService } from './leader-pin.service';
 import { LobbyService } from './lobby.service';
-import { MailService } from './mail.service';
+import { MailService, type SmtpTransport } from './mail.service';
 import { MeetingService, type LeaseOptions } from './meeting.service';
 import { MeetingPolicyService } from './meeting-policy.service';
 import { NotifierHub } from './notifier';
@@ -77,8 +77,8 @@ export interface ServiceDeps {
 	scheduler?: Scheduler;
 	ids?: IdSource;
 	callOptions?: Partial<CallServiceOptions>;
-	/** Outgoing mail: SMTP when a URL is given, else the simulated mailbox. */
-	mail?: { smtpUrl: string | null; from: string };
+	/** Outgoing mail: SMTP when a URL is given (or a transport: a scenario's simulated SMTP server), else the simulated mailbox. */
+	mail?: { smtpUrl: string | null; from: string; transport?: SmtpTransport };
 	/** Where the app is reached, for sign-in cookies. */
 	baseURL?: string;
 	/** Digits for new leader PINs; a simulation passes a seeded source so a run repeats exactly. */
@@ -170,6 +170,7 @@ export async function createServices(
 	const mail = new MailService(db, {
 		smtpUrl: deps.mail?.smtpUrl ?? null,
 		from: deps.mail?.from ?? 'Lobby <no-reply@contoso.com>',
+		...(deps.mail?.transport ? { transport: deps.mail.transport } : {}),
 		clock,
 		scheduler
 	});

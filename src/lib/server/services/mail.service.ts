@@ -58,6 +58,11 @@ export interface MailView {
 export interface MailServiceOptions {
 	/** `smtp://host:port` or `smtps://user:pass@host`; null keeps every message in the simulated mailbox. */
 	smtpUrl: string | null;
+	/**
+	 * Delivers through this transport instead of one made from `smtpUrl`: a scenario's simulated SMTP
+	 * server (simulator/simulated-smtp.ts). Messages are then queued and delivered as with SMTP.
+	 */
+	transport?: SmtpTransport;
 	/** The sender, e.g. `Lobby <no-reply@lobby.example>`. */
 	from: string;
 	clock: Clock;
@@ -104,7 +109,7 @@ export function validateEmailAddress(address: string): string {
 }
 
 /** What the service uses of an SMTP transport; nodemailer's, narrowed to the two calls made here. */
-interface SmtpTransport {
+export interface SmtpTransport {
 	sendMail(message: {
 		from: string;
 		to: string;
@@ -171,6 +176,8 @@ function viewOf(row: MailRow): MailView {
  */
 export class MailService {
 	private readonly smtpUrl: string | null;
+	/** Whether messages go out (`queued`), through SMTP or a given transport, or stay in the mailbox. */
+	private readonly sends: boolean;
 	private readonly from: string;
 	private readonly clock: Clock;
 	private readonly scheduler: Scheduler;
@@ -190,6 +197,8 @@ export class MailService {
 		options: MailServiceOptions
 	) {
 		this.smtpUrl = options.smtpUrl || null;
+		this.transport = options.transport ?? null;
+		this.sends = this.smtpUrl !== null || this.transport !== null;
 		this.from = options.from;
 		this.clock = options.clock;
 		this.scheduler = options.scheduler;
@@ -202,12 +211,12 @@ export class MailService {
 		);
 		this.retryDelaysMs = delays.length ? delays : [5_000];
 		// Messages an earlier run left queued (a restart, an SMTP outage) go out without waiting for a new one.
-		if (this.smtpUrl) this.wake(0);
+		if (this.sends) this.wake(0);
 	}
 
 	/** Whether messages go out over SMTP (`queued`) or stay in the simulated mailbox (`mailbox`). */
 	get delivers(): boolean {
-		return this.smtpUrl !== null;
+		return this.sends;
 	}
 
 	/**
@@ -227,7 +236,7 @@ export class MailService {
 			throw new RangeError(`A ${input.kind} message carries the user's PIN: give one of ${PIN_DIGITS_TEXT}.`);
 		}
 		const id = randomUUID();
-		const status = this.smtpUrl ? 'queued' : 'mailbox';
+		const status = this.sends ? 'queued' : 'mailbox';
 		const now = this.clock.now();
 		if (status === 'queued' && input.userId !== null) {
 			await db
@@ -273,7 +282,7 @@ export class MailService {
 	 * alongside. Schedules the next run while messages remain queued.
 	 */
 	deliverDue(): Promise<number> {
-		if (this.stopped || !this.smtpUrl) return Promise.resolve(0);
+		if (this.stopped || !this.sends) return Promise.resolve(0);
 		if (!this.current) {
 			this.current = this.run().finally(() => {
 				this.current = null;
@@ -343,7 +352,7 @@ export class MailService {
 
 	/** Makes sure a run happens within `ms` (with SMTP, while not stopped). */
 	private wake(ms: number): void {
-		if (this.stopped || !this.smtpUrl) return;
+		if (this.stopped || !this.sends) return;
 		this.timer.wake(ms);
 	}
 

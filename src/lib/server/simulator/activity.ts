@@ -57,6 +57,8 @@ export function trackActivity(services: Services): Activity {
 	wrap(services.calls, ['pressKeys', 'hangUp']);
 	wrap(services.pins, ['check', 'setPin']);
 	wrap(services.dialIn, ['resetLeaderPin', 'updateTenantSettings']);
+	// Deliveries run in the outbox's own timers (a scenario with a simulated SMTP server).
+	wrap(services.mail, ['deliverDue']);
 
 	const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 	return {

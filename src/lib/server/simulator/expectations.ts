@@ -24,6 +24,8 @@ export interface ExpectationContext {
 	readonly callOf: (name: string) => string | undefined;
 	/** When the run started (epoch ms), for the times of events. */
 	readonly start: number;
+	/** Brings the mail's delivery status up to date (an email expectation with status or attempts). */
+	readonly refreshMail?: () => Promise<void>;
 }
 
 /** Whether it held, and the sentence that says so. */
@@ -36,7 +38,10 @@ export interface Verdict {
 /** Checks `e` now. */
 export async function checkExpectation(e: Expectation, ctx: ExpectationContext): Promise<Verdict> {
 	if (e.caller !== undefined) return checkCaller(e, e.caller, ctx);
-	if (e.email) return checkEmail(e.email, ctx);
+	if (e.email) {
+		if (e.email.status !== undefined || e.email.attempts !== undefined) await ctx.refreshMail?.();
+		return checkEmail(e.email, ctx);
+	}
 	if (e.user !== undefined) return checkUser(e, e.user, ctx);
 	if (e.totals) return checkTotals(e.totals, ctx);
 	if (e.count) return checkCount(e.count, ctx);
@@ -222,7 +227,7 @@ function whyWaiting(ctx: ExpectationContext, view: CallView, callId: string): st
 }
 
 function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: ExpectationContext): Verdict {
-	const { to, subject, kind } = expectation;
+	const { to, subject, kind, status, attempts } = expectation;
 	const count: Count = expectation.count ?? { atLeast: 1 };
 	const address =
 		to === undefined
@@ -232,9 +237,15 @@ function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: Expecta
 		(m) =>
 			(address === undefined || m.to.toLowerCase() === address) &&
 			(kind === undefined || m.kind === kind) &&
-			(subject === undefined || m.subject.toLowerCase().includes(subject.toLowerCase()))
+			(subject === undefined || m.subject.toLowerCase().includes(subject.toLowerCase())) &&
+			(status === undefined || m.status === status) &&
+			(attempts === undefined || countMatches(attempts, m.attempts))
 	);
-	const what = `${kind ? `${kind} ` : ''}email${address ? ` to ${address}` : ''}${subject ? ` with "${subject}" in the subject` : ''}`;
+	const standing = [
+		status === undefined ? '' : ` ${status}`,
+		attempts === undefined ? '' : ` after ${describeCount(attempts)} attempt(s)`
+	].join('');
+	const what = `${kind ? `${kind} ` : ''}email${address ? ` to ${address}` : ''}${subject ? ` with "${subject}" in the subject` : ''}${standing}`;
 	const expectedText =
 		typeof count === 'number' && count === 0
 			? `no ${what}`
@@ -247,7 +258,10 @@ function checkEmail(expectation: NonNullable<Expectation['email']>, ctx: Expecta
 			? 'no email was sent'
 			: `${plural(matching.length, 'such email')} ${matching.length === 1 ? 'was' : 'were'} sent (all mail: ${all
 					.slice(0, 5)
-					.map((m) => `${m.kind} to ${m.to}`)
+					.map(
+						(m) =>
+							`${m.kind} to ${m.to}${status !== undefined || attempts !== undefined ? `, ${m.status} after ${plural(m.attempts, 'attempt')}` : ''}`
+					)
 					.join('; ')}${all.length > 5 ? '; ...' : ''})`;
 	return countMatches(count, matching.length)
 		? { passed: true, message: `${expectedText}: ${sent}` }

@@ -83,7 +83,9 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 			's02-organizer-pin.yaml',
 			's03-s08-s09-forgotten-pin.yaml',
 			's09-s14-s15-reset-email.yaml',
-			'server-restart.yaml'
+			'server-restart.yaml',
+			'mail-outage.yaml',
+			'database-pause.yaml'
 		])
 			copyFileSync(new URL(`scenarios/${file}`, ROOT), join(cwd, 'scenarios', file));
 		writeFileSync(join(cwd, 'scenarios', 'literal-pin.yaml'), LITERAL_PIN);
@@ -280,5 +282,22 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 			/^scenarios\/server-restart\.yaml:\d+: restartServer runs in virtual time only; .*--virtual\.$/
 		);
 		expect(live.view()?.file).not.toBe('scenarios/server-restart.yaml');
+	});
+
+	it('given a scenario that fails mail or pauses the database, then a live start is refused, naming the step and its line', async () => {
+		for (const [file, step] of [
+			['scenarios/mail-outage.yaml', 'failMail'],
+			['scenarios/database-pause.yaml', 'pauseDatabase']
+		] as const) {
+			const refused = await live.start(file, { speed: 10 }, { actor: admin, path: 'api' }).then(
+				() => null,
+				(error: unknown) => error
+			);
+			expect(refused).toMatchObject({ code: 'bad-request' });
+			expect((refused as Error).message).toMatch(
+				new RegExp(`^${file.replace('.', '\\.')}:\\d+: ${step} runs in virtual time only; .*--virtual\\.$`)
+			);
+			expect(live.view()?.file).not.toBe(file);
+		}
 	});
 });

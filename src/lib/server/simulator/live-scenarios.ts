@@ -129,13 +129,21 @@ export class LiveScenarios {
 				)
 			);
 		}
-		const restart = parsed.scenario.steps.findIndex((step) => step.restartServer);
-		if (restart >= 0) {
-			const line = parsed.source.stepLines[restart];
+		const virtualOnly = parsed.scenario.steps.findIndex(
+			(step) => step.restartServer || step.failMail !== undefined || step.pauseDatabase !== undefined
+		);
+		if (virtualOnly >= 0) {
+			const step = parsed.scenario.steps[virtualOnly];
+			const line = parsed.source.stepLines[virtualOnly];
+			const why = step?.restartServer
+				? 'restartServer runs in virtual time only; a live run cannot restart the server it runs on.'
+				: step?.failMail !== undefined
+					? 'failMail runs in virtual time only; a live run keeps its mail in the simulated mailbox and never touches the server’s SMTP.'
+					: 'pauseDatabase runs in virtual time only; a live run cannot pause the database its server and everyone else use.';
 			return refuse(
 				new ServiceError(
 					'bad-request',
-					`${file}${line ? `:${line}` : ''}: restartServer runs in virtual time only; a live run cannot restart the server it runs on. Run it with lobby scenario run ${file} --virtual.`
+					`${file}${line ? `:${line}` : ''}: ${why} Run it with lobby scenario run ${file} --virtual.`
 				)
 			);
 		}

@@ -5,15 +5,27 @@
  * actor names. The log holds only what the scenario and its seed decide (no random ids, no wall
  * clock, no PIN), so the same file and seed give the same log, byte for byte.
  */
-import { and, asc, eq, gt, max } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, max } from 'drizzle-orm';
 import type { LobbyPositionsTold, MeetingEvent, OpenedMeeting } from '$lib/domain';
 import type { CallView } from '$lib/contract/events';
 import { formatLogTime } from '$lib/scenario/scenario-time';
 import type { Database } from '../db/index';
-import { mailOutbox } from '../db/schema';
+import { mailOutbox, type MailRow } from '../db/schema';
 import type { CommittedEvents } from '../services/meeting.service';
 import type { Notifier } from '../services/notifier';
 import type { World } from './scenario-world';
+
+/** What the run reads of a message in the outbox (never its body or PIN). */
+const MAIL_COLUMNS = {
+	seq: mailOutbox.seq,
+	to: mailOutbox.toAddress,
+	kind: mailOutbox.kind,
+	subject: mailOutbox.subject,
+	userId: mailOutbox.userId,
+	createdAt: mailOutbox.createdAt,
+	status: mailOutbox.status,
+	attempts: mailOutbox.attempts
+};
 
 /** One meeting event as the run saw it. */
 export interface SeenEvent {
@@ -29,13 +41,18 @@ export interface ConferenceRecord {
 	readonly events: SeenEvent[];
 }
 
-/** A message the run sent (the simulated mailbox), without its PIN. */
+/** A message the run sent (the simulated mailbox, or the outbox of a simulated SMTP server), without its PIN. */
 export interface SentMail {
+	readonly seq: number;
 	readonly at: number;
 	readonly to: string;
 	readonly kind: 'dial-in-enabled' | 'dial-in-disabled' | 'pin-reset';
 	readonly subject: string;
 	readonly userId: string | null;
+	/** As of the last look: `mailbox`, or `queued`, `sent`, `failed` when the run delivers mail. */
+	status: MailRow['status'];
+	/** Delivery attempts so far, as of the last look. */
+	attempts: number;
 }
 
 /** Watches one run; attach it to the meetings' commit listener and as the notifier. */
@@ -140,28 +157,41 @@ export class RunTracker implements Notifier {
 	/** Mail written since the last look, logged and kept for the expectations. */
 	async collectMail(db: Database): Promise<void> {
 		const rows = await db
-			.select({
-				seq: mailOutbox.seq,
-				to: mailOutbox.toAddress,
-				kind: mailOutbox.kind,
-				subject: mailOutbox.subject,
-				userId: mailOutbox.userId,
-				createdAt: mailOutbox.createdAt
-			})
+			.select(MAIL_COLUMNS)
 			.from(mailOutbox)
 			.where(and(gt(mailOutbox.seq, this.mailSeq), eq(mailOutbox.tenantId, this.world.tenantId)))
 			.orderBy(asc(mailOutbox.seq));
 		for (const row of rows) {
 			this.mailSeq = Math.max(this.mailSeq, row.seq);
 			const mail: SentMail = {
+				seq: row.seq,
 				at: row.createdAt.getTime(),
 				to: row.to,
 				kind: row.kind,
 				subject: row.subject,
-				userId: row.userId
+				userId: row.userId,
+				status: row.status,
+				attempts: row.attempts
 			};
 			this.mails.push(mail);
 			this.note(`mail ${mail.kind} to ${mail.to}: "${mail.subject}"`, mail.at);
+		}
+	}
+
+	/** Brings the delivery status and attempts of the run's mail up to date (the outbox moves them on). */
+	async refreshMail(db: Database): Promise<void> {
+		if (this.mails.length === 0) return;
+		const first = this.mails[0]!.seq;
+		const rows = await db
+			.select({ seq: mailOutbox.seq, status: mailOutbox.status, attempts: mailOutbox.attempts })
+			.from(mailOutbox)
+			.where(and(gte(mailOutbox.seq, first), eq(mailOutbox.tenantId, this.world.tenantId)));
+		const bySeq = new Map(rows.map((r) => [r.seq, r]));
+		for (const mail of this.mails) {
+			const row = bySeq.get(mail.seq);
+			if (!row) continue;
+			mail.status = row.status;
+			mail.attempts = row.attempts;
 		}
 	}
 

@@ -10,6 +10,8 @@ import { createServices, type Services } from '../services/index';
 import type { NotifierHub } from '../services/notifier';
 import type { IdSource } from '../services/ports';
 import { trackActivity } from './activity';
+import { SimulatedSmtp } from './simulated-smtp';
+import { DatabaseGate } from './database-gate';
 import { createRunIds } from './run-ids';
 import { openSimulationDatabase } from './simulation-database';
 import { MemoryEventStore } from '../repositories/memory-event-store';
@@ -46,6 +48,18 @@ export interface ScenarioHost {
 	 * server does when it starts. Callers come back with `resume`, as phones reconnecting do.
 	 */
 	restart?(): Promise<void>;
+	/**
+	 * The world's SMTP server (virtual hosts opened with `smtp`): the outbox delivers to it, and
+	 * `failMail` makes it refuse for a while.
+	 */
+	readonly smtp?: SimulatedSmtp;
+	/**
+	 * The database stops answering until the epoch ms `until` (virtual hosts opened with `pauses`;
+	 * `pauseDatabase`, see database-gate.ts).
+	 */
+	pauseDatabase?(until: number): void;
+	/** Runs the run's own look at the state past a paused database: the observer is not part of the fault. */
+	observe?<T>(look: () => Promise<T>): Promise<T>;
 	/** Resolves when the work started so far is done. */
 	settle(): Promise<void>;
 	/** Stops the services' timers and releases what the host owns. */
@@ -61,7 +75,8 @@ export function seededDigits(seed: number): () => number {
 /**
  * A host on virtual time: its own in-memory database seeded with the demo tenant, the production
  * services built by `createServices` on a virtual clock with the meeting events in memory (unless
- * `events` is `database`), per-run ids and PIN digits from `seed`, mail into the simulated mailbox,
+ * `events` is `database`), per-run ids and PIN digits from `seed`, mail into the simulated mailbox
+ * (or to a simulated SMTP server, with `smtp`),
  * and the lobby-timeout tick running as in production.
  */
 export async function openVirtualHost(options: {
@@ -69,19 +84,29 @@ export async function openVirtualHost(options: {
 	start?: number;
 	/** Where the run keeps meeting events: in memory (the default), or in its database as a server does. */
 	events?: EventStoreKind;
+	/**
+	 * Mail goes out to a simulated SMTP server (`ScenarioHost.smtp`), queued and delivered as with
+	 * SMTP, instead of staying in the simulated mailbox. A scenario with `failMail` runs so.
+	 */
+	smtp?: boolean;
+	/** The database may be paused (`ScenarioHost.pauseDatabase`). A scenario with `pauseDatabase` runs so. */
+	pauses?: boolean;
 }): Promise<ScenarioHost> {
-	const database = await openSimulationDatabase();
 	const time = new VirtualTime(options.start ?? T0);
+	const gate = options.pauses ? new DatabaseGate(time) : undefined;
+	const database = await openSimulationDatabase({ gate });
 	const ids = createRunIds();
 	// Kept across a restart, as a server's database and key are: the events, the ids, the PIN digits.
-	const events = options.events === 'database' ? undefined : new MemoryEventStore();
+	const memory = options.events === 'database' ? undefined : new MemoryEventStore();
+	const events = memory && gate ? gate.events(memory) : memory;
 	const randomDigit = seededDigits(options.seed);
+	const smtp = options.smtp ? new SimulatedSmtp(time) : undefined;
 	const build = async () => {
 		const built = await createServices(database, {
 			clock: time,
 			scheduler: time,
 			ids,
-			mail: { smtpUrl: null, from: 'Lobby <no-reply@contoso.com>' },
+			mail: { smtpUrl: null, from: 'Lobby <no-reply@contoso.com>', ...(smtp ? { transport: smtp } : {}) },
 			randomDigit,
 			events
 		});
@@ -112,6 +137,13 @@ export async function openVirtualHost(options: {
 			return built.notifier;
 		},
 		start: time.now(),
+		...(smtp ? { smtp } : {}),
+		...(gate
+			? {
+					pauseDatabase: (until: number) => gate.pauseUntil(until),
+					observe: <T>(look: () => Promise<T>) => gate.observe(look)
+				}
+			: {}),
 		now: () => time.now(),
 		advanceTo: (at) => time.advanceTo(at, () => built.activity.settle()),
 		nextDue: () => time.nextDue(),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '$lib/scenario/parse-scenario';
 import type { Scenario } from '$lib/scenario/scenario-format';
-import type { RunProgress } from './scenario-runner';
+import { ScenarioRun, type RunProgress } from './scenario-runner';
+import { openVirtualHost } from './scenario-host';
+import { setUpWorld } from './scenario-world';
 import { runScenario, startVirtualRun } from './virtual-run';
 
 function scenario(text: string): Scenario {
@@ -288,6 +290,127 @@ steps:
 		expect(result.expectations.filter((e) => !e.passed)).toEqual([]);
 		expect(result.expectations).toHaveLength(4);
 		expect(result.log.join('\n')).toContain('meeting amos is full: 4 caller(s) dialed in to fill it');
+	}, 60_000);
+
+	it('given failMail, then every attempt in the window is refused and logged at its time, the outbox retries, and the first attempt after it delivers', async () => {
+		const result = await runScenario(
+			scenario(`
+name: Mail outage
+description: A PIN reset while the mail server is down for a minute.
+actors:
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - failMail: 1m
+  - at: 10s
+    resetPin: amos
+  - expect: { email: { to: amos, kind: pin-reset, status: queued, attempts: 1 } }
+  - at: 50s
+    expect: { email: { to: amos, status: queued, attempts: 3 } }
+  - at: 5m
+    expect: { email: { to: amos, status: sent, attempts: 4 } }
+  - expect: { email: { to: amos, status: failed, count: 0 } }
+  - expect: { email: { to: amos, status: sent, attempts: '>= 5' } }
+`)
+		);
+		const failed = result.expectations.filter((e) => !e.passed);
+		// The last one is wrong on purpose: it says what it wanted and what each message went through.
+		expect(failed).toEqual([
+			expect.objectContaining({
+				step: 7,
+				message: expect.stringMatching(
+					/^at 5:00 expected an email to amos\.marble@contoso\.com sent after at least 5 attempt\(s\), but 0 such emails were sent \(all mail: pin-reset to amos\.marble@contoso\.com, sent after 4 attempts\)$/
+				)
+			})
+		]);
+		expect(result.expectations).toHaveLength(5);
+		const mailLines = result.log.filter((line) => /^\S+ mail to amos\.marble@contoso\.com: /.test(line));
+		// The reset at 0:10 and the retries after 5 s, 30 s and 2 min: 0:10, 0:15, 0:45 refused; 2:45 delivered.
+		expect(mailLines.map((line) => line.slice(0, 12))).toEqual([
+			'00:00:10.000',
+			'00:00:15.000',
+			'00:00:45.000',
+			'00:02:45.000'
+		]);
+		expect(mailLines.slice(0, 3).every((line) => line.includes('the SMTP server refused it (451'))).toBe(
+			true
+		);
+		expect(mailLines[3]).toContain('delivered');
+		expect(result.log.join('\n')).toContain('mail delivery fails until 1:00');
+	}, 60_000);
+
+	it('given pauseDatabase, then a request the database would not answer within the timeout fails as unavailable, one it would goes ahead, and the run itself still looks, on either event store', async () => {
+		for (const events of ['memory', 'database'] as const) {
+			const result = await runScenario(
+				scenario(`
+name: Pause
+description: The database pauses for 20 s while callers dial in.
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+    bob: '+46 8 765 43 21'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - pauseDatabase: 20s
+  - at: 14s
+    dial: alice
+    expectError: unavailable
+  - expect: { user: amos, lockedOut: false }
+  - expect: { caller: alice, phase: ivr, prompt: enter-conference-id }
+  - at: 15s
+    dial: bob
+  - expect: { meeting: amos, state: waiting, lobby: 1 }
+`),
+				{ events }
+			);
+			expect(result.expectations.filter((e) => !e.passed)).toEqual([]);
+			expect(result.expectations).toHaveLength(4);
+			expect(result.log.join('\n')).toContain(
+				'database paused until 0:20: a request it would not answer within 5 s fails as unavailable'
+			);
+		}
+	}, 60_000);
+
+	it('given failMail or pauseDatabase on a host that cannot fake them, then the step is refused, saying so', async () => {
+		const story = scenario(`
+name: No faults here
+description: Both faults, on a host opened without them (as a live host is).
+actors:
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - failMail: 1m
+  - pauseDatabase: 1m
+`);
+		const host = await openVirtualHost({ seed: 1 });
+		const run = ScenarioRun.attach(story, host, await setUpWorld(host, story, 1));
+		try {
+			const result = await run.runToEnd();
+			expect(result.expectations.map((e) => [e.passed, e.message])).toEqual([
+				[false, expect.stringContaining('failMail runs in virtual time only')],
+				[false, expect.stringContaining('pauseDatabase runs in virtual time only')]
+			]);
+		} finally {
+			await run.close();
+		}
+	}, 60_000);
+
+	it('given no failMail, then mail stays in the simulated mailbox, as before', async () => {
+		const result = await runScenario(
+			scenario(`
+name: Mailbox
+description: A PIN reset with the mail kept in the simulated mailbox.
+actors:
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - resetPin: amos
+  - expect: { email: { to: amos, status: mailbox, attempts: 0 } }
+`)
+		);
+		expect(result.expectations.filter((e) => !e.passed)).toEqual([]);
+		expect(result.log.join('\n')).not.toContain('SMTP');
 	}, 60_000);
 
 	it('given an actor missing from the directory, then the run fails at setup, saying who', async () => {

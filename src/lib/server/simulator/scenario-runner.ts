@@ -29,7 +29,8 @@ import {
 import { planScenario, type PlanItem, type ScenarioPlan } from '$lib/scenario/scenario-plan';
 import { formatOffset, parseDuration } from '$lib/scenario/scenario-time';
 import { SeededRandom } from '$lib/scenario/seeded-random';
-import { isServiceError } from '../service-error';
+import { DATABASE_TIMEOUT_SECONDS } from '../db/index';
+import { DATABASE_UNREACHABLE, isDatabaseUnavailable, isServiceError } from '../service-error';
 import { checkExpectation, type ExpectationContext } from './expectations';
 import { describeView, eventSubjects, RunTracker } from './run-tracker';
 import type { ScenarioHost } from './scenario-host';
@@ -127,6 +128,8 @@ class StepRefusal extends Error {
 function refusalOf(error: unknown): { code: string; message: string } {
 	if (error instanceof StepRefusal) return { code: error.code, message: error.message };
 	if (isServiceError(error)) return { code: error.code, message: error.message };
+	// As the socket edge answers a phone: the database not answering is `unavailable` (edge-errors.ts).
+	if (isDatabaseUnavailable(error)) return { code: 'unavailable', message: DATABASE_UNREACHABLE };
 	if (error instanceof Error) {
 		const code = (error as { code?: unknown }).code;
 		return { code: typeof code === 'string' ? code : 'error', message: error.message };
@@ -232,12 +235,68 @@ export class ScenarioRun {
 		throw new StepRefusal('not-full', `Meeting ${meeting} took ${limit} callers and is still not full.`);
 	}
 
-	/** Follows the host's services: what they commit, and what they tell callers. */
+	/** Follows the host's services: what they commit, what they tell callers, and what mail goes out. */
 	private follow(): void {
 		this.detach.push(
 			this.host.services.meetings.onCommitted((committed) => this.tracker.committed(committed)),
 			this.host.notifier.attach(this.tracker)
 		);
+		if (this.host.smtp) {
+			this.detach.push(
+				this.host.smtp.onAttempt((attempt) =>
+					this.tracker.note(
+						attempt.refused
+							? `mail to ${attempt.to}: the SMTP server refused it (${attempt.refused})`
+							: `mail to ${attempt.to}: delivered, "${attempt.subject}"`,
+						attempt.at
+					)
+				)
+			);
+		}
+	}
+
+	/**
+	 * `pauseDatabase`: the world's database answers nothing for `span` from now (virtual time only).
+	 * A request that would wait past the server's timeout fails as unavailable; one the database
+	 * would answer in time goes ahead (database-gate.ts).
+	 */
+	private pauseDatabase(span: string): void {
+		const { host } = this;
+		if (!host.pauseDatabase) {
+			throw new StepRefusal(
+				'not-supported',
+				'pauseDatabase runs in virtual time only: a live run cannot pause the database its server uses.'
+			);
+		}
+		const until = host.now() + parseDuration(span);
+		host.pauseDatabase(until);
+		this.tracker.note(
+			`database paused until ${formatOffset(until - host.start)}: a request it would not answer within ${DATABASE_TIMEOUT_SECONDS} s fails as unavailable`
+		);
+	}
+
+	/** The run's own look at the state: past a paused database, which is the world's fault, not the observer's. */
+	private look<T>(read: () => Promise<T>): Promise<T> {
+		return this.host.observe ? this.host.observe(read) : read();
+	}
+
+	/**
+	 * `failMail`: the world's SMTP server refuses every delivery for `span` from now (virtual time
+	 * only: a run with the step delivers its mail to a simulated SMTP server instead of keeping it in
+	 * the mailbox). The outbox retries on its own schedule, so what a message goes through shows in
+	 * the log and in `expect: { email: { status, attempts } }`.
+	 */
+	private failMail(span: string): void {
+		const { smtp } = this.host;
+		if (!smtp) {
+			throw new StepRefusal(
+				'not-supported',
+				'failMail runs in virtual time only: a live run keeps its mail in the simulated mailbox.'
+			);
+		}
+		const until = this.host.now() + parseDuration(span);
+		smtp.failUntil(until);
+		this.tracker.note(`mail delivery fails until ${formatOffset(until - this.host.start)}`);
 	}
 
 	/**
@@ -300,7 +359,7 @@ export class ScenarioRun {
 
 	/** Mail written before now is not the run's (a live database has its own history). */
 	ignoreEarlierMail(): Promise<void> {
-		return this.tracker.skipExistingMail(this.host.db);
+		return this.look(() => this.tracker.skipExistingMail(this.host.db));
 	}
 
 	/** Whether every item of the plan has run. */
@@ -413,7 +472,7 @@ export class ScenarioRun {
 		const when = `at ${formatOffset(item.at)}`;
 		if (step.expect) {
 			const name = describeExpectation(step.expect, this.defaultMeeting);
-			const verdict = await checkExpectation(step.expect, this.expectationContext());
+			const verdict = await this.look(() => checkExpectation(step.expect!, this.expectationContext()));
 			this.record(
 				item,
 				name,
@@ -448,7 +507,8 @@ export class ScenarioRun {
 			refusal = refusalOf(error);
 		}
 		await this.host.settle();
-		if (step.resetPin !== undefined || step.setTenant) await this.tracker.collectMail(this.host.db);
+		if (step.resetPin !== undefined || step.setTenant)
+			await this.look(() => this.tracker.collectMail(this.host.db));
 		if (step.expectError !== undefined) {
 			const wanted = step.expectError;
 			const name = `${label} is refused with ${wanted}`;
@@ -524,7 +584,8 @@ export class ScenarioRun {
 			services: this.host.services,
 			defaultMeeting: this.defaultMeeting,
 			callOf: (caller) => this.calls.get(caller)?.callId,
-			start: this.host.start
+			start: this.host.start,
+			refreshMail: () => this.tracker.refreshMail(this.host.db)
 		};
 	}
 
@@ -553,7 +614,7 @@ export class ScenarioRun {
 	private async checkStates(end: boolean): Promise<void> {
 		const now = this.host.now();
 		for (const w of [...this.stateWatches]) {
-			const verdict = await checkExpectation(w.expectation, this.expectationContext());
+			const verdict = await this.look(() => checkExpectation(w.expectation, this.expectationContext()));
 			const when = formatOffset(now - this.host.start);
 			if (verdict.passed) {
 				this.stateWatches.splice(this.stateWatches.indexOf(w), 1);
@@ -632,6 +693,14 @@ export class ScenarioRun {
 		}
 		if (step.restartServer) {
 			await this.restartServer();
+			return;
+		}
+		if (step.failMail !== undefined) {
+			this.failMail(step.failMail);
+			return;
+		}
+		if (step.pauseDatabase !== undefined) {
+			this.pauseDatabase(step.pauseDatabase);
 			return;
 		}
 		if (step.fillMeeting !== undefined) {

@@ -14,6 +14,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { findMigrationsFolder, IN_MEMORY, type Database, type DatabaseHandle } from '../db/index';
 import { createPgliteDirectory, pgliteStartParams } from '../db/pglite-files';
 import * as schema from '../db/schema';
+import type { DatabaseGate } from './database-gate';
 import { seedDemoTenant } from '../db/seed';
 
 /** Sign-in passwords of the simulated directory; nobody signs in to a simulation. */
@@ -65,16 +66,20 @@ export function simulationTemplate(): Promise<File | Blob> {
 }
 
 /**
- * A new in-memory database for one run: the migrated, seeded template, copied. Close it when the
- * run is over.
+ * A new in-memory database for one run: the migrated, seeded template, copied, its queries asked at
+ * `gate` when one is given. Close it when the run is over.
  */
-export async function openSimulationDatabase(): Promise<DatabaseHandle> {
+export async function openSimulationDatabase(options: { gate?: DatabaseGate } = {}): Promise<DatabaseHandle> {
 	const client = await PGlite.create({
 		loadDataDir: await simulationTemplate(),
 		postgresqlconf: THROWAWAY,
 		startParams: pgliteStartParams()
 	});
-	const db = drizzle({ client, schema }) as unknown as Database;
+	// A run that pauses its database (`pauseDatabase`) asks the gate before each query.
+	const db = drizzle({
+		client: options.gate ? options.gate.client(client) : client,
+		schema
+	}) as unknown as Database;
 	return {
 		kind: 'pglite',
 		db,

@@ -25,7 +25,13 @@ export async function startVirtualRun(
 ): Promise<ScenarioRun> {
 	const started = performance.now();
 	const seed = options.seed ?? scenario.seed;
-	const host = await openVirtualHost({ seed, events: options.events });
+	const host = await openVirtualHost({
+		seed,
+		events: options.events,
+		// A scenario that fails mail needs a delivery to fail: its mail goes to a simulated SMTP server.
+		smtp: scenario.steps.some((step) => step.failMail !== undefined),
+		pauses: scenario.steps.some((step) => step.pauseDatabase !== undefined)
+	});
 	try {
 		const world = await setUpWorld(host, scenario, seed);
 		await host.settle();
