@@ -15,6 +15,13 @@
  * second, errors by code and unexpected disconnects by reason; second by second too (`--series`,
  * `--html`). Thresholds decide the exit code (load-thresholds.ts).
  */
+import {
+	isScenarioLoad,
+	parseScenarioLoadOptions,
+	runScenarioLoad,
+	SCENARIO_LOAD_USAGE,
+	type ScenarioLoadOptions
+} from './load-scenario';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
@@ -817,6 +824,7 @@ function writeReportFile(file: string, text: string, what: string, err: NodeJS.W
  * failed, 2 for a usage error, 3 when a threshold was breached, 130 when interrupted.
  */
 export async function loadCommand(argv: readonly string[], io: LoadIo): Promise<number> {
+	if (isScenarioLoad(argv)) return scenarioLoadCommand(argv, io);
 	let options: LoadOptions;
 	let api: ApiClient;
 	let token: string | null;
@@ -929,4 +937,33 @@ export async function loadCommand(argv: readonly string[], io: LoadIo): Promise<
 		io.err.write(`lobby load: threshold breached: ${t.option}: ${t.text}\n`);
 	}
 	return report.exitCode === 0 && !written ? 1 : report.exitCode;
+}
+
+/** `lobby load --scenario FILE --repeat N`: a scenario's story as N copies at once (load-scenario.ts). */
+async function scenarioLoadCommand(argv: readonly string[], io: LoadIo): Promise<number> {
+	let options: ScenarioLoadOptions;
+	let api: ApiClient;
+	try {
+		if (argv.includes('--help') || argv.includes('-h')) {
+			io.out.write(SCENARIO_LOAD_USAGE);
+			return 0;
+		}
+		options = parseScenarioLoadOptions(argv);
+		({ api } = connection(io.env, 30_000));
+	} catch (error) {
+		if (error instanceof UsageError) {
+			io.err.write(
+				`lobby load: ${error.message}\nRun "lobby load --scenario FILE --help" for the options.\n`
+			);
+			return 2;
+		}
+		io.err.write(`lobby load: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+	try {
+		return await runScenarioLoad(options, api, io);
+	} catch (error) {
+		io.err.write(`lobby load: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
 }

@@ -91,6 +91,10 @@ meeting), PIN accepted and resume latency as p50, p90, p95, p99 and max; abandon
 resumes; errors by code; unexpected disconnects by reason. The tenant's MaxParticipants must allow
 N/M callers plus the organizer per meeting.
 
+A scenario's story as load: lobby load --scenario FILE --repeat N runs one of the server's scenario
+files N times at once, each copy with users and meetings of its own, and checks every copy's
+expectations ("lobby load --scenario FILE --help").
+
 Exit codes: 0 every caller was admitted or left as planned, 1 the server refused or a caller failed
 (beyond --max-errors, when given), 2 usage error, 3 a threshold was breached (1 wins over 3),
 130 interrupted (Ctrl-C hangs up every call, then reports).

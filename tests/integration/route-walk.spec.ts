@@ -188,6 +188,9 @@ const EXPECTED: Record<string, Row> = {
 	'/api/v1/scenarios': { GET: [401, 200, 200] },
 	'/api/v1/scenarios/live': { GET: [401, 200, 200], POST: [401, 403, null] },
 	'/api/v1/scenarios/live/control': { POST: [401, 403, null] },
+	// `{}` names no file: not a load anyone can start.
+	'/api/v1/scenarios/load': { GET: [401, 403, 200], POST: [401, 403, 400] },
+	'/api/v1/scenarios/load/stop': { POST: [401, 403, 200] },
 	'/api/v1/simulated-organizers': { POST: [401, 403, null] },
 	'/api/v1/tenant-settings': { GET: [401, 403, 200], PATCH: [401, 403, null] },
 	'/api/v1/tokens': { GET: [401, 200, 200], POST: [401, 400, 400] },

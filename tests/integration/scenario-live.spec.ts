@@ -61,6 +61,44 @@ describe('scenarios run live from the command line', () => {
 		);
 	});
 
+	it('lobby load --scenario runs S10 as three copies at once on the server, checks each, and writes JUnit', async () => {
+		const junit = join(home, 'load.xml');
+		const result = await lobby(
+			[
+				'load',
+				'--scenario',
+				'scenarios/s10-lobby-admitted.yaml',
+				'--repeat',
+				'3',
+				'--speed',
+				'20',
+				'--junit',
+				junit
+			],
+			{ env: admin }
+		);
+		expect(result, result.stderr).toMatchObject({ code: 0 });
+		expect(result.stderr).toContain('3 copies at once (live on');
+		expect(result.stdout).toMatch(
+			/Lobby callers are admitted when the meeting starts: 3 of 3 copies passed \(\d+ expectation\(s\) checked\)/
+		);
+		const xml = readFileSync(junit, 'utf8');
+		expect(xml).toMatch(/<testsuites[^>]* failures="0"/);
+		for (const n of [1, 2, 3]) expect(xml).toContain(`(copy ${n} of 3)`);
+
+		const usage = await lobby(['load', '--scenario', 'scenarios/s10-lobby-admitted.yaml'], { env: admin });
+		expect(usage.code).toBe(2);
+		expect(usage.stderr).toContain('--scenario needs --repeat N');
+		const mixed = await lobby(
+			['load', '--scenario', 'scenarios/s10-lobby-admitted.yaml', '--repeat', '2', '--callers', '5'],
+			{
+				env: admin
+			}
+		);
+		expect(mixed.code).toBe(2);
+		expect(mixed.stderr).toContain('--callers does not go with --scenario');
+	});
+
 	it('refuses a user, an unknown file and a speed out of range', async () => {
 		const user = { LOBBY_URL: suite.server.url, LOBBY_CREDENTIALS: join(home, 'user.json') };
 		await lobby(['login', '--user', 'amos.marble@contoso.com', '--password-stdin'], {

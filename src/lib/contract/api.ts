@@ -137,3 +137,34 @@ export interface LobbyExplainedJson {
 	at: number;
 	lobby: WaitExplanationJson[];
 }
+
+/** Copies a scenario load may run at once (`lobby load --scenario FILE --repeat N`). */
+export const SCENARIO_LOAD_COPIES_MAX = 50;
+
+/** One copy of a scenario load: its own tenant, stand-ins and conference IDs. */
+export interface ScenarioLoadCopyJson {
+	copy: number;
+	status: 'preparing' | 'running' | 'passed' | 'failed' | 'stopped' | 'error';
+	/** Plan items done, of all. */
+	item: number;
+	items: number;
+	/** Scenario time reached, ms from the start. */
+	at: number;
+	/** The expectations checked so far: their names, outcomes and sentences. */
+	expectations: { name: string; passed: boolean; message: string; at: number }[];
+	problem: string | null;
+}
+
+/** A scenario load: one file's story, run as N copies at once on the live server. */
+export interface ScenarioLoadJson {
+	loadId: string;
+	file: string;
+	name: string;
+	repeat: number;
+	speed: number;
+	status: 'preparing' | 'running' | 'passed' | 'failed' | 'stopped' | 'error';
+	copies: ScenarioLoadCopyJson[];
+	/** Wall time since the load started, ms. */
+	wallMs: number;
+	problem: string | null;
+}

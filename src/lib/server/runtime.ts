@@ -9,7 +9,9 @@ import { createLobbyMetrics, type LobbyMetrics } from './observability/metrics';
 import { createServices, type ClusterNode, type Masking, type Services } from './services/index';
 import type { NotifierHub } from './services/notifier';
 import type { IdSource } from './services/ports';
-import { LiveScenarios } from './simulator/live-scenarios';
+import { LiveScenarios, type LiveRunRequester } from './simulator/live-scenarios';
+import { ScenarioLoads } from './simulator/scenario-load';
+import { SYSTEM_ACTOR } from './services/access';
 import type { RunLock } from './simulator/live-host';
 import { MeetingLeasesRepository } from './repositories/meeting-leases.repository';
 
@@ -25,6 +27,7 @@ export interface Runtime {
 	readonly auth: Auth;
 	/** Scenarios run live on these services (the Scenarios page). */
 	readonly liveScenarios: LiveScenarios;
+	readonly scenarioLoads: ScenarioLoads;
 	/** This runtime's Prometheus registry and the recorder its services report to (`/metrics`). */
 	readonly metrics: LobbyMetrics;
 	/** What the other servers of a cluster say reaches the services through this. */
@@ -125,6 +128,14 @@ async function boot(config: Config): Promise<Runtime> {
 				? runLockOn(new MeetingLeasesRepository(database.db), config.nodeId, config.leaseMs, renewMs)
 				: undefined
 	});
+	/** Loads stopped by the server itself (shutting down, handing over). */
+	const SYSTEM_REQUESTER: LiveRunRequester = { actor: SYSTEM_ACTOR, path: 'system' };
+	const scenarioLoads = new ScenarioLoads({
+		services,
+		db: database.db,
+		ids: built.ids,
+		notifier: built.notifier
+	});
 	const clusterTransport = config.databaseUrl ? openClusterTransport(config.databaseUrl) : null;
 	let closing: Promise<void> | null = null;
 	return {
@@ -132,11 +143,13 @@ async function boot(config: Config): Promise<Runtime> {
 		database,
 		...built,
 		liveScenarios,
+		scenarioLoads,
 		metrics,
 		clusterTransport,
 		async handOver() {
 			if (database.kind !== 'postgres') return;
 			await liveScenarios.stop();
+			await scenarioLoads.stop(SYSTEM_REQUESTER);
 			services.calls.stop();
 			await services.meetings.handOver();
 		},
@@ -144,6 +157,7 @@ async function boot(config: Config): Promise<Runtime> {
 			closing ??= (async () => {
 				clearInterval(forgetPins);
 				await liveScenarios.stop();
+				await scenarioLoads.stop(SYSTEM_REQUESTER);
 				services.calls.stop();
 				await services.meetings.stop();
 				await services.mail.stop();

@@ -6,9 +6,10 @@
  */
 import { z } from 'zod';
 import { LIVE_SPEED_RANGE_TEXT } from '$lib/scenario/live-speed';
+import { SCENARIO_LOAD_COPIES_MAX } from '$lib/contract/api';
 import { WEBHOOK_EVENTS, WEBHOOK_HEADERS, WEBHOOK_TEST_EVENT } from '$lib/contract/webhooks';
 import { simulatedOrganizersBody } from '../services/simulated-organizers.service';
-import { scenarioControlBody, scenarioStartBody } from './scenario-schemas';
+import { scenarioControlBody, scenarioLoadBody, scenarioStartBody } from './scenario-schemas';
 import * as schemas from './schemas';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -342,6 +343,34 @@ export const OPERATIONS: readonly Operation[] = [
 		body: scenarioControlBody,
 		answer: obj({ run: { type: 'object' } }),
 		errors: [400, 403, 404]
+	},
+	{
+		method: 'get',
+		path: '/scenarios/load',
+		summary: 'The scenario load in progress, or the last one, or null (administrators)',
+		admin: true,
+		answer: obj({ load: { type: ['object', 'null'] } }),
+		errors: [403]
+	},
+	{
+		method: 'post',
+		path: '/scenarios/load',
+		summary: `Run a listed scenario file as N copies at once (1 to ${SCENARIO_LOAD_COPIES_MAX}), each in a tenant of its own with its own stand-ins and conference IDs, at ${LIVE_SPEED_RANGE_TEXT} (administrators)`,
+		description:
+			'lobby load --scenario FILE --repeat N. Every copy’s expectations are checked; one load at a time per server. Refused for a file with a written PIN or a fault only virtual time can play.',
+		admin: true,
+		body: scenarioLoadBody,
+		answer: obj({ load: { type: 'object' } }),
+		created: true,
+		errors: [400, 403, 404, 409]
+	},
+	{
+		method: 'post',
+		path: '/scenarios/load/stop',
+		summary: 'Stop the scenario load in progress; what its copies did stays done',
+		admin: true,
+		answer: obj({ load: { type: ['object', 'null'] } }),
+		errors: [403]
 	},
 	{
 		method: 'get',

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from 'better-auth/crypto';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne, notLike } from 'drizzle-orm';
 import type { Database } from './index';
 import { accounts, tenants, users } from './schema';
 
@@ -155,8 +155,15 @@ export async function ensureCredentials(
 		.select({ id: users.id, role: users.role })
 		.from(users)
 		.leftJoin(accounts, and(eq(accounts.userId, users.id), eq(accounts.providerId, 'credential')))
-		// Live scenarios' stand-ins (an administrator among them) are simulated: no one signs in as them.
-		.where(and(isNull(accounts.id), ne(users.tenantId, LIVE_SCENARIO_TENANT_ID)));
+		// Live scenarios' stand-ins (an administrator among them), in the live run's tenant and in each
+		// scenario load copy's (`contoso-live-scenarios-copy-N`), are simulated: no one signs in as them.
+		.where(
+			and(
+				isNull(accounts.id),
+				ne(users.tenantId, LIVE_SCENARIO_TENANT_ID),
+				notLike(users.tenantId, `${LIVE_SCENARIO_TENANT_ID}-copy-%`)
+			)
+		);
 	if (missing.length === 0) return {};
 	const generated: SeedResult['generated'] = {};
 	const wantAdmin = missing.some((u) => u.role === 'admin');

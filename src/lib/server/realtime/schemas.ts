@@ -62,7 +62,7 @@ export const monitorScopeSchema = z.discriminatedUnion(
 /** The first problem of a failed parse, as one sentence. */
 export const describeIssues = (error: z.ZodError): string => zodSentence(error);
 
-const liveSpeed = z
+export const liveSpeed = z
 	.number()
 	.min(LIVE_SPEED_MIN, liveSpeedRangeMessage('speed'))
 	.max(LIVE_SPEED_MAX, liveSpeedRangeMessage('speed'));

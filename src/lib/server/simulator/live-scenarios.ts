@@ -32,9 +32,38 @@ export interface LiveRunRequester {
 const SYSTEM: LiveRunRequester = { actor: SYSTEM_ACTOR, path: 'system' };
 
 /** The first problem of a file that does not parse, as `line:column: message`. */
-function problemOf(errors: readonly { line: number; column: number; message: string }[]): string {
+export function problemOf(errors: readonly { line: number; column: number; message: string }[]): string {
 	const first = errors[0];
 	return first ? `${first.line}:${first.column}: ${first.message}` : 'The file does not parse.';
+}
+
+/**
+ * Why `scenario` cannot run live (on the Scenarios page or as a scenario load), or null when it can:
+ * a PIN written in the file, or a fault step that only virtual time can play. Names the line.
+ */
+export function liveRefusal(file: string, scenario: Scenario, source: ScenarioSource): ServiceError | null {
+	const literal = literalPins(scenario, source)[0];
+	if (literal) {
+		return new ServiceError(
+			'bad-request',
+			`${file}${literal.line ? `:${literal.line}` : ''}: organizer ${literal.organizer} has a PIN written in the file; a live run gives its organizers PINs nobody can read from a file. Use pin: known or pin: forgotten, or run it in virtual time.`
+		);
+	}
+	const virtualOnly = scenario.steps.findIndex(
+		(step) => step.restartServer || step.failMail !== undefined || step.pauseDatabase !== undefined
+	);
+	if (virtualOnly < 0) return null;
+	const step = scenario.steps[virtualOnly];
+	const line = source.stepLines[virtualOnly];
+	const why = step?.restartServer
+		? 'restartServer runs in virtual time only; a live run cannot restart the server it runs on.'
+		: step?.failMail !== undefined
+			? 'failMail runs in virtual time only; a live run keeps its mail in the simulated mailbox and never touches the server’s SMTP.'
+			: 'pauseDatabase runs in virtual time only; a live run cannot pause the database its server and everyone else use.';
+	return new ServiceError(
+		'bad-request',
+		`${file}${line ? `:${line}` : ''}: ${why} Run it with lobby scenario run ${file} --virtual.`
+	);
 }
 
 interface Current {
@@ -120,33 +149,8 @@ export class LiveScenarios {
 		}
 		const parsed = await loadScenarioFile(file, this.cwd);
 		if (!parsed.ok) return refuse(new ServiceError('bad-request', `${file}:${problemOf(parsed.errors)}`));
-		const literal = literalPins(parsed.scenario, parsed.source)[0];
-		if (literal) {
-			return refuse(
-				new ServiceError(
-					'bad-request',
-					`${file}${literal.line ? `:${literal.line}` : ''}: organizer ${literal.organizer} has a PIN written in the file; a live run gives its organizers PINs nobody can read from a file. Use pin: known or pin: forgotten, or run it in virtual time.`
-				)
-			);
-		}
-		const virtualOnly = parsed.scenario.steps.findIndex(
-			(step) => step.restartServer || step.failMail !== undefined || step.pauseDatabase !== undefined
-		);
-		if (virtualOnly >= 0) {
-			const step = parsed.scenario.steps[virtualOnly];
-			const line = parsed.source.stepLines[virtualOnly];
-			const why = step?.restartServer
-				? 'restartServer runs in virtual time only; a live run cannot restart the server it runs on.'
-				: step?.failMail !== undefined
-					? 'failMail runs in virtual time only; a live run keeps its mail in the simulated mailbox and never touches the server’s SMTP.'
-					: 'pauseDatabase runs in virtual time only; a live run cannot pause the database its server and everyone else use.';
-			return refuse(
-				new ServiceError(
-					'bad-request',
-					`${file}${line ? `:${line}` : ''}: ${why} Run it with lobby scenario run ${file} --virtual.`
-				)
-			);
-		}
+		const refusal = liveRefusal(file, parsed.scenario, parsed.source);
+		if (refusal) return refuse(refusal);
 		await this.stop(by);
 		const holder = await this.deps.runLock?.take();
 		if (holder) {
@@ -302,6 +306,7 @@ export class LiveScenarios {
 			const run = ScenarioRun.attach(scenario, host, current.world, {
 				seed,
 				source,
+				shared: true,
 				onProgress: (p) => {
 					current.view.item = p.item;
 					current.view.items = p.items;

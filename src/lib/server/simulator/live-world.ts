@@ -46,6 +46,39 @@ export const LIVE_SCENARIO_DOMAIN = 'scenarios.invalid';
 export const STAND_IN_PREFIX = 'stand-in-';
 /** Simulated organizers of live runs: `live-sim-organizer-001`. */
 const LIVE_SIMULATED_PREFIX = 'live-sim-';
+
+/**
+ * Which world of stand-ins a live run plays in: the live run's own (`copy` 0, the Scenarios page), or
+ * copy N of a scenario load (`lobby load --scenario FILE --repeat N`), each with a tenant, stand-ins,
+ * simulated organizers and conference IDs of its own, so copies never share a meeting, a setting or
+ * a PIN. The same copy number reuses the same users from one load to the next.
+ */
+export interface LiveWorldPlace {
+	readonly tenantId: string;
+	readonly domain: string;
+	readonly standInPrefix: string;
+	readonly simulatedPrefix: string;
+}
+
+/** The place of copy `copy` (0: the live run's own). */
+export function liveWorldPlace(copy = 0): LiveWorldPlace {
+	if (!Number.isInteger(copy) || copy < 0)
+		throw new RangeError(`A copy is a whole number from 0; got ${copy}.`);
+	if (copy === 0) {
+		return {
+			tenantId: LIVE_SCENARIO_TENANT_ID,
+			domain: LIVE_SCENARIO_DOMAIN,
+			standInPrefix: STAND_IN_PREFIX,
+			simulatedPrefix: LIVE_SIMULATED_PREFIX
+		};
+	}
+	return {
+		tenantId: `${LIVE_SCENARIO_TENANT_ID}-copy-${copy}`,
+		domain: `copy-${copy}.${LIVE_SCENARIO_DOMAIN}`,
+		standInPrefix: `${STAND_IN_PREFIX}copy-${copy}-`,
+		simulatedPrefix: `${LIVE_SIMULATED_PREFIX}copy-${copy}-`
+	};
+}
 /** First conference ID of stand-ins, and of live simulated organizers: ranges of their own. */
 const STAND_IN_CONFERENCE_BASE = 8_000_001;
 const LIVE_SIMULATED_CONFERENCE_BASE = 8_100_001;
@@ -71,19 +104,24 @@ export function literalPins(
  * with dial-in administration, the directory and the mail bound to the live-scenario tenant and the
  * simulated mailbox. Audited like any administrator's action, in the one audit log.
  */
-export function liveRunServices(services: Services, db: Database): Services {
+export function liveRunServices(
+	services: Services,
+	db: Database,
+	place: LiveWorldPlace = liveWorldPlace()
+): Services {
+	const tenantId = place.tenantId;
 	const mail = new MailService(db, {
 		smtpUrl: null,
-		from: `Lobby <no-reply@${LIVE_SCENARIO_DOMAIN}>`,
+		from: `Lobby <no-reply@${place.domain}>`,
 		clock: systemClock,
 		scheduler: systemScheduler
 	});
 	const directory = new DirectoryRepository(db);
 	// The live run's tenant's meeting policies reach its own live meetings, as the app's do.
-	const followPolicies = () => services.meetings.followLobbyPolicies(LIVE_SCENARIO_TENANT_ID);
+	const followPolicies = () => services.meetings.followLobbyPolicies(tenantId);
 	const dialIn = new DialInService({
 		db,
-		tenantId: LIVE_SCENARIO_TENANT_ID,
+		tenantId,
 		directory,
 		pins: services.pins,
 		mail,
@@ -95,17 +133,17 @@ export function liveRunServices(services: Services, db: Database): Services {
 		mail,
 		dialIn,
 		meetingPolicies: new MeetingPolicyService({
-			policies: new MeetingPoliciesRepository(db, LIVE_SCENARIO_TENANT_ID),
-			tenantId: LIVE_SCENARIO_TENANT_ID,
+			policies: new MeetingPoliciesRepository(db, tenantId),
+			tenantId,
 			directory,
 			audit: services.audit,
 			dialIn,
 			onPoliciesChanged: followPolicies
 		}),
-		dialInUsers: new DirectoryService(db, LIVE_SCENARIO_TENANT_ID),
+		dialInUsers: new DirectoryService(db, tenantId),
 		simulatedOrganizers: new SimulatedOrganizersService({
 			db,
-			tenantId: LIVE_SCENARIO_TENANT_ID,
+			tenantId,
 			dialIn,
 			audit: services.audit
 		})
@@ -116,14 +154,23 @@ export function liveRunServices(services: Services, db: Database): Services {
  * The live-scenario tenant as the run starts: the demo tenant's settings, then the scenario's
  * `tenant:` ones. Made on first use; every run starts from a fresh copy.
  */
-export async function prepareLiveTenant(db: Database, settings: Scenario['tenant']): Promise<TenantRow> {
+export async function prepareLiveTenant(
+	db: Database,
+	settings: Scenario['tenant'],
+	place: LiveWorldPlace = liveWorldPlace()
+): Promise<TenantRow> {
 	const [demo] = await db.select().from(tenants).where(eq(tenants.id, DEMO_TENANT_ID));
 	if (!demo) throw new SetupError('The demo tenant is missing from the database.');
 	const { id: _id, name, domain: _domain, createdAt: _createdAt, ...copied } = demo;
-	const values = { ...copied, ...settings, name: `${name} (live scenarios)`, domain: LIVE_SCENARIO_DOMAIN };
+	const values = {
+		...copied,
+		...settings,
+		name: `${name} (live scenarios${place.tenantId === LIVE_SCENARIO_TENANT_ID ? '' : `, ${place.domain.split('.')[0]}`})`,
+		domain: place.domain
+	};
 	const [row] = await db
 		.insert(tenants)
-		.values({ id: LIVE_SCENARIO_TENANT_ID, ...values })
+		.values({ id: place.tenantId, ...values })
 		.onConflictDoUpdate({ target: tenants.id, set: values })
 		.returning();
 	if (!row) throw new SetupError('The live-scenario tenant could not be prepared.');
@@ -183,7 +230,11 @@ function mentionedConferenceIds(scenario: Scenario): string[] {
  * a stand-in for every directory user the scenario names, the simulated organizers, and fresh PINs
  * from a cryptographic source for the organizers. Refuses PINs written in the file.
  */
-export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Promise<World> {
+export async function setUpLiveWorld(
+	host: ScenarioHost,
+	scenario: Scenario,
+	place: LiveWorldPlace = liveWorldPlace()
+): Promise<World> {
 	const { db, services } = host;
 	const directory = new DirectoryRepository(db);
 	const { actors } = scenario;
@@ -193,7 +244,7 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 			`Organizer ${literal.map((l) => l.organizer).join(', ')} has a PIN written in the file; a live run refuses it.`
 		);
 	}
-	const tenant = await prepareLiveTenant(db, scenario.tenant);
+	const tenant = await prepareLiveTenant(db, scenario.tenant, place);
 	const newPin = () => generateLeaderPin(tenant.pinLength, cryptoDigit);
 
 	const identities = new Map<string, string>();
@@ -204,14 +255,14 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 	const standInOf = async (real: UserRow): Promise<WorldUser & { conferenceId: string | null }> => {
 		const made = standIns.get(real.id);
 		if (made) return made;
-		const id = `${STAND_IN_PREFIX}${real.id}`;
+		const id = `${place.standInPrefix}${real.id}`;
 		const [existing] = await db.select().from(users).where(eq(users.id, id));
 		const conferenceId = real.dialInEnabled
 			? (existing?.conferenceId ?? (await freeConferenceIds(db, STAND_IN_CONFERENCE_BASE, 1))[0]!)
 			: null;
 		const values = {
-			tenantId: LIVE_SCENARIO_TENANT_ID,
-			email: `${real.email.split('@')[0]}@${LIVE_SCENARIO_DOMAIN}`.toLowerCase(),
+			tenantId: place.tenantId,
+			email: `${real.email.split('@')[0]}@${place.domain}`.toLowerCase(),
 			displayName: real.displayName,
 			role: real.role,
 			hasMailbox: real.hasMailbox,
@@ -285,7 +336,7 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 	const simulated = actors.simulatedOrganizers;
 	const simulatedNames = simulatedOrganizerNames(scenario);
 	if (simulated && simulatedNames.length > 0) {
-		const ids = simulatedNames.map((name) => `${LIVE_SIMULATED_PREFIX}${name}`);
+		const ids = simulatedNames.map((name) => `${place.simulatedPrefix}${name}`);
 		const kept = new Map(
 			(
 				await db
@@ -301,8 +352,8 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 		);
 		const rows = simulatedNames.map((name, i) => ({
 			id: ids[i]!,
-			tenantId: LIVE_SCENARIO_TENANT_ID,
-			email: `${name}@${LIVE_SCENARIO_DOMAIN}`.toLowerCase(),
+			tenantId: place.tenantId,
+			email: `${name}@${place.domain}`.toLowerCase(),
 			displayName: `Simulated ${name}`,
 			role: 'user' as const,
 			hasMailbox: false,
@@ -352,7 +403,7 @@ export async function setUpLiveWorld(host: ScenarioHost, scenario: Scenario): Pr
 		admin,
 		knownPins,
 		actualPins,
-		tenantId: LIVE_SCENARIO_TENANT_ID,
+		tenantId: place.tenantId,
 		identities,
 		conferenceIds
 	});

@@ -73,8 +73,15 @@ export class RunTracker implements Notifier {
 	constructor(
 		private readonly world: World,
 		private readonly start: number,
-		private readonly now: () => number
+		private readonly now: () => number,
+		/** Shared services (live runs): only the world's tenant's meetings and the run's own calls count. */
+		private readonly scope: { shared: boolean } = { shared: false }
 	) {}
+
+	/** Whether a call is this run's to follow: every call on a host of its own; its own calls on shared services. */
+	private follows(callId: string): boolean {
+		return !this.scope.shared || this.owners.has(callId);
+	}
 
 	/** Writes one line to the log at the current time. */
 	note(text: string, at = this.now()): void {
@@ -126,7 +133,8 @@ export class RunTracker implements Notifier {
 	}
 
 	/** The commit listener: meeting events in commit order. */
-	committed({ meetingId, events, state }: CommittedEvents): void {
+	committed({ meetingId, tenantId, events, state }: CommittedEvents): void {
+		if (this.scope.shared && tenantId !== this.world.tenantId) return;
 		this.meetings.set(meetingId, state);
 		let record = this.conferences.get(state.conferenceId);
 		if (!record) {
@@ -204,11 +212,11 @@ export class RunTracker implements Notifier {
 	// Notifier: what callers are told outside their own requests.
 
 	callUpdated(callId: string, view: CallView): void {
-		this.callView(callId, view);
+		if (this.follows(callId)) this.callView(callId, view);
 	}
 	callJoinedLobby(): void {}
 	callLeftLobby(callId: string, _meetingId: string, view: CallView): void {
-		this.callView(callId, view);
+		if (this.follows(callId)) this.callView(callId, view);
 	}
 	lobbyAdmitted(meetingId: string, view: CallView): void {
 		// Told before the commit listener sees the LobbyAdmitted event, which names the callers.

@@ -104,6 +104,11 @@ export interface RunOptions {
 	onProgress?: (progress: RunProgress) => void;
 	/** The file it came from, for line numbers in messages. */
 	source?: ScenarioSource;
+	/**
+	 * The services are shared with people and runs outside this one (a live run, a copy of a scenario
+	 * load): the run follows only its own tenant's meetings and its own calls.
+	 */
+	shared?: boolean;
 }
 
 /** What one `step()` did. */
@@ -208,7 +213,7 @@ export class ScenarioRun {
 		this.wrongPins = new SeededRandom(seed, 'wrong-pins');
 		const organizers = [...Object.keys(scenario.actors.organizers), ...simulatedOrganizerNames(scenario)];
 		this.defaultMeeting = organizers.length === 1 ? organizers[0] : undefined;
-		this.tracker = new RunTracker(world, host.start, () => host.now());
+		this.tracker = new RunTracker(world, host.start, () => host.now(), { shared: options.shared ?? false });
 		this.follow();
 		this.tracker.onEvent((conferenceId, event) => this.watchEvent(conferenceId, event));
 		this.tracker.note(`scenario "${scenario.name}" seed ${seed}: ${this.plan.items.length} items`);

@@ -1,0 +1,177 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioLoadJson } from '$lib/contract/api';
+import type { DatabaseHandle } from '../db/index';
+import { auditLog, tenants, users } from '../db/schema';
+import { DEMO_TENANT_ID, ensureCredentials, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
+import { createServices, type Services } from '../services/index';
+import type { Actor } from '../services/audit.service';
+import { ScenarioLoads } from './scenario-load';
+import { openSimulationDatabase } from './simulation-database';
+
+const ROOT = new URL('../../../../', import.meta.url);
+
+describe('a scenario load runs copies of one story at once, each in a world of its own', () => {
+	let database: DatabaseHandle;
+	let services: Services;
+	let loads: ScenarioLoads;
+	let cwd: string;
+	let admin: Actor;
+	let amos: Actor;
+
+	const audit = (action: string) =>
+		database.db.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(auditLog.seq);
+	const demoUsers = () =>
+		database.db.select().from(users).where(eq(users.tenantId, DEMO_TENANT_ID)).orderBy(users.email);
+	const refusal = (promise: Promise<unknown>) =>
+		promise.then(
+			() => null,
+			(error: unknown) => error as { code: string; message: string }
+		);
+
+	beforeAll(async () => {
+		database = await openSimulationDatabase();
+		const built = await createServices(database);
+		services = built.services;
+		await services.dialIn.issueMissingPins('system');
+		cwd = mkdtempSync(join(tmpdir(), 'lobby-scenario-load-'));
+		mkdirSync(join(cwd, 'scenarios'));
+		for (const file of ['s10-lobby-admitted.yaml', 's03-s08-s09-forgotten-pin.yaml', 'mail-outage.yaml'])
+			copyFileSync(new URL(`scenarios/${file}`, ROOT), join(cwd, 'scenarios', file));
+		loads = new ScenarioLoads({ services, db: database.db, ids: built.ids, notifier: built.notifier }, cwd);
+		const [adminRow] = await database.db.select().from(users).where(eq(users.email, 'admin@contoso.com'));
+		const [amosRow] = await database.db
+			.select()
+			.from(users)
+			.where(eq(users.email, 'amos.marble@contoso.com'));
+		admin = { userId: adminRow!.id, email: adminRow!.email, role: 'admin' };
+		amos = { userId: amosRow!.id, email: amosRow!.email, role: 'user' };
+	});
+
+	afterAll(async () => {
+		if (loads && admin) await loads.stop({ actor: admin, path: 'api' });
+		services?.calls.stop();
+		await services?.meetings.stop();
+		await services?.mail.stop();
+		await services?.webhooks.stop();
+		await database?.close();
+		if (cwd) rmSync(cwd, { recursive: true, force: true });
+	});
+
+	it('given three copies of S10, then each passes in a tenant of its own with conference IDs of its own, and the demo users are untouched', async () => {
+		const before = await demoUsers();
+		const started = await loads.start(
+			'scenarios/s10-lobby-admitted.yaml',
+			{ repeat: 3, speed: 20 },
+			{ actor: admin, path: 'api' }
+		);
+		expect(started).toMatchObject({ file: 'scenarios/s10-lobby-admitted.yaml', repeat: 3, speed: 20 });
+		expect(['preparing', 'running']).toContain(started.status);
+		await loads.idle();
+		const load = loads.view({ actor: admin, path: 'api' }) as ScenarioLoadJson;
+		expect(load.status).toBe('passed');
+		expect(load.copies.map((c) => [c.copy, c.status])).toEqual([
+			[1, 'passed'],
+			[2, 'passed'],
+			[3, 'passed']
+		]);
+		// Every copy checked the whole story's expectations, and each of them held.
+		const counts = load.copies.map((c) => c.expectations.length);
+		expect(new Set(counts).size).toBe(1);
+		expect(counts[0]).toBeGreaterThan(3);
+		expect(load.copies.flatMap((c) => c.expectations).every((e) => e.passed)).toBe(true);
+
+		const copyTenants = await database.db
+			.select({ id: tenants.id, domain: tenants.domain })
+			.from(tenants)
+			.where(like(tenants.id, `${LIVE_SCENARIO_TENANT_ID}-copy-%`))
+			.orderBy(tenants.id);
+		expect(copyTenants).toEqual(
+			[1, 2, 3].map((n) => ({
+				id: `${LIVE_SCENARIO_TENANT_ID}-copy-${n}`,
+				domain: `copy-${n}.scenarios.invalid`
+			}))
+		);
+		const standIns = await database.db
+			.select({ tenantId: users.tenantId, email: users.email, conferenceId: users.conferenceId })
+			.from(users)
+			.where(like(users.tenantId, `${LIVE_SCENARIO_TENANT_ID}-copy-%`));
+		const amoses = standIns.filter((u) => u.email.startsWith('amos.marble@'));
+		expect(amoses.map((u) => u.email).sort()).toEqual(
+			[1, 2, 3].map((n) => `amos.marble@copy-${n}.scenarios.invalid`)
+		);
+		// No two copies share a conference ID, and none is a real user's.
+		const conferenceIds = standIns.map((u) => u.conferenceId).filter((id) => id !== null);
+		expect(new Set(conferenceIds).size).toBe(conferenceIds.length);
+		const real = new Set(before.map((u) => u.conferenceId).filter((id) => id !== null));
+		expect(conferenceIds.filter((id) => real.has(id))).toEqual([]);
+		expect(await demoUsers()).toEqual(before);
+
+		const [start] = await audit('scenario.load.start');
+		expect(start).toMatchObject({ actorEmail: 'admin@contoso.com', outcome: 'ok' });
+		const [finish] = await audit('scenario.load.finish');
+		expect(finish).toMatchObject({ actorEmail: 'admin@contoso.com', outcome: 'ok' });
+		expect(finish?.details).toMatchObject({ status: 'passed', passed: 3, failed: 0 });
+
+		// The copies' stand-ins (an administrator among them) never get a way to sign in.
+		expect(await ensureCredentials(database.db)).toEqual({});
+	}, 120_000);
+
+	it('given a user, a count out of range, an unknown file, a virtual-only fault or a load already running, then each is refused, saying why, and audited', async () => {
+		const by = { actor: admin, path: 'api' as const };
+		expect(
+			await refusal(
+				loads.start(
+					'scenarios/s10-lobby-admitted.yaml',
+					{ repeat: 2, speed: 20 },
+					{ actor: amos, path: 'api' }
+				)
+			)
+		).toMatchObject({
+			code: 'forbidden'
+		});
+		expect(() => loads.view({ actor: amos, path: 'api' })).toThrow(/Only administrators/);
+		for (const repeat of [0, 51, 2.5]) {
+			expect(
+				await refusal(loads.start('scenarios/s10-lobby-admitted.yaml', { repeat, speed: 20 }, by))
+			).toMatchObject({
+				code: 'bad-request',
+				message: expect.stringContaining('repeat takes a whole number from 1 to 50')
+			});
+		}
+		expect(await refusal(loads.start('scenarios/nowhere.yaml', { repeat: 1, speed: 20 }, by))).toMatchObject({
+			code: 'not-found'
+		});
+		expect(
+			await refusal(loads.start('scenarios/mail-outage.yaml', { repeat: 1, speed: 20 }, by))
+		).toMatchObject({
+			code: 'bad-request',
+			message: expect.stringMatching(/^scenarios\/mail-outage\.yaml:\d+: failMail runs in virtual time only/)
+		});
+
+		// The forgotten-PIN story takes minutes of scenario time: it is still running when the second comes.
+		await loads.start('scenarios/s03-s08-s09-forgotten-pin.yaml', { repeat: 2, speed: 1 }, by);
+		expect(
+			await refusal(loads.start('scenarios/s10-lobby-admitted.yaml', { repeat: 1, speed: 20 }, by))
+		).toMatchObject({
+			code: 'conflict',
+			message: expect.stringContaining('one at a time')
+		});
+		await expect(loads.stop({ actor: amos, path: 'api' })).rejects.toMatchObject({ code: 'forbidden' });
+		const stopped = await loads.stop(by);
+		expect(stopped?.status).toBe('stopped');
+		expect(stopped?.copies.every((c) => c.status === 'stopped')).toBe(true);
+
+		const denied = (await audit('scenario.load.start')).filter((e) => e.outcome === 'denied');
+		expect(denied.map((e) => e.actorEmail)).toEqual(['amos.marble@contoso.com']);
+		const failed = (await audit('scenario.load.start')).filter((e) => e.outcome === 'failed');
+		expect(failed).toHaveLength(6);
+		expect((await audit('scenario.load.stop')).map((e) => [e.actorEmail, e.outcome])).toEqual([
+			['amos.marble@contoso.com', 'denied'],
+			['admin@contoso.com', 'ok']
+		]);
+	}, 120_000);
+});
