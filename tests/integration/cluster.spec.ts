@@ -384,6 +384,33 @@ describe.skipIf(!ON_POSTGRES)(
 			expect((await api(b!.url, '/control', { action: 'stop' })).status).toBe(200);
 		});
 
+		it('one scenario load at a time across the servers: a second, on the other server, is refused naming the first one’s server, and goes ahead once it stops', async () => {
+			const [a, b] = await start(['node-a', 'node-b'], 10_000);
+			const login = await fetch(`${a!.url}/api/v1/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ email: 'admin@contoso.com', password: TEST_ADMIN_PASSWORD })
+			});
+			const { token } = (await login.json()) as { token: string };
+			const api = (url: string, path: string, body: unknown) =>
+				fetch(`${url}/api/v1/scenarios/load${path}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+					body: JSON.stringify(body)
+				});
+			// The forgotten-PIN story takes minutes at 1x: still running when the second asks.
+			const load = { file: 'scenarios/s03-s08-s09-forgotten-pin.yaml', repeat: 1, speed: 1 };
+			expect((await api(a!.url, '', load)).status).toBe(201);
+			const refused = await api(b!.url, '', load);
+			expect(refused.status).toBe(409);
+			expect(await refused.json()).toMatchObject({
+				error: { code: 'conflict', message: expect.stringContaining('node-a') }
+			});
+			expect((await api(a!.url, '/stop', {})).status).toBe(200);
+			expect((await api(b!.url, '', load)).status).toBe(201);
+			expect((await api(b!.url, '/stop', {})).status).toBe(200);
+		});
+
 		it('lockout across servers: ten wrong PINs spread over two servers lock the PIN; the right one then only reaches the lobby, and the organizer still starts the meeting from the client', async () => {
 			const [a, b] = await start(['node-a', 'node-b'], 10_000);
 			for (let i = 0; i < 10; i++) {

@@ -134,7 +134,18 @@ async function boot(config: Config): Promise<Runtime> {
 		services,
 		db: database.db,
 		ids: built.ids,
-		notifier: built.notifier
+		notifier: built.notifier,
+		// Copy N's stand-ins are the same on every server: one load at a time across the cluster.
+		runLock:
+			database.kind === 'postgres'
+				? runLockOn(
+						new MeetingLeasesRepository(database.db),
+						config.nodeId,
+						config.leaseMs,
+						renewMs,
+						'scenario-load'
+					)
+				: undefined
 	});
 	const clusterTransport = config.databaseUrl ? openClusterTransport(config.databaseUrl) : null;
 	let closing: Promise<void> | null = null;
@@ -181,9 +192,9 @@ function runLockOn(
 	leases: MeetingLeasesRepository,
 	owner: string,
 	leaseMs: number,
-	renewMs: number
+	renewMs: number,
+	name = 'live-scenario-run'
 ): RunLock {
-	const name = 'live-scenario-run';
 	let renewal: NodeJS.Timeout | null = null;
 	return {
 		async take() {
@@ -192,7 +203,7 @@ function runLockOn(
 				renewal = setInterval(() => {
 					leases
 						.takeLock(name, owner, leaseMs)
-						.catch((error: unknown) => log.warn(`Could not renew the live run's lock: ${String(error)}`));
+						.catch((error: unknown) => log.warn(`Could not renew the lock ${name}: ${String(error)}`));
 				}, renewMs);
 				renewal.unref();
 			}

@@ -357,7 +357,7 @@ export const OPERATIONS: readonly Operation[] = [
 		path: '/scenarios/load',
 		summary: `Run a listed scenario file as N copies at once (1 to ${SCENARIO_LOAD_COPIES_MAX}), each in a tenant of its own with its own stand-ins and conference IDs, at ${LIVE_SPEED_RANGE_TEXT} (administrators)`,
 		description:
-			'lobby load --scenario FILE --repeat N. Every copy’s expectations are checked; one load at a time per server. Refused for a file with a written PIN or a fault only virtual time can play.',
+			'lobby load --scenario FILE --repeat N. Every copy’s expectations are checked; one load at a time, across the servers of a cluster too. Refused for a file with a written PIN or a fault only virtual time can play.',
 		admin: true,
 		body: scenarioLoadBody,
 		answer: obj({ load: { type: 'object' } }),

@@ -7,8 +7,8 @@
  * meeting and never touch the demo users. Copies are prepared one after another (their conference
  * IDs are drawn from one range), then run together, each at the chosen speed.
  *
- * One load at a time per server, beside a live run of the Scenarios page (they share nothing but
- * the engine). Only administrators may start or stop one; every start, stop and end is audited.
+ * One load at a time, across the servers sharing a database too (copy N's stand-ins are the same
+ * on every server), beside a live run of the Scenarios page (they share nothing but the engine). Only administrators may start or stop one; every start, stop and end is audited.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -119,6 +119,15 @@ export class ScenarioLoads {
 				)
 			);
 		}
+		const holder = await this.deps.runLock?.take();
+		if (holder) {
+			return refuse(
+				new ServiceError(
+					'conflict',
+					`A scenario load is running on the server ${holder}: one at a time across the servers (their copies share stand-ins). Stop it there, or wait until it ends.`
+				)
+			);
+		}
 		const copies: Copy[] = Array.from({ length: options.repeat }, (_, i) => {
 			const copy = i + 1;
 			return {
@@ -221,6 +230,7 @@ export class ScenarioLoads {
 		} finally {
 			view.wallMs = Date.now() - current.startedAt;
 			await Promise.all(current.copies.map((copy) => copy.run?.close().catch(() => undefined)));
+			await this.deps.runLock?.release();
 		}
 	}
 
