@@ -17,6 +17,7 @@ import { isLiveSpeed, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
 import type { ScenarioResult } from '$lib/server/simulator/scenario-runner';
 import { toJsonReport, toJUnitXml } from '$lib/server/simulator/scenario-reports';
 import type { ApiClient } from './api-client';
+import { followedResult } from './scenario-live';
 import { UsageError } from './cmdlets';
 
 export interface ScenarioLoadOptions {
@@ -96,39 +97,18 @@ const FINISHED = new Set<ScenarioLoadJson['status']>(['passed', 'failed', 'stopp
 
 /** One copy's outcome as a scenario result, for the same JUnit and JSON reports as other runs. */
 function resultOf(load: ScenarioLoadJson, copy: ScenarioLoadCopyJson): ScenarioResult {
-	const expectations = copy.expectations.map((e, i) => ({
-		step: i + 1,
-		line: null,
-		at: e.at,
-		name: e.name,
-		passed: e.passed,
-		message: e.message
-	}));
-	if (copy.status !== 'passed' && copy.status !== 'failed') {
-		expectations.push({
-			step: 0,
-			line: null,
-			at: copy.at,
-			name: 'the copy finished',
-			passed: false,
-			message: copy.problem ?? `The copy was ${copy.status} before its end.`
-		});
-	}
-	return {
-		name: `${load.name} (copy ${copy.copy} of ${load.repeat})`,
-		description: '',
-		rules: [],
-		file: load.file,
-		seed: 0,
-		passed: copy.status === 'passed',
-		expectations,
-		log: [],
-		simulatedMs: copy.at,
-		wallMs: load.wallMs,
-		setupMs: 0,
-		steps: copy.items,
-		items: copy.item
-	};
+	return followedResult(
+		{
+			...copy,
+			name: `${load.name} (copy ${copy.copy} of ${load.repeat})`,
+			description: '',
+			rules: [],
+			file: load.file,
+			steps: copy.items,
+			ended: copy.status === 'passed' || copy.status === 'failed'
+		},
+		load.wallMs
+	);
 }
 
 /** One line of progress: copies running, passed and failed, and how far the slowest has come. */

@@ -73,8 +73,26 @@ export function parseLiveOptions(argv: readonly string[]): LiveOptions {
 
 const FINISHED = new Set<LiveRunView['status']>(['passed', 'failed', 'stopped', 'error']);
 
-/** A finished live run as a result, for the same summary and reports as virtual runs. */
-function resultOf(run: LiveRunView, wallMs: number): ScenarioResult {
+/** What a run followed over the API reports, as the result the summary and reports take. */
+export interface FollowedRun {
+	name: string;
+	description: string;
+	rules: string[];
+	file: string;
+	/** Scenario time reached, ms. */
+	at: number;
+	item: number;
+	items: number;
+	steps: number;
+	expectations: { name: string; passed: boolean; message: string; at: number }[];
+	/** Whether it ran to its end (passed or failed), and if not, why, as the extra failed check. */
+	ended: boolean;
+	status: string;
+	problem: string | null;
+}
+
+/** A finished run followed over the API as a result, for the same summary and reports as virtual runs. */
+export function followedResult(run: FollowedRun, wallMs: number): ScenarioResult {
 	const expectations = run.expectations.map((e, i) => ({
 		step: i + 1,
 		line: null,
@@ -83,7 +101,7 @@ function resultOf(run: LiveRunView, wallMs: number): ScenarioResult {
 		passed: e.passed,
 		message: e.message
 	}));
-	if (run.status === 'stopped' || run.status === 'error') {
+	if (!run.ended) {
 		expectations.push({
 			step: 0,
 			line: null,
@@ -108,6 +126,11 @@ function resultOf(run: LiveRunView, wallMs: number): ScenarioResult {
 		steps: run.steps,
 		items: run.item
 	};
+}
+
+/** A finished live run as a result. */
+function resultOf(run: LiveRunView, wallMs: number): ScenarioResult {
+	return followedResult({ ...run, ended: run.status !== 'stopped' && run.status !== 'error' }, wallMs);
 }
 
 /** Runs the files live, one after another; answers the exit code. */

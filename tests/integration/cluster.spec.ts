@@ -119,6 +119,25 @@ async function resumeOn(
 }
 
 // Skipped on PGlite, which serves one server only; `npm run test:postgres` runs these.
+/**
+ * Signs in as the administrator on `url`; answers a function that POSTs JSON to
+ * `/api/v1{base}{path}` on any server of the cluster with that token.
+ */
+async function adminPoster(url: string, base: string) {
+	const login = await fetch(`${url}/api/v1/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email: 'admin@contoso.com', password: TEST_ADMIN_PASSWORD })
+	});
+	const { token } = (await login.json()) as { token: string };
+	return (server: string, path: string, body: unknown) =>
+		fetch(`${server}/api/v1${base}${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+			body: JSON.stringify(body)
+		});
+}
+
 describe.skipIf(!ON_POSTGRES)(
 	'several servers on one PostgreSQL (skipped on PGlite: it serves one server)',
 	() => {
@@ -360,18 +379,7 @@ describe.skipIf(!ON_POSTGRES)(
 
 		it('one live scenario run at a time across the servers: a second, started on the other server, is refused naming the first one’s server, and goes ahead once it stops', async () => {
 			const [a, b] = await start(['node-a', 'node-b'], 10_000);
-			const login = await fetch(`${a!.url}/api/v1/login`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ email: 'admin@contoso.com', password: TEST_ADMIN_PASSWORD })
-			});
-			const { token } = (await login.json()) as { token: string };
-			const api = (url: string, path: string, body: unknown) =>
-				fetch(`${url}/api/v1/scenarios/live${path}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-					body: JSON.stringify(body)
-				});
+			const api = await adminPoster(a!.url, '/scenarios/live');
 			const run = { file: 'scenarios/s10-lobby-admitted.yaml', speed: 1, paused: true };
 			expect((await api(a!.url, '', run)).status).toBe(201);
 			const refused = await api(b!.url, '', run);
@@ -386,18 +394,7 @@ describe.skipIf(!ON_POSTGRES)(
 
 		it('one scenario load at a time across the servers: a second, on the other server, is refused naming the first one’s server, and goes ahead once it stops', async () => {
 			const [a, b] = await start(['node-a', 'node-b'], 10_000);
-			const login = await fetch(`${a!.url}/api/v1/login`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ email: 'admin@contoso.com', password: TEST_ADMIN_PASSWORD })
-			});
-			const { token } = (await login.json()) as { token: string };
-			const api = (url: string, path: string, body: unknown) =>
-				fetch(`${url}/api/v1/scenarios/load${path}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-					body: JSON.stringify(body)
-				});
+			const api = await adminPoster(a!.url, '/scenarios/load');
 			// The forgotten-PIN story takes minutes at 1x: still running when the second asks.
 			const load = { file: 'scenarios/s03-s08-s09-forgotten-pin.yaml', repeat: 1, speed: 1 };
 			expect((await api(a!.url, '', load)).status).toBe(201);

@@ -118,15 +118,17 @@ async function boot(config: Config): Promise<Runtime> {
 			.catch((error: unknown) => log.warn(`The mailbox could not forget PINs: ${String(error)}`));
 	}, FORGET_PINS_EVERY_MS);
 	forgetPins.unref();
+	/** A lease that keeps one of a kind of run alone across the servers sharing PostgreSQL. */
+	const lockOf = (name: string) =>
+		database.kind === 'postgres'
+			? runLockOn(new MeetingLeasesRepository(database.db), config.nodeId, config.leaseMs, renewMs, name)
+			: undefined;
 	const liveScenarios = new LiveScenarios({
 		services,
 		db: database.db,
 		ids: built.ids,
 		notifier: built.notifier,
-		runLock:
-			database.kind === 'postgres'
-				? runLockOn(new MeetingLeasesRepository(database.db), config.nodeId, config.leaseMs, renewMs)
-				: undefined
+		runLock: lockOf('live-scenario-run')
 	});
 	/** Loads stopped by the server itself (shutting down, handing over). */
 	const SYSTEM_REQUESTER: LiveRunRequester = { actor: SYSTEM_ACTOR, path: 'system' };
@@ -136,16 +138,7 @@ async function boot(config: Config): Promise<Runtime> {
 		ids: built.ids,
 		notifier: built.notifier,
 		// Copy N's stand-ins are the same on every server: one load at a time across the cluster.
-		runLock:
-			database.kind === 'postgres'
-				? runLockOn(
-						new MeetingLeasesRepository(database.db),
-						config.nodeId,
-						config.leaseMs,
-						renewMs,
-						'scenario-load'
-					)
-				: undefined
+		runLock: lockOf('scenario-load')
 	});
 	const clusterTransport = config.databaseUrl ? openClusterTransport(config.databaseUrl) : null;
 	let closing: Promise<void> | null = null;
@@ -193,7 +186,7 @@ function runLockOn(
 	owner: string,
 	leaseMs: number,
 	renewMs: number,
-	name = 'live-scenario-run'
+	name: string
 ): RunLock {
 	let renewal: NodeJS.Timeout | null = null;
 	return {

@@ -59,38 +59,33 @@ export class DatabaseGate {
 	/** `client`, with every query and transaction asked at the gate first. */
 	client(client: PGlite): PGlite {
 		const gated = new Set<PropertyKey>(['query', 'exec', 'transaction', 'sql']);
-		return new Proxy(client, {
-			get: (target, property) => {
-				const value: unknown = Reflect.get(target, property, target);
-				if (typeof value !== 'function') return value;
-				const method = value as (...args: unknown[]) => unknown;
-				if (!gated.has(property)) return method.bind(target);
-				return (...args: unknown[]) => {
-					try {
-						this.pass();
-					} catch (error) {
-						return Promise.reject(error);
-					}
-					return method.apply(target, args);
-				};
-			}
-		});
+		return this.behind(client, (property) => gated.has(property));
 	}
 
-	/** `store`, with every call asked at the gate first (a failed one rejects, as the database's would). */
+	/** `store`, with every call asked at the gate first. */
 	events(store: EventStore): EventStore {
-		return new Proxy(store, {
-			get: (target, property) => {
-				const value: unknown = Reflect.get(target, property, target);
+		return this.behind(store, () => true);
+	}
+
+	/**
+	 * `target`, whose methods that `asks` names ask at the gate before they run; a refused one
+	 * rejects, as the database's answer would. Every method runs on `target` itself (PGlite's use
+	 * private fields).
+	 */
+	private behind<T extends object>(target: T, asks: (property: PropertyKey) => boolean): T {
+		return new Proxy(target, {
+			get: (object, property) => {
+				const value: unknown = Reflect.get(object, property, object);
 				if (typeof value !== 'function') return value;
 				const method = value as (...args: unknown[]) => unknown;
+				if (!asks(property)) return method.bind(object);
 				return (...args: unknown[]) => {
 					try {
 						this.pass();
 					} catch (error) {
 						return Promise.reject(error);
 					}
-					return method.apply(target, args);
+					return method.apply(object, args);
 				};
 			}
 		});

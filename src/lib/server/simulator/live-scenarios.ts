@@ -15,6 +15,7 @@ import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
 import { ServiceError } from '../service-error';
 import { SYSTEM_ACTOR } from '../services/access';
+import type { Services } from '../services/index';
 import type { AccessPath, Actor } from '../services/audit.service';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
 import { literalPins, liveRunServices, setUpLiveWorld } from './live-world';
@@ -64,6 +65,28 @@ export function liveRefusal(file: string, scenario: Scenario, source: ScenarioSo
 		'bad-request',
 		`${file}${line ? `:${line}` : ''}: ${why} Run it with lobby scenario run ${file} --virtual.`
 	);
+}
+
+/**
+ * Records a live run's or a scenario load's start, control, end or refusal in the one audit log,
+ * under the administrator who asked and the door they came through.
+ */
+export function auditScenario(
+	services: Services,
+	by: LiveRunRequester,
+	action: string,
+	outcome: 'ok' | 'denied' | 'failed',
+	details: Record<string, string | number | boolean | null>
+): Promise<void> {
+	return services.audit.record({
+		tenantId: DEMO_TENANT_ID,
+		actor: by.actor,
+		action,
+		target: null,
+		path: by.path,
+		outcome,
+		details
+	});
 }
 
 interface Current {
@@ -277,15 +300,7 @@ export class LiveScenarios {
 		outcome: 'ok' | 'denied' | 'failed',
 		details: Record<string, string | number | boolean | null>
 	): Promise<void> {
-		return this.deps.services.audit.record({
-			tenantId: DEMO_TENANT_ID,
-			actor: by.actor,
-			action,
-			target: null,
-			path: by.path,
-			outcome,
-			details
-		});
+		return auditScenario(this.deps.services, by, action, outcome, details);
 	}
 
 	private running(current: Current): boolean {

@@ -18,12 +18,11 @@ import {
 } from '$lib/contract/api';
 import type { Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
-import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
 import { ServiceError } from '../service-error';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
 import type { LiveRunRequester } from './live-scenarios';
-import { liveRefusal, problemOf } from './live-scenarios';
+import { auditScenario, liveRefusal, problemOf } from './live-scenarios';
 import { liveRunServices, liveWorldPlace, setUpLiveWorld } from './live-world';
 import { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
 import { ScenarioRun } from './scenario-runner';
@@ -74,7 +73,7 @@ export class ScenarioLoads {
 	): Promise<ScenarioLoadJson> {
 		const details = { file, repeat: options.repeat, speed: options.speed };
 		if (by.actor.role !== 'admin') {
-			await this.audit(by, 'scenario.load.start', 'denied', details);
+			await auditScenario(this.deps.services, by, 'scenario.load.start', 'denied', details);
 			throw by.actor.role === 'anonymous'
 				? new ServiceError('unauthenticated', 'Sign in as an administrator to run a scenario load.')
 				: new ServiceError(
@@ -83,7 +82,10 @@ export class ScenarioLoads {
 					);
 		}
 		const refuse = async (error: ServiceError): Promise<never> => {
-			await this.audit(by, 'scenario.load.start', 'failed', { ...details, reason: error.message });
+			await auditScenario(this.deps.services, by, 'scenario.load.start', 'failed', {
+				...details,
+				reason: error.message
+			});
 			throw error;
 		};
 		if (
@@ -157,7 +159,10 @@ export class ScenarioLoads {
 				problem: null
 			}
 		};
-		await this.audit(by, 'scenario.load.start', 'ok', { ...details, loadId: current.view.loadId });
+		await auditScenario(this.deps.services, by, 'scenario.load.start', 'ok', {
+			...details,
+			loadId: current.view.loadId
+		});
 		this.current = current;
 		current.done = this.drive(current, parsed.scenario, parsed.source);
 		return this.snapshot(current);
@@ -166,7 +171,7 @@ export class ScenarioLoads {
 	/** Stops the load in progress, if any (audited under `by`). What the copies did stays done. */
 	async stop(by: LiveRunRequester): Promise<ScenarioLoadJson | null> {
 		if (by.actor.role !== 'admin') {
-			await this.audit(by, 'scenario.load.stop', 'denied', {});
+			await auditScenario(this.deps.services, by, 'scenario.load.stop', 'denied', {});
 			throw new ServiceError('forbidden', 'Only administrators can stop a scenario load.');
 		}
 		const current = this.current;
@@ -174,7 +179,7 @@ export class ScenarioLoads {
 		if (RUNNING.has(current.view.status)) {
 			current.stopped = true;
 			for (const copy of current.copies) copy.host.stop();
-			await this.audit(by, 'scenario.load.stop', 'ok', {
+			await auditScenario(this.deps.services, by, 'scenario.load.stop', 'ok', {
 				file: current.view.file,
 				loadId: current.view.loadId
 			}).catch((error: unknown) => log.error('A scenario load stop could not be audited', error));
@@ -264,7 +269,7 @@ export class ScenarioLoads {
 	private finished(current: Current, outcome: 'ok' | 'failed'): Promise<void> {
 		const { view } = current;
 		const passed = current.copies.filter((c) => c.view.status === 'passed').length;
-		return this.audit(current.startedBy, 'scenario.load.finish', outcome, {
+		return auditScenario(this.deps.services, current.startedBy, 'scenario.load.finish', outcome, {
 			file: view.file,
 			loadId: view.loadId,
 			status: view.status,
@@ -288,22 +293,5 @@ export class ScenarioLoads {
 				expectations: [...copy.view.expectations]
 			}))
 		};
-	}
-
-	private audit(
-		by: LiveRunRequester,
-		action: string,
-		outcome: 'ok' | 'denied' | 'failed',
-		details: Record<string, string | number | boolean | null>
-	): Promise<void> {
-		return this.deps.services.audit.record({
-			tenantId: DEMO_TENANT_ID,
-			actor: by.actor,
-			action,
-			target: null,
-			path: by.path,
-			outcome,
-			details
-		});
 	}
 }
