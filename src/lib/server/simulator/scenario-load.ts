@@ -26,6 +26,7 @@ import { auditScenario, liveRefusal, problemOf } from './live-scenarios';
 import { liveRunServices, liveWorldPlace, setUpLiveWorld } from './live-world';
 import { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
 import { ScenarioRun } from './scenario-runner';
+import type { World } from './scenario-world';
 
 interface Copy {
 	view: ScenarioLoadCopyJson;
@@ -133,10 +134,7 @@ export class ScenarioLoads {
 		const copies: Copy[] = Array.from({ length: options.repeat }, (_, i) => {
 			const copy = i + 1;
 			return {
-				host: new LiveHost(
-					{ ...this.deps, services: liveRunServices(this.deps.services, this.deps.db, liveWorldPlace(copy)) },
-					{ speed: options.speed }
-				),
+				host: this.hostOf(copy, options.speed),
 				run: null,
 				view: { copy, status: 'preparing', item: 0, items: 0, at: 0, expectations: [], problem: null }
 			};
@@ -188,6 +186,14 @@ export class ScenarioLoads {
 		return this.snapshot(current);
 	}
 
+	/** A host for copy `copy` on the live services, bound to its world's place; its scenario time starts now. */
+	private hostOf(copy: number, speed: number): LiveHost {
+		return new LiveHost(
+			{ ...this.deps, services: liveRunServices(this.deps.services, this.deps.db, liveWorldPlace(copy)) },
+			{ speed }
+		);
+	}
+
 	/** Resolves when the load in progress, if any, has ended (specs; the server's shutdown). */
 	async idle(): Promise<void> {
 		await this.current?.done;
@@ -197,10 +203,17 @@ export class ScenarioLoads {
 		const { view } = current;
 		try {
 			// Prepared one after another: their conference IDs come from one range.
+			const worlds: World[] = [];
 			for (const copy of current.copies) {
 				if (current.stopped) throw new RunStopped();
-				const world = await setUpLiveWorld(copy.host, scenario, liveWorldPlace(copy.view.copy));
-				copy.run = ScenarioRun.attach(scenario, copy.host, world, {
+				worlds.push(await setUpLiveWorld(copy.host, scenario, liveWorldPlace(copy.view.copy)));
+			}
+			// Then every copy's scenario time starts now, together: preparing the last copy must not
+			// have eaten into the first one's story.
+			for (const [i, copy] of current.copies.entries()) {
+				if (current.stopped) throw new RunStopped();
+				copy.host = this.hostOf(copy.view.copy, view.speed);
+				copy.run = ScenarioRun.attach(scenario, copy.host, worlds[i]!, {
 					seed: scenario.seed,
 					source,
 					shared: true,
