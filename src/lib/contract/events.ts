@@ -164,6 +164,11 @@ export interface ScenarioInfo {
 	steps: number;
 	/** Set when the file does not parse: `line:column: message`. */
 	problem: string | null;
+	/**
+	 * Set when a live run cannot play the file (a PIN written in it, a fault only virtual time can
+	 * play): why, on which line, and the command that runs it in virtual time.
+	 */
+	notLive: string | null;
 }
 
 /** One checked expectation of a run. */

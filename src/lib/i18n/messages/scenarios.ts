@@ -43,7 +43,8 @@ export const scenarios = catalog(
 		'scenarios.failedOne': 'failed',
 		'scenarios.rules': 'Rules: {rules}',
 		'scenarios.steps': (p) => (Number(p.count) === 1 ? '1 step' : `${p.count} steps`),
-		'scenarios.broken': 'This file does not parse: {problem}'
+		'scenarios.broken': 'This file does not parse: {problem}',
+		'scenarios.notLive': 'Virtual time only, not live: {reason}'
 	},
 	{
 		'scenarios.title': 'Scenarier',
@@ -86,6 +87,7 @@ export const scenarios = catalog(
 		'scenarios.failedOne': 'misslyckades',
 		'scenarios.rules': 'Regler: {rules}',
 		'scenarios.steps': (p) => (Number(p.count) === 1 ? '1 steg' : `${p.count} steg`),
-		'scenarios.broken': 'Filen går inte att läsa: {problem}'
+		'scenarios.broken': 'Filen går inte att läsa: {problem}',
+		'scenarios.notLive': 'Bara i virtuell tid, inte live: {reason}'
 	}
 );

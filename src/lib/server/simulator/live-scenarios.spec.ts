@@ -284,6 +284,23 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 		expect(live.view()?.file).not.toBe('scenarios/server-restart.yaml');
 	});
 
+	it('given the list of files, then those a live run cannot play say why before anyone starts them, and the others say nothing', async () => {
+		const list = await live.list();
+		const notLive = Object.fromEntries(list.map((s) => [s.file, s.notLive]));
+		expect(notLive['scenarios/s02-organizer-pin.yaml']).toBeNull();
+		expect(notLive['scenarios/s09-s14-s15-reset-email.yaml']).toBeNull();
+		expect(notLive['scenarios/server-restart.yaml']).toMatch(
+			/^scenarios\/server-restart\.yaml:\d+: restartServer runs in virtual time only/
+		);
+		expect(notLive['scenarios/mail-outage.yaml']).toMatch(
+			/failMail runs in virtual time only; .*--virtual\.$/
+		);
+		expect(notLive['scenarios/database-pause.yaml']).toMatch(/pauseDatabase runs in virtual time only/);
+		expect(notLive['scenarios/literal-pin.yaml']).toMatch(
+			/^scenarios\/literal-pin\.yaml:8: organizer amos has a PIN written in the file/
+		);
+	});
+
 	it('given a scenario that fails mail or pauses the database, then a live start is refused, naming the step and its line', async () => {
 		for (const [file, step] of [
 			['scenarios/mail-outage.yaml', 'failMail'],

@@ -115,7 +115,10 @@ export class LiveScenarios {
 		return () => this.listeners.delete(listener);
 	}
 
-	/** The shipped scenario files, with a problem line for any that does not parse. */
+	/**
+	 * The shipped scenario files, with a problem line for any that does not parse, and why for any a
+	 * live run cannot play (`liveRefusal`), so the Scenarios page can say so before anyone tries.
+	 */
 	async list(): Promise<ScenarioInfo[]> {
 		const out: ScenarioInfo[] = [];
 		for (const file of await this.files()) {
@@ -128,7 +131,8 @@ export class LiveScenarios {
 							description: parsed.scenario.description,
 							rules: [...parsed.scenario.rules],
 							steps: parsed.scenario.steps.length,
-							problem: null
+							problem: null,
+							notLive: liveRefusal(file, parsed.scenario, parsed.source)?.message ?? null
 						}
 					: {
 							file,
@@ -136,7 +140,8 @@ export class LiveScenarios {
 							description: '',
 							rules: [],
 							steps: 0,
-							problem: problemOf(parsed.errors)
+							problem: problemOf(parsed.errors),
+							notLive: null
 						}
 			);
 		}
