@@ -44,7 +44,7 @@ export const scenarios = catalog(
 		'scenarios.rules': 'Rules: {rules}',
 		'scenarios.steps': (p) => (Number(p.count) === 1 ? '1 step' : `${p.count} steps`),
 		'scenarios.broken': 'This file does not parse: {problem}',
-		'scenarios.notLive': 'Virtual time only, not live: {reason}'
+		'scenarios.notLive': 'Not for a live run: {reason}'
 	},
 	{
 		'scenarios.title': 'Scenarier',
@@ -88,6 +88,6 @@ export const scenarios = catalog(
 		'scenarios.rules': 'Regler: {rules}',
 		'scenarios.steps': (p) => (Number(p.count) === 1 ? '1 steg' : `${p.count} steg`),
 		'scenarios.broken': 'Filen går inte att läsa: {problem}',
-		'scenarios.notLive': 'Bara i virtuell tid, inte live: {reason}'
+		'scenarios.notLive': 'Inte för en livekörning: {reason}'
 	}
 );
