@@ -5,6 +5,7 @@
 // other platforms, the server runs in this same process.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasMallocTunable, withServerMemory } from './server-memory.mjs';
@@ -53,7 +54,14 @@ if (process.platform === 'linux' && !hasMallocTunable(process.env.GLIBC_TUNABLES
 	});
 	for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
 		process.on(signal, () => child.exitCode === null && child.kill(signal));
-	child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+	child.on('error', (error) => {
+		console.error(`The server could not be started: ${error.message}`);
+		process.exit(1);
+	});
+	// A server ended by a signal ends this process with the shell's code for it (130, 143, ...).
+	child.on('exit', (code, signal) =>
+		process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1))
+	);
 } else {
 	await import(new URL('../build/server.js', import.meta.url).href);
 }

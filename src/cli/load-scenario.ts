@@ -130,11 +130,13 @@ export async function runScenarioLoad(
 ): Promise<number> {
 	let running = false;
 	let interrupted = false;
+	const stopOnServer = () => void api.post('/scenarios/load/stop', {}).catch(() => undefined);
+	// Kept for the whole load: a second Ctrl-C must not leave the load running on the server.
 	const onInterrupt = () => {
 		interrupted = true;
-		if (running) void api.post('/scenarios/load/stop', {}).catch(() => undefined);
+		if (running) stopOnServer();
 	};
-	process.once('SIGINT', onInterrupt);
+	process.on('SIGINT', onInterrupt);
 	let load: ScenarioLoadJson;
 	try {
 		({ load } = await api.post<{ load: ScenarioLoadJson }>('/scenarios/load', {
@@ -143,6 +145,8 @@ export async function runScenarioLoad(
 			speed: options.speed
 		}));
 		running = true;
+		// Ctrl-C while the server was starting it: stop it now that there is a load to stop.
+		if (interrupted) stopOnServer();
 		io.err.write(
 			`▶ ${options.file}: ${load.name}, ${options.repeat} cop${options.repeat === 1 ? 'y' : 'ies'} at once (live on ${api.url}, ${options.speed}x)\n`
 		);

@@ -348,7 +348,7 @@ function checkTotals(totals: NonNullable<Expectation['totals']>, ctx: Expectatio
 		ended: all.filter((m) => m.status === 'ended').length,
 		lobby: live.reduce((n, m) => n + m.lobby.length, 0),
 		participants: live.reduce((n, m) => n + m.participants.length, 0),
-		calls: ctx.services.calls.liveCount()
+		calls: ctx.tracker.liveCalls(ctx.services.calls)
 	};
 	const expected: string[] = [];
 	const failures: string[] = [];

@@ -18,7 +18,7 @@ import { SYSTEM_ACTOR } from '../services/access';
 import type { Services } from '../services/index';
 import type { AccessPath, Actor } from '../services/audit.service';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
-import { literalPins, liveRunServices, setUpLiveWorld } from './live-world';
+import { endLeftoverMeetings, literalPins, liveRunServices, setUpLiveWorld } from './live-world';
 import { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
 import { ScenarioRun } from './scenario-runner';
 import type { World } from './scenario-world';
@@ -323,6 +323,7 @@ export class LiveScenarios {
 			// The seed draws arrivals and faults; never a PIN (live-world.ts).
 			const seed = scenario.seed;
 			current.world = await setUpLiveWorld(host, scenario);
+			await endLeftoverMeetings(this.deps.services, current.world);
 			const run = ScenarioRun.attach(scenario, host, current.world, {
 				seed,
 				source,

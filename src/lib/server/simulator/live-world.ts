@@ -230,10 +230,25 @@ function mentionedConferenceIds(scenario: Scenario): string[] {
  * a stand-in for every directory user the scenario names, the simulated organizers, and fresh PINs
  * from a cryptographic source for the organizers. Refuses PINs written in the file.
  */
-export async function setUpLiveWorld(
+export function setUpLiveWorld(
 	host: ScenarioHost,
 	scenario: Scenario,
 	place: LiveWorldPlace = liveWorldPlace()
+): Promise<World> {
+	// One setup at a time in this server: a live run and a load's copy draw conference IDs from the
+	// same ranges, and two drawing at once would pick the same free one.
+	const next = settingUp.then(() => setUpLiveWorldNow(host, scenario, place));
+	settingUp = next.catch(() => undefined);
+	return next;
+}
+
+/** The setup in progress in this server, if any; the next one waits for it. */
+let settingUp: Promise<unknown> = Promise.resolve();
+
+async function setUpLiveWorldNow(
+	host: ScenarioHost,
+	scenario: Scenario,
+	place: LiveWorldPlace
 ): Promise<World> {
 	const { db, services } = host;
 	const directory = new DirectoryRepository(db);
@@ -407,4 +422,20 @@ export async function setUpLiveWorld(
 		identities,
 		conferenceIds
 	});
+}
+
+/**
+ * Ends, as the simulator, every meeting still live for the world's organizers: what an earlier run
+ * in the same place left behind (a run leaves its meetings as they are, for trainers to look at).
+ * Without it, a new run's callers would walk into the old meeting. Answers how many it ended.
+ */
+export async function endLeftoverMeetings(services: Services, world: World): Promise<number> {
+	let ended = 0;
+	for (const organizer of world.organizers.values()) {
+		const meetingId = services.meetings.liveMeetingFor(organizer.conferenceId);
+		if (!meetingId) continue;
+		await services.meetings.execute(meetingId, { type: 'EndMeeting', reason: 'ended-by-simulator' });
+		ended += 1;
+	}
+	return ended;
 }

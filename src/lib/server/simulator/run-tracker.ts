@@ -78,6 +78,14 @@ export class RunTracker implements Notifier {
 		private readonly scope: { shared: boolean } = { shared: false }
 	) {}
 
+	/** Calls still connected: on a host of its own, every call; on shared services, the run's own. */
+	liveCalls(calls: { isLive(callId: string): boolean; liveCount(): number }): number {
+		if (!this.scope.shared) return calls.liveCount();
+		let n = 0;
+		for (const callId of this.owners.keys()) if (calls.isLive(callId)) n++;
+		return n;
+	}
+
 	/** Whether a call is this run's to follow: every call on a host of its own; its own calls on shared services. */
 	private follows(callId: string): boolean {
 		return !this.scope.shared || this.owners.has(callId);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, like } from 'drizzle-orm';
@@ -13,6 +13,24 @@ import { ScenarioLoads } from './scenario-load';
 import { openSimulationDatabase } from './simulation-database';
 
 const ROOT = new URL('../../../../', import.meta.url);
+
+/** Two callers wait, and the run counts the calls still connected: its own two, whatever else runs. */
+const OWN_CALLS = `name: Own calls
+description: Alice and Bob wait in Amos's lobby; totals count this run's calls only.
+seed: 3
+actors:
+  callers:
+    alice: '+46 8 123 45 67'
+    bob: '+46 8 765 43 21'
+  organizers:
+    amos: { user: amos.marble }
+steps:
+  - at: 0s
+    dial: alice
+  - dial: bob
+  - at: 10s
+    expect: { totals: { calls: 2, meetings: 1, lobby: 2 } }
+`;
 
 describe('a scenario load runs copies of one story at once, each in a world of its own', () => {
 	let database: DatabaseHandle;
@@ -41,6 +59,7 @@ describe('a scenario load runs copies of one story at once, each in a world of i
 		mkdirSync(join(cwd, 'scenarios'));
 		for (const file of ['s10-lobby-admitted.yaml', 's03-s08-s09-forgotten-pin.yaml', 'mail-outage.yaml'])
 			copyFileSync(new URL(`scenarios/${file}`, ROOT), join(cwd, 'scenarios', file));
+		writeFileSync(join(cwd, 'scenarios', 'own-calls.yaml'), OWN_CALLS);
 		loads = new ScenarioLoads({ services, db: database.db, ids: built.ids, notifier: built.notifier }, cwd);
 		const [adminRow] = await database.db.select().from(users).where(eq(users.email, 'admin@contoso.com'));
 		const [amosRow] = await database.db
@@ -120,8 +139,30 @@ describe('a scenario load runs copies of one story at once, each in a world of i
 		expect(await ensureCredentials(database.db)).toEqual({});
 	}, 120_000);
 
+	it('given four copies whose callers all wait at once, then each copy counts only its own calls and meetings', async () => {
+		await loads.start('scenarios/own-calls.yaml', { repeat: 4, speed: 20 }, { actor: admin, path: 'api' });
+		await loads.idle();
+		const load = loads.view({ actor: admin, path: 'api' }) as ScenarioLoadJson;
+		expect(load.copies.map((c) => [c.status, c.expectations.map((e) => e.message)])).toEqual(
+			[1, 2, 3, 4].map(() => ['passed', [expect.stringContaining('calls 2')]])
+		);
+	}, 120_000);
+
+	it('given two starts at the same moment, then one load starts and the other is refused as a conflict', async () => {
+		const by = { actor: admin, path: 'api' as const };
+		const both = await Promise.allSettled([
+			loads.start('scenarios/s03-s08-s09-forgotten-pin.yaml', { repeat: 1, speed: 1 }, by),
+			loads.start('scenarios/s03-s08-s09-forgotten-pin.yaml', { repeat: 1, speed: 1 }, by)
+		]);
+		expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+		const refused = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+		expect(refused.reason).toMatchObject({ code: 'conflict' });
+		expect((await loads.stop(by))?.status).toBe('stopped');
+	}, 120_000);
+
 	it('given a user, a count out of range, an unknown file, a virtual-only fault or a load already running, then each is refused, saying why, and audited', async () => {
 		const by = { actor: admin, path: 'api' as const };
+		const failedBefore = (await audit('scenario.load.start')).filter((e) => e.outcome === 'failed').length;
 		expect(
 			await refusal(
 				loads.start(
@@ -168,8 +209,8 @@ describe('a scenario load runs copies of one story at once, each in a world of i
 		const denied = (await audit('scenario.load.start')).filter((e) => e.outcome === 'denied');
 		expect(denied.map((e) => e.actorEmail)).toEqual(['amos.marble@contoso.com']);
 		const failed = (await audit('scenario.load.start')).filter((e) => e.outcome === 'failed');
-		expect(failed).toHaveLength(6);
-		expect((await audit('scenario.load.stop')).map((e) => [e.actorEmail, e.outcome])).toEqual([
+		expect(failed).toHaveLength(failedBefore + 6);
+		expect((await audit('scenario.load.stop')).map((e) => [e.actorEmail, e.outcome]).slice(-2)).toEqual([
 			['amos.marble@contoso.com', 'denied'],
 			['admin@contoso.com', 'ok']
 		]);

@@ -23,7 +23,7 @@ import { ServiceError } from '../service-error';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
 import type { LiveRunRequester } from './live-scenarios';
 import { auditScenario, liveRefusal, problemOf } from './live-scenarios';
-import { liveRunServices, liveWorldPlace, setUpLiveWorld } from './live-world';
+import { endLeftoverMeetings, liveRunServices, liveWorldPlace, setUpLiveWorld } from './live-world';
 import { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
 import { ScenarioRun } from './scenario-runner';
 import type { World } from './scenario-world';
@@ -47,6 +47,8 @@ const RUNNING = new Set<ScenarioLoadJson['status']>(['preparing', 'running']);
 
 export class ScenarioLoads {
 	private current: Current | null = null;
+	/** A start between its checks and its load (it waits for the lease and the audit log). */
+	private starting = false;
 
 	constructor(
 		private readonly deps: LiveHostDeps,
@@ -114,56 +116,69 @@ export class ScenarioLoads {
 		if (!parsed.ok) return refuse(new ServiceError('bad-request', `${file}:${problemOf(parsed.errors)}`));
 		const refusal = liveRefusal(file, parsed.scenario, parsed.source);
 		if (refusal) return refuse(refusal);
-		if (this.current && RUNNING.has(this.current.view.status)) {
+		if (this.starting || (this.current && RUNNING.has(this.current.view.status))) {
 			return refuse(
 				new ServiceError(
 					'conflict',
-					`A scenario load of ${this.current.view.file} is running on this server: one at a time. Stop it, or wait until it ends.`
+					`A scenario load of ${this.current?.view.file ?? 'another file'} is running on this server: one at a time. Stop it, or wait until it ends.`
 				)
 			);
 		}
-		const holder = await this.deps.runLock?.take();
-		if (holder) {
-			return refuse(
-				new ServiceError(
-					'conflict',
-					`A scenario load is running on the server ${holder}: one at a time across the servers (their copies share stand-ins). Stop it there, or wait until it ends.`
-				)
-			);
-		}
-		const copies: Copy[] = Array.from({ length: options.repeat }, (_, i) => {
-			const copy = i + 1;
-			return {
-				host: this.hostOf(copy, options.speed),
-				run: null,
-				view: { copy, status: 'preparing', item: 0, items: 0, at: 0, expectations: [], problem: null }
-			};
-		});
-		const current: Current = {
-			copies,
-			startedAt: Date.now(),
-			startedBy: by,
-			stopped: false,
-			done: Promise.resolve(),
-			view: {
-				loadId: `load-${randomBytes(6).toString('hex')}`,
-				file,
-				name: parsed.scenario.name,
-				repeat: options.repeat,
-				speed: copies[0]!.host.speed,
-				status: 'preparing',
-				copies: [],
-				wallMs: 0,
-				problem: null
+		// Claimed before the first wait, so two requests at once cannot both start one.
+		this.starting = true;
+		let locked = false;
+		try {
+			const holder = await this.deps.runLock?.take();
+			if (holder) {
+				return await refuse(
+					new ServiceError(
+						'conflict',
+						`A scenario load is running on the server ${holder}: one at a time across the servers (their copies share stand-ins). Stop it there, or wait until it ends.`
+					)
+				);
 			}
-		};
-		await auditScenario(this.deps.services, by, 'scenario.load.start', 'ok', {
-			...details,
-			loadId: current.view.loadId
-		});
-		this.current = current;
-		current.done = this.drive(current, parsed.scenario, parsed.source);
-		return this.snapshot(current);
+			locked = this.deps.runLock !== undefined;
+			const copies: Copy[] = Array.from({ length: options.repeat }, (_, i) => {
+				const copy = i + 1;
+				return {
+					host: this.hostOf(copy, options.speed),
+					run: null,
+					view: { copy, status: 'preparing', item: 0, items: 0, at: 0, expectations: [], problem: null }
+				};
+			});
+			const current: Current = {
+				copies,
+				startedAt: Date.now(),
+				startedBy: by,
+				stopped: false,
+				done: Promise.resolve(),
+				view: {
+					loadId: `load-${randomBytes(6).toString('hex')}`,
+					file,
+					name: parsed.scenario.name,
+					repeat: options.repeat,
+					speed: copies[0]!.host.speed,
+					status: 'preparing',
+					copies: [],
+					wallMs: 0,
+					problem: null
+				}
+			};
+			await auditScenario(this.deps.services, by, 'scenario.load.start', 'ok', {
+				...details,
+				loadId: current.view.loadId
+			});
+			this.current = current;
+			// From here the load's own end releases the lease.
+			locked = false;
+			current.done = this.drive(current, parsed.scenario, parsed.source);
+			return this.snapshot(current);
+		} catch (error) {
+			if (locked) await this.deps.runLock?.release();
+			throw error;
+		} finally {
+			this.starting = false;
+		}
 	}
 
 	/** Stops the load in progress, if any (audited under `by`). What the copies did stays done. */
@@ -208,6 +223,7 @@ export class ScenarioLoads {
 				if (current.stopped) throw new RunStopped();
 				worlds.push(await setUpLiveWorld(copy.host, scenario, liveWorldPlace(copy.view.copy)));
 			}
+			for (const world of worlds) await endLeftoverMeetings(this.deps.services, world);
 			// Then every copy's scenario time starts now, together: preparing the last copy must not
 			// have eaten into the first one's story.
 			for (const [i, copy] of current.copies.entries()) {
@@ -243,7 +259,13 @@ export class ScenarioLoads {
 			log.error(`The scenario load of ${view.file} stopped with an error`, error);
 			view.status = 'error';
 			view.problem = error instanceof Error ? error.message : String(error);
-			for (const copy of current.copies) copy.host.stop();
+			for (const copy of current.copies) {
+				copy.host.stop();
+				if (RUNNING.has(copy.view.status)) {
+					copy.view.status = 'error';
+					copy.view.problem = `The load stopped before this copy ended: ${view.problem}`;
+				}
+			}
 			await this.finished(current, 'failed');
 		} finally {
 			view.wallMs = Date.now() - current.startedAt;
