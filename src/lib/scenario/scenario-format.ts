@@ -881,6 +881,30 @@ const scenarioShape = z
 export type Scenario = z.infer<typeof scenarioShape>;
 /** One step of a scenario. */
 export type ScenarioStep = Scenario['steps'][number];
+
+/**
+ * The fault steps only virtual time can play, each with why a live run cannot (docs/scenarios.md,
+ * "Actions"). A live start refuses a file with one; the runner refuses one on a host without it.
+ */
+export const VIRTUAL_ONLY_STEPS = {
+	restartServer: 'a live run cannot restart the server it runs on',
+	failMail: 'a live run keeps its mail in the simulated mailbox and never touches the server’s SMTP',
+	pauseDatabase: 'a live run cannot pause the database its server and everyone else use'
+} as const;
+
+export type VirtualOnlyStep = keyof typeof VIRTUAL_ONLY_STEPS;
+
+/** The first step only virtual time can play: its index and action; null when there is none. */
+export function firstVirtualOnlyStep(
+	steps: readonly ScenarioStep[]
+): { index: number; action: VirtualOnlyStep } | null {
+	for (const [index, step] of steps.entries()) {
+		for (const action of Object.keys(VIRTUAL_ONLY_STEPS) as VirtualOnlyStep[]) {
+			if (step[action] !== undefined) return { index, action };
+		}
+	}
+	return null;
+}
 /** A `never` or `eventually` step: an event watched from the step for a while. */
 export type EventWatch = NonNullable<ScenarioStep['never']>;
 /** An `eventually` step: an event, or a state (`expect`), by a deadline. */

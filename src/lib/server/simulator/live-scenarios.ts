@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { LiveRunView, ScenarioControl, ScenarioInfo } from '$lib/contract/events';
-import type { Scenario } from '$lib/scenario/scenario-format';
+import { firstVirtualOnlyStep, VIRTUAL_ONLY_STEPS, type Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import { DEMO_TENANT_ID } from '../db/seed';
 import { log } from '../log';
@@ -50,20 +50,12 @@ export function liveRefusal(file: string, scenario: Scenario, source: ScenarioSo
 			`${file}${literal.line ? `:${literal.line}` : ''}: organizer ${literal.organizer} has a PIN written in the file; a live run gives its organizers PINs nobody can read from a file. Use pin: known or pin: forgotten, or run it in virtual time.`
 		);
 	}
-	const virtualOnly = scenario.steps.findIndex(
-		(step) => step.restartServer || step.failMail !== undefined || step.pauseDatabase !== undefined
-	);
-	if (virtualOnly < 0) return null;
-	const step = scenario.steps[virtualOnly];
-	const line = source.stepLines[virtualOnly];
-	const why = step?.restartServer
-		? 'restartServer runs in virtual time only; a live run cannot restart the server it runs on.'
-		: step?.failMail !== undefined
-			? 'failMail runs in virtual time only; a live run keeps its mail in the simulated mailbox and never touches the server’s SMTP.'
-			: 'pauseDatabase runs in virtual time only; a live run cannot pause the database its server and everyone else use.';
+	const virtualOnly = firstVirtualOnlyStep(scenario.steps);
+	if (!virtualOnly) return null;
+	const line = source.stepLines[virtualOnly.index];
 	return new ServiceError(
 		'bad-request',
-		`${file}${line ? `:${line}` : ''}: ${why} Run it with lobby scenario run ${file} --virtual.`
+		`${file}${line ? `:${line}` : ''}: ${virtualOnly.action} runs in virtual time only; ${VIRTUAL_ONLY_STEPS[virtualOnly.action]}. Run it with lobby scenario run ${file} --virtual.`
 	);
 }
 

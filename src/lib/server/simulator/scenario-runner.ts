@@ -21,10 +21,12 @@ import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import {
 	simulatedOrganizerNames,
 	subjectOf,
+	VIRTUAL_ONLY_STEPS,
 	type EventWatch,
 	type Expectation,
 	type Scenario,
-	type ScenarioStep
+	type ScenarioStep,
+	type VirtualOnlyStep
 } from '$lib/scenario/scenario-format';
 import { planScenario, type PlanItem, type ScenarioPlan } from '$lib/scenario/scenario-plan';
 import { formatOffset, parseDuration } from '$lib/scenario/scenario-time';
@@ -128,6 +130,14 @@ class StepRefusal extends Error {
 		super(message);
 		this.name = 'StepRefusal';
 	}
+}
+
+/** A fault step on a host that cannot play it (a live one), refused with why. */
+function virtualOnly(action: VirtualOnlyStep): StepRefusal {
+	return new StepRefusal(
+		'not-supported',
+		`${action} runs in virtual time only: ${VIRTUAL_ONLY_STEPS[action]}.`
+	);
 }
 
 function refusalOf(error: unknown): { code: string; message: string } {
@@ -268,10 +278,7 @@ export class ScenarioRun {
 	private pauseDatabase(span: string): void {
 		const { host } = this;
 		if (!host.pauseDatabase) {
-			throw new StepRefusal(
-				'not-supported',
-				'pauseDatabase runs in virtual time only: a live run cannot pause the database its server uses.'
-			);
+			throw virtualOnly('pauseDatabase');
 		}
 		const until = host.now() + parseDuration(span);
 		host.pauseDatabase(until);
@@ -294,10 +301,7 @@ export class ScenarioRun {
 	private failMail(span: string): void {
 		const { smtp } = this.host;
 		if (!smtp) {
-			throw new StepRefusal(
-				'not-supported',
-				'failMail runs in virtual time only: a live run keeps its mail in the simulated mailbox.'
-			);
+			throw virtualOnly('failMail');
 		}
 		const until = this.host.now() + parseDuration(span);
 		smtp.failUntil(until);
@@ -312,10 +316,7 @@ export class ScenarioRun {
 	private async restartServer(): Promise<void> {
 		const { host } = this;
 		if (!host.restart) {
-			throw new StepRefusal(
-				'not-supported',
-				'restartServer runs in virtual time only: a live run cannot restart the server it runs on.'
-			);
+			throw virtualOnly('restartServer');
 		}
 		const live = [...this.calls].filter(([, call]) => host.services.calls.isLive(call.callId));
 		for (const detach of this.detach.splice(0)) detach();
