@@ -8,7 +8,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import type { LiveRunView, ScenarioControl, ScenarioInfo } from '$lib/contract/events';
+import type {
+	LiveRunView,
+	ScenarioControl,
+	ScenarioExpectationView,
+	ScenarioInfo
+} from '$lib/contract/events';
 import { firstVirtualOnlyStep, VIRTUAL_ONLY_STEPS, type Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import { DEMO_TENANT_ID } from '../db/seed';
@@ -20,7 +25,7 @@ import type { AccessPath, Actor } from '../services/audit.service';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
 import { endLeftoverMeetings, literalPins, liveRunServices, setUpLiveWorld } from './live-world';
 import { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
-import { ScenarioRun } from './scenario-runner';
+import { ScenarioRun, type ExpectationResult } from './scenario-runner';
 import type { World } from './scenario-world';
 
 /** Who asked for a change of the live run, and through which door (for the audit log). */
@@ -57,6 +62,11 @@ export function liveRefusal(file: string, scenario: Scenario, source: ScenarioSo
 		'bad-request',
 		`${file}${line ? `:${line}` : ''}: ${virtualOnly.action} runs in virtual time only; ${VIRTUAL_ONLY_STEPS[virtualOnly.action]}. Run it with lobby scenario run ${file} --virtual.`
 	);
+}
+
+/** An expectation as the Scenarios page and a scenario load's copies show it. */
+export function expectationView(e: ExpectationResult): ScenarioExpectationView {
+	return { name: e.name, passed: e.passed, message: e.message, at: e.at };
 }
 
 /**
@@ -335,13 +345,7 @@ export class LiveScenarios {
 			this.publish(current);
 			while (!run.done && this.current === current && this.running(current)) {
 				await run.step();
-				const result = run.result();
-				current.view.expectations = result.expectations.map((e) => ({
-					name: e.name,
-					passed: e.passed,
-					message: e.message,
-					at: e.at
-				}));
+				current.view.expectations = run.expectations.map(expectationView);
 				this.publish(current);
 			}
 			if (this.current === current && this.running(current)) {

@@ -8,7 +8,8 @@
  * IDs are drawn from one range), then run together, each at the chosen speed.
  *
  * One load at a time, across the servers sharing a database too (copy N's stand-ins are the same
- * on every server), beside a live run of the Scenarios page (they share nothing but the engine). Only administrators may start or stop one; every start, stop and end is audited.
+ * on every server), beside a live run of the Scenarios page (they share nothing but the engine).
+ * Only administrators may start or stop one; every start, stop and end is audited.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -22,7 +23,7 @@ import { log } from '../log';
 import { ServiceError } from '../service-error';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
 import type { LiveRunRequester } from './live-scenarios';
-import { auditScenario, liveRefusal, problemOf } from './live-scenarios';
+import { auditScenario, expectationView, liveRefusal, problemOf } from './live-scenarios';
 import { endLeftoverMeetings, liveRunServices, liveWorldPlace, setUpLiveWorld } from './live-world';
 import { expandScenarioPaths, loadScenarioFile, SCENARIOS_DIR } from './scenario-files';
 import { ScenarioRun } from './scenario-runner';
@@ -282,12 +283,7 @@ export class ScenarioLoads {
 		try {
 			while (!run.done && !current.stopped) {
 				await run.step();
-				copy.view.expectations = run.result().expectations.map((e) => ({
-					name: e.name,
-					passed: e.passed,
-					message: e.message,
-					at: e.at
-				}));
+				copy.view.expectations = run.expectations.map(expectationView);
 			}
 			if (!current.stopped) copy.view.status = run.result().passed ? 'passed' : 'failed';
 			else copy.view.status = 'stopped';

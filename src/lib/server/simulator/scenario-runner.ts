@@ -383,6 +383,11 @@ export class ScenarioRun {
 		return this.tracker.log;
 	}
 
+	/** The expectations checked so far, in the order they were decided (not a copy: `result()` copies). */
+	get expectations(): readonly ExpectationResult[] {
+		return this.results;
+	}
+
 	/**
 	 * Runs the next item of the plan: brings time to it (timers due before it fire on the way), does
 	 * it, and waits for its effects. Resolves null when the plan is done.
