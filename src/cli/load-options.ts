@@ -128,7 +128,7 @@ export interface LoadOptions {
 }
 
 /** A whole number from `min` to `max`, or a usage error naming the option. */
-function wholeNumber(name: string, text: string, min: number, max: number): number {
+export function wholeNumber(name: string, text: string, min: number, max: number): number {
 	const value = /^\d+$/.test(text) ? Number(text) : NaN;
 	if (!Number.isSafeInteger(value) || value < min || value > max) {
 		throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${text}").`);

@@ -13,11 +13,11 @@ import {
 	type ScenarioLoadJson
 } from '$lib/contract/api';
 import { formatDuration } from '$lib/format/duration';
-import { isLiveSpeed, liveSpeedRangeMessage } from '$lib/scenario/live-speed';
 import type { ScenarioResult } from '$lib/server/simulator/scenario-runner';
 import { toJsonReport, toJUnitXml } from '$lib/server/simulator/scenario-reports';
 import type { ApiClient } from './api-client';
-import { followedResult } from './scenario-live';
+import { wholeNumber } from './load-options';
+import { followedResult, parseLiveSpeed } from './scenario-live';
 import { UsageError } from './cmdlets';
 
 export interface ScenarioLoadOptions {
@@ -75,15 +75,8 @@ export function parseScenarioLoadOptions(argv: readonly string[]): ScenarioLoadO
 	const repeatText = values.get('repeat');
 	if (repeatText === undefined)
 		throw new UsageError('--scenario needs --repeat N: how many copies to run at once.');
-	const repeat = /^\d+$/.test(repeatText) ? Number(repeatText) : NaN;
-	if (!Number.isInteger(repeat) || repeat < 1 || repeat > SCENARIO_LOAD_COPIES_MAX) {
-		throw new UsageError(
-			`--repeat must be a whole number from 1 to ${SCENARIO_LOAD_COPIES_MAX} (got "${repeatText}").`
-		);
-	}
-	const speedText = values.get('speed') ?? '1';
-	const speed = Number(speedText.replace(/x$/i, ''));
-	if (!isLiveSpeed(speed)) throw new UsageError(`${liveSpeedRangeMessage('--speed')} (got "${speedText}").`);
+	const repeat = wholeNumber('repeat', repeatText, 1, SCENARIO_LOAD_COPIES_MAX);
+	const speed = parseLiveSpeed(values.get('speed') ?? '1');
 	return {
 		file: values.get('scenario')!,
 		repeat,

@@ -23,6 +23,13 @@ export interface LiveOptions {
 	url: string | null;
 }
 
+/** `--speed X` (`5` or `5x`) as a live speed, 0.25x to 100x; throws UsageError outside it. */
+export function parseLiveSpeed(text: string): number {
+	const speed = Number(text.replace(/x$/i, ''));
+	if (!isLiveSpeed(speed)) throw new UsageError(`${liveSpeedRangeMessage('--speed')} (got "${text}").`);
+	return speed;
+}
+
 /** Parses the options after `run`; throws UsageError with the rule broken. */
 export function parseLiveOptions(argv: readonly string[]): LiveOptions {
 	const options: LiveOptions = { files: [], speed: 1, paused: false, junit: null, json: null, url: null };
@@ -34,15 +41,9 @@ export function parseLiveOptions(argv: readonly string[]): LiveOptions {
 			return next;
 		};
 		switch (arg) {
-			case '--speed': {
-				const text = value();
-				const speed = Number(text.replace(/x$/i, ''));
-				if (!isLiveSpeed(speed)) {
-					throw new UsageError(`${liveSpeedRangeMessage('--speed')} (got "${text}").`);
-				}
-				options.speed = speed;
+			case '--speed':
+				options.speed = parseLiveSpeed(value());
 				break;
-			}
 			case '--url':
 				options.url = value();
 				break;

@@ -141,6 +141,14 @@ export interface LobbyExplainedJson {
 /** Copies a scenario load may run at once (`lobby load --scenario FILE --repeat N`). */
 export const SCENARIO_LOAD_COPIES_MAX = 50;
 
+/** The rule for a scenario load's `repeat`, as the API and the service say it. */
+export const SCENARIO_LOAD_REPEAT_RULE = `repeat takes a whole number from 1 to ${SCENARIO_LOAD_COPIES_MAX}`;
+
+/** Whether `repeat` is a number of copies a scenario load may run. */
+export function isScenarioLoadRepeat(repeat: number): boolean {
+	return Number.isInteger(repeat) && repeat >= 1 && repeat <= SCENARIO_LOAD_COPIES_MAX;
+}
+
 /** One copy of a scenario load: its own tenant, stand-ins and conference IDs. */
 export interface ScenarioLoadCopyJson {
 	copy: number;

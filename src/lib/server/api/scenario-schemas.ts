@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCENARIO_LOAD_COPIES_MAX } from '$lib/contract/api';
+import { SCENARIO_LOAD_COPIES_MAX, SCENARIO_LOAD_REPEAT_RULE } from '$lib/contract/api';
 import { printableText } from '../identifier-schemas';
 import { liveSpeed } from '../realtime/schemas';
 
@@ -9,17 +9,18 @@ export {
 	scenarioStartSchema as scenarioStartBody
 } from '../realtime/schemas';
 
-const repeatRange = `repeat takes a whole number from 1 to ${SCENARIO_LOAD_COPIES_MAX}.`;
+const REPEAT_RULE = `${SCENARIO_LOAD_REPEAT_RULE}.`;
 
 /** `POST /api/v1/scenarios/load`: a listed file, how many copies, and their speed (default 1x). */
 export const scenarioLoadBody = z
 	.object({
 		file: printableText('file', 300, { required: true }),
+		// Bounds the OpenAPI document shows; the service checks the same rule (isScenarioLoadRepeat).
 		repeat: z
-			.number({ error: repeatRange })
-			.int(repeatRange)
-			.min(1, repeatRange)
-			.max(SCENARIO_LOAD_COPIES_MAX, repeatRange),
+			.number({ error: REPEAT_RULE })
+			.int(REPEAT_RULE)
+			.min(1, REPEAT_RULE)
+			.max(SCENARIO_LOAD_COPIES_MAX, REPEAT_RULE),
 		speed: liveSpeed.optional()
 	})
 	.strict();

@@ -13,7 +13,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-	SCENARIO_LOAD_COPIES_MAX,
+	isScenarioLoadRepeat,
+	SCENARIO_LOAD_REPEAT_RULE,
 	type ScenarioLoadCopyJson,
 	type ScenarioLoadJson
 } from '$lib/contract/api';
@@ -92,17 +93,8 @@ export class ScenarioLoads {
 			});
 			throw error;
 		};
-		if (
-			!Number.isInteger(options.repeat) ||
-			options.repeat < 1 ||
-			options.repeat > SCENARIO_LOAD_COPIES_MAX
-		) {
-			return refuse(
-				new ServiceError(
-					'bad-request',
-					`repeat takes a whole number from 1 to ${SCENARIO_LOAD_COPIES_MAX}; got ${options.repeat}.`
-				)
-			);
+		if (!isScenarioLoadRepeat(options.repeat)) {
+			return refuse(new ServiceError('bad-request', `${SCENARIO_LOAD_REPEAT_RULE}; got ${options.repeat}.`));
 		}
 		const files = await expandScenarioPaths([SCENARIOS_DIR], this.cwd).catch(() => [] as string[]);
 		if (!files.includes(file)) {
