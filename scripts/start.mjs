@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hasMallocTunable, withServerMemory } from './server-memory.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -63,5 +63,5 @@ if (process.platform === 'linux' && !hasMallocTunable(process.env.GLIBC_TUNABLES
 		process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1))
 	);
 } else {
-	await import(new URL('../build/server.js', import.meta.url).href);
+	await import(pathToFileURL(server).href);
 }

@@ -22,6 +22,7 @@ import type { Scenario } from '$lib/scenario/scenario-format';
 import type { ScenarioSource } from '$lib/scenario/parse-scenario';
 import { log } from '../log';
 import { ServiceError } from '../service-error';
+import type { Services } from '../services/index';
 import { LiveHost, RunStopped, type LiveHostDeps } from './live-host';
 import type { LiveRunRequester } from './live-scenarios';
 import { auditScenario, expectationView, liveRefusal, problemOf } from './live-scenarios';
@@ -32,6 +33,8 @@ import type { World } from './scenario-world';
 
 interface Copy {
 	view: ScenarioLoadCopyJson;
+	/** The live services bound to the copy's place (its tenant, stand-ins and mailbox). */
+	services: Services;
 	host: LiveHost;
 	run: ScenarioRun | null;
 }
@@ -133,8 +136,10 @@ export class ScenarioLoads {
 			locked = this.deps.runLock !== undefined;
 			const copies: Copy[] = Array.from({ length: options.repeat }, (_, i) => {
 				const copy = i + 1;
+				const services = liveRunServices(this.deps.services, this.deps.db, liveWorldPlace(copy));
 				return {
-					host: this.hostOf(copy, options.speed),
+					services,
+					host: this.hostOf(services, options.speed),
 					run: null,
 					view: { copy, status: 'preparing', item: 0, items: 0, at: 0, expectations: [], problem: null }
 				};
@@ -194,12 +199,9 @@ export class ScenarioLoads {
 		return this.snapshot(current);
 	}
 
-	/** A host for copy `copy` on the live services, bound to its world's place; its scenario time starts now. */
-	private hostOf(copy: number, speed: number): LiveHost {
-		return new LiveHost(
-			{ ...this.deps, services: liveRunServices(this.deps.services, this.deps.db, liveWorldPlace(copy)) },
-			{ speed }
-		);
+	/** A host on a copy's services, at `speed`; its scenario time starts now. */
+	private hostOf(services: Services, speed: number): LiveHost {
+		return new LiveHost({ ...this.deps, services }, { speed });
 	}
 
 	/** Resolves when the load in progress, if any, has ended (specs; the server's shutdown). */
@@ -221,7 +223,7 @@ export class ScenarioLoads {
 			// have eaten into the first one's story.
 			for (const [i, copy] of current.copies.entries()) {
 				if (current.stopped) throw new RunStopped();
-				copy.host = this.hostOf(copy.view.copy, view.speed);
+				copy.host = this.hostOf(copy.services, view.speed);
 				copy.run = ScenarioRun.attach(scenario, copy.host, worlds[i]!, {
 					seed: scenario.seed,
 					source,
