@@ -1,6 +1,3 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq, like, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLeaderPin } from '$lib/domain';
@@ -10,7 +7,7 @@ import { SeededRandom } from '$lib/scenario/seeded-random';
 import type { DatabaseHandle } from '../db/index';
 import { accounts, auditLog, mailOutbox, tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID, ensureCredentials, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
-import { createServices, type Services } from '../services/index';
+import type { Services } from '../services/index';
 import { Pin } from '../security/pin';
 import { isServiceError } from '../service-error';
 import type { Actor } from '../services/audit.service';
@@ -21,9 +18,7 @@ import { LiveScenarios } from './live-scenarios';
 import { liveRunServices, setUpLiveWorld } from './live-world';
 import { loadScenarioFile } from './scenario-files';
 import { runScenario } from './virtual-run';
-import { openSimulationDatabase } from './simulation-database';
-
-const ROOT = new URL('../../../../', import.meta.url);
+import { openLiveBench, type LiveBench } from '../../../../tests/helpers/live-bench';
 
 /** A scenario whose organizer's PIN is written in the file, on line 8. */
 const LITERAL_PIN = `name: A PIN in the file
@@ -47,6 +42,7 @@ function seededSetupPins(seed: number, count: number): string[] {
 }
 
 describe('live scenario runs play stand-ins, never the real directory', () => {
+	let bench: LiveBench;
 	let database: DatabaseHandle;
 	let services: Services;
 	let notifier: NotifierHub;
@@ -73,40 +69,25 @@ describe('live scenario runs play stand-ins, never the real directory', () => {
 	}
 
 	beforeAll(async () => {
-		database = await openSimulationDatabase();
-		const built = await createServices(database);
-		({ services, notifier, ids } = built);
-		await services.dialIn.issueMissingPins('system');
-		cwd = mkdtempSync(join(tmpdir(), 'lobby-live-scenarios-'));
-		mkdirSync(join(cwd, 'scenarios'));
-		for (const file of [
-			's02-organizer-pin.yaml',
-			's03-s08-s09-forgotten-pin.yaml',
-			's09-s14-s15-reset-email.yaml',
-			'server-restart.yaml',
-			'mail-outage.yaml',
-			'database-pause.yaml'
-		])
-			copyFileSync(new URL(`scenarios/${file}`, ROOT), join(cwd, 'scenarios', file));
-		writeFileSync(join(cwd, 'scenarios', 'literal-pin.yaml'), LITERAL_PIN);
-		live = new LiveScenarios({ services, db: database.db, ids, notifier }, cwd);
-		const [adminRow] = await database.db.select().from(users).where(eq(users.email, 'admin@contoso.com'));
-		const [amosRow] = await database.db
-			.select()
-			.from(users)
-			.where(eq(users.email, 'amos.marble@contoso.com'));
-		admin = { userId: adminRow!.id, email: adminRow!.email, role: 'admin' };
-		amos = { userId: amosRow!.id, email: amosRow!.email, role: 'user' };
+		bench = await openLiveBench(
+			[
+				's02-organizer-pin.yaml',
+				's03-s08-s09-forgotten-pin.yaml',
+				's09-s14-s15-reset-email.yaml',
+				'server-restart.yaml',
+				'mail-outage.yaml',
+				'database-pause.yaml'
+			],
+			{ 'literal-pin.yaml': LITERAL_PIN }
+		);
+		({ database, cwd, admin, amos } = bench);
+		({ services, notifier, ids } = bench.deps);
+		live = new LiveScenarios(bench.deps, cwd);
 	});
 
 	afterAll(async () => {
 		await live?.stop();
-		services?.calls.stop();
-		await services?.meetings.stop();
-		await services?.mail.stop();
-		await services?.webhooks.stop();
-		await database?.close();
-		if (cwd) rmSync(cwd, { recursive: true, force: true });
+		await bench?.close();
 	});
 
 	it('given a scenario with a PIN written in the file, then a live start is refused with the file, line and organizer, and audited; a virtual run still accepts it', async () => {

@@ -1,18 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioLoadJson } from '$lib/contract/api';
 import type { DatabaseHandle } from '../db/index';
 import { auditLog, tenants, users } from '../db/schema';
 import { DEMO_TENANT_ID, ensureCredentials, LIVE_SCENARIO_TENANT_ID } from '../db/seed';
-import { createServices, type Services } from '../services/index';
 import type { Actor } from '../services/audit.service';
 import { ScenarioLoads } from './scenario-load';
-import { openSimulationDatabase } from './simulation-database';
-
-const ROOT = new URL('../../../../', import.meta.url);
+import { openLiveBench, type LiveBench } from '../../../../tests/helpers/live-bench';
 
 /** Two callers wait, and the run counts the calls still connected: its own two, whatever else runs. */
 const OWN_CALLS = `name: Own calls
@@ -33,10 +27,9 @@ steps:
 `;
 
 describe('a scenario load runs copies of one story at once, each in a world of its own', () => {
+	let bench: LiveBench;
 	let database: DatabaseHandle;
-	let services: Services;
 	let loads: ScenarioLoads;
-	let cwd: string;
 	let admin: Actor;
 	let amos: Actor;
 
@@ -51,33 +44,17 @@ describe('a scenario load runs copies of one story at once, each in a world of i
 		);
 
 	beforeAll(async () => {
-		database = await openSimulationDatabase();
-		const built = await createServices(database);
-		services = built.services;
-		await services.dialIn.issueMissingPins('system');
-		cwd = mkdtempSync(join(tmpdir(), 'lobby-scenario-load-'));
-		mkdirSync(join(cwd, 'scenarios'));
-		for (const file of ['s10-lobby-admitted.yaml', 's03-s08-s09-forgotten-pin.yaml', 'mail-outage.yaml'])
-			copyFileSync(new URL(`scenarios/${file}`, ROOT), join(cwd, 'scenarios', file));
-		writeFileSync(join(cwd, 'scenarios', 'own-calls.yaml'), OWN_CALLS);
-		loads = new ScenarioLoads({ services, db: database.db, ids: built.ids, notifier: built.notifier }, cwd);
-		const [adminRow] = await database.db.select().from(users).where(eq(users.email, 'admin@contoso.com'));
-		const [amosRow] = await database.db
-			.select()
-			.from(users)
-			.where(eq(users.email, 'amos.marble@contoso.com'));
-		admin = { userId: adminRow!.id, email: adminRow!.email, role: 'admin' };
-		amos = { userId: amosRow!.id, email: amosRow!.email, role: 'user' };
+		bench = await openLiveBench(
+			['s10-lobby-admitted.yaml', 's03-s08-s09-forgotten-pin.yaml', 'mail-outage.yaml'],
+			{ 'own-calls.yaml': OWN_CALLS }
+		);
+		({ database, admin, amos } = bench);
+		loads = new ScenarioLoads(bench.deps, bench.cwd);
 	});
 
 	afterAll(async () => {
-		if (loads && admin) await loads.stop({ actor: admin, path: 'api' });
-		services?.calls.stop();
-		await services?.meetings.stop();
-		await services?.mail.stop();
-		await services?.webhooks.stop();
-		await database?.close();
-		if (cwd) rmSync(cwd, { recursive: true, force: true });
+		if (loads) await loads.stop({ actor: admin, path: 'api' });
+		await bench?.close();
 	});
 
 	it('given three copies of S10, then each passes in a tenant of its own with conference IDs of its own, and the demo users are untouched', async () => {
