@@ -208,6 +208,11 @@ const VALUED = [
 ] as const;
 type Valued = (typeof VALUED)[number];
 
+/** Whether `--name` is one of `lobby load`'s own options (a scenario load takes others). */
+export function isLoadOption(name: string): boolean {
+	return (VALUED as readonly string[]).includes(name) || isThresholdOption(name) || name === 'json';
+}
+
 /** Parses `lobby load`'s arguments (after the word `load`); throws UsageError on any mistake. */
 export function parseLoadOptions(argv: readonly string[]): LoadOptions {
 	const values: Partial<Record<Valued, string>> = {};

@@ -46,6 +46,9 @@ describe('lobby load --scenario', () => {
 		expect(error([...file, '--repeat', '2', '--rate', '10/s'])).toBe(
 			'--rate does not go with --scenario: a scenario load takes --scenario, --repeat, --speed, --junit, --json.'
 		);
+		expect(error([...file, '--repat', '2'])).toBe(
+			'Unknown option --repat; a scenario load takes --scenario, --repeat, --speed, --junit, --json.'
+		);
 		expect(error([...file, '--repeat', '2', '--repeat', '3'])).toBe('--repeat is given twice.');
 		expect(error([...file, '--repeat'])).toBe('--repeat needs a value.');
 		expect(error(['scenarios/s10.yaml'])).toBe(

@@ -16,7 +16,7 @@ import { formatDuration } from '$lib/format/duration';
 import type { ScenarioResult } from '$lib/server/simulator/scenario-runner';
 import { toJsonReport, toJUnitXml } from '$lib/server/simulator/scenario-reports';
 import type { ApiClient } from './api-client';
-import { wholeNumber } from './load-options';
+import { isLoadOption, wholeNumber } from './load-options';
 import { followedResult, parseLiveSpeed } from './scenario-live';
 import { UsageError } from './cmdlets';
 
@@ -61,8 +61,11 @@ export function parseScenarioLoadOptions(argv: readonly string[]): ScenarioLoadO
 			throw new UsageError(`lobby load takes no argument "${arg}"; options start with --.`);
 		const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
 		if (!known.includes(name)) {
+			const takes = `a scenario load takes ${known.map((k) => `--${k}`).join(', ')}`;
 			throw new UsageError(
-				`--${name} does not go with --scenario: a scenario load takes ${known.map((k) => `--${k}`).join(', ')}.`
+				isLoadOption(name)
+					? `--${name} does not go with --scenario: ${takes}.`
+					: `Unknown option --${name}; ${takes}.`
 			);
 		}
 		if (values.has(name)) throw new UsageError(`--${name} is given twice.`);
