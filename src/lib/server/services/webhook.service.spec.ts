@@ -231,6 +231,63 @@ describe('WebhookService: registered endpoints get signed deliveries, retried wi
 		await webhooks.update(admin, created.webhook.id, { enabled: false }, 'api');
 	});
 
+	it('given commits hours apart on the virtual clock, then the endpoint list is read once, by one read however many ask at once; a change this server makes is used by the next commit', async () => {
+		/** The real repository, counting its reads of the endpoint list. */
+		class CountingRepository extends WebhooksRepository {
+			reads = 0;
+			override list(...args: Parameters<WebhooksRepository['list']>) {
+				this.reads++;
+				return super.list(...args);
+			}
+		}
+		const repository = new CountingRepository(database.db, DEMO_TENANT_ID);
+		const service = new WebhookService({
+			webhooks: repository,
+			tenantId: DEMO_TENANT_ID,
+			directory: undefined as never,
+			audit: engine.services.audit,
+			clock: engine.time,
+			scheduler: engine.time,
+			policy: { allowed: parseNetworks('127.0.0.0/8') },
+			masked: () => true
+		});
+		const seen: Parameters<WebhookService['followCommitted']>[0][] = [];
+		const unfollow = engine.services.meetings.onCommitted((committed) => {
+			seen.push(committed);
+			service.followCommitted(committed);
+		});
+		const lee = await userByEmail(database.db, 'lee.gu@contoso.com');
+		const calls: string[] = [];
+		try {
+			calls.push((await callerInLobby(engine, lee.conferenceId!, '+46 8 555 01 01')).callId);
+			await service.settled();
+			expect(repository.reads).toBe(1);
+			// Two hours on the meetings' clock take milliseconds of wall time: the list is still fresh.
+			engine.time.advance(2 * 60 * 60_000);
+			calls.push((await callerInLobby(engine, lee.conferenceId!, '+46 8 555 01 02')).callId);
+			await service.settled();
+			expect(seen.length).toBeGreaterThanOrEqual(2);
+			expect(repository.reads).toBe(1);
+
+			const created = await service.create(admin, { url: httpUrl, events: ['lobby.entered'] }, 'api');
+			// The change empties the list here; three commits noticed at once share one read.
+			const before = repository.reads;
+			const last = seen.at(-1)!;
+			for (let i = 0; i < 3; i++) service.followCommitted(last);
+			await service.settled();
+			expect(repository.reads).toBe(before + 1);
+			const queued = await service.deliveries(admin, created.webhook.id);
+			expect(queued.map((d) => d.event)).toEqual(['lobby.entered']);
+			await service.remove(admin, created.webhook.id, 'api');
+		} finally {
+			unfollow();
+			for (const callId of calls) {
+				if (engine.services.calls.isLive(callId)) await engine.services.calls.hangUp(callId);
+			}
+			await service.stop();
+		}
+	});
+
 	it('given an endpoint that fails, then it is retried after 10 s and 1 min on the clock, delivered at the third attempt; one that never answers well is given up after six', async () => {
 		const { webhooks } = engine.services;
 		const { webhook } = await webhooks.create(admin, { url: httpUrl, events: ['lobby.entered'] }, 'api');

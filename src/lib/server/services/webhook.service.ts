@@ -43,8 +43,12 @@ const ATTEMPT_TIMEOUT_MS = 10_000;
 const CLAIM_LEASE_MS = 60_000;
 /** Deliveries claimed per run; a full batch is followed at once by another run. */
 const BATCH = 50;
-/** How long the list of endpoints is kept before it is read again (another server may change it). */
-const SUBSCRIPTIONS_TTL_MS = 15_000;
+/**
+ * How long the list of endpoints is kept before it is read again (another server may change it).
+ * Wall time, not the services' clock: the list changes at people's pace, so a run in virtual time,
+ * whose clock may pass an hour in a second, reads it about once instead of every 15 simulated seconds.
+ */
+export const SUBSCRIPTIONS_TTL_MS = 15_000;
 /** The most endpoints a tenant may register. */
 const MAX_WEBHOOKS = 20;
 const DELIVERY_LOG_LIMIT = 200;
@@ -159,7 +163,12 @@ function post(
 export class WebhookService {
 	private readonly retryDelaysMs: readonly number[];
 	private readonly maxAttempts: number;
+	/** The enabled endpoints, and when they were read (`performance.now()`); null: read afresh. */
 	private subscriptions: { at: number; hooks: WebhookRow[] } | null = null;
+	/** The read under way, shared by everyone who asks meanwhile, and the list's version it began on. */
+	private reading: { version: number; hooks: Promise<WebhookRow[]> } | null = null;
+	/** Bumped whenever this server changes the list, so a read begun before the change is not kept. */
+	private version = 0;
 	private readonly timer: WakeTimer;
 	private running: Promise<number> | null = null;
 	private stopped = true;
@@ -224,7 +233,7 @@ export class WebhookService {
 			await this.record(tx, actor, action, path, created, { url, events: value.events.join(',') });
 			return created;
 		});
-		this.subscriptions = null;
+		this.forgetSubscriptions();
 		return { webhook: webhookJson(row), secret };
 	}
 
@@ -253,7 +262,7 @@ export class WebhookService {
 			});
 			return updated;
 		});
-		this.subscriptions = null;
+		this.forgetSubscriptions();
 		return webhookJson(row, (await this.deps.webhooks.counts()).get(row.id));
 	}
 
@@ -266,7 +275,7 @@ export class WebhookService {
 			if (!row || !(await this.deps.webhooks.remove(id, tx))) throw this.notFound(id);
 			await this.record(tx, actor, action, path, row, { url: row.url });
 		});
-		this.subscriptions = null;
+		this.forgetSubscriptions();
 	}
 
 	/** "Send test event": queues a `webhook.test` delivery to this endpoint only, and attempts it now. */
@@ -356,7 +365,7 @@ export class WebhookService {
 	 */
 	followCommitted(committed: CommittedEvents): void {
 		const known = this.subscriptions;
-		if (known && known.hooks.length === 0 && this.deps.clock.now() - known.at <= SUBSCRIPTIONS_TTL_MS) return;
+		if (known && known.hooks.length === 0 && isFresh(known)) return;
 		this.track(this.queue(occurrencesOf(committed, this.deps.masked())));
 	}
 
@@ -389,14 +398,29 @@ export class WebhookService {
 		this.track(work);
 	}
 
-	/** The enabled endpoints, from the list kept for a few seconds. */
-	private async subscribed(): Promise<WebhookRow[]> {
-		const now = this.deps.clock.now();
-		if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_TTL_MS) {
-			const hooks = (await this.deps.webhooks.list()).filter((h) => h.enabled);
-			this.subscriptions = { at: now, hooks };
-		}
-		return this.subscriptions.hooks;
+	/** The enabled endpoints, from the list kept for a few seconds; one read at a time. */
+	private subscribed(): Promise<WebhookRow[]> {
+		if (this.subscriptions && isFresh(this.subscriptions)) return Promise.resolve(this.subscriptions.hooks);
+		if (this.reading?.version === this.version) return this.reading.hooks;
+		const version = this.version;
+		const hooks = this.deps.webhooks.list().then((all) => {
+			const enabled = all.filter((h) => h.enabled);
+			if (this.version === version) this.subscriptions = { at: performance.now(), hooks: enabled };
+			return enabled;
+		});
+		const reading = { version, hooks };
+		this.reading = reading;
+		const done = () => {
+			if (this.reading === reading) this.reading = null;
+		};
+		hooks.then(done, done);
+		return hooks;
+	}
+
+	/** This server changed the list: the next commit reads it afresh. */
+	private forgetSubscriptions(): void {
+		this.subscriptions = null;
+		this.version++;
 	}
 
 	/** Starts delivering: what is queued goes out now, and retries when they fall due. */
@@ -575,4 +599,9 @@ export class WebhookService {
 	): Promise<void> {
 		return this.audit(actor, action, path, 'ok', { webhook: row.id, ...details }, tx);
 	}
+}
+
+/** Whether the endpoint list read at `at` (wall time) may still be used. */
+function isFresh({ at }: { at: number }): boolean {
+	return performance.now() - at <= SUBSCRIPTIONS_TTL_MS;
 }
