@@ -16,6 +16,7 @@ import {
 	lobbyPolicyOf,
 	lobbyPositionsDue,
 	lobbySize,
+	lobbyTimeoutDue,
 	longestWaitMs,
 	meetingDecider,
 	type MeetingEvent,
@@ -1583,6 +1584,24 @@ describe('Lobby timeout: callers who waited lobbyTimeoutMinutes are disconnected
 		given([opened(), inLobby('a', T0 + MIN)])
 			.when({ type: 'ExpireLobbyWaits' }, T0 + 600 * MIN)
 			.then([]);
+	});
+
+	it('says when the next caller is due to be sent away: the instant ExpireLobbyWaits first has someone to send', () => {
+		const state = given([
+			opened({ lobbyTimeoutMinutes: 5 }),
+			inLobby('a', T0 + MIN),
+			inLobby('b', T0 + 2 * MIN)
+		]).state();
+		const due = lobbyTimeoutDue(state);
+		expect(due).toBe(T0 + 6 * MIN);
+		expect(decideMeeting(state, { type: 'ExpireLobbyWaits' }, due! - 1)).toEqual({ ok: true, events: [] });
+		const atDue = decideMeeting(state, { type: 'ExpireLobbyWaits' }, due!);
+		expect(atDue.ok && atDue.events.map((e) => e.type)).toEqual(['LobbyCallersDisconnected']);
+		expect(longestWaitMs(state, due!)).toBe(5 * MIN);
+		// Nobody waiting, no timeout, no meeting: never due.
+		expect(lobbyTimeoutDue(given([opened({ lobbyTimeoutMinutes: 5 })]).state())).toBeNull();
+		expect(lobbyTimeoutDue(given([opened(), inLobby('a', T0)]).state())).toBeNull();
+		expect(lobbyTimeoutDue(initialMeetingState)).toBeNull();
 	});
 
 	it('ends a waiting meeting whose whole lobby timed out', () => {

@@ -1690,6 +1690,17 @@ export function longestWaitMs(state: MeetingState, now: number): number {
 }
 
 /**
+ * When the lobby's longest-waiting caller reaches the meeting's lobby timeout (ConfBridge `timeout`),
+ * so that `ExpireLobbyWaits` sends someone away: the instant `longestWaitMs` reaches it. Null when
+ * nobody waits or the timeout is off. O(1), as the lobby is in arrival order.
+ */
+export function lobbyTimeoutDue(state: MeetingState): number | null {
+	if (state.status === 'none' || state.settings.lobbyTimeoutMinutes <= 0) return null;
+	const first = state.lobby[0];
+	return first === undefined ? null : first.arrivedAt + state.settings.lobbyTimeoutMinutes * 60_000;
+}
+
+/**
  * How long each caller that `events` admit from the lobby (S10: `LobbyAdmitted`, `CallerAdmitted`)
  * had waited, in milliseconds, in admission order. `before` is the meeting's state before the
  * events; callers who arrive within `events` count from their own `CallerEnteredLobby`. O(lobby +

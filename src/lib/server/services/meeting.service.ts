@@ -6,7 +6,7 @@ import {
 	evolveMeeting,
 	initialMeetingState,
 	lobbyPolicyFrom,
-	longestWaitMs,
+	lobbyTimeoutDue,
 	sameLobbyPolicy,
 	type MeetingCommand,
 	type MeetingDecision,
@@ -107,6 +107,35 @@ interface LiveMeeting {
 	nextSeq: number;
 	/** After a failed append: rebuild from the database before deciding anything else. */
 	stale: boolean;
+	/** When its timers fall due, worked out for one decided state (`duesOf`); null: not yet. */
+	due: MeetingDues | null;
+}
+
+/** When a meeting's timers fall due, on its own clock (null: not set), for one decided state. */
+interface MeetingDues {
+	readonly state: OpenedMeeting;
+	/** Its lobby timeout (`ExpireLobbyWaits`). */
+	readonly lobbyTimeout: number | null;
+	/** Its end timer (`EndDueMeeting`; docs/rules.md, "Meeting end timers"). */
+	readonly end: number | null;
+	/** Its next queue-position telling (`TellLobbyPositions`; docs/rules.md, "Queue position"). */
+	readonly positions: number | null;
+}
+
+/**
+ * The meeting's timers for its current state. A state never changes, so they are worked out once
+ * per state, not on every tick: a tick over a thousand meetings reads three numbers from each.
+ */
+function duesOf(meeting: LiveMeeting): MeetingDues {
+	const { state } = meeting;
+	if (meeting.due?.state === state) return meeting.due;
+	meeting.due = {
+		state,
+		lobbyTimeout: lobbyTimeoutDue(state),
+		end: endTimerDue(state)?.at ?? null,
+		positions: lobbyPositionsDue(state)
+	};
+	return meeting.due;
 }
 
 /** How many times a command is decided again after another writer took its position. */
@@ -1009,62 +1038,41 @@ export class MeetingService {
 	 * tick of the engine's scheduler, and on demand in simulations.
 	 */
 	async expireLobbyWaits(): Promise<void> {
-		const now = this.deps.clock.now();
-		const due = [...this.live.values()].filter((m) => {
-			if (m.owner !== this.nodeId) return false;
-			const minutes = m.state.settings.lobbyTimeoutMinutes;
-			return minutes > 0 && longestWaitMs(m.state, now) >= minutes * 60_000;
-		});
-		await Promise.all(
-			due.map((m) => this.execute(m.meetingId, { type: 'ExpireLobbyWaits' }).catch(() => undefined))
-		);
+		await this.runDue('lobbyTimeout', 'ExpireLobbyWaits');
 	}
-
-	/** Each meeting state's end timer, worked out once per state (`endDueMeetings`). */
-	private readonly endTimers = new WeakMap<OpenedMeeting, ReturnType<typeof endTimerDue>>();
 
 	/**
 	 * Ends the meetings this server owns whose end timer ran out (docs/rules.md, "Meeting end
 	 * timers"): once, on the owner, on the meeting's own clock.
 	 */
 	async endDueMeetings(): Promise<void> {
-		const now = this.deps.clock.now();
-		const due = [...this.live.values()].filter((m) => {
-			if (m.owner !== this.nodeId || m.state.status !== 'in-progress') return false;
-			// A state never changes, so its timer is worked out once, not on every tick.
-			let timer = this.endTimers.get(m.state);
-			if (timer === undefined) {
-				timer = endTimerDue(m.state);
-				this.endTimers.set(m.state, timer);
-			}
-			return timer !== null && now >= timer.at;
-		});
-		await Promise.all(
-			due.map((m) => this.execute(m.meetingId, { type: 'EndDueMeeting' }).catch(() => undefined))
-		);
+		await this.runDue('end', 'EndDueMeeting');
 	}
-
-	/** Each meeting state's next queue-position telling, worked out once per state (`tellLobbyPositions`). */
-	private readonly positionsDue = new WeakMap<OpenedMeeting, number | null>();
 
 	/**
 	 * Tells waiting callers their place in the lobby again where their meeting repeats it
 	 * (docs/rules.md, "Queue position"): once, on the owner, on the meeting's own clock.
 	 */
 	async tellLobbyPositions(): Promise<void> {
+		await this.runDue('positions', 'TellLobbyPositions');
+	}
+
+	/**
+	 * Runs `type` on every meeting this server owns whose `timer` has fallen due, all chosen at the
+	 * same instant first; the domain decides what is due exactly.
+	 */
+	private async runDue(
+		timer: 'lobbyTimeout' | 'end' | 'positions',
+		type: 'ExpireLobbyWaits' | 'EndDueMeeting' | 'TellLobbyPositions'
+	): Promise<void> {
 		const now = this.deps.clock.now();
-		const due = [...this.live.values()].filter((m) => {
-			if (m.owner !== this.nodeId) return false;
-			let at = this.positionsDue.get(m.state);
-			if (at === undefined) {
-				at = lobbyPositionsDue(m.state);
-				this.positionsDue.set(m.state, at);
-			}
-			return at !== null && now >= at;
-		});
-		await Promise.all(
-			due.map((m) => this.execute(m.meetingId, { type: 'TellLobbyPositions' }).catch(() => undefined))
-		);
+		const due: string[] = [];
+		for (const meeting of this.live.values()) {
+			if (meeting.owner !== this.nodeId) continue;
+			const at = duesOf(meeting)[timer];
+			if (at !== null && now >= at) due.push(meeting.meetingId);
+		}
+		await Promise.all(due.map((id) => this.execute(id, { type }).catch(() => undefined)));
 	}
 
 	/** Checks lobby timeouts, end timers and queue positions every `intervalMs` until `stop()`. */
@@ -1171,7 +1179,8 @@ function liveMeeting(
 		committed: state,
 		committedSeq: seq,
 		nextSeq: seq + 1,
-		stale: false
+		stale: false,
+		due: null
 	};
 }
 
