@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '$lib/server/db/index';
 import { users } from '$lib/server/db/schema';
 import type { Actor } from '$lib/server/services/audit.service';
-import { createServices } from '$lib/server/services/index';
+import { createServices, stopServices } from '$lib/server/services/index';
 import type { LiveHostDeps } from '$lib/server/simulator/live-host';
 import { openSimulationDatabase } from '$lib/server/simulator/simulation-database';
 
@@ -52,10 +52,7 @@ export async function openLiveBench(
 		admin: await actor('admin@contoso.com'),
 		amos: await actor('amos.marble@contoso.com'),
 		async close() {
-			services.calls.stop();
-			await services.meetings.stop();
-			await services.mail.stop();
-			await services.webhooks.stop();
+			await stopServices(services);
 			await database.close();
 			rmSync(cwd, { recursive: true, force: true });
 		}

@@ -6,7 +6,13 @@ import { ensureCredentials, seedDemoTenant } from './db/seed';
 import { announceFirstStartPasswords } from './first-start-passwords';
 import { log, setLogLevel } from './log';
 import { createLobbyMetrics, type LobbyMetrics } from './observability/metrics';
-import { createServices, type ClusterNode, type Masking, type Services } from './services/index';
+import {
+	createServices,
+	stopServices,
+	type ClusterNode,
+	type Masking,
+	type Services
+} from './services/index';
 import type { NotifierHub } from './services/notifier';
 import type { IdSource } from './services/ports';
 import { LiveScenarios, type LiveRunRequester } from './simulator/live-scenarios';
@@ -162,10 +168,7 @@ async function boot(config: Config): Promise<Runtime> {
 				clearInterval(forgetPins);
 				await liveScenarios.stop();
 				await scenarioLoads.stop(SYSTEM_REQUESTER);
-				services.calls.stop();
-				await services.meetings.stop();
-				await services.mail.stop();
-				await services.webhooks.stop();
+				await stopServices(services);
 				await clusterTransport?.close();
 				await database.close();
 				metrics.stop();

@@ -10,7 +10,7 @@ import type { CallView } from '$lib/contract/events';
 import { IN_MEMORY, openDatabase, type Database, type DatabaseHandle } from '../db/index';
 import { tenants, users, type TenantRow } from '../db/schema';
 import { DEMO_TENANT_ID, seedDemoTenant } from '../db/seed';
-import { createServices, type ServiceDeps, type Services } from './index';
+import { createServices, stopServices, type ServiceDeps, type Services } from './index';
 import type { CallServiceOptions } from './call.service';
 import { VirtualTime as ManualTime } from '../simulator/virtual-time';
 import type { Notifier } from './notifier';
@@ -145,12 +145,7 @@ export async function startEngine(
 		services,
 		time,
 		notifier,
-		async stop() {
-			services.calls.stop();
-			await services.meetings.stop();
-			await services.mail.stop();
-			await services.webhooks.stop();
-		}
+		stop: () => stopServices(services)
 	};
 }
 

@@ -112,6 +112,17 @@ export interface ClusterNode {
 }
 
 /**
+ * Stops what the services run by themselves, in order: the calls' timers, then the meetings' (after
+ * everything decided is durable or failed), then mail and webhook delivery. The database stays open.
+ */
+export async function stopServices(services: Services): Promise<void> {
+	services.calls.stop();
+	await services.meetings.stop();
+	await services.mail.stop();
+	await services.webhooks.stop();
+}
+
+/**
  * Builds the services on an open database and restores every live meeting and call from the event
  * log. Used by the server's runtime, and by specs and simulations with their own clock.
  */

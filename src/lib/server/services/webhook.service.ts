@@ -48,7 +48,7 @@ const BATCH = 50;
  * Wall time, not the services' clock: the list changes at people's pace, so a run in virtual time,
  * whose clock may pass an hour in a second, reads it about once instead of every 15 simulated seconds.
  */
-export const SUBSCRIPTIONS_TTL_MS = 15_000;
+const SUBSCRIPTIONS_TTL_MS = 15_000;
 /** The most endpoints a tenant may register. */
 const MAX_WEBHOOKS = 20;
 const DELIVERY_LOG_LIMIT = 200;

@@ -6,7 +6,7 @@
  */
 import { SeededRandom } from '$lib/scenario/seeded-random';
 import type { Database } from '../db/index';
-import { createServices, type Services } from '../services/index';
+import { createServices, stopServices, type Services } from '../services/index';
 import type { NotifierHub } from '../services/notifier';
 import type { IdSource } from '../services/ports';
 import { trackActivity } from './activity';
@@ -113,12 +113,6 @@ export async function openVirtualHost(options: {
 		built.services.meetings.startTicking();
 		return { ...built, activity: trackActivity(built.services) };
 	};
-	const stop = async (services: Services) => {
-		services.calls.stop();
-		await services.meetings.stop();
-		await services.mail.stop();
-		await services.webhooks.stop();
-	};
 	let built: Awaited<ReturnType<typeof build>>;
 	try {
 		built = await build();
@@ -150,13 +144,13 @@ export async function openVirtualHost(options: {
 		settle: () => built.activity.settle(),
 		async restart() {
 			await built.activity.settle();
-			await stop(built.services);
+			await stopServices(built.services);
 			built = await build();
 		},
 		close() {
 			closed ??= (async () => {
 				try {
-					await stop(built.services);
+					await stopServices(built.services);
 				} finally {
 					await database.close();
 				}
